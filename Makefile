@@ -1,0 +1,39 @@
+# One task runner for people and CI. Only Python 3.11+ is needed on the machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := out
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Stamp files so a second `make test` does not reinstall; editing pyproject.toml does.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	-$(BIN)/ledger validate sample_data/submissions
+	$(BIN)/ledger forms
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench sample_data
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench sample_data
+	$(BIN)/mypy src
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_validate.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -1,0 +1,132 @@
+"""All terminal output for people: rich tables on stdout, messages on stderr.
+
+Machine output (`--format json`) never goes through rich; it is printed by the CLI as is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .i18n import message
+from .report import FileReport, Report
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
+WORD = {
+    "zh": {"error": "错误", "warning": "警告", "notice": "提示"},
+    "en": {"error": "error", "warning": "warning", "notice": "notice"},
+}
+LABELS = {
+    "zh": {
+        "severity": "级别",
+        "where": "位置",
+        "header": "列",
+        "value": "值",
+        "message": "说明",
+        "rows": "行",
+        "hidden": "另有{n}条未显示（用 --limit 0 显示全部）",
+        "notices": "提示{n}条（用 -v 显示）：{detail}",
+        "summary": "共{files}个文件：{errors}个错误，{warnings}个警告，{notices}条提示",
+        "unreadable": "无法读取",
+        "clean": "未发现问题",
+    },
+    "en": {
+        "severity": "severity",
+        "where": "where",
+        "header": "column",
+        "value": "value",
+        "message": "message",
+        "rows": "rows",
+        "hidden": "{n} more not shown (--limit 0 shows all)",
+        "notices": "{n} notices (-v shows them): {detail}",
+        "summary": "{files} file(s): {errors} errors, {warnings} warnings, {notices} notices",
+        "unreadable": "cannot be read",
+        "clean": "no problems found",
+    },
+}
+
+
+def label(lang: str, key: str, **params: Any) -> str:
+    return LABELS[lang][key].format(**params)
+
+
+def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool = False) -> None:
+    for fr in report.files:
+        _render_file(fr, lang, limit, verbose)
+    line = label(
+        lang,
+        "summary",
+        files=len(report.files),
+        errors=report.count("error"),
+        warnings=report.count("warning"),
+        notices=report.count("notice"),
+    )
+    style = (
+        "bold red"
+        if report.count("error") or report.unreadable
+        else ("yellow" if report.count("warning") else "bold green")
+    )
+    out.print(Text(line, style=style))
+
+
+def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
+    title = Text(fr.path, style="bold")
+    if not fr.readable:
+        title.append(f"  {label(lang, 'unreadable')}", style="bold red")
+        out.print(title)
+        for f in fr.findings:
+            out.print(Text(f"  {f.message(lang)}", style="red"))
+        out.print()
+        return
+    title.append(f"  {fr.form} · {fr.sheet} · {fr.rows} {label(lang, 'rows')}")
+    if fr.metadata:
+        title.append("  " + " ".join(f"{k}：{v}" for k, v in fr.metadata.items()), style="dim")
+    out.print(title)
+    shown = [f for f in fr.findings if verbose or f.severity != "notice"]
+    shown.sort(key=lambda f: ("error", "warning", "notice").index(f.severity))
+    notices = [f for f in fr.findings if f.severity == "notice"]
+    if not shown and not notices:
+        out.print(Text(f"  {label(lang, 'clean')}", style="green"))
+        out.print()
+        return
+    cut = shown if limit <= 0 else shown[:limit]
+    if cut:
+        table = Table(
+            show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1)
+        )
+        table.add_column(label(lang, "severity"), no_wrap=True)
+        table.add_column(label(lang, "where"), no_wrap=True)
+        table.add_column(label(lang, "header"), max_width=16)
+        table.add_column(label(lang, "value"), max_width=24, overflow="ellipsis")
+        table.add_column(label(lang, "message"), ratio=1)
+        for f in cut:
+            table.add_row(
+                Text(WORD[lang][f.severity], style=STYLE[f.severity]),
+                f.location(),
+                f.header or "",
+                f.value or "",
+                f.message(lang),
+            )
+        out.print(table)
+    if len(shown) > len(cut):
+        out.print(Text("  " + label(lang, "hidden", n=len(shown) - len(cut)), style="dim"))
+    if notices and not verbose:
+        counts = Counter(f.rule for f in notices)
+        detail = ", ".join(f"{rule} ×{n}" for rule, n in counts.most_common())
+        out.print(Text("  " + label(lang, "notices", n=len(notices), detail=detail), style="cyan"))
+    out.print()
+
+
+def error(text: str) -> None:
+    err.print(Text(text, style="bold red"))
+
+
+def say(code: str, lang: str, **params: Any) -> None:
+    err.print(message(code, lang, **params))

@@ -1,0 +1,281 @@
+"""Every sentence the tool says to a person, in Chinese and English, keyed by a stable code.
+
+Codes are part of the JSON output and never change meaning; the sentences may be reworded.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+LANGS = ("zh", "en")
+
+# code: (zh, en). Parameters are filled with str.format; missing ones render as '?'.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- cells --------------------------------------------------------------------------
+    "required": ("必填项为空", "required, but empty"),
+    "required-when": (
+        "{cond_header}为“{cond_value}”时必须填写",
+        "required when {cond_header} is {cond_value}",
+    ),
+    "value-not-allowed": (
+        "“{value}”不是允许的取值；可选：{allowed}",
+        "'{value}' is not an allowed value; choose one of: {allowed}",
+    ),
+    "value-not-allowed-for": (
+        "{cond_header}为“{cond_value}”时，“{value}”不是允许的取值；可选：{allowed}",
+        "'{value}' is not allowed when {cond_header} is {cond_value}; choose one of: {allowed}",
+    ),
+    "value-not-applicable": (
+        "{cond_header}为“{cond_value}”时本栏应为空",
+        "should be empty when {cond_header} is {cond_value}",
+    ),
+    "alias-normalized": ("“{value}”按“{canonical}”处理", "'{value}' read as '{canonical}'"),
+    "text-normalized": (
+        "全角字符或多余空格已规范为“{canonical}”",
+        "full-width characters or extra spaces normalized to '{canonical}'",
+    ),
+    "credit-code-length": (
+        "统一社会信用代码应为18位，此处为{length}位",
+        "a unified social credit code has 18 characters; this one has {length}",
+    ),
+    "credit-code-chars": (
+        "统一社会信用代码含有不允许的字符“{chars}”（不使用I、O、Z、S、V及标点）",
+        "the credit code holds characters it cannot have: '{chars}' "
+        "(no I, O, Z, S, V or punctuation)",
+    ),
+    "credit-code-region": (
+        "统一社会信用代码第3至8位应为行政区划代码（6位数字）",
+        "characters 3 to 8 of a credit code are a region code: six digits",
+    ),
+    "credit-code-check": (
+        "统一社会信用代码校验位错误（应为{expected}），请核对是否抄错",
+        "the check character is wrong (it should be {expected}): the code was probably mistyped",
+    ),
+    "stored-as-number": (
+        "该栏以数字格式保存，Excel只保留15位有效数字，可能已丢失数字；请将该列设为文本后重新录入",
+        "stored as a number: Excel keeps only 15 significant digits, so digits may be lost; "
+        "format the column as text and type it again",
+    ),
+    "number-normalized": (
+        "以文本形式录入的数字“{value}”按{canonical}读取",
+        "number typed as text '{value}' read as {canonical}",
+    ),
+    "bad-number": ("“{value}”不是数字", "'{value}' is not a number"),
+    "bad-integer": ("“{value}”不是整数", "'{value}' is not a whole number"),
+    "negative-amount": ("金额不能为负数", "an amount cannot be negative"),
+    "amount-not-positive": ("金额必须大于0", "the amount must be greater than 0"),
+    "amount-below-min": ("金额不能小于{min}", "the amount cannot be below {min}"),
+    "looks-like-yuan": (
+        "金额{value}万元（即{yuan}元）异常偏大，可能误按“元”填写；金额单位应为万元",
+        "{value} 万元 ({yuan} yuan) is implausibly large: it was probably typed in yuan; "
+        "amounts are in 万元 (10,000 yuan)",
+    ),
+    "too-many-decimals": (
+        "金额保留超过4位小数（小于1元），已按原值读取",
+        "more than 4 decimal places (less than one yuan); read as written",
+    ),
+    "bad-phone": (
+        "“{value}”不是有效的手机或固定电话号码",
+        "'{value}' is not a valid Chinese mobile or fixed-line number",
+    ),
+    "phone-no-area-code": (
+        "固定电话“{value}”缺少区号，请写成如023-63895398",
+        "fixed-line number '{value}' has no area code; write it like 023-63895398",
+    ),
+    "phone-normalized": ("电话号码按{canonical}读取", "phone number read as {canonical}"),
+    "bad-month": (
+        "“{value}”不是有效的年月，请按xxxx-xx填写，例2022-12",
+        "'{value}' is not a month; write it as YYYY-MM, e.g. 2022-12",
+    ),
+    "ambiguous-month": (
+        "“{value}”以数字保存，无法区分1月和10月；请按文本xxxx-xx填写",
+        "'{value}' is stored as a number, so January and October look alike; "
+        "type it as text YYYY-MM",
+    ),
+    "month-normalized": ("年月“{value}”按{canonical}读取", "month '{value}' read as {canonical}"),
+    "bad-date": (
+        "“{value}”不是有效日期，请按xxxx-xx-xx填写，例2022-04-08",
+        "'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2022-04-08",
+    ),
+    "date-normalized": ("日期“{value}”按{canonical}读取", "date '{value}' read as {canonical}"),
+    "date-in-future": ("日期{value}晚于今天", "the date {value} is in the future"),
+    "excel-error": (
+        "单元格为Excel错误值{value}，请修正公式或改为数值",
+        "the cell holds the Excel error {value}; fix the formula or type the value",
+    ),
+    "formula-no-value": (
+        "公式没有保存计算结果（文件可能由程序生成）；请在Excel或WPS中打开并保存后再报送",
+        "a formula without a stored result (the file was probably written by a program); "
+        "open and save it in Excel or WPS, then send it again",
+    ),
+    "duplicate-value": (
+        "与第{other_row}行重复",
+        "the same as row {other_row}",
+    ),
+    # --- rows ---------------------------------------------------------------------------
+    "debtor-is-creditor": (
+        "债务人与债权人统一社会信用代码相同",
+        "the debtor and the creditor have the same credit code",
+    ),
+    "owed-exceeds-contract": (
+        "拖欠金额{owed}大于合同金额{contract}",
+        "the amount owed {owed} is larger than the contract amount {contract}",
+    ),
+    "cleared-not-owed": (
+        "清偿完毕金额{cleared}应等于拖欠金额{owed}",
+        "paid in full {cleared} must equal the amount owed {owed}",
+    ),
+    "repaid-not-less": (
+        "已偿还金额{repaid}应小于拖欠金额{owed}（全部还清请填清偿完毕金额）",
+        "repaid {repaid} must be less than the amount owed {owed} "
+        "(a debt paid in full goes in 清偿完毕金额)",
+    ),
+    "remaining-mismatch": (
+        "剩余金额应为{expected}（拖欠金额−清偿完毕金额−已偿还金额），填报为{value}",
+        "remaining should be {expected} (owed − paid in full − repaid), but is {value}",
+    ),
+    "agreement-exceeds-balance": (
+        "协议还款金额{agreed}大于尚未偿还的金额{balance}",
+        "the agreed repayment {agreed} is larger than what is still owed, {balance}",
+    ),
+    "judicial-exceeds-owed": (
+        "进入司法程序的金额{judicial}大于拖欠金额{owed}",
+        "the amount in court {judicial} is larger than the amount owed {owed}",
+    ),
+    "due-after-cutoff": (
+        "最迟付款日期{value}晚于排查截止时间{cutoff}，尚未逾期，不属于拖欠",
+        "latest payment date {value} is after the screening cut-off {cutoff}: "
+        "not yet overdue, so not arrears",
+    ),
+    "breakdown-mismatch": (
+        "各欠款类型金额之和{total}不等于拖欠金额{owed}",
+        "the amounts by kind of debt add up to {total}, not to the amount owed {owed}",
+    ),
+    "due-after-accepted": (
+        "约定最迟付款时间{due}晚于问题线索受理日期{accepted}",
+        "the agreed payment date {due} is after the date the case was accepted, {accepted}",
+    ),
+    # --- files --------------------------------------------------------------------------
+    "missing-column": (
+        "缺少“{header}”列",
+        "the column '{header}' is missing",
+    ),
+    "unknown-column": (
+        "表头“{header}”不属于{form}，该列未校验",
+        "'{header}' is not a column of {form}; it was not checked",
+    ),
+    "duplicate-column": (
+        "“{header}”列出现两次，只读取第一列",
+        "the column '{header}' appears twice; only the first is read",
+    ),
+    "header-alias": (
+        "表头“{value}”按“{canonical}”识别",
+        "header '{value}' read as '{canonical}'",
+    ),
+    "unit-yuan": (
+        "表格注明金额单位为“元”，本表金额单位应为万元；请换算后重新报送",
+        "the sheet says its amounts are in 元 (yuan); this form takes 万元 (10,000 yuan): "
+        "convert them and send it again",
+    ),
+    "total-row-skipped": ("合计行未计入明细", "a total row was skipped"),
+    "data-end": (
+        "第{row}行起为填写说明，不作为数据读取",
+        "rows from {row} on are instructions (填写说明), not data",
+    ),
+    "duplicate-case": (
+        "与第{other_row}行为同一案件（{identity}）",
+        "the same case as row {other_row} ({identity})",
+    ),
+    "no-rows": ("表中没有数据行", "the table has no data rows"),
+    "missing-field": ("联络表缺少“{header}”", "the contact form has no '{header}'"),
+    # --- whole files: cannot be read ----------------------------------------------------
+    "file-missing": ("找不到文件或文件夹：{path}", "no such file or folder: {path}"),
+    "file-empty": ("文件为空（0字节）：{path}", "the file is empty (0 bytes): {path}"),
+    "not-spreadsheet": (
+        "{path} 不是电子表格（{detail}）；请报送.xlsx、.xls、.ods或.csv文件",
+        "{path} is not a spreadsheet ({detail}); send an .xlsx, .xls, .ods or .csv file",
+    ),
+    "corrupt": (
+        "{path} 已损坏或不完整，无法读取（{detail}）；请重新导出或让报送单位重发",
+        "{path} is damaged or incomplete and cannot be read ({detail}); "
+        "export it again or ask the sender to resend it",
+    ),
+    "encrypted": (
+        "{path} 设有打开密码；请用 --password 提供密码",
+        "{path} is protected by a password; give it with --password",
+    ),
+    "wrong-password": (
+        "{path} 的密码不正确",
+        "the password for {path} is wrong",
+    ),
+    "too-large": (
+        "{path} 解压后超过{limit_mb}MB（{detail}），为防止内存耗尽已拒绝读取；"
+        "确需读取请加 --max-unpacked-mb",
+        "{path} would unpack to more than {limit_mb} MB ({detail}); refused to protect memory. "
+        "Raise the limit with --max-unpacked-mb if the file is genuine",
+    ),
+    "unsafe-xml": (
+        "{path} 含有XML实体声明（可能是恶意文件），已拒绝读取",
+        "{path} contains XML entity declarations (a possible attack); refused",
+    ),
+    "no-header": (
+        "{path} 中找不到可识别的表头（已检查工作表：{sheets}）；请确认使用的是正式表样，"
+        "或用 --form 指定表样",
+        "no recognizable header in {path} (sheets looked at: {sheets}); check that the "
+        "official form was used, or name the form with --form",
+    ),
+    "no-sheet": (
+        "{path} 中没有名为“{sheet}”的工作表（现有：{sheets}）",
+        "{path} has no sheet named '{sheet}' (it has: {sheets})",
+    ),
+    "bad-encoding": (
+        "{path} 不是UTF-8或GB18030编码的文本",
+        "{path} is neither UTF-8 nor GB18030 text",
+    ),
+    "unknown-form": ("未知表样“{form}”；可用：{known}", "unknown form '{form}'; known: {known}"),
+    "schema-unreadable": (
+        "无法读取表样文件{path}：{reason}",
+        "cannot read schema {path}: {reason}",
+    ),
+    "schema-invalid": ("表样文件{path}有误：{reason}", "schema {path} is not valid: {reason}"),
+    "no-inputs": (
+        "{path} 中没有可读取的电子表格",
+        "no spreadsheets found in {path}",
+    ),
+    "bad-option": ("{detail}", "{detail}"),
+    "output-is-input": (
+        "输出文件{path}是输入文件之一，拒绝覆盖；请换一个输出文件名",
+        "the output {path} is one of the inputs; refusing to overwrite it: choose another name",
+    ),
+    "output-exists": (
+        "输出文件{path}已存在；如需覆盖请加 --force",
+        "{path} already exists; add --force to overwrite it",
+    ),
+    "output-dir-missing": ("输出目录{path}不存在", "the output folder {path} does not exist"),
+}
+
+
+def message(code: str, lang: str, **params: Any) -> str:
+    zh, en = MESSAGES.get(code, (code, code))
+    template = zh if lang == "zh" else en
+    try:
+        return template.format_map(_Default(params))
+    except (ValueError, IndexError):
+        return template
+
+
+class _Default(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def detect_lang(explicit: str | None = None) -> str:
+    """`--lang` wins; otherwise the locale (LC_ALL, LC_MESSAGES, LANG); English by default."""
+    if explicit:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

@@ -1,0 +1,69 @@
+"""A validated ledger: parsed values held column-wise, each row traceable to its file and row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .forms import FormSpec
+from .text import norm_key
+
+
+@dataclass
+class Ledger:
+    form: FormSpec
+    path: str
+    sheet: str
+    metadata: dict[str, str]
+    rows: list[int]  # Excel row number of each data row
+    values: dict[str, list[Any]]  # column key → parsed value per row (None when blank or bad)
+    raw: dict[str, list[Any]]  # column key → the cell as read, for "as written" outputs
+    columns: dict[str, int]  # column key → 0-based index in the sheet
+    headers: dict[str, str]  # column key → header as written
+    errors: list[int] = field(default_factory=list)  # error findings per row
+    warnings: list[int] = field(default_factory=list)
+    extras: dict[str, list[Any]] = field(default_factory=dict)  # provenance columns read back
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def get(self, key: str, i: int) -> Any:
+        col = self.values.get(key)
+        return None if col is None else col[i]
+
+    def record(self, i: int) -> dict[str, Any]:
+        return {k: v[i] for k, v in self.values.items()}
+
+    @property
+    def unit(self) -> str | None:
+        """The reporting unit of the whole file, where the form keeps it in the metadata."""
+        if self.form.unit_metadata:
+            label = next(m.label for m in self.form.metadata if m.key == self.form.unit_metadata)
+            return self.metadata.get(label)
+        if self.form.unit_column and self.form.unit_column in self.values:
+            units = {u for u in self.values[self.form.unit_column] if u}
+            if len(units) == 1:
+                return units.pop()
+        return None
+
+    def unit_of(self, i: int) -> str | None:
+        if self.form.unit_column and self.form.unit_column in self.values:
+            return self.values[self.form.unit_column][i]
+        return self.unit
+
+    def identity(self, i: int) -> str | None:
+        """The case identity of SPEC.md: 问题编号 when present, else debtor, creditor, contract."""
+        form = self.form
+        for key in form.identity:
+            value = self.get(key, i)
+            if value:
+                return f"{key}:{norm_key(str(value))}"
+        parts = [self.get(k, i) for k in form.identity_fallback]
+        if form.identity_fallback and all(parts):
+            return "|".join(norm_key(str(p)) for p in parts)
+        return None
+
+
+def money(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(0)

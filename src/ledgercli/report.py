@@ -1,0 +1,108 @@
+"""Findings are data: one record per problem, rendered per language only when shown.
+
+The same objects feed the terminal table, `--format json`, the merged workbook's 问题 sheet and
+the annotated returns, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import message
+
+SEVERITIES = ("error", "warning", "notice")
+
+
+@dataclass(slots=True)
+class Finding:
+    severity: str
+    rule: str
+    sheet: str | None = None
+    row: int | None = None  # the Excel row number a person sees
+    column: str | None = None  # the column letter
+    header: str | None = None
+    value: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        return message(
+            self.rule, lang, **{"value": self.value, "header": self.header, **self.params}
+        )
+
+    def location(self) -> str:
+        """`Sheet!F12` as Excel writes it; what exists of it for row or file findings."""
+        if self.sheet is None:
+            return ""
+        if self.column is None and self.row is not None:
+            return f"{self.sheet}!{self.row}:{self.row}"
+        cell = f"{self.column or ''}{self.row or ''}"
+        return f"{self.sheet}!{cell}" if cell else self.sheet
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "value": self.value,
+            "message": self.message(lang),
+        }
+
+
+@dataclass
+class FileReport:
+    path: str
+    form: str | None = None
+    sheet: str | None = None
+    rows: int = 0
+    metadata: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "form": self.form,
+            "sheet": self.sheet,
+            "rows": self.rows,
+            "metadata": self.metadata,
+            "findings": [f.to_json(lang) for f in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    files: list[FileReport] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(f.count(severity) for f in self.files)
+
+    @property
+    def unreadable(self) -> bool:
+        return any(not f.readable for f in self.files)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 errors (or warnings with --strict), 2 a file could not be read."""
+        if self.unreadable:
+            return 2
+        if self.count("error") or (strict and self.count("warning")):
+            return 1
+        return 0
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "files": [f.to_json(lang) for f in self.files],
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "notices": self.count("notice"),
+        }
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        """Findings as short lists of the named attributes, for compact test assertions."""
+        return [[getattr(f, k) for k in keys] for fr in self.files for f in fr.findings]

@@ -1,0 +1,46 @@
+"""Normalizing text the way a clerk reads it: full-width or half-width, spaces or not."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+# Leading numbering ("1、", "2.", "(3)") and trailing units or examples in parentheses
+# ("（万元）", "（例：2020-04-08）") are decoration, not part of a column's name.
+_NUMBERING = re.compile(r"^(?:\d+[、.．)]|\(\d+\)|[一二三四五六七八九十]+、)")
+_DECORATION = re.compile(r"\((?:[^()]*(?:万元|元|例|单位|件|格式|填写|yyyy|xxxx)[^()]*)\)")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
+
+
+def nfkc(value: str) -> str:
+    return unicodedata.normalize("NFKC", value)
+
+
+def norm_key(value: str) -> str:
+    """Comparable form of a value: NFKC, no white space, no quotes, case-folded."""
+    return _SPACE.sub("", nfkc(value)).translate(_QUOTES).casefold()
+
+
+def norm_header(value: str) -> str:
+    """Comparable form of a header cell, without numbering, units, examples or marks."""
+    text = _SPACE.sub("", nfkc(value)).translate(_QUOTES)
+    text = text.strip("*：:")
+    text = _NUMBERING.sub("", text)
+    text = _DECORATION.sub("", text)
+    return text.casefold()
+
+
+def header_unit(value: str) -> str | None:
+    """The money unit a header declares in parentheses, if any: '万元' or '元'."""
+    text = nfkc(value)
+    if "万元" in text:
+        return "万元"
+    if re.search(r"\((?:[^()]*[^万])?元\)", _SPACE.sub("", text)):
+        return "元"
+    return None
+
+
+def clean_text(value: str) -> str:
+    """Trim a text cell; inner line breaks become spaces (a name never needs two lines)."""
+    return _SPACE.sub(" ", value).strip()

@@ -1,0 +1,342 @@
+"""Validating a submission: every finding in a workbook, never stopping at the first.
+
+`validate_file` always returns a report: a file that cannot be read is one finding, not an
+exception, so a folder of forty workbooks is checked to the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cells import ColumnParser, check_phone
+from .errors import UnreadableFile
+from .forms import FormSpec, input_forms, load_form
+from .ledger import Ledger
+from .report import FileReport, Finding, Report
+from .rules import Context, get_rules
+from .table import Located, locate
+from .workbook import DEFAULT_MAX_UNPACKED_MB, EXCEL_ERRORS, iter_spreadsheets, open_book
+from .workbook import col_letter as letter
+
+
+@dataclass
+class Options:
+    form: str | None = None
+    schema: Path | None = None
+    sheet: str | None = None
+    password: str | None = None
+    cutoff: str | None = None
+    max_unpacked_mb: int = DEFAULT_MAX_UNPACKED_MB
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def forms(self) -> list[FormSpec]:
+        if self.schema is not None:
+            return [load_form(self.schema)]
+        forms = input_forms()
+        if self.form is not None:
+            from .forms import get_form
+
+            return [get_form(self.form)]
+        return forms
+
+
+def validate_paths(paths: list[Path], options: Options) -> tuple[Report, list[Ledger]]:
+    """Validate files and folders (recursively); lock files and non-spreadsheets are skipped."""
+    report = Report()
+    ledgers: list[Ledger] = []
+    forms = options.forms()
+    for path, skip in iter_spreadsheets(paths):
+        if skip is not None:
+            continue
+        fr, ledger = validate_file(path, options, forms)
+        report.files.append(fr)
+        if ledger is not None:
+            ledgers.append(ledger)
+    return report, ledgers
+
+
+def validate_file(
+    path: Path, options: Options, forms: list[FormSpec] | None = None
+) -> tuple[FileReport, Ledger | None]:
+    forms = forms if forms is not None else options.forms()
+    fr = FileReport(path=str(path))
+    try:
+        book = open_book(path, options.password, options.max_unpacked_mb)
+        loc = locate(book, forms, options.sheet)
+    except UnreadableFile as exc:
+        fr.readable = False
+        fr.findings.append(Finding("error", exc.code, params=exc.params))
+        return fr, None
+    fr.form = loc.form.id
+    fr.sheet = loc.sheet.name
+    fr.metadata = dict(loc.metadata)
+    fr.findings.extend(loc.findings)
+    if loc.form.kind == "keyvalue":
+        ledger = _keyvalue(loc, fr, path)
+    else:
+        ledger = check_table(loc, fr, str(path), options, typed=book.typed)
+    fr.rows = len(ledger)
+    _sort(fr)
+    return fr, ledger
+
+
+def _sort(fr: FileReport) -> None:
+    # File-level findings first, then by position as a person reads the sheet.
+    fr.findings.sort(key=lambda f: (f.row or 0, len(f.column or ""), f.column or ""))
+
+
+def check_table(
+    loc: Located, fr: FileReport, path: str, options: Options, typed: bool = True
+) -> Ledger:
+    form = loc.form
+    sheet = loc.sheet
+    sname = sheet.name
+    data = loc.data
+    n = len(data)
+    rows = [r for r, _ in data]
+    findings = fr.findings
+    values: dict[str, list[Any]] = {}
+    raw: dict[str, list[Any]] = {}
+    errors = [0] * n
+    warnings = [0] * n
+    bad_cells = sheet.bad_cells
+
+    def add(sev: str, rule: str, i: int, key: str, value: Any, params: dict[str, Any]) -> None:
+        spec = form.by_key[key]
+        findings.append(
+            Finding(
+                sev,
+                rule,
+                sname,
+                rows[i],
+                letter(loc.columns[key]),
+                spec.header,
+                _show(value),
+                params,
+            )
+        )
+        if sev == "error":
+            errors[i] += 1
+        elif sev == "warning":
+            warnings[i] += 1
+
+    # 1. Each column on its own: kind, allowed values, signs; every distinct value parsed once.
+    for key, j in loc.columns.items():
+        spec = form.by_key[key]
+        parse = ColumnParser(spec, form, options.today)
+        col_raw = [cells[j] if j < len(cells) else "" for _, cells in data]
+        parsed: list[Any] = [None] * n
+        for i, cell in enumerate(col_raw):
+            if type(cell) is str and cell.startswith("#") and cell.strip() in EXCEL_ERRORS:
+                add("error", "excel-error", i, key, cell, {})
+                continue
+            value, issues = parse(cell)
+            parsed[i] = value
+            for sev, rule, params in issues:
+                if not typed and rule == "number-normalized":
+                    continue  # in a CSV every number is text; saying so on each cell is noise
+                add(sev, rule, i, key, cell, params)
+        if bad_cells:
+            for i, (excel_row, _) in enumerate(data):
+                bad = bad_cells.get((excel_row, j))
+                if bad is not None:
+                    add("error", bad.kind, i, key, bad.value, {})
+                    col_raw[i] = bad.value
+        values[key] = parsed
+        raw[key] = col_raw
+
+    # 2. Required, required-when and values that depend on another column.
+    for key, col in values.items():
+        spec = form.by_key[key]
+        blank = _blank_rows(raw[key], col)
+        if spec.required:
+            sev = "warning" if spec.required == "warning" else "error"
+            for i in blank:
+                add(sev, "required", i, key, None, {})
+        cond = spec.required_when
+        if cond is not None and cond.column in values:
+            other = values[cond.column]
+            cond_header = form.by_key[cond.column].header
+            for i in blank:
+                v = other[i]
+                if v is None:
+                    continue
+                hit = (
+                    v in cond.in_ if cond.in_ is not None else (cond.gt is not None and v > cond.gt)
+                )
+                if hit:
+                    shown = v if cond.in_ is not None else f"> {cond.gt}"
+                    add(
+                        cond.severity,
+                        "required-when",
+                        i,
+                        key,
+                        None,
+                        {"cond_header": cond_header, "cond_value": shown},
+                    )
+        by = spec.values_by
+        if by is not None and by.column in values:
+            other = values[by.column]
+            cond_header = form.by_key[by.column].header
+            for i, v in enumerate(col):
+                if v is None or other[i] is None:
+                    continue
+                allowed = by.map.get(other[i])
+                if allowed is None:
+                    add(
+                        "warning",
+                        "value-not-applicable",
+                        i,
+                        key,
+                        v,
+                        {"cond_header": cond_header, "cond_value": other[i]},
+                    )
+                elif v not in allowed:
+                    add(
+                        "error",
+                        "value-not-allowed-for",
+                        i,
+                        key,
+                        v,
+                        {
+                            "cond_header": cond_header,
+                            "cond_value": other[i],
+                            "allowed": "、".join(allowed),
+                        },
+                    )
+        if spec.unique:
+            first: dict[Any, int] = {}
+            for i, v in enumerate(col):
+                if v is None:
+                    continue
+                if v in first:
+                    add(spec.unique, "duplicate-value", i, key, v, {"other_row": rows[first[v]]})
+                else:
+                    first[v] = i
+
+    # 3. Cross-field rules named by the schema.
+    params = dict(form.params)
+    if options.cutoff:
+        params["cutoff"] = options.cutoff
+    ctx = Context(values, params)
+    for rule in get_rules(form.checks):
+        if not all(k in values for k in rule.needs) or rule.anchor not in values:
+            continue
+        for i, hit in rule.fn(ctx):
+            sev = hit.pop("_severity", rule.severity)
+            add(sev, rule.code, i, rule.anchor, raw[rule.anchor][i], hit)
+
+    ledger = Ledger(
+        form=form,
+        path=path,
+        sheet=sname,
+        metadata=dict(loc.metadata),
+        rows=rows,
+        values=values,
+        raw=raw,
+        columns=dict(loc.columns),
+        headers=dict(loc.headers),
+        errors=errors,
+        warnings=warnings,
+    )
+    for key, j in loc.extras.items():
+        ledger.extras[key] = [cells[j] if j < len(cells) else "" for _, cells in data]
+
+    # 4. The same case twice in one file.
+    _duplicate_cases(ledger, add)
+    return ledger
+
+
+def _blank_rows(raw: list[Any], parsed: list[Any]) -> list[int]:
+    """Rows whose cell is empty (not rows whose cell failed to parse: those have an error)."""
+    return [
+        i
+        for i, (r, p) in enumerate(zip(raw, parsed, strict=True))
+        if p is None
+        and (r is None or (type(r) is str and (not r.strip() or r.strip() in _PLACEHOLDERS)))
+    ]
+
+
+_PLACEHOLDERS = {"-", "—", "–", "/", "\\", "无", "－", "——", "／"}
+
+
+def _duplicate_cases(ledger: Ledger, add: Any) -> None:
+    form = ledger.form
+    if not form.identity_fallback:
+        return
+    anchor = form.identity_fallback[-1]
+    if anchor not in ledger.values:
+        return
+    first: dict[str, int] = {}
+    for i in range(len(ledger)):
+        # Rows with a 问题编号 are already held unique by that column's own check.
+        if any(ledger.get(k, i) for k in form.identity):
+            continue
+        ident = ledger.identity(i)
+        if ident is None:
+            continue
+        if ident in first:
+            parts = " / ".join(str(ledger.get(k, i)) for k in form.identity_fallback)
+            add(
+                "warning",
+                "duplicate-case",
+                i,
+                anchor,
+                ledger.raw[anchor][i],
+                {"other_row": ledger.rows[first[ident]], "identity": parts},
+            )
+        else:
+            first[ident] = i
+
+
+def _show(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        text = f"{value:.15g}"
+        return text
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _keyvalue(loc: Located, fr: FileReport, path: Path) -> Ledger:
+    """Annex 1: one record of labelled values."""
+    form = loc.form
+    sname = loc.sheet.name
+    values: dict[str, list[Any]] = {}
+    for f in form.fields:
+        value, excel_row, j = loc.fields.get(f.key, ("", 0, 0))
+        values[f.key] = [value or None]
+        if f.key not in loc.fields:
+            continue
+        if not value and f.required:
+            fr.findings.append(
+                Finding("error", "required", sname, excel_row, letter(j + 1), f.label)
+            )
+        elif value and f.kind == "phone":
+            for part in value.replace("，", "/").replace(",", "/").split("/"):
+                problem = check_phone(part.strip()) if part.strip() else None
+                if problem:
+                    sev, rule, params = problem
+                    fr.findings.append(
+                        Finding(sev, rule, sname, excel_row, letter(j + 1), f.label, value, params)
+                    )
+    first_row = min((r for _, r, _ in loc.fields.values()), default=0)
+    n_err = sum(1 for f in fr.findings if f.severity == "error")
+    return Ledger(
+        form=form,
+        path=str(path),
+        sheet=sname,
+        metadata=dict(loc.metadata),
+        rows=[first_row],
+        values=values,
+        raw=dict(values),
+        columns={},
+        headers={},
+        errors=[n_err],
+        warnings=[0],
+    )

@@ -1,0 +1,389 @@
+"""Opening whatever a district sends: .xlsx/.xlsm/.xls/.ods through python-calamine, .csv in
+UTF-8 or GB18030, password-protected workbooks through msoffcrypto-tool.
+
+Everything that can go wrong before the first cell is read becomes an `UnreadableFile` naming the
+file and what to do. Zip members are checked in the central directory before anything is
+inflated, and XML that declares entities is refused before any parser sees it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UnreadableFile
+
+DEFAULT_MAX_UNPACKED_MB = 2048
+# A real sheet compresses 5-30x; a zip bomb compresses thousands of times.
+MAX_RATIO = 1000
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
+
+
+@dataclass
+class BadCell:
+    """A cell calamine cannot show truthfully: an error value or a formula with no result."""
+
+    kind: str  # "excel-error" | "formula-no-value"
+    value: str
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[int, list[Any]]]  # (Excel row number, values from column A), blank rows out
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    bad_cells: dict[tuple[int, int], BadCell] = field(default_factory=dict)  # (row, col0)
+
+
+@dataclass
+class Book:
+    path: Path
+    format: str  # xlsx | xls | ods | csv
+    sheet_names: list[str]
+    typed: bool  # False for CSV, where every value arrives as text
+    _loader: Any = None
+    _cache: dict[str, Sheet] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> Sheet:
+        if name not in self._cache:
+            self._cache[name] = self._loader(name)
+        return self._cache[name]
+
+
+def open_book(
+    path: Path,
+    password: str | None = None,
+    max_unpacked_mb: int = DEFAULT_MAX_UNPACKED_MB,
+) -> Book:
+    p = str(path)
+    if not path.exists():
+        raise UnreadableFile("file-missing", path=p)
+    if path.is_dir():
+        raise UnreadableFile("not-spreadsheet", path=p, detail="a folder")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise UnreadableFile("corrupt", path=p, detail=exc.strerror or str(exc)) from exc
+    if size == 0:
+        raise UnreadableFile("file-empty", path=p)
+
+    if head.startswith(OLE_MAGIC):
+        return _open_ole(path, password, max_unpacked_mb)
+    if head.startswith(b"PK"):
+        return _open_zip(path, None, max_unpacked_mb)
+    if path.suffix.lower() == ".csv":
+        return _open_csv(path, max_unpacked_mb)
+    raise UnreadableFile("not-spreadsheet", path=p, detail=_sniff(head))
+
+
+def _sniff(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith((b"<html", b"<!DOC", b"<?xml")):
+        return "an HTML or XML document"
+    try:
+        head.decode("utf-8")
+        return "plain text"
+    except UnicodeDecodeError:
+        return "unknown format"
+
+
+def _open_ole(path: Path, password: str | None, max_unpacked_mb: int) -> Book:
+    import msoffcrypto
+    from msoffcrypto.exceptions import DecryptionError, InvalidKeyError
+
+    p = str(path)
+    try:
+        with path.open("rb") as fh:
+            office = msoffcrypto.OfficeFile(fh)
+            encrypted = office.is_encrypted()
+            if encrypted:
+                if not password:
+                    raise UnreadableFile("encrypted", path=p)
+                office.load_key(password=password)
+                out = io.BytesIO()
+                try:
+                    office.decrypt(out)
+                except (InvalidKeyError, DecryptionError) as exc:
+                    raise UnreadableFile("wrong-password", path=p) from exc
+                data = out.getvalue()
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # msoffcrypto raises many kinds on damaged OLE files
+        if path.suffix.lower() == ".xls":
+            # Not something msoffcrypto understands, but calamine may still read an old .xls.
+            return _calamine_book(path, path, "xls")
+        raise UnreadableFile("corrupt", path=p, detail=str(exc) or type(exc).__name__) from exc
+    if not encrypted:
+        return _calamine_book(path, path, "xls")
+    if data.startswith(b"PK"):
+        return _open_zip(path, data, max_unpacked_mb)
+    return _calamine_book(path, io.BytesIO(data), "xls")
+
+
+def _open_zip(path: Path, data: bytes | None, max_unpacked_mb: int) -> Book:
+    p = str(path)
+    source: Any = io.BytesIO(data) if data is not None else path
+    try:
+        with zipfile.ZipFile(source) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
+            limit = max_unpacked_mb * 1024 * 1024
+            if total > limit:
+                raise UnreadableFile(
+                    "too-large",
+                    path=p,
+                    limit_mb=max_unpacked_mb,
+                    detail=f"{total / 1024 / 1024:.0f} MB",
+                )
+            for i in infos:
+                if i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                    raise UnreadableFile(
+                        "too-large",
+                        path=p,
+                        limit_mb=max_unpacked_mb,
+                        detail=f"{i.filename} inflates {i.file_size // max(i.compress_size, 1)}x",
+                    )
+            if "xl/workbook.xml" in names:
+                fmt = "xlsx"
+            elif "content.xml" in names and _is_ods(zf):
+                fmt = "ods"
+            elif "word/document.xml" in names:
+                raise UnreadableFile("not-spreadsheet", path=p, detail="a Word document")
+            elif "ppt/presentation.xml" in names:
+                raise UnreadableFile("not-spreadsheet", path=p, detail="a PowerPoint file")
+            else:
+                raise UnreadableFile("not-spreadsheet", path=p, detail="a zip archive")
+            for i in infos:
+                if i.filename.endswith((".xml", ".rels")) and _declares_entities(zf, i):
+                    raise UnreadableFile("unsafe-xml", path=p)
+            sheet_xml = _sheet_parts(zf) if fmt == "xlsx" else {}
+    except UnreadableFile:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
+        raise UnreadableFile("corrupt", path=p, detail=str(exc) or type(exc).__name__) from exc
+    book = _calamine_book(path, io.BytesIO(data) if data is not None else path, fmt)
+    if sheet_xml:
+        inner = book._loader
+
+        def load(name: str) -> Sheet:
+            sheet: Sheet = inner(name)
+            part = sheet_xml.get(name)
+            if part:
+                sheet.bad_cells = _scan_bad_cells(source, part)
+            return sheet
+
+        book._loader = load
+    return book
+
+
+def _is_ods(zf: zipfile.ZipFile) -> bool:
+    try:
+        return b"opendocument.spreadsheet" in zf.read("mimetype")
+    except KeyError:
+        return True
+
+
+def _declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Billion-laughs and external entities need a DTD, which sits before the root element."""
+    with zf.open(info) as fh:
+        head = fh.read(4096)
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part inside an .xlsx, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree as ET
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # a workbook without relationships: calamine will say what is wrong
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts: dict[str, str] = {}
+    for s in wb.iter(f"{ns_main}sheet"):
+        target = targets.get(s.get(f"{ns_rel}id"), "")
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        parts[s.get("name", "")] = part
+    return parts
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _scan_bad_cells(source: Any, part: str) -> dict[tuple[int, int], BadCell]:
+    """Find error cells and formulas without a cached result, which calamine reads as blank.
+
+    Most submissions hold neither, so a streaming byte search decides first whether the sheet
+    needs parsing at all.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    with zipfile.ZipFile(source) as zf:
+        try:
+            info = zf.getinfo(part)
+        except KeyError:
+            return {}
+        needles = (b"<f>", b"<f ", b"<f/>", b't="e"')
+        found = False
+        tail = b""
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                window = tail + chunk
+                if any(n in window for n in needles):
+                    found = True
+                    break
+                tail = chunk[-8:]
+        if not found:
+            return {}
+        bad: dict[tuple[int, int], BadCell] = {}
+        ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+        with zf.open(info) as fh:
+            for _event, el in iterparse(fh, events=("end",)):
+                if el.tag != f"{ns}c":
+                    if el.tag == f"{ns}row":
+                        el.clear()
+                    continue
+                f = el.find(f"{ns}f")
+                v = el.find(f"{ns}v")
+                ref = _CELL_REF.match(el.get("r", ""))
+                if ref is None:
+                    continue
+                pos = (int(ref.group(2)), col_index(ref.group(1)))
+                if el.get("t") == "e":
+                    bad[pos] = BadCell("excel-error", v.text if v is not None and v.text else "#?")
+                elif f is not None and (v is None or v.text is None):
+                    bad[pos] = BadCell("formula-no-value", "=" + (f.text or ""))
+        return bad
+
+
+def _calamine_book(path: Path, source: Any, fmt: str) -> Book:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    p = str(path)
+    try:
+        if isinstance(source, Path):
+            wb = CalamineWorkbook.from_path(str(source))
+        else:
+            wb = CalamineWorkbook.from_filelike(source)
+        names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or list(
+            wb.sheet_names
+        )
+    except Exception as exc:  # calamine raises its own and plain errors for damaged files
+        if isinstance(exc, CalamineError) and "password" in str(exc).lower():
+            raise UnreadableFile("encrypted", path=p) from exc
+        raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
+
+    def load(name: str) -> Sheet:
+        try:
+            ws = wb.get_sheet_by_name(name)
+            start = ws.start
+            offset = start[1] if start else 0
+            rows: list[tuple[int, list[Any]]] = []
+            pad = [""] * offset
+            for i, row in enumerate(ws.iter_rows(), start=1):
+                # Phantom rows (LibreOffice may claim a million) cost one C-level count each.
+                if row.count("") == len(row):
+                    continue
+                rows.append((i, pad + row if offset else row))
+            merged = list(ws.merged_cell_ranges or [])
+        except Exception as exc:
+            raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
+        return Sheet(name=name, rows=rows, merged=merged)
+
+    return Book(path=path, format=fmt, sheet_names=names, typed=True, _loader=load)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _open_csv(path: Path, max_unpacked_mb: int) -> Book:
+    p = str(path)
+    raw = path.read_bytes()
+    if len(raw) > max_unpacked_mb * 1024 * 1024:
+        raise UnreadableFile("too-large", path=p, limit_mb=max_unpacked_mb, detail="csv")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("bad-encoding", path=p)
+    if "\x00" in text[:4096]:
+        raise UnreadableFile("not-spreadsheet", path=p, detail="binary data")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    name = path.stem
+
+    def load(_name: str) -> Sheet:
+        rows = []
+        for i, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            if any(v.strip() for v in row):
+                rows.append((i, list(row)))
+        return Sheet(name=name, rows=rows)
+
+    return Book(path=path, format="csv", sheet_names=[name], typed=False, _loader=load)
+
+
+def col_letter(index: int) -> str:
+    """0 → A, 27 → AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """A → 0, AB → 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def iter_spreadsheets(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Expand folders recursively; yield (path, reason to skip or None).
+
+    Lock files (~$x.xlsx), hidden files and non-spreadsheets are yielded with a reason, so the
+    caller can say what it passed over instead of passing over it silently.
+    """
+    for root in paths:
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                if p.is_dir():
+                    continue
+                rel = p.relative_to(root)
+                if any(part.startswith(".") for part in rel.parts):
+                    yield p, "hidden"
+                elif p.name.startswith("~$"):
+                    yield p, "lock-file"
+                elif p.suffix.lower() not in SPREADSHEET_SUFFIXES:
+                    yield p, "not-spreadsheet"
+                else:
+                    yield p, None
+        else:
+            yield root, None

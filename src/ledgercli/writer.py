@@ -1,0 +1,90 @@
+"""Every workbook the tool writes goes through here: atomic save, inputs never overwritten,
+text from submissions always a text cell (never a formula), the house styles.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import suppress
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import LedgerError
+
+AMOUNT_FORMAT = "0.0000"
+COUNT_FORMAT = "0"
+RATE_FORMAT = "0.00"
+MAX_SHEET_ROWS = 1_048_576
+
+
+def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:
+    """Refuse to write over an input, or over an existing file without --force."""
+    target = out.resolve()
+    for p in inputs:
+        with suppress(OSError):
+            if p.resolve() == target or (
+                p.is_dir() and target.is_relative_to(p.resolve()) and target.exists()
+            ):
+                raise LedgerError("output-is-input", path=str(out))
+    if out.exists() and not force:
+        raise LedgerError("output-exists", path=str(out))
+    if not out.parent.exists():
+        raise LedgerError("output-dir-missing", path=str(out.parent))
+
+
+def atomic_save(save: Any, out: Path) -> None:
+    """Write through `save(path)` to a temporary file beside `out`, then rename over it.
+
+    A crash or a full disk leaves either the old file or the new one, never half of one.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=".~ledger-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def set_text(cell: Any, value: str) -> None:
+    """A text cell whatever it starts with: '=1+1' from a submission stays the text '=1+1'."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def set_value(cell: Any, value: Any, number_format: str | None = None) -> None:
+    """Write a parsed value: Decimal as a number (exact to 15 digits), str as text."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        set_text(cell, value)
+        return
+    if isinstance(value, Decimal):
+        # Excel holds doubles; 0.0001 万元 amounts of a ledger are far inside 15 digits.
+        cell.value = float(value)
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+
+
+def header_style() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="DDEBF7"),
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+    }
+
+
+def apply_style(cell: Any, style: dict[str, Any]) -> None:
+    for name, value in style.items():
+        setattr(cell, name, value)
