@@ -279,3 +279,11 @@ def detect_lang(explicit: str | None = None) -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Let a command module bring its own sentences; a code may be defined only once."""
+    clash = set(messages) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"message codes defined twice: {sorted(clash)}")
+    MESSAGES.update(messages)

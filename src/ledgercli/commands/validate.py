@@ -1,0 +1,65 @@
+"""`ledger validate`: every problem in submitted workbooks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import LedgerError
+from ..options import format_option, input_options, lang_option, make_options
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@input_options
+@lang_option
+@format_option
+@click.option("--strict", is_flag=True, help="Count warnings as errors in the exit code.")
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=50,
+    show_default=True,
+    help="Findings shown per file (0: all).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also list every notice.")
+def validate(
+    paths: tuple[Path, ...],
+    form_id: str | None,
+    schema: Path | None,
+    sheet: str | None,
+    password: str | None,
+    cutoff: str | None,
+    max_unpacked_mb: int,
+    lang: str | None,
+    fmt: str,
+    strict: bool,
+    limit: int,
+    verbose: bool,
+) -> None:
+    """Check submitted workbooks (files or folders) and list every problem.
+
+    Exit code 0: no errors; 1: errors (or warnings with --strict); 2: a file cannot be read.
+    """
+    from ..i18n import detect_lang
+    from ..validate import validate_paths
+
+    language = detect_lang(lang)
+    click.get_current_context().obj["lang"] = language
+    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    report, _ = validate_paths(list(paths), options)
+    if not report.files:
+        raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(language), ensure_ascii=False, indent=2))
+    else:
+        from ..console import render_validation
+
+        render_validation(report, language, limit=limit, verbose=verbose)
+    sys.exit(report.exit_code(strict))
+
+
+command = validate
