@@ -1,0 +1,77 @@
+"""A case's resolution status and repaid amount, defined once (SPEC.md, cq-annex2).
+
+Summaries, diff and overdue all read these two functions, so that "部分清偿" or "repaid" can
+never mean two things in two tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .ledger import Ledger, money
+
+CLEARED = "清偿完毕"
+PARTIAL = "部分清偿"
+AGREEMENT = "协议还款"
+UNRESOLVED = "未化解"
+
+# From least to most resolved: a move to a later entry is progress, to an earlier a regression.
+STATUSES = (UNRESOLVED, AGREEMENT, PARTIAL, CLEARED)
+
+# The Wuhan ledger states the status in words (办理情况) rather than through amount columns.
+_PROGRESS_WORDS = {
+    "已清偿完毕": CLEARED,
+    "已部分清偿": PARTIAL,
+    "已达成还款协议": AGREEMENT,
+    "正在沟通办理": UNRESOLVED,
+}
+
+STATUS_EN = {
+    CLEARED: "paid in full",
+    PARTIAL: "partly repaid",
+    AGREEMENT: "repayment agreed",
+    UNRESOLVED: "unresolved",
+}
+
+
+def _amount_columns(ledger: Ledger) -> bool:
+    return any(k in ledger.values for k in ("cleared", "repaid", "agreed"))
+
+
+def status(ledger: Ledger, i: int) -> str:
+    """The first that holds: 清偿完毕 (清偿完毕金额 > 0), 部分清偿 (已偿还金额 > 0),
+    协议还款 (协议还款金额 > 0), else 未化解.
+
+    A form without those amount columns (Wuhan) states it in 办理情况; blank there is 未化解.
+    """
+    if _amount_columns(ledger):
+        if money(ledger.get("cleared", i)) > 0:
+            return CLEARED
+        if money(ledger.get("repaid", i)) > 0:
+            return PARTIAL
+        if money(ledger.get("agreed", i)) > 0:
+            return AGREEMENT
+        return UNRESOLVED
+    word = ledger.get("progress", i)
+    return _PROGRESS_WORDS.get(word, UNRESOLVED) if isinstance(word, str) else UNRESOLVED
+
+
+def repaid(ledger: Ledger, i: int) -> Decimal:
+    """清偿完毕金额 for 清偿完毕, 已偿还金额 for 部分清偿, else 0 (SPEC.md).
+
+    The Wuhan ledger records no repaid amounts: a case 已清偿完毕 there repaid its whole
+    拖欠金额, and any other case counts 0 because the part repaid is not written down.
+    """
+    st = status(ledger, i)
+    if _amount_columns(ledger):
+        if st == CLEARED:
+            return money(ledger.get("cleared", i))
+        if st == PARTIAL:
+            return money(ledger.get("repaid", i))
+        return Decimal(0)
+    return money(ledger.get("owed", i)) if st == CLEARED else Decimal(0)
+
+
+def rank(st: str) -> int:
+    """Position of a status on the way to 清偿完毕 (0 = 未化解)."""
+    return STATUSES.index(st) if st in STATUSES else 0
