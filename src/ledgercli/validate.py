@@ -13,12 +13,19 @@ from typing import Any
 
 from .cells import ColumnParser, check_phone
 from .errors import UnreadableFile
-from .forms import FormSpec, input_forms, load_form
+from .forms import FormSpec, get_form, input_forms, load_form
 from .ledger import Ledger
 from .report import FileReport, Finding, Report
 from .rules import Context, get_rules
 from .table import Located, locate
-from .workbook import DEFAULT_MAX_UNPACKED_MB, EXCEL_ERRORS, iter_spreadsheets, open_book
+from .workbook import (
+    DEFAULT_MAX_UNPACKED_MB,
+    EXCEL_ERRORS,
+    Book,
+    Sheet,
+    iter_spreadsheets,
+    open_book,
+)
 from .workbook import col_letter as letter
 
 
@@ -35,12 +42,9 @@ class Options:
     def forms(self) -> list[FormSpec]:
         if self.schema is not None:
             return [load_form(self.schema)]
-        forms = input_forms()
         if self.form is not None:
-            from .forms import get_form
-
             return [get_form(self.form)]
-        return forms
+        return input_forms()
 
 
 def validate_paths(paths: list[Path], options: Options) -> tuple[Report, list[Ledger]]:
@@ -61,10 +65,39 @@ def validate_paths(paths: list[Path], options: Options) -> tuple[Report, list[Le
 def validate_file(
     path: Path, options: Options, forms: list[FormSpec] | None = None
 ) -> tuple[FileReport, Ledger | None]:
+    return _validate(
+        path, options, forms, lambda: open_book(path, options.password, options.max_unpacked_mb)
+    )
+
+
+def validate_grid(
+    grid: list[list[Any]],
+    options: Options | None = None,
+    sheet: str = "Sheet1",
+    forms: list[FormSpec] | None = None,
+) -> tuple[FileReport, Ledger | None]:
+    """Validate rows held in memory (row 1 first), as if they were a one-sheet workbook."""
+    rows = [
+        (i, list(r)) for i, r in enumerate(grid, start=1) if any(v not in ("", None) for v in r)
+    ]
+    rows = [(i, ["" if v is None else v for v in r]) for i, r in rows]
+    book = Book(
+        path=Path("<memory>"),
+        format="memory",
+        sheet_names=[sheet],
+        typed=True,
+        _loader=lambda name: Sheet(name=name, rows=rows),
+    )
+    return _validate(Path("<memory>"), options or Options(), forms, lambda: book)
+
+
+def _validate(
+    path: Path, options: Options, forms: list[FormSpec] | None, opener: Any
+) -> tuple[FileReport, Ledger | None]:
     forms = forms if forms is not None else options.forms()
     fr = FileReport(path=str(path))
     try:
-        book = open_book(path, options.password, options.max_unpacked_mb)
+        book = opener()
         loc = locate(book, forms, options.sheet)
     except UnreadableFile as exc:
         fr.readable = False

@@ -72,5 +72,15 @@ def q(value: Decimal) -> Decimal:
     return value.quantize(Q)
 
 
+def same(a: Decimal, b: Decimal) -> bool:
+    """Equal to the 0.0001 万元: amounts that differ by less than one yuan agree."""
+    return abs(a - b) < Q
+
+
+def exceeds(a: Decimal, b: Decimal) -> bool:
+    """a is larger than b by at least 0.0001 万元 (one yuan)."""
+    return a - b >= Q
+
+
 def fmt(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import Context, RuleHits, fmt, q, rule
+from . import Context, RuleHits, exceeds, fmt, q, rule, same
 
 ZERO = Decimal(0)
 
@@ -21,7 +21,7 @@ def owed_exceeds_contract(ctx: Context) -> RuleHits:
 def cleared_not_owed(ctx: Context) -> RuleHits:
     """清偿完毕金额, when filled, is the whole debt."""
     for i, (owed, cleared) in enumerate(zip(*ctx.cols("owed", "cleared"), strict=True)):
-        if owed is not None and cleared and q(cleared) != q(owed):
+        if owed is not None and cleared and not same(cleared, owed):
             yield i, {"cleared": fmt(cleared), "owed": fmt(owed)}
 
 
@@ -29,7 +29,7 @@ def cleared_not_owed(ctx: Context) -> RuleHits:
 def repaid_not_less(ctx: Context) -> RuleHits:
     """已偿还金额 is a partial repayment, so less than 拖欠金额."""
     for i, (owed, repaid) in enumerate(zip(*ctx.cols("owed", "repaid"), strict=True)):
-        if owed is not None and repaid and q(repaid) >= q(owed):
+        if owed is not None and repaid and not exceeds(owed, repaid):
             yield i, {"repaid": fmt(repaid), "owed": fmt(owed)}
 
 
@@ -49,7 +49,7 @@ def remaining_mismatch(ctx: Context) -> RuleHits:
         if owed is None or rem is None:
             continue
         expected = owed - _paid(c, r)
-        if q(rem) != q(expected):
+        if not same(rem, expected):
             yield i, {"expected": fmt(q(expected)), "value": fmt(rem)}
 
 
@@ -65,7 +65,7 @@ def agreement_exceeds_balance(ctx: Context) -> RuleHits:
         if owed is None or not agreed:
             continue
         balance = owed - _paid(c, r)
-        if q(agreed) > q(balance):
+        if exceeds(agreed, balance):
             yield i, {"agreed": fmt(agreed), "balance": fmt(q(balance))}
 
 
@@ -73,7 +73,7 @@ def agreement_exceeds_balance(ctx: Context) -> RuleHits:
 def judicial_exceeds_owed(ctx: Context) -> RuleHits:
     """进入司法程序的金额 is part of the debt."""
     for i, (owed, judicial) in enumerate(zip(*ctx.cols("owed", "judicial"), strict=True)):
-        if owed is not None and isinstance(judicial, Decimal) and q(judicial) > q(owed):
+        if owed is not None and isinstance(judicial, Decimal) and exceeds(judicial, owed):
             yield i, {"judicial": fmt(judicial), "owed": fmt(owed)}
 
 
@@ -94,5 +94,5 @@ def breakdown_mismatch(ctx: Context) -> RuleHits:
             yield i, {"total": "0", "owed": fmt(owed), "_severity": "warning"}
             continue
         total = sum((v for v in vals if v is not None), ZERO)
-        if q(total) != q(owed):
+        if not same(total, owed):
             yield i, {"total": fmt(total), "owed": fmt(owed)}

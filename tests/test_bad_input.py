@@ -1,0 +1,184 @@
+"""Bad input: a clear message naming the file, exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from helpers import annex2_row, write_annex2
+from ledgercli.cli import cli
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def findings(result: Result) -> str:
+    return result.output
+
+
+def valid(tmp_path: Path) -> Path:
+    return write_annex2(tmp_path / "good.xlsx", [annex2_row()])
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    """A path that does not exist is reported by name."""
+    r = run("validate", str(tmp_path / "nope.xlsx"), "--lang", "en")
+    assert r.exit_code == 2
+    assert "no such file or folder" in r.output and "nope.xlsx" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    """A 0-byte file says it is empty."""
+    p = tmp_path / "empty.xlsx"
+    p.write_bytes(b"")
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "empty (0 bytes)" in r.output
+
+
+def test_text_named_xlsx(tmp_path: Path) -> None:
+    """A text file renamed .xlsx is not a spreadsheet, and the message says what to send."""
+    p = tmp_path / "notes.xlsx"
+    p.write_text("这不是表格", encoding="utf-8")
+    r = run("validate", str(p), "--lang", "zh")
+    assert r.exit_code == 2
+    assert "不是电子表格" in r.output and ".xlsx、.xls、.ods或.csv" in r.output
+
+
+def test_docx_named_xlsx(tmp_path: Path) -> None:
+    """A Word document renamed .xlsx is recognised as one."""
+    p = tmp_path / "report.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "a Word document" in r.output
+
+
+def test_truncated_workbook(tmp_path: Path) -> None:
+    """Half a workbook (an interrupted download) is damaged, with advice to resend."""
+    data = valid(tmp_path).read_bytes()
+    p = tmp_path / "cut.xlsx"
+    p.write_bytes(data[: len(data) // 2])
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "damaged or incomplete" in r.output
+
+
+def test_password_protected(tmp_path: Path) -> None:
+    """Encrypted: the message names --password; with the right password it is validated."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = valid(tmp_path)
+    p = tmp_path / "locked.xlsx"
+    with plain.open("rb") as fh, p.open("wb") as out:
+        OOXMLFile(fh).encrypt("secret", out)
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "--password" in r.output
+    r = run("validate", str(p), "--password", "wrong", "--lang", "en")
+    assert r.exit_code == 2 and "password" in r.output and "wrong" in r.output
+    r = run("validate", str(p), "--password", "secret", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "cq-annex2" in r.output
+
+
+def test_no_recognizable_header(tmp_path: Path) -> None:
+    """A workbook with no form's header says so and suggests --form."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "年龄"])
+    wb.active.append(["张三", 30])
+    p = tmp_path / "other.xlsx"
+    wb.save(p)
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "no recognizable header" in r.output and "--form" in r.output
+
+
+def test_inflation_limit(tmp_path: Path) -> None:
+    """Parts that would inflate beyond the limit are refused before parsing."""
+    p = valid(tmp_path)
+    r = run("validate", str(p), "--max-unpacked-mb", "1", "--lang", "en")
+    assert r.exit_code == 0  # a small real workbook is far below even 1 MB
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(p) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/media/padding.bin", b"\0" * (20 * 1024 * 1024))
+    r = run("validate", str(bomb), "--lang", "en")
+    assert r.exit_code == 2 and "refused to protect memory" in r.output
+
+
+def test_xml_entity_expansion(tmp_path: Path) -> None:
+    """A part declaring entities (billion laughs) is refused, not expanded."""
+    p = valid(tmp_path)
+    evil = tmp_path / "laughs.xlsx"
+    laughs = (
+        b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    with zipfile.ZipFile(p) as src, zipfile.ZipFile(evil, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = laughs + data
+            dst.writestr(item, data)
+    r = run("validate", str(evil), "--lang", "en")
+    assert r.exit_code == 2 and "entity declarations" in r.output
+
+
+def test_one_bad_file_does_not_stop_the_rest(tmp_path: Path) -> None:
+    """In a folder, an unreadable file is reported and the others are still checked."""
+    valid(tmp_path)
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04garbage")
+    r = run("validate", str(tmp_path), "--format", "json")
+    import json
+
+    data = json.loads(r.output)
+    assert r.exit_code == 2
+    forms = {Path(f["path"]).name: f["form"] for f in data["files"]}
+    assert forms == {"good.xlsx": "cq-annex2", "broken.xlsx": None}
+
+
+def test_bad_option_values() -> None:
+    """A malformed --cutoff is a usage error naming the option."""
+    r = run("validate", "x.xlsx", "--cutoff", "May 2022")
+    assert r.exit_code == 2 and "--cutoff" in r.output
+
+
+@pytest.mark.parametrize("name", ["bad-schema.toml"])
+def test_schema_typo_names_file_and_key(tmp_path: Path, name: str) -> None:
+    """A typo in a custom schema is an error naming the file and the column key."""
+    from ledgercli.forms import get_form
+
+    text = Path(get_form("cq-annex2").path).read_text(encoding="utf-8")
+    bad = text.replace('kind = "credit_code"', 'kind = "creditcode"', 1)
+    p = tmp_path / name
+    p.write_text(bad, encoding="utf-8")
+    r = run("validate", str(valid(tmp_path)), "--schema", str(p), "--lang", "en")
+    assert r.exit_code == 2
+    assert name in r.output and 'key "debtor_code"' in r.output and "kind" in r.output
+
+
+def test_csv_in_gb18030(tmp_path: Path) -> None:
+    """A CSV saved by Excel in GB18030 is read, and numbers in it are not 'typed as text'."""
+    import csv
+
+    from helpers import ANNEX2_HEADERS
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(ANNEX2_HEADERS)
+    w.writerow(["" if v is None else v for v in annex2_row().values()])
+    p = tmp_path / "sub.csv"
+    p.write_bytes(buf.getvalue().encode("gb18030"))
+    r = run("validate", str(p), "--format", "json")
+    import json
+
+    data = json.loads(r.output)
+    assert r.exit_code == 0, r.output
+    assert data["files"][0]["form"] == "cq-annex2" and data["notices"] == 0

@@ -1,0 +1,148 @@
+"""Reading one cell: months, dates, numbers typed as text, enums, codes and phones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ledgercli.cells import ColumnParser
+from ledgercli.forms import get_form
+
+ANNEX2 = get_form("cq-annex2")
+WUHAN = get_form("wh-ledger")
+TODAY = dt.date(2022, 6, 1)
+
+
+def parse(form_key: str, raw: object, form=ANNEX2):  # type: ignore[no-untyped-def]
+    return ColumnParser(form.by_key[form_key], form, TODAY)(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "month", "notice"),
+    [
+        ("2022-12", "2022-12", False),
+        ("2022.12", "2022-12", True),
+        ("2022/12", "2022-12", True),
+        ("2022年12月", "2022-12", True),
+        ("２０２２年３月", "2022-03", True),
+        ("202212", "2022-12", True),
+        ("2022-3", "2022-03", True),
+        ("2022.3", "2022-03", True),
+        ("2022-12-31", "2022-12", True),
+        ("2022/12/31 00:00:00", "2022-12", True),
+        (dt.datetime(2022, 3, 5), "2022-03", True),
+        (dt.date(2022, 3, 5), "2022-03", True),
+        (44621.0, "2022-03", True),  # an Excel serial (2022-03-01)
+        (2022.12, "2022-12", True),
+        (202203.0, "2022-03", True),
+    ],
+)
+def test_month_forms_normalized(raw: object, month: str, notice: bool) -> None:
+    """Every way months are written becomes YYYY-MM; anything but YYYY-MM is a notice."""
+    value, issues = parse("due_month", raw)
+    assert value == month
+    assert [i[1] for i in issues] == (["month-normalized"] if notice else [])
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule"),
+    [
+        ("2022-13", "bad-month"),
+        ("十二月", "bad-month"),
+        (2022.1, "ambiguous-month"),
+        ("1899-01", "bad-month"),
+        (True, "bad-month"),
+    ],
+)
+def test_bad_months(raw: object, rule: str) -> None:
+    """Impossible or ambiguous months are errors, never guessed."""
+    value, issues = parse("due_month", raw)
+    assert value is None
+    assert [(i[0], i[1]) for i in issues] == [("error", rule)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "notice"),
+    [
+        (12.5, Decimal("12.5"), False),
+        (0.1, Decimal("0.1"), False),
+        (3, Decimal("3"), False),
+        ("1,234.5", Decimal("1234.5"), True),
+        ("１２.５", Decimal("12.5"), True),
+        (" 7.25 ", Decimal("7.25"), True),
+        ("12.5万元", Decimal("12.5"), True),
+    ],
+)
+def test_amounts_exact(raw: object, amount: Decimal, notice: bool) -> None:
+    """Amounts are exact Decimals; numbers typed as text are read with a notice."""
+    value, issues = parse("contract_amount", raw)
+    assert value == amount and isinstance(value, Decimal)
+    assert [i[1] for i in issues] == (["number-normalized"] if notice else [])
+
+
+def test_float_noise_is_excel_precision() -> None:
+    """A float like 0.1+0.2 is read as Excel shows it (15 significant digits), not as binary."""
+    value, _ = parse("contract_amount", 0.1 + 0.2)
+    assert value == Decimal("0.3")
+
+
+def test_placeholder_dash_is_blank() -> None:
+    """'-' or '/' in an optional amount means nothing to report, not a bad number."""
+    assert parse("cleared", "-") == (None, ())
+
+
+def test_bad_thousands_separator() -> None:
+    """'1,23' is not a number with separators; it is refused rather than guessed."""
+    value, issues = parse("contract_amount", "1,23")
+    assert value is None and issues[0][1] == "bad-number"
+
+
+def test_enum_alias_and_width() -> None:
+    """Aliases map to the canonical value with a notice; full-width variants too."""
+    assert parse("source", "工信部平台")[0] == "工业和信息化部违约拖欠中小企业款项登记（投诉）平台"
+    assert parse("source", "工信部平台")[1][0][1] == "alias-normalized"
+    value, issues = parse("source", '国务院"互联网+督查"')
+    assert value == "国务院“互联网+督查”" and issues[0][1] == "text-normalized"
+
+
+def test_integer_as_float() -> None:
+    """3.0 read back from a sheet is the integer 3; 3.5 is not a 序号."""
+    assert parse("seq", 3.0) == (3, ())
+    assert parse("seq", 3.5)[1][0][1] == "bad-integer"
+
+
+def test_case_number_stored_as_number_is_error() -> None:
+    """问题编号 typed as a number may have lost digits: an error, value kept as digits."""
+    value, issues = parse("case_no", 1.2345678901234568e17)
+    assert value == "123456789012345680"
+    assert issues[0][:2] == ("error", "stored-as-number")
+
+
+def test_credit_code_lowercase_normalized() -> None:
+    """A code typed in lower case or full width is normalized with a notice, then checked."""
+    from stdnum.cn.uscc import calc_check_digit
+
+    code = "91500222MA5U12345" + calc_check_digit("91500222MA5U12345")
+    value, issues = parse("debtor_code", " " + code.lower())
+    assert value == code
+    assert [i[1] for i in issues] == ["text-normalized"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "date", "rules"),
+    [
+        ("2022-04-08", dt.date(2022, 4, 8), []),
+        ("2022/4/8", dt.date(2022, 4, 8), ["date-normalized"]),
+        ("2022年4月8日", dt.date(2022, 4, 8), ["date-normalized"]),
+        ("20220408", dt.date(2022, 4, 8), ["date-normalized"]),
+        (dt.datetime(2022, 4, 8, 0, 0), dt.date(2022, 4, 8), []),
+        ("2022-07-01", dt.date(2022, 7, 1), ["date-in-future"]),
+    ],
+)
+def test_dates(raw: object, date: dt.date, rules: list[str]) -> None:
+    """Wuhan dates: every spelling read, a date after today is an error (today = 2022-06-01)."""
+    value, issues = parse("accepted", raw, WUHAN)
+    assert value == date
+    assert [i[1] for i in issues] == rules
