@@ -13,7 +13,7 @@ ZERO = Decimal(0)
 def owed_exceeds_contract(ctx: Context) -> RuleHits:
     """拖欠金额 larger than 合同金额: possible, but usually a typo."""
     for i, (owed, contract) in enumerate(zip(*ctx.cols("owed", "contract_amount"), strict=True)):
-        if owed is not None and contract and owed > contract:
+        if owed is not None and contract is not None and contract > 0 and owed > contract:
             yield i, {"owed": fmt(owed), "contract": fmt(contract)}
 
 

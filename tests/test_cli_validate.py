@@ -1,0 +1,141 @@
+"""`ledger validate` from the command line: exit codes, JSON shape, both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from helpers import annex2_row, write_annex2
+from ledgercli.cli import cli
+from ledgercli.validate import Options, validate_paths
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_clean_file_exit_0(tmp_path: Path) -> None:
+    """A valid submission exits 0 and says so."""
+    p = write_annex2(tmp_path / "ok.xlsx", [annex2_row()])
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 0
+    assert "no problems found" in r.output
+    assert "1 file(s): 0 errors, 0 warnings, 0 notices" in r.output
+
+
+def test_errors_exit_1_with_location_and_message(tmp_path: Path) -> None:
+    """An error exits 1 and the table shows Sheet!Cell, header, value and message."""
+    p = write_annex2(tmp_path / "bad.xlsx", [annex2_row(欠款类型="劳务")])
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 1
+    assert "附件2!S3" in r.output and "欠款类型" in r.output and "劳务" in r.output
+    assert "'劳务' is not an allowed value; choose one of: 工程、货物、服务" in r.output
+
+
+def test_chinese_messages_by_flag_and_locale(tmp_path: Path) -> None:
+    """--lang zh, or a zh locale, gives Chinese messages; --lang wins over the locale."""
+    p = write_annex2(tmp_path / "bad.xlsx", [annex2_row(欠款类型="劳务")])
+    zh = "“劳务”不是允许的取值；可选：工程、货物、服务"
+    assert zh in run("validate", str(p), "--lang", "zh").output
+    assert zh in run("validate", str(p), env={"LANG": "zh_CN.UTF-8"}).output
+    assert zh not in run("validate", str(p), "--lang", "en", env={"LANG": "zh_CN.UTF-8"}).output
+    assert "共1个文件：1个错误" in run("validate", str(p), "--lang", "zh").output
+
+
+def test_strict_counts_warnings(tmp_path: Path) -> None:
+    """A warning alone exits 0, or 1 with --strict."""
+    p = write_annex2(tmp_path / "w.xlsx", [annex2_row(最迟付款日期="2022-09")])
+    assert run("validate", str(p)).exit_code == 0
+    assert run("validate", str(p), "--strict").exit_code == 1
+
+
+def test_cutoff_option(tmp_path: Path) -> None:
+    """--cutoff moves the screening cut-off the warning compares with."""
+    p = write_annex2(tmp_path / "w.xlsx", [annex2_row(最迟付款日期="2022-09")])
+    r = run("validate", str(p), "--cutoff", "2022-10", "--strict")
+    assert r.exit_code == 0
+
+
+def test_json_shape_equals_library_report(tmp_path: Path) -> None:
+    """--format json is exactly the documented shape and equals the library's report."""
+    p = write_annex2(
+        tmp_path / "bad.xlsx", [annex2_row(欠款类型="劳务")], above=[["填报单位：古南街道"]]
+    )
+    r = run("validate", str(p), "--format", "json", "--lang", "en")
+    data = json.loads(r.output)
+    assert set(data) == {"files", "errors", "warnings", "notices"}
+    (f,) = data["files"]
+    assert set(f) == {"path", "form", "sheet", "rows", "metadata", "findings"}
+    assert (f["form"], f["sheet"], f["rows"], f["metadata"]) == (
+        "cq-annex2",
+        "附件2",
+        1,
+        {"填报单位": "古南街道"},
+    )
+    assert f["findings"] == [
+        {
+            "severity": "error",
+            "rule": "value-not-allowed",
+            "sheet": "附件2",
+            "row": 4,
+            "column": "S",
+            "header": "欠款类型",
+            "value": "劳务",
+            "message": "'劳务' is not an allowed value; choose one of: 工程、货物、服务",
+        }
+    ]
+    report, _ = validate_paths([p], Options())
+    assert data == report.to_json("en")
+
+
+def test_several_files_and_folders(tmp_path: Path) -> None:
+    """Several paths in one call; folders are read recursively, lock files skipped."""
+    write_annex2(tmp_path / "a.xlsx", [annex2_row()])
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    write_annex2(sub / "b.xlsx", [annex2_row(欠款类型="劳务")])
+    (sub / "~$b.xlsx").write_bytes(b"lock")
+    r = run("validate", str(tmp_path), "--format", "json")
+    names = sorted(Path(f["path"]).name for f in json.loads(r.output)["files"])
+    assert names == ["a.xlsx", "b.xlsx"]
+    assert r.exit_code == 1
+
+
+def test_limit_hides_and_counts(tmp_path: Path) -> None:
+    """--limit caps the rows shown per file and says how many are hidden."""
+    rows = [annex2_row(序号=i, 欠款类型="劳务", 合同名称=f"合同{i}") for i in range(1, 8)]
+    p = write_annex2(tmp_path / "many.xlsx", rows)
+    r = run("validate", str(p), "--limit", "3", "--lang", "en")
+    assert "4 more not shown (--limit 0 shows all)" in r.output
+
+
+def test_custom_schema_variant_without_python(tmp_path: Path) -> None:
+    """Another city's variant (a renamed header, an extra allowed value) is just a TOML file."""
+    from ledgercli.forms import get_form
+
+    text = Path(get_form("cq-annex2").path).read_text(encoding="utf-8")
+    text = text.replace('id = "cq-annex2"', 'id = "xx-annex2"')
+    text = text.replace(
+        'values = ["工程", "货物", "服务"]', 'values = ["工程", "货物", "服务", "劳务"]'
+    )
+    schema = tmp_path / "xx-annex2.toml"
+    schema.write_text(text, encoding="utf-8")
+    p = write_annex2(tmp_path / "v.xlsx", [annex2_row(欠款类型="劳务")])
+    r = run("validate", str(p), "--schema", str(schema), "--format", "json")
+    data = json.loads(r.output)
+    assert r.exit_code == 0 and data["files"][0]["form"] == "xx-annex2"
+
+
+def test_forms_lists_bundled_forms() -> None:
+    """`ledger forms` lists the input forms with their ids."""
+    r = run("forms", "--format", "json")
+    ids = {f["id"] for f in json.loads(r.output)}
+    assert {"cq-annex1", "cq-annex2", "wh-ledger"} <= ids
+
+
+def test_form_option_unknown() -> None:
+    """An unknown --form names the known ones."""
+    r = run("validate", "x.xlsx", "--form", "nope", "--lang", "en")
+    assert r.exit_code == 2 and "unknown form 'nope'" in r.output and "cq-annex2" in r.output

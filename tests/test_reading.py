@@ -1,0 +1,236 @@
+"""Finding form, sheet, header and data by content, in every layout districts send."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from helpers import ANNEX2_HEADERS, TITLE2, annex2_row, write_annex2
+from ledgercli.validate import Options, validate_file
+
+DATA = Path(__file__).parent / "data"
+SAMPLES = Path(__file__).parent.parent / "sample_data" / "submissions"
+
+
+def rules(fr) -> list[tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
+    return [(f.severity, f.rule, f.row) for f in fr.findings]
+
+
+def test_title_unit_and_metadata_rows_above_header(tmp_path: Path) -> None:
+    """Title rows, a 金额单位 row and a 填报单位 row are skipped; metadata is kept."""
+    p = write_annex2(
+        tmp_path / "a.xlsx",
+        [annex2_row()],
+        above=[["金额单位：万元"], ["填报单位：古南街道", None, "联系人：", "张三"]],
+    )
+    fr, ledger = validate_file(p, Options())
+    assert fr.form == "cq-annex2" and fr.rows == 1
+    assert fr.metadata == {"金额单位": "万元", "填报单位": "古南街道", "联系人": "张三"}
+    assert ledger is not None and ledger.rows == [5]
+    assert rules(fr) == []
+
+
+def test_messy_headers_in_any_order_with_extra_column(tmp_path: Path) -> None:
+    """Line breaks, units, full-width text and spaces in headers; shuffled; an extra column."""
+    headers = list(ANNEX2_HEADERS)
+    headers[headers.index("拖欠金额")] = "拖欠金额\n（万元）"
+    headers[headers.index("合同金额")] = "合同金额(万元)"
+    headers[headers.index("债务人统一社会信用代码")] = "债务人统一社会\n信用代码"
+    headers[headers.index("企业名称")] = "企 业 名 称"
+    headers[headers.index("问题编号")] = "问题编号"
+    headers.reverse()
+    headers.append("备注")
+    row = annex2_row()
+    row_by_header = {h: row[h] for h in ANNEX2_HEADERS}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers)
+    plain = {
+        "拖欠金额\n（万元）": "拖欠金额",
+        "合同金额(万元)": "合同金额",
+        "债务人统一社会\n信用代码": "债务人统一社会信用代码",
+        "企 业 名 称": "企业名称",
+    }
+    ws.append([row_by_header.get(plain.get(h, h), "说明文字") for h in headers])
+    p = tmp_path / "messy.xlsx"
+    wb.save(p)
+    fr, ledger = validate_file(p, Options())
+    assert fr.form == "cq-annex2"
+    assert ledger is not None and ledger.values["owed"] == [Decimal("50.5")]
+    found = rules(fr)
+    assert ("notice", "unknown-column", 1) in found
+    assert [f for f in found if f[0] != "notice"] == []
+    unknown = next(f for f in fr.findings if f.rule == "unknown-column")
+    assert unknown.header == "备注" and unknown.column == "AC"
+
+
+def test_total_row_and_instructions_end_the_data(tmp_path: Path) -> None:
+    """A 合计 row is skipped, and the 填写说明 block under the table is not read as data."""
+    p = write_annex2(
+        tmp_path / "a.xlsx",
+        [annex2_row(), annex2_row(序号=2, 合同名称="二号合同")],
+        below=[[None, "合计", None], [], ["填写说明："], ["1.“问题来源”：指自行排查…"]],
+    )
+    fr, ledger = validate_file(p, Options())
+    assert fr.rows == 2
+    assert ("notice", "total-row-skipped", 5) in rules(fr)
+    assert ("notice", "data-end", 7) in rules(fr)
+    assert [f for f in rules(fr) if f[0] != "notice"] == []
+
+
+def test_blank_rows_inside_data_are_skipped(tmp_path: Path) -> None:
+    """Blank rows between cases are not cases; Excel rows are still right after them."""
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row(), {}, annex2_row(序号=2, 合同名称="乙")])
+    fr, ledger = validate_file(p, Options())
+    assert ledger is not None and ledger.rows == [3, 5]
+
+
+def test_sheet_found_by_content_and_sheet_option(tmp_path: Path) -> None:
+    """The ledger may sit on any sheet; --sheet names one, and a wrong name lists the sheets."""
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row()], sheet="明细")
+    wb = openpyxl.load_workbook(p)
+    wb.create_sheet("封面", 0).append(["报送材料"])
+    wb.save(p)
+    fr, _ = validate_file(p, Options())
+    assert fr.sheet == "明细"
+    fr, _ = validate_file(p, Options(sheet="无此表"))
+    assert not fr.readable and fr.findings[0].rule == "no-sheet"
+    assert "封面" in fr.findings[0].message("en")
+
+
+def test_formula_without_cached_value_is_reported(tmp_path: Path) -> None:
+    """A formula openpyxl wrote (no stored result) is an error, never read as blank or 0."""
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row(剩余金额="=R3-V3-W3")])
+    fr, _ = validate_file(p, Options())
+    assert ("error", "formula-no-value", 3) in rules(fr)
+    f = next(f for f in fr.findings if f.rule == "formula-no-value")
+    assert f.column == "X" and f.value == "=R3-V3-W3"
+
+
+def test_error_cell_is_reported(tmp_path: Path) -> None:
+    """A real #N/A error cell (type e) is an error at its cell."""
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row()])
+    wb = openpyxl.load_workbook(p)
+    cell = wb.active["Q3"]
+    cell.value = "#N/A"
+    cell.data_type = "e"
+    wb.save(p)
+    fr, _ = validate_file(p, Options())
+    assert ("error", "excel-error", 3) in rules(fr)
+
+
+def test_required_column_missing(tmp_path: Path) -> None:
+    """A form whose required column is absent says which, at the header row."""
+    headers = [h for h in ANNEX2_HEADERS if h != "有无分歧"]
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row()], headers=headers)
+    fr, _ = validate_file(p, Options())
+    missing = [f for f in fr.findings if f.rule == "missing-column"]
+    assert [(m.severity, m.header, m.row) for m in missing] == [("error", "有无分歧", 2)]
+
+
+def test_yuan_unit_row_warns(tmp_path: Path) -> None:
+    """A sheet that says its amounts are in 元 is warned: the form is in 万元."""
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row()], above=[["金额单位：元"]])
+    fr, _ = validate_file(p, Options())
+    assert ("warning", "unit-yuan", 2) in rules(fr)
+
+
+@pytest.mark.parametrize(
+    "name", ["libreoffice-annex2.xlsx", "libreoffice-annex2.xls", "libreoffice-annex2.ods"]
+)
+def test_libreoffice_files(name: str) -> None:
+    """Files saved by LibreOffice read the same in every format (see tests/data/README.md)."""
+    fr, ledger = validate_file(DATA / name, Options())
+    assert fr.form == "cq-annex2" and fr.sheet == "附件2" and fr.rows == 5
+    assert rules(fr) == [("notice", "month-normalized", 4)]
+    assert ledger is not None
+    assert ledger.values["seq"] == [1, 2, 3, 4, 5]
+    assert ledger.values["due_month"][1] == "2021-09"
+    assert sum(ledger.values["owed"], Decimal(0)) == Decimal("611.5176")
+    assert ledger.values["creditor_code"][1] == "9150022203835201XT"
+    assert ledger.values["judicial"][4] == Decimal("50")
+
+
+def test_libreoffice_wuhan_two_level_header() -> None:
+    """The Wuhan .xls: two-level merged header, metadata row, the 违法程序 typo as an alias."""
+    fr, ledger = validate_file(DATA / "libreoffice-wuhan.xls", Options(today=dt.date(2026, 1, 1)))
+    assert fr.form == "wh-ledger" and fr.rows == 3
+    assert fr.metadata["填报单位"] == "江岸区减负办"
+    assert [f for f in fr.findings if f.severity != "notice"] == []
+    alias = [f for f in fr.findings if f.rule == "header-alias"]
+    assert [a.value for a in alias] == ["是否进入违法程序"]
+    assert ledger is not None and ledger.unit == "江岸区减负办"
+    assert set(ledger.columns) >= {
+        "creditor",
+        "creditor_contact",
+        "debtor",
+        "owed_works",
+        "owed_other",
+        "judicial",
+        "progress",
+        "clue_source",
+    }
+
+
+def test_sample_messy_file_is_valid() -> None:
+    """The bundled messy-but-valid submission has no error and no warning."""
+    fr, ledger = validate_file(SAMPLES / "附件2-通惠街道（格式不规范）.xlsx", Options())
+    assert fr.form == "cq-annex2"
+    assert [f for f in fr.findings if f.severity != "notice"] == []
+    assert {f.rule for f in fr.findings} >= {
+        "month-normalized",
+        "number-normalized",
+        "alias-normalized",
+        "unknown-column",
+        "total-row-skipped",
+    }
+
+
+def test_sample_annex1_contact_form() -> None:
+    """The annex-1 liaison form is recognised as key–value and read field by field."""
+    fr, ledger = validate_file(SAMPLES / "附件1-古南街道-联络表.xlsx", Options())
+    assert fr.form == "cq-annex1" and not fr.findings
+    assert ledger is not None
+    assert ledger.values["unit"] == ["古南街道"]
+    assert all(
+        ledger.values[k][0]
+        for k in (
+            "lead_unit",
+            "leader",
+            "leader_phone",
+            "liaison",
+            "liaison_title",
+            "liaison_phone",
+        )
+    )
+
+
+def test_annex1_bad_phone(tmp_path: Path) -> None:
+    """A wrong phone on the liaison form is an error at its row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["街镇、部门防范和化解拖欠中小企业账款专项行动工作联络表"])
+    ws.append(["区 县：", "古南街道"])
+    ws.append(["牵头单位", "古南街道办事处"])
+    ws.append(["责任领导", "张三", "职 务", "副主任", "联系电话", "12345"])
+    ws.append(["联络人", "李四", "职 务", "科员", "联系电话", "13812345678"])
+    p = tmp_path / "a1.xlsx"
+    wb.save(p)
+    fr, ledger = validate_file(p, Options())
+    assert fr.form == "cq-annex1"
+    assert [(f.severity, f.rule, f.row) for f in fr.findings] == [("error", "bad-phone", 4)]
+    assert ledger is not None and ledger.values["leader_title"] == ["副主任"]
+
+
+def test_title_alone_is_not_a_header(tmp_path: Path) -> None:
+    """A title without a header row is 'no recognizable header', not an empty ledger."""
+    wb = openpyxl.Workbook()
+    wb.active.append([TITLE2])
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    fr, _ = validate_file(p, Options())
+    assert not fr.readable and fr.findings[0].rule == "no-header"
