@@ -75,3 +75,20 @@ def repaid(ledger: Ledger, i: int) -> Decimal:
 def rank(st: str) -> int:
     """Position of a status on the way to 清偿完毕 (0 = 未化解)."""
     return STATUSES.index(st) if st in STATUSES else 0
+
+
+def remaining(ledger: Ledger, i: int) -> Decimal:
+    """剩余金额 as written; when blank (or the form has no such column), 拖欠金额 − repaid.
+
+    The written value wins because it is what the unit reported; the validator already flags
+    a 剩余金额 that disagrees with the other amounts.
+    """
+    written = ledger.get("remaining", i)
+    if isinstance(written, Decimal):
+        return written
+    owed = money(ledger.get("owed", i))
+    if _amount_columns(ledger):
+        rest = owed - money(ledger.get("cleared", i)) - money(ledger.get("repaid", i))
+    else:
+        rest = owed - repaid(ledger, i)
+    return max(rest, Decimal(0))

@@ -1,0 +1,493 @@
+"""Week over week: which cases are new, which vanished, what was repaid, what went backwards.
+
+Two submissions of one form (two weeks of one unit, or two merged city workbooks) are read
+through the validator, their cases matched by identity (SPEC.md), and every difference an
+inspection looks for is listed as a `Change`. The terminal, `--format json` and the change
+workbook all render the one `Diff` built here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import LedgerError
+from .forms import FormSpec
+from .i18n import register
+from .ledger import Ledger, money
+from .status import rank, remaining, repaid, status
+from .text import norm_key
+from .validate import Options, validate_paths
+
+register(
+    {
+        "diff-unreadable": (
+            "无法读取{paths}：{detail}。缺少这些文件时其全部案件都会被误报为“消失”，"
+            "请修复或移出这些文件后再比较",
+            "cannot read {paths}: {detail}. Without them every case they hold would be "
+            "reported as vanished; fix them or move them out, then compare again",
+        ),
+        "diff-no-cases": (
+            "{paths} 中没有可比较的台账明细表",
+            "no ledger table to compare in {paths}",
+        ),
+        "diff-mixed-forms": (
+            "{paths} 含有不同表样的台账（{forms}），请只比较同一表样的文件",
+            "{paths} holds ledgers of different forms ({forms}); compare files of one form",
+        ),
+        "diff-form-mismatch": (
+            "上周为{old}，本周为{new}，表样不同，无法比较",
+            "the old ledger is {old} and the new one {new}: different forms cannot be compared",
+        ),
+    }
+)
+
+# Kinds of change, in the order they are shown. Codes are part of the JSON output.
+KINDS = ("vanished", "regression", "new", "repaid", "status", "changed", "corrected")
+
+# Regression reasons (codes).
+REMAINING_UP = "remaining-up"
+STATUS_BACK = "status-back"
+OWED_CHANGED = "owed-changed"
+REPAID_DOWN = "repaid-down"
+
+# Columns whose change is reported on its own ("changed key fields"), when the form has them.
+KEY_FIELDS = ("debtor", "debtor_code", "creditor", "creditor_code", "contract", "disputed")
+# Columns that must agree for a case whose identity was corrected to be matched anyway. At most
+# one of them may differ, and only one that is part of the identity.
+MATCH_FIELDS = (
+    "debtor",
+    "debtor_code",
+    "creditor",
+    "creditor_code",
+    "contract",
+    "contract_amount",
+    "owed",
+)
+
+
+@dataclass
+class Side:
+    """All cases of one week: the ledgers read from OLD (or NEW)."""
+
+    paths: list[str]
+    form: FormSpec
+    ledgers: list[Ledger]
+    rows_with_errors: int = 0
+
+    def cases(self) -> list[Case]:
+        return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
+
+
+@dataclass(eq=False)
+class Case:
+    """One row of one ledger, with the figures diff and overdue compare."""
+
+    ledger: Ledger
+    i: int
+    identity: str | None = field(init=False)
+    unit: str = field(init=False)
+    status: str = field(init=False)
+    repaid: Decimal = field(init=False)
+    owed: Decimal = field(init=False)
+    remaining: Decimal = field(init=False)
+
+    def __post_init__(self) -> None:
+        lg, i = self.ledger, self.i
+        self.identity = lg.identity(i)
+        self.unit = lg.unit_of(i) or ""
+        self.status = status(lg, i)
+        self.repaid = repaid(lg, i)
+        self.owed = money(lg.get("owed", i))
+        self.remaining = remaining(lg, i)
+
+    def get(self, key: str) -> Any:
+        return self.ledger.get(key, self.i)
+
+    @property
+    def row(self) -> int:
+        return self.ledger.rows[self.i]
+
+    def source(self) -> tuple[str | None, int | None]:
+        """(来源文件, 来源行号) of a merged workbook read back; (None, None) otherwise."""
+        extras = self.ledger.extras
+        src = extras.get("source_file")
+        row = extras.get("source_row")
+        file = _text(src[self.i]) if src else None
+        return file, (_int(row[self.i]) if row else None)
+
+    def where(self) -> dict[str, Any]:
+        file, row = self.source()
+        return {
+            "file": self.ledger.path,
+            "sheet": self.ledger.sheet,
+            "row": self.row,
+            "source_file": file,
+            "source_row": row,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        lg = self.ledger
+        data: dict[str, Any] = {
+            "identity": self.identity,
+            "unit": self.unit,
+            "status": self.status,
+            "owed": amount(self.owed),
+            "repaid": amount(self.repaid),
+            "remaining": amount(self.remaining),
+        }
+        for key in ("case_no", "debtor", "debtor_code", "creditor", "creditor_code", "contract"):
+            if key in lg.values:
+                data[key] = _plain(self.get(key))
+        data.update(self.where())
+        return data
+
+
+@dataclass
+class Change:
+    """One difference between the weeks for one case. `old`/`new` is None for new/vanished."""
+
+    kind: str
+    unit: str
+    old: Case | None
+    new: Case | None
+    amount: Decimal = Decimal(0)  # the figure of the change: owed (new/vanished), repaid delta
+    reasons: list[str] = field(default_factory=list)  # regression codes
+    fields: list[dict[str, Any]] = field(default_factory=list)  # {key, header, old, new}
+
+    @property
+    def case(self) -> Case:
+        c = self.new or self.old
+        assert c is not None
+        return c
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "unit": self.unit,
+            "amount": amount(self.amount),
+            "old": self.old.to_json() if self.old else None,
+            "new": self.new.to_json() if self.new else None,
+        }
+        if self.kind == "status" or STATUS_BACK in self.reasons:
+            data["status"] = {
+                "old": self.old and self.old.status,
+                "new": self.new and self.new.status,
+            }
+        if self.reasons:
+            data["reasons"] = list(self.reasons)
+        if self.fields:
+            data["fields"] = [
+                {**f, "old": _plain(f["old"]), "new": _plain(f["new"])} for f in self.fields
+            ]
+        return data
+
+
+@dataclass
+class Tally:
+    """Counts and amounts of one unit (or of the whole comparison)."""
+
+    cases_old: int = 0
+    cases_new: int = 0
+    owed_old: Decimal = Decimal(0)
+    owed_new: Decimal = Decimal(0)
+    remaining_old: Decimal = Decimal(0)
+    remaining_new: Decimal = Decimal(0)
+    new: int = 0
+    new_amount: Decimal = Decimal(0)
+    vanished: int = 0
+    vanished_amount: Decimal = Decimal(0)
+    vanished_remaining: Decimal = Decimal(0)
+    repaid: Decimal = Decimal(0)
+    repaid_cases: int = 0
+    status_moves: int = 0
+    regressions: int = 0
+    changed: int = 0
+    corrected: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: amount(v) if isinstance(v, Decimal) else v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Diff:
+    form: FormSpec
+    old: Side
+    new: Side
+    changes: list[Change]
+    totals: Tally
+    units: dict[str, Tally]
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def alarming(self) -> bool:
+        """Vanished cases or regressions: what inspections look for (exit code 1)."""
+        return any(c.kind in ("vanished", "regression") for c in self.changes)
+
+    def units_worst_first(self) -> list[tuple[str, Tally]]:
+        return sorted(
+            self.units.items(),
+            key=lambda kv: (
+                -kv[1].vanished,
+                -kv[1].regressions,
+                -kv[1].vanished_amount,
+                kv[0],
+            ),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "form": self.form.id,
+            "old": _side_json(self.old),
+            "new": _side_json(self.new),
+            "totals": self.totals.to_json(),
+            "units": [{"unit": u, **t.to_json()} for u, t in self.units_worst_first()],
+            "changes": {k: [c.to_json() for c in self.of(k)] for k in KINDS},
+            "exit_code": 1 if self.alarming else 0,
+        }
+
+
+def amount(value: Decimal) -> str:
+    """An amount in JSON: an exact decimal string, never a float, never exponent notation."""
+    return format(value, "f")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def load_side(paths: Iterable[Path], options: Options) -> Side:
+    """Read files or folders into one Side; every file must be readable and of one form."""
+    paths = list(paths)
+    shown = ", ".join(map(str, paths))
+    report, ledgers = validate_paths(paths, options)
+    bad = [f for f in report.files if not f.readable]
+    if bad:
+        detail = "; ".join(f.findings[0].message("en") if f.findings else f.path for f in bad)
+        raise LedgerError("diff-unreadable", paths=", ".join(f.path for f in bad), detail=detail)
+    # A contact form (annex 1) holds no cases; a folder of submissions often has one.
+    tables = [lg for lg in ledgers if lg.form.kind == "table"]
+    if not tables:
+        raise LedgerError("diff-no-cases", paths=shown)
+    forms = sorted({lg.form.id for lg in tables})
+    if len(forms) > 1:
+        raise LedgerError("diff-mixed-forms", paths=shown, forms="、".join(forms))
+    rows_bad = sum(1 for lg in tables for e in lg.errors if e)
+    return Side([str(p) for p in paths], tables[0].form, tables, rows_bad)
+
+
+def diff_paths(old: Iterable[Path], new: Iterable[Path], options: Options) -> Diff:
+    a = load_side(old, options)
+    b = load_side(new, options)
+    if a.form.id != b.form.id:
+        raise LedgerError("diff-form-mismatch", old=a.form.id, new=b.form.id)
+    return compare(a, b)
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+
+def compare(old: Side, new: Side) -> Diff:
+    form = new.form
+    olds, news = old.cases(), new.cases()
+    pairs, corrected, gone, born = match(olds, news, form)
+    changes: list[Change] = []
+    for o in gone:
+        changes.append(Change("vanished", o.unit, o, None, o.owed))
+    for n in born:
+        changes.append(Change("new", n.unit, None, n, n.owed))
+    for o, n in pairs:
+        is_corrected = (o, n) in corrected
+        changes.extend(_pair_changes(o, n, form, is_corrected))
+    changes.sort(key=lambda c: (KINDS.index(c.kind), c.unit, c.case.ledger.path, c.case.row))
+    units: dict[str, Tally] = defaultdict(Tally)
+    totals = Tally()
+    for cases, side in ((olds, "old"), (news, "new")):
+        for c in cases:
+            for t in (totals, units[c.unit]):
+                if side == "old":
+                    t.cases_old += 1
+                    t.owed_old += c.owed
+                    t.remaining_old += c.remaining
+                else:
+                    t.cases_new += 1
+                    t.owed_new += c.owed
+                    t.remaining_new += c.remaining
+    for ch in changes:
+        for t in (totals, units[ch.unit]):
+            _count(t, ch)
+    return Diff(form, old, new, changes, totals, dict(units))
+
+
+def _count(t: Tally, ch: Change) -> None:
+    if ch.kind == "new":
+        t.new += 1
+        t.new_amount += ch.amount
+    elif ch.kind == "vanished":
+        t.vanished += 1
+        t.vanished_amount += ch.amount
+        t.vanished_remaining += ch.case.remaining
+    elif ch.kind == "repaid":
+        t.repaid += ch.amount
+        t.repaid_cases += 1
+    elif ch.kind == "status":
+        t.status_moves += 1
+    elif ch.kind == "regression":
+        t.regressions += 1
+    elif ch.kind == "changed":
+        t.changed += 1
+    elif ch.kind == "corrected":
+        t.corrected += 1
+
+
+def match(
+    olds: list[Case], news: list[Case], form: FormSpec
+) -> tuple[list[tuple[Case, Case]], set[tuple[Case, Case]], list[Case], list[Case]]:
+    """Pair the cases of two weeks: (pairs, the pairs matched on corrected identity, vanished, new).
+
+    First by identity; a case whose identity fields were corrected is then matched by the other
+    fields, but only when exactly one case on each side fits: a wrong pairing would hide a
+    vanished case, which is worse than reporting one vanished and one new.
+    """
+    by_id: dict[str, list[Case]] = defaultdict(list)
+    for n in news:
+        if n.identity is not None:
+            by_id[n.identity].append(n)
+    pairs: list[tuple[Case, Case]] = []
+    rest_old: list[Case] = []
+    taken: set[int] = set()
+    for o in olds:
+        bucket = by_id.get(o.identity) if o.identity is not None else None
+        if bucket:
+            n = bucket.pop(0)  # same identity twice in one week: pair them in order
+            pairs.append((o, n))
+            taken.add(id(n))
+        else:
+            rest_old.append(o)
+    rest_new = [n for n in news if id(n) not in taken]
+
+    fields = [k for k in MATCH_FIELDS if k in form.by_key]
+    ident_fields = set(form.identity) | set(form.identity_fallback)
+    cand_old: dict[int, list[Case]] = defaultdict(list)
+    cand_new: dict[int, list[Case]] = defaultdict(list)
+    # 拖欠金额 must agree anyway, so only cases owing the same amount are compared.
+    by_owed: dict[Decimal, list[tuple[Case, list[Any]]]] = defaultdict(list)
+    for n in rest_new:
+        by_owed[n.owed].append((n, [_cmp(n.get(k)) for k in fields]))
+    for o in rest_old:
+        if o.owed <= 0:
+            continue
+        ko = [_cmp(o.get(k)) for k in fields]
+        for n, kn in by_owed.get(o.owed, []):
+            differ = [f for f, a, b in zip(fields, ko, kn, strict=True) if a != b]
+            if len(differ) > 1 or (differ and differ[0] not in ident_fields):
+                continue
+            cand_old[id(o)].append(n)
+            cand_new[id(n)].append(o)
+    corrected: set[tuple[Case, Case]] = set()
+    matched: set[int] = set()
+    for o in rest_old:
+        cands = cand_old.get(id(o), [])
+        if len(cands) == 1 and len(cand_new[id(cands[0])]) == 1:
+            n = cands[0]
+            pairs.append((o, n))
+            corrected.add((o, n))
+            matched.update((id(o), id(n)))
+    gone = [o for o in rest_old if id(o) not in matched]
+    born = [n for n in rest_new if id(n) not in matched]
+    return pairs, corrected, gone, born
+
+
+def _pair_changes(o: Case, n: Case, form: FormSpec, corrected: bool) -> list[Change]:
+    unit = n.unit or o.unit
+    out: list[Change] = []
+    if corrected:
+        ident_keys = [*form.identity, *form.identity_fallback]
+        diffs = [
+            _field(form, k, o.get(k), n.get(k))
+            for k in dict.fromkeys(ident_keys)
+            if _cmp(o.get(k)) != _cmp(n.get(k))
+        ]
+        out.append(Change("corrected", unit, o, n, fields=diffs))
+    delta = n.repaid - o.repaid
+    if delta > 0:
+        out.append(Change("repaid", unit, o, n, delta))
+    ro, rn = rank(o.status), rank(n.status)
+    if rn > ro:
+        out.append(Change("status", unit, o, n))
+    reasons: list[str] = []
+    if n.remaining > o.remaining:
+        reasons.append(REMAINING_UP)
+    if rn < ro:
+        reasons.append(STATUS_BACK)
+    if n.owed != o.owed:
+        reasons.append(OWED_CHANGED)
+    if delta < 0:
+        reasons.append(REPAID_DOWN)
+    if reasons:
+        out.append(Change("regression", unit, o, n, n.remaining - o.remaining, reasons=reasons))
+    changed = [
+        _field(form, k, o.get(k), n.get(k))
+        for k in KEY_FIELDS
+        if k in form.by_key and _cmp(o.get(k)) != _cmp(n.get(k))
+    ]
+    if changed:
+        out.append(Change("changed", unit, o, n, fields=changed))
+    return out
+
+
+def _field(form: FormSpec, key: str, old: Any, new: Any) -> dict[str, Any]:
+    return {"key": key, "header": form.by_key[key].header, "old": old, "new": new}
+
+
+def _cmp(value: Any) -> Any:
+    """Comparable form: text as a clerk reads it (full-width, spaces), everything else as is."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return norm_key(value) or None
+    return value
+
+
+def _side_json(side: Side) -> dict[str, Any]:
+    return {
+        "paths": side.paths,
+        "files": [lg.path for lg in side.ledgers],
+        "cases": sum(len(lg) for lg in side.ledgers),
+        "rows_with_errors": side.rows_with_errors,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return amount(value)
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _int(value: Any) -> int | None:
+    """来源行号 as read back: a number cell, or text a person may have typed."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    return int(number)
