@@ -1,0 +1,499 @@
+"""Merging many submissions into one city ledger, with nothing lost and nothing doubled unseen.
+
+Every input file is validated with the same rules as `validate`. Then each row is either written
+or left out for a stated reason (`--only-valid`, `--drop-duplicates`), and the books must balance:
+rows read = rows written + rows left out, per file and in total. Duplicates (the same case from a
+district and from a department) are grouped by the case identity of SPEC.md across and within
+files, so a clerk sees them instead of counting them twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import LedgerError
+from .forms import FormSpec, get_form, input_forms, load_form
+from .i18n import register
+from .ledger import Ledger
+from .report import FileReport, Finding
+from .text import norm_key
+from .validate import Options, validate_file
+from .workbook import iter_spreadsheets
+
+register(
+    {
+        "merge-skip-lock-file": (
+            "跳过Excel/WPS锁定文件（~$开头，文件正被打开时产生）",
+            "skipped an Excel/WPS lock file (~$…, left while a workbook is open)",
+        ),
+        "merge-skip-hidden": ("跳过隐藏文件", "skipped a hidden file"),
+        "merge-skip-not-spreadsheet": (
+            "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
+            "skipped: not a spreadsheet (only .xlsx, .xlsm, .xls, .ods and .csv are read)",
+        ),
+        "merge-skip-other-form": (
+            "该文件为表样{form}，不是本次合并的{chosen}，已跳过",
+            "this file is form {form}, not {chosen} being merged; skipped",
+        ),
+        "merge-mixed-forms": (
+            "所给文件属于不同表样，不能合并为一个台账；请分开合并，或用 --form 选择其一：\n{listing}",
+            "the files are of different forms and cannot be merged into one ledger; merge them "
+            "separately, or pick one with --form:\n{listing}",
+        ),
+        "merge-left-out-errors": (
+            "该行有{errors}个错误，按 --only-valid 未写入",
+            "left out by --only-valid: the row has {errors} error(s)",
+        ),
+        "merge-left-out-duplicate": (
+            "与{other_file}第{other_row}行为同一案件（重复组{group}），按 --drop-duplicates 未写入",
+            "left out by --drop-duplicates: the same case as {other_file} row {other_row} "
+            "(duplicate group {group})",
+        ),
+        "merge-duplicate": (
+            "与{other_file}第{other_row}行为同一案件（重复组{group}）",
+            "the same case as {other_file} row {other_row} (duplicate group {group})",
+        ),
+        "merge-conservation": (
+            "行数不守恒（{detail}）：这是 ledger 的缺陷，输出未写入，请报告此问题",
+            "rows are not conserved ({detail}): this is a bug in ledger; nothing was written, "
+            "please report it",
+        ),
+        "merge-too-many-rows": (
+            "工作表“{sheet}”需要{rows}行，超过Excel单个工作表上限{limit}行；未写入任何内容，"
+            "请分批合并",
+            "sheet {sheet} would need {rows} rows, more than the {limit} one Excel sheet holds; "
+            "nothing was written: merge in smaller batches",
+        ),
+    }
+)
+
+# How a skipped file is reported, by the reason iter_spreadsheets gives.
+_SKIP_CODES = {
+    "lock-file": "merge-skip-lock-file",
+    "hidden": "merge-skip-hidden",
+    "not-spreadsheet": "merge-skip-not-spreadsheet",
+}
+
+
+@dataclass
+class LeftOut:
+    """A row that was read but not written, and why."""
+
+    index: int  # row index in the file's ledger
+    row: int  # the Excel row a person sees
+    reason: str  # "errors" | "duplicate"
+    finding: Finding
+
+
+@dataclass
+class Source:
+    """One input path and what became of it."""
+
+    path: Path
+    status: str  # merged | skipped | other-form | unreadable
+    skip_reason: str | None = None
+    sha256: str | None = None
+    report: FileReport | None = None
+    ledger: Ledger | None = None
+    kept: list[int] = field(default_factory=list)  # ledger row indexes written, in order
+    left_out: list[LeftOut] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # findings the merge itself adds
+    duplicates: int = 0  # rows of this file that belong to a duplicate group
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.ledger) if self.ledger is not None and self.status == "merged" else 0
+
+    @property
+    def rows_written(self) -> int:
+        return len(self.kept)
+
+    @property
+    def rows_left_out(self) -> int:
+        return len(self.left_out)
+
+    @property
+    def form(self) -> str | None:
+        return self.report.form if self.report is not None else None
+
+    @property
+    def unit(self) -> str | None:
+        led = self.ledger
+        if led is None:
+            return None
+        if led.unit:
+            return led.unit
+        units = {led.unit_of(i) for i in range(len(led))} - {None, ""}
+        return "、".join(sorted(str(u) for u in units)) or None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Validation findings of a file in the merge, then what the merge itself added.
+
+        A file of another form is not part of the merge: only the notice that it was skipped.
+        """
+        own = self.report.findings if self.report is not None else []
+        return [*(own if self.status != "other-form" else []), *self.notes]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass
+class DuplicateGroup:
+    id: str  # D1, D2… in order of first appearance
+    identity: str
+    members: list[tuple[int, int]]  # (source index, ledger row index), input order
+
+
+@dataclass
+class MergeResult:
+    form: FormSpec | None
+    sources: list[Source]
+    groups: list[DuplicateGroup]
+    group_of: dict[tuple[int, int], str]
+    only_valid: bool = False
+    drop_duplicates: bool = False
+
+    @property
+    def merged(self) -> list[Source]:
+        return [s for s in self.sources if s.status == "merged"]
+
+    @property
+    def unreadable(self) -> bool:
+        return any(s.status == "unreadable" for s in self.sources)
+
+    def totals(self) -> dict[str, int]:
+        srcs = self.sources
+        return {
+            "files": len(srcs),
+            "merged": sum(1 for s in srcs if s.status == "merged"),
+            "skipped": sum(1 for s in srcs if s.status in ("skipped", "other-form")),
+            "unreadable": sum(1 for s in srcs if s.status == "unreadable"),
+            "rows_read": sum(s.rows_read for s in srcs),
+            "rows_written": sum(s.rows_written for s in srcs),
+            "rows_left_out": sum(s.rows_left_out for s in srcs),
+            "errors": sum(s.count("error") for s in srcs),
+            "warnings": sum(s.count("warning") for s in srcs),
+            "duplicate_groups": len(self.groups),
+            "duplicate_rows": sum(len(g.members) for g in self.groups),
+        }
+
+    def exit_code(self) -> int:
+        """0 merged; 1 when a file could not be read (it is missing from the merge)."""
+        return 1 if self.unreadable else 0
+
+
+Progress = Callable[[Path, int, int], None]
+
+
+def sha256_of(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def merge_paths(
+    paths: list[Path],
+    options: Options,
+    *,
+    only_valid: bool = False,
+    drop_duplicates: bool = False,
+    progress: Progress | None = None,
+) -> MergeResult:
+    """Read, validate and plan the merge of files and folders; nothing is written here.
+
+    `options.form` picks the form to merge (files of other forms are skipped with a notice);
+    without it every readable file must be of the same form.
+    """
+    sources = read_sources(paths, options, progress)
+    form = choose_form(sources, options)
+    result = MergeResult(
+        form=form,
+        sources=sources,
+        groups=[],
+        group_of={},
+        only_valid=only_valid,
+        drop_duplicates=drop_duplicates,
+    )
+    plan(result)
+    check_conservation(result)
+    return result
+
+
+def read_sources(paths: list[Path], options: Options, progress: Progress | None) -> list[Source]:
+    listed = list(iter_spreadsheets(paths))
+    if not listed:
+        raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
+    # Detect each file's form among all of them, so a stray file of another form is named as
+    # such rather than reported as a file without a header.
+    if options.schema is not None:
+        forms = [load_form(options.schema)]
+    else:
+        if options.form is not None:
+            get_form(options.form)  # an unknown --form fails before any file is read
+        forms = input_forms()
+    sources: list[Source] = []
+    for n, (path, skip) in enumerate(listed, start=1):
+        if progress is not None:
+            progress(path, n, len(listed))
+        if skip is not None:
+            src = Source(path=path, status="skipped", skip_reason=skip)
+            src.notes.append(Finding("notice", _SKIP_CODES.get(skip, "merge-skip-not-spreadsheet")))
+            sources.append(src)
+            continue
+        report, ledger = validate_file(path, options, forms)
+        src = Source(path=path, status="merged", sha256=sha256_of(path), report=report)
+        if not report.readable or ledger is None:
+            src.status = "unreadable"
+        else:
+            src.ledger = ledger
+        sources.append(src)
+    return sources
+
+
+def choose_form(sources: list[Source], options: Options) -> FormSpec | None:
+    readable = [s for s in sources if s.status == "merged" and s.ledger is not None]
+    if options.schema is not None or options.form is not None:
+        chosen = load_form(options.schema) if options.schema else get_form(str(options.form))
+        for s in readable:
+            assert s.ledger is not None
+            if s.ledger.form.id != chosen.id:
+                s.status = "other-form"
+                s.skip_reason = s.ledger.form.id
+                s.notes.append(
+                    Finding(
+                        "notice",
+                        "merge-skip-other-form",
+                        params={"form": s.ledger.form.id, "chosen": chosen.id},
+                    )
+                )
+        return chosen
+    ids = {s.ledger.form.id for s in readable if s.ledger is not None}
+    if len(ids) > 1:
+        listing = "\n".join(
+            f"  {s.ledger.form.id}: {s.path}" for s in readable if s.ledger is not None
+        )
+        raise LedgerError("merge-mixed-forms", listing=listing)
+    return readable[0].ledger.form if readable and readable[0].ledger else None
+
+
+def identity(ledger: Ledger, i: int) -> str | None:
+    """The case identity; for the contact form, the unit (one roster row per unit)."""
+    if ledger.form.kind == "keyvalue":
+        unit = ledger.unit_of(i)
+        return f"unit:{norm_key(str(unit))}" if unit else None
+    return ledger.identity(i)
+
+
+def plan(result: MergeResult) -> None:
+    """Group duplicates, then decide for every row whether it is written or left out."""
+    merged = [(k, s) for k, s in enumerate(result.sources) if s.status == "merged"]
+    by_identity: dict[str, list[tuple[int, int]]] = {}
+    for k, s in merged:
+        assert s.ledger is not None
+        for i in range(len(s.ledger)):
+            ident = identity(s.ledger, i)
+            if ident is not None:
+                by_identity.setdefault(ident, []).append((k, i))
+    for ident, members in by_identity.items():
+        if len(members) < 2:
+            continue
+        group = DuplicateGroup(f"D{len(result.groups) + 1}", ident, members)
+        result.groups.append(group)
+        for m in members:
+            result.group_of[m] = group.id
+    for k, _ in merged:
+        src = result.sources[k]
+        src.duplicates = sum(1 for (kk, _i) in result.group_of if kk == k)
+
+    # The first written member of each group is the one kept by --drop-duplicates: a row left
+    # out for its errors must not make its valid twin disappear too.
+    kept_first: dict[str, tuple[int, int]] = {}
+    for k, s in merged:
+        led = s.ledger
+        assert led is not None
+        for i in range(len(led)):
+            if result.only_valid and led.errors[i] > 0:
+                s.left_out.append(
+                    LeftOut(
+                        i,
+                        led.rows[i],
+                        "errors",
+                        Finding(
+                            "notice",
+                            "merge-left-out-errors",
+                            led.sheet,
+                            led.rows[i],
+                            params={"errors": led.errors[i]},
+                        ),
+                    )
+                )
+                continue
+            gid = result.group_of.get((k, i))
+            if gid is not None and gid in kept_first and result.drop_duplicates:
+                fk, fi = kept_first[gid]
+                first = result.sources[fk]
+                assert first.ledger is not None
+                s.left_out.append(
+                    LeftOut(
+                        i,
+                        led.rows[i],
+                        "duplicate",
+                        Finding(
+                            "notice",
+                            "merge-left-out-duplicate",
+                            led.sheet,
+                            led.rows[i],
+                            params={
+                                "other_file": first.path.name,
+                                "other_row": first.ledger.rows[fi],
+                                "group": gid,
+                            },
+                        ),
+                    )
+                )
+                continue
+            if gid is not None:
+                kept_first.setdefault(gid, (k, i))
+            s.kept.append(i)
+
+    # Duplicates inside one file are already findings of validate; across files they are new.
+    for group in result.groups:
+        fk, fi = group.members[0]
+        first = result.sources[fk]
+        assert first.ledger is not None
+        for k, i in group.members[1:]:
+            if k == fk:
+                continue
+            src = result.sources[k]
+            assert src.ledger is not None
+            src.notes.append(
+                Finding(
+                    "warning",
+                    "merge-duplicate",
+                    src.ledger.sheet,
+                    src.ledger.rows[i],
+                    params={
+                        "other_file": first.path.name,
+                        "other_row": first.ledger.rows[fi],
+                        "group": group.id,
+                    },
+                )
+            )
+    for _, s in merged:
+        s.notes.extend(lo.finding for lo in s.left_out)
+
+
+def check_conservation(result: MergeResult, written: dict[int, int] | None = None) -> None:
+    """rows read = rows written + rows left out, per file and in total; else stop loudly.
+
+    `written` (source index → data rows the writer actually emitted) checks the workbook too.
+    """
+    problems: list[str] = []
+    for k, s in enumerate(result.sources):
+        if s.status != "merged":
+            if s.kept or s.left_out:
+                problems.append(f"{s.path}: {s.status} but has rows")
+            continue
+        assert s.ledger is not None
+        indexes = sorted([*s.kept, *(lo.index for lo in s.left_out)])
+        if indexes != list(range(len(s.ledger))):
+            problems.append(
+                f"{s.path}: read {s.rows_read}, written {s.rows_written}, "
+                f"left out {s.rows_left_out}"
+            )
+        if written is not None and written.get(k, 0) != s.rows_written:
+            problems.append(f"{s.path}: planned {s.rows_written}, wrote {written.get(k, 0)}")
+    t = result.totals()
+    if t["rows_read"] != t["rows_written"] + t["rows_left_out"]:
+        problems.append(
+            f"total: read {t['rows_read']}, written {t['rows_written']}, "
+            f"left out {t['rows_left_out']}"
+        )
+    if written is not None and sum(written.values()) != t["rows_written"]:
+        problems.append(f"total: planned {t['rows_written']}, wrote {sum(written.values())}")
+    if problems:
+        raise LedgerError("merge-conservation", detail="; ".join(problems))
+
+
+def status_of(ledger: Ledger, i: int) -> str:
+    """校验状态 of one row, as written in the city workbook."""
+    if ledger.errors[i]:
+        return f"错误{ledger.errors[i]}"
+    if ledger.warnings[i]:
+        return f"警告{ledger.warnings[i]}"
+    return "通过"
+
+
+def all_findings(result: MergeResult) -> list[tuple[Source, Finding]]:
+    """Every finding of every file, then what the merge added, file by file in input order."""
+    out: list[tuple[Source, Finding]] = []
+    for s in result.sources:
+        out.extend((s, f) for f in s.findings)
+    return out
+
+
+def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[str, Any]:
+    """The merge as data: the same figures as the terminal table and the 来源 sheet."""
+    files = []
+    for s in result.sources:
+        files.append(
+            {
+                "path": str(s.path),
+                "status": s.status,
+                "skip_reason": s.skip_reason,
+                "sha256": s.sha256,
+                "form": s.form,
+                "sheet": s.report.sheet if s.report is not None else None,
+                "unit": s.unit,
+                "metadata": s.report.metadata if s.report is not None else {},
+                "rows_read": s.rows_read,
+                "rows_written": s.rows_written,
+                "rows_left_out": s.rows_left_out,
+                "errors": s.count("error"),
+                "warnings": s.count("warning"),
+                "notices": s.count("notice"),
+                "duplicates": s.duplicates,
+                "left_out": [
+                    {"row": lo.row, "reason": lo.reason, "message": lo.finding.message(lang)}
+                    for lo in s.left_out
+                ],
+                "findings": [f.to_json(lang) for f in s.findings],
+            }
+        )
+    groups = []
+    for g in result.groups:
+        members = []
+        for k, i in g.members:
+            src = result.sources[k]
+            assert src.ledger is not None
+            members.append(
+                {
+                    "path": str(src.path),
+                    "sheet": src.ledger.sheet,
+                    "row": src.ledger.rows[i],
+                    "written": i in src.kept,
+                }
+            )
+        groups.append({"group": g.id, "identity": g.identity, "rows": members})
+    t = result.totals()
+    return {
+        "output": str(output) if output is not None else None,
+        "form": result.form.id if result.form is not None else None,
+        "only_valid": result.only_valid,
+        "drop_duplicates": result.drop_duplicates,
+        "files": files,
+        "duplicates": groups,
+        "totals": t,
+        "conserved": t["rows_read"] == t["rows_written"] + t["rows_left_out"],
+    }
