@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	-$(BIN)/ledger validate sample_data/submissions
+	$(BIN)/ledger merge sample_data/submissions --form cq-annex2 -o $(OUT)/city.xlsx --force
 	$(BIN)/ledger forms
 
 test: $(VENV)/.installed-test

@@ -146,7 +146,8 @@ class Source:
 @dataclass
 class DuplicateGroup:
     id: str  # D1, D2… in order of first appearance
-    identity: str
+    identity: str  # normalized, as compared
+    label: str  # as a person reads it: the 问题编号, or debtor / creditor / contract
     members: list[tuple[int, int]]  # (source index, ledger row index), input order
 
 
@@ -295,6 +296,17 @@ def identity(ledger: Ledger, i: int) -> str | None:
     return ledger.identity(i)
 
 
+def describe(ledger: Ledger, i: int) -> str:
+    """The identity of a row as written in its file, for messages."""
+    form = ledger.form
+    keys = [form.fields[0].key] if form.kind == "keyvalue" and form.fields else []
+    for key in [*keys, *form.identity]:
+        value = ledger.get(key, i)
+        if value:
+            return str(value)
+    return " / ".join(str(ledger.get(k, i) or "") for k in form.identity_fallback)
+
+
 def plan(result: MergeResult) -> None:
     """Group duplicates, then decide for every row whether it is written or left out."""
     merged = [(k, s) for k, s in enumerate(result.sources) if s.status == "merged"]
@@ -308,7 +320,11 @@ def plan(result: MergeResult) -> None:
     for ident, members in by_identity.items():
         if len(members) < 2:
             continue
-        group = DuplicateGroup(f"D{len(result.groups) + 1}", ident, members)
+        fk, fi = members[0]
+        first_ledger = result.sources[fk].ledger
+        assert first_ledger is not None
+        label = describe(first_ledger, fi)
+        group = DuplicateGroup(f"D{len(result.groups) + 1}", ident, label, members)
         result.groups.append(group)
         for m in members:
             result.group_of[m] = group.id
@@ -485,7 +501,7 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
                     "written": i in src.kept,
                 }
             )
-        groups.append({"group": g.id, "identity": g.identity, "rows": members})
+        groups.append({"group": g.id, "identity": g.label, "rows": members})
     t = result.totals()
     return {
         "output": str(output) if output is not None else None,

@@ -1,0 +1,286 @@
+"""`ledger merge`: one city ledger from many submissions, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..i18n import register
+from ..options import format_option, input_options, lang_option, make_options
+
+register(
+    {
+        "merge-line-conservation": (
+            "行数核对：读取{read}行 = 写入{written}行 + 未写入{left_out}行{ok}",
+            "rows: {read} read = {written} written + {left_out} left out{ok}",
+        ),
+        "merge-line-written": (
+            "已写入{path}（{files}个文件合并，{skipped}个跳过，{unreadable}个无法读取）",
+            "wrote {path} ({files} file(s) merged, {skipped} skipped, {unreadable} unreadable)",
+        ),
+        "merge-line-group": (
+            "重复组{group}（{identity}）：{rows}",
+            "duplicate group {group} ({identity}): {rows}",
+        ),
+        "merge-line-reading": ("读取", "reading"),
+    }
+)
+
+LABELS = {
+    "zh": {
+        "file": "文件",
+        "unit": "单位",
+        "form": "表样",
+        "rows": "行数",
+        "written": "写入",
+        "left_out": "未写入",
+        "errors": "错误",
+        "warnings": "警告",
+        "duplicates": "重复",
+        "merged": "已合并",
+        "skipped": "已跳过",
+        "other-form": "表样不同",
+        "unreadable": "无法读取",
+        "total": "合计",
+        "left_out_title": "未写入的行：",
+        "groups_title": "重复案件：",
+    },
+    "en": {
+        "file": "file",
+        "unit": "unit",
+        "form": "form",
+        "rows": "rows",
+        "written": "written",
+        "left_out": "left out",
+        "errors": "errors",
+        "warnings": "warnings",
+        "duplicates": "duplicates",
+        "merged": "merged",
+        "skipped": "skipped",
+        "other-form": "other form",
+        "unreadable": "unreadable",
+        "total": "total",
+        "left_out_title": "Rows left out:",
+        "groups_title": "Duplicate cases:",
+    },
+}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The city workbook to write (.xlsx).",
+)
+@input_options
+@click.option(
+    "--only-valid", is_flag=True, help="Leave out rows with errors (listed in the report)."
+)
+@click.option(
+    "--drop-duplicates",
+    is_flag=True,
+    help="Keep only the first row of each duplicate case (the others are listed).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@lang_option
+@format_option
+def merge(
+    paths: tuple[Path, ...],
+    output: Path,
+    form_id: str | None,
+    schema: Path | None,
+    sheet: str | None,
+    password: str | None,
+    cutoff: str | None,
+    max_unpacked_mb: int,
+    only_valid: bool,
+    drop_duplicates: bool,
+    force: bool,
+    lang: str | None,
+    fmt: str,
+) -> None:
+    """Merge submitted ledgers (files or folders) into one city workbook.
+
+    The workbook has the sheets 明细 (every case, with 来源文件, 来源工作表, 来源行号, 校验状态 and
+    重复组), 问题 (every finding) and 来源 (every input file, with its SHA-256).
+
+    Exit code 0: merged; 1: a file could not be read (the others are merged);
+    2: nothing written (mixed forms, output exists, output is an input…).
+    """
+    from ..citybook import write_city
+    from ..i18n import detect_lang
+    from ..merge import merge_paths
+    from ..writer import check_output
+
+    language = detect_lang(lang)
+    click.get_current_context().obj["lang"] = language
+    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    inputs = list(paths)
+    check_output(output, inputs, force)  # before reading forty files, not after
+    with _progress(language) as progress:
+        result = merge_paths(
+            inputs,
+            options,
+            only_valid=only_valid,
+            drop_duplicates=drop_duplicates,
+            progress=progress,
+        )
+    write_city(result, output, inputs, force, language)
+    if fmt == "json":
+        from ..merge import to_json
+
+        click.echo(json.dumps(to_json(result, language, output), ensure_ascii=False, indent=2))
+    else:
+        _render(result, output, language)
+    sys.exit(result.exit_code())
+
+
+class _progress:
+    """A progress bar over files on stderr, only when a person is watching."""
+
+    def __init__(self, lang: str) -> None:
+        from ..console import err
+        from ..i18n import message
+
+        self.console = err
+        self.word = message("merge-line-reading", lang)
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.console.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[name]}", style="dim"),
+            console=self.console,
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task(self.word, total=None, name="")
+        return self.update
+
+    def update(self, path: Path, n: int, total: int) -> None:
+        self.bar.update(self.task, completed=n - 1, total=total, name=path.name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _render(result: Any, output: Path, lang: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..console import out
+    from ..i18n import message
+
+    lab = LABELS[lang]
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
+    # File names are what the clerk looks for: they fold rather than lose their ends.
+    table.add_column(lab["file"], overflow="fold", ratio=1)
+    table.add_column(lab["unit"], overflow="fold")
+    table.add_column(lab["form"], no_wrap=True)
+    for key in ("rows", "written", "left_out", "errors", "warnings", "duplicates"):
+        table.add_column(lab[key], justify="right", no_wrap=True)
+    for s in result.sources:
+        if s.status != "merged":
+            continue
+        table.add_row(
+            s.path.name,
+            s.unit or "",
+            s.form or "",
+            str(s.rows_read),
+            str(s.rows_written),
+            str(s.rows_left_out),
+            Text(str(s.count("error")), style="red" if s.count("error") else ""),
+            Text(str(s.count("warning")), style="yellow" if s.count("warning") else ""),
+            str(s.duplicates),
+        )
+    t = result.totals()
+    table.add_row(
+        Text(lab["total"], style="bold"),
+        "",
+        result.form.id if result.form is not None else "",
+        str(t["rows_read"]),
+        str(t["rows_written"]),
+        str(t["rows_left_out"]),
+        str(t["errors"]),
+        str(t["warnings"]),
+        str(t["duplicate_rows"]),
+    )
+    out.print(table)
+
+    for s in result.sources:
+        if s.status == "merged":
+            continue
+        style = "bold red" if s.status == "unreadable" else "dim"
+        reason = "; ".join(
+            f.message(lang)
+            for f in s.findings
+            if f.severity != "notice" or s.status != "unreadable"
+        )
+        out.print(Text(f"{s.path.name}（{lab[s.status]}）：{reason}", style=style))
+
+    left = [(s, lo) for s in result.sources for lo in s.left_out]
+    if left:
+        out.print()
+        out.print(Text(lab["left_out_title"], style="bold"))
+        for s, lo in left:
+            out.print(f"  {s.path.name} {lo.finding.location()}: {lo.finding.message(lang)}")
+    if result.groups:
+        out.print()
+        out.print(Text(lab["groups_title"], style="bold"))
+        for g in result.groups:
+            rows = []
+            for k, i in g.members:
+                src = result.sources[k]
+                rows.append(f"{src.path.name} {src.ledger.sheet}!{src.ledger.rows[i]}")
+            out.print(
+                "  "
+                + message(
+                    "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(rows)
+                )
+            )
+    out.print()
+    ok = " ✓" if t["rows_read"] == t["rows_written"] + t["rows_left_out"] else ""
+    out.print(
+        Text(
+            message(
+                "merge-line-conservation",
+                lang,
+                read=t["rows_read"],
+                written=t["rows_written"],
+                left_out=t["rows_left_out"],
+                ok=ok,
+            ),
+            style="bold green",
+        )
+    )
+    out.print(
+        Text(
+            message(
+                "merge-line-written",
+                lang,
+                path=str(output),
+                files=t["merged"],
+                skipped=t["skipped"],
+                unreadable=t["unreadable"],
+            ),
+            style="bold red" if t["unreadable"] else "bold",
+        )
+    )
+
+
+command = merge
