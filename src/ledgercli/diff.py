@@ -25,19 +25,13 @@ from .validate import Options, validate_paths
 
 register(
     {
-        "diff-unreadable": (
-            "无法读取{paths}：{detail}。缺少这些文件时其全部案件都会被误报为“消失”，"
-            "请修复或移出这些文件后再比较",
-            "cannot read {paths}: {detail}. Without them every case they hold would be "
-            "reported as vanished; fix them or move them out, then compare again",
-        ),
         "diff-no-cases": (
             "{paths} 中没有可比较的台账明细表",
             "no ledger table to compare in {paths}",
         ),
         "diff-mixed-forms": (
-            "{paths} 含有不同表样的台账（{forms}），请只比较同一表样的文件",
-            "{paths} holds ledgers of different forms ({forms}); compare files of one form",
+            "{paths} 含有不同表样的台账（{forms}），请用 --form 指定要比较的表样",
+            "{paths} holds ledgers of different forms ({forms}); choose one with --form",
         ),
         "diff-form-mismatch": (
             "上周为{old}，本周为{new}，表样不同，无法比较",
@@ -78,6 +72,7 @@ class Side:
     form: FormSpec
     ledgers: list[Ledger]
     rows_with_errors: int = 0
+    skipped: list[str] = field(default_factory=list)  # files of another form (with --form)
 
     def cases(self) -> list[Case]:
         return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
@@ -266,10 +261,20 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
     paths = list(paths)
     shown = ", ".join(map(str, paths))
     report, ledgers = validate_paths(paths, options)
-    bad = [f for f in report.files if not f.readable]
-    if bad:
-        detail = "; ".join(f.findings[0].message("en") if f.findings else f.path for f in bad)
-        raise LedgerError("diff-unreadable", paths=", ".join(f.path for f in bad), detail=detail)
+    skipped: list[str] = []
+    for f in report.files:
+        if f.readable:
+            continue
+        rule = f.findings[0].rule if f.findings else "no-inputs"
+        if rule == "no-header" and (options.form or options.schema):
+            # With --form, a file of another form (the Wuhan ledger beside annex 2) is not
+            # part of the comparison; it is listed as skipped, not taken for a broken one.
+            skipped.append(f.path)
+            continue
+        # Comparing without this file would report every case in it as vanished: stop.
+        params = dict(f.findings[0].params) if f.findings else {}
+        params.setdefault("path", f.path)
+        raise LedgerError(rule, **params)
     # A contact form (annex 1) holds no cases; a folder of submissions often has one.
     tables = [lg for lg in ledgers if lg.form.kind == "table"]
     if not tables:
@@ -278,7 +283,7 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
     if len(forms) > 1:
         raise LedgerError("diff-mixed-forms", paths=shown, forms="、".join(forms))
     rows_bad = sum(1 for lg in tables for e in lg.errors if e)
-    return Side([str(p) for p in paths], tables[0].form, tables, rows_bad)
+    return Side([str(p) for p in paths], tables[0].form, tables, rows_bad, skipped)
 
 
 def diff_paths(old: Iterable[Path], new: Iterable[Path], options: Options) -> Diff:
@@ -378,11 +383,11 @@ def match(
     # 拖欠金额 must agree anyway, so only cases owing the same amount are compared.
     by_owed: dict[Decimal, list[tuple[Case, list[Any]]]] = defaultdict(list)
     for n in rest_new:
-        by_owed[n.owed].append((n, [_cmp(n.get(k)) for k in fields]))
+        by_owed[n.owed].append((n, [comparable(n.get(k)) for k in fields]))
     for o in rest_old:
         if o.owed <= 0:
             continue
-        ko = [_cmp(o.get(k)) for k in fields]
+        ko = [comparable(o.get(k)) for k in fields]
         for n, kn in by_owed.get(o.owed, []):
             differ = [f for f, a, b in zip(fields, ko, kn, strict=True) if a != b]
             if len(differ) > 1 or (differ and differ[0] not in ident_fields):
@@ -411,7 +416,7 @@ def _pair_changes(o: Case, n: Case, form: FormSpec, corrected: bool) -> list[Cha
         diffs = [
             _field(form, k, o.get(k), n.get(k))
             for k in dict.fromkeys(ident_keys)
-            if _cmp(o.get(k)) != _cmp(n.get(k))
+            if comparable(o.get(k)) != comparable(n.get(k))
         ]
         out.append(Change("corrected", unit, o, n, fields=diffs))
     delta = n.repaid - o.repaid
@@ -431,10 +436,12 @@ def _pair_changes(o: Case, n: Case, form: FormSpec, corrected: bool) -> list[Cha
         reasons.append(REPAID_DOWN)
     if reasons:
         out.append(Change("regression", unit, o, n, n.remaining - o.remaining, reasons=reasons))
+    # A corrected identity field is already reported as the correction, not again as a change.
+    explained = {f["key"] for c in out if c.kind == "corrected" for f in c.fields}
     changed = [
         _field(form, k, o.get(k), n.get(k))
         for k in KEY_FIELDS
-        if k in form.by_key and _cmp(o.get(k)) != _cmp(n.get(k))
+        if k in form.by_key and k not in explained and comparable(o.get(k)) != comparable(n.get(k))
     ]
     if changed:
         out.append(Change("changed", unit, o, n, fields=changed))
@@ -445,7 +452,7 @@ def _field(form: FormSpec, key: str, old: Any, new: Any) -> dict[str, Any]:
     return {"key": key, "header": form.by_key[key].header, "old": old, "new": new}
 
 
-def _cmp(value: Any) -> Any:
+def comparable(value: Any) -> Any:
     """Comparable form: text as a clerk reads it (full-width, spaces), everything else as is."""
     if value is None:
         return None
@@ -460,6 +467,7 @@ def _side_json(side: Side) -> dict[str, Any]:
         "files": [lg.path for lg in side.ledgers],
         "cases": sum(len(lg) for lg in side.ledgers),
         "rows_with_errors": side.rows_with_errors,
+        "skipped": side.skipped,
     }
 
 

@@ -1,0 +1,184 @@
+"""Promises that lapsed: cases past their agreed repayment month while money is still owed.
+
+Inspections look for 清偿协议到期后无法落实 (repayment agreements that lapsed unpaid). A case is
+overdue at an as-of month M when
+
+- its 剩余金额约定最迟偿还时间 is a month before M and its remaining amount is > 0
+  (the overdue amount is the remaining amount), or
+- its 协议约定最迟偿还时间 is a month before M and the agreed amount is not yet repaid: the case
+  is not 清偿完毕 and min(协议还款金额, remaining) > 0 (that is the overdue amount). The form
+  keeps 协议还款金额 ≤ 拖欠金额 − repaid, so what stays in 协议还款金额 is the part of the
+  agreement still unpaid.
+
+A month equal to M is not overdue: the promise runs to the end of that month. When both dates
+lapsed the case counts once, with the larger amount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .diff import Case, Side, amount, load_side
+from .errors import LedgerError
+from .i18n import register
+from .ledger import money
+from .status import CLEARED
+from .validate import Options
+
+register(
+    {
+        "overdue-form": (
+            "{form}没有“剩余金额约定最迟偿还时间”或“协议约定最迟偿还时间”列，无法判断逾期",
+            "{form} has neither 剩余金额约定最迟偿还时间 nor 协议约定最迟偿还时间: "
+            "overdue promises cannot be found in it",
+        ),
+        "overdue-bad-month": (
+            "“{value}”不是年月，请写成YYYY-MM，例如2022-12",
+            "'{value}' is not a month; write it as YYYY-MM, e.g. 2022-12",
+        ),
+    }
+)
+
+REMAINING = "remaining"  # reason: 剩余金额约定最迟偿还时间 lapsed
+AGREEMENT = "agreement"  # reason: 协议约定最迟偿还时间 lapsed
+
+
+@dataclass
+class OverdueCase:
+    case: Case
+    amount: Decimal  # money owed past its promised month
+    reasons: list[str]
+    due: str  # the earliest lapsed month
+    months_late: int
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.case
+        data = c.to_json()
+        data.update(
+            {
+                "overdue_amount": amount(self.amount),
+                "reasons": list(self.reasons),
+                "due": self.due,
+                "months_late": self.months_late,
+                "remaining_due": c.get("remaining_due"),
+                "agreed": amount(money(c.get("agreed"))),
+                "agreed_due": c.get("agreed_due"),
+            }
+        )
+        return data
+
+
+@dataclass
+class UnitTally:
+    cases: int = 0
+    amount: Decimal = Decimal(0)
+    remaining_lapsed: int = 0
+    agreement_lapsed: int = 0
+    oldest_due: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "amount": amount(self.amount),
+            "remaining_lapsed": self.remaining_lapsed,
+            "agreement_lapsed": self.agreement_lapsed,
+            "oldest_due": self.oldest_due,
+        }
+
+
+@dataclass
+class Overdue:
+    side: Side
+    as_of: str
+    cases: list[OverdueCase]
+    totals: UnitTally
+    units: list[tuple[str, UnitTally]] = field(default_factory=list)  # worst first
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "form": self.side.form.id,
+            "as_of": self.as_of,
+            "paths": self.side.paths,
+            "cases_checked": sum(len(lg) for lg in self.side.ledgers),
+            "totals": self.totals.to_json(),
+            "units": [{"unit": u, **t.to_json()} for u, t in self.units],
+            "cases": [c.to_json() for c in self.cases],
+            "exit_code": 1 if self.cases else 0,
+        }
+
+
+def parse_month(value: str) -> str:
+    """An as-of month written YYYY-MM (2022-9 and 2022/09 are accepted too)."""
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", value or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise LedgerError("overdue-bad-month", value=value)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def current_month(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def months_between(earlier: str, later: str) -> int:
+    y1, m1 = map(int, earlier.split("-"))
+    y2, m2 = map(int, later.split("-"))
+    return (y2 - y1) * 12 + (m2 - m1)
+
+
+def overdue_paths(paths: Iterable[Path], options: Options, as_of: str | None = None) -> Overdue:
+    return find_overdue(load_side(paths, options), as_of or current_month(options.today))
+
+
+def find_overdue(side: Side, as_of: str) -> Overdue:
+    form = side.form
+    if "remaining_due" not in form.by_key and "agreed_due" not in form.by_key:
+        raise LedgerError("overdue-form", form=form.id)
+    found: list[OverdueCase] = []
+    for c in side.cases():
+        hit = check_case(c, as_of)
+        if hit is not None:
+            found.append(hit)
+    found.sort(key=lambda o: (-o.months_late, -o.amount, o.case.unit, o.case.row))
+    totals = UnitTally()
+    units: dict[str, UnitTally] = defaultdict(UnitTally)
+    for o in found:
+        for t in (totals, units[o.case.unit]):
+            t.cases += 1
+            t.amount += o.amount
+            t.remaining_lapsed += REMAINING in o.reasons
+            t.agreement_lapsed += AGREEMENT in o.reasons
+            if t.oldest_due is None or o.due < t.oldest_due:
+                t.oldest_due = o.due
+    worst = sorted(units.items(), key=lambda kv: (-kv[1].amount, -kv[1].cases, kv[0]))
+    return Overdue(side, as_of, found, totals, worst)
+
+
+def check_case(c: Case, as_of: str) -> OverdueCase | None:
+    """The case's lapsed promises at `as_of`, or None. Month strings are canonical YYYY-MM."""
+    reasons: list[str] = []
+    amounts: list[Decimal] = []
+    dues: list[str] = []
+    rest = c.remaining
+    due = c.get("remaining_due")
+    if isinstance(due, str) and due < as_of and rest > 0:
+        reasons.append(REMAINING)
+        amounts.append(rest)
+        dues.append(due)
+    due = c.get("agreed_due")
+    unpaid = min(money(c.get("agreed")), rest)
+    if isinstance(due, str) and due < as_of and c.status != CLEARED and unpaid > 0:
+        reasons.append(AGREEMENT)
+        amounts.append(unpaid)
+        dues.append(due)
+    if not reasons:
+        return None
+    first = min(dues)
+    return OverdueCase(c, max(amounts), reasons, first, months_between(first, as_of))
