@@ -1,0 +1,162 @@
+"""`ledger merge` from the command line: exit codes, refusals, JSON, the workbook read back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner, Result
+
+from helpers import annex2_row, write_annex2
+from ledgercli.cli import cli
+from ledgercli.merge import merge_paths, to_json
+from ledgercli.validate import Options
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def _inbox(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    write_annex2(
+        d / "古南街道.xlsx",
+        [annex2_row(), annex2_row(序号=2, 合同名称="二号合同", 拖欠金额=10, 剩余金额=10)],
+        above=[["填报单位：古南街道"]],
+    )
+    write_annex2(
+        d / "区交通局.xlsx",
+        [
+            annex2_row(
+                街镇部门="区交通局",
+                合同名称="三号合同",
+                问题来源="互联网+督查",
+                问题编号="DC2022156388",
+                已偿还金额=20.25,
+                剩余金额=30.25,
+                债权人联系电话="１３８１２３４５６７８",
+                最迟付款日期="2022年3月",
+            )
+        ],
+    )
+    return d
+
+
+def test_merged_workbook_reads_back_with_no_errors(tmp_path: Path) -> None:
+    """Valid inputs merge, and `ledger validate city.xlsx` finds 0 errors and 0 warnings."""
+    d = _inbox(tmp_path)
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "rows: 3 read = 3 written + 0 left out ✓" in r.output
+    assert f"wrote {out} (2 file(s) merged, 0 skipped, 0 unreadable)" in r.output
+    v = run("validate", str(out), "--format", "json")
+    assert v.exit_code == 0, v.output
+    report = json.loads(v.stdout)
+    assert (report["errors"], report["warnings"]) == (0, 0)
+    f = report["files"][0]
+    assert (f["form"], f["sheet"], f["rows"]) == ("cq-annex2", "明细", 3)
+    assert not [x for x in f["findings"] if x["rule"] == "unknown-column"]
+
+
+def test_chinese_summary_lines(tmp_path: Path) -> None:
+    """The conservation line and the per-file table speak Chinese with --lang zh."""
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(_inbox(tmp_path)), "-o", str(out), "--lang", "zh")
+    assert r.exit_code == 0
+    assert "行数核对：读取3行 = 写入3行 + 未写入0行 ✓" in r.output
+    assert "单位" in r.output and "古南街道" in r.output and "区交通局" in r.output
+
+
+def test_unreadable_file_exit_1_and_the_rest_merged(tmp_path: Path) -> None:
+    """A broken file and a lock file: exit 1, the good rows are still written."""
+    d = _inbox(tmp_path)
+    (d / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (d / "~$古南街道.xlsx").write_bytes(b"lock")
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--lang", "en")
+    assert r.exit_code == 1
+    assert "坏文件.xlsx（unreadable）" in r.output and "damaged or incomplete" in r.output
+    assert "skipped an Excel/WPS lock file" in r.output
+    assert "rows: 3 read = 3 written + 0 left out ✓" in r.output
+    ws = openpyxl.load_workbook(out)["明细"]
+    assert ws.max_row == 4
+    src = [[c.value for c in row] for row in openpyxl.load_workbook(out)["来源"].iter_rows()]
+    status = {Path(row[0]).name: row[2] for row in src[1:]}
+    assert status["坏文件.xlsx"] == "无法读取"
+    assert status["~$古南街道.xlsx"] == "已跳过（锁定文件）"
+
+
+def test_json_is_the_library_result(tmp_path: Path) -> None:
+    """--format json prints exactly what the library computes."""
+    d = _inbox(tmp_path)
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--format", "json", "--lang", "en")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    expected = to_json(merge_paths([d], Options()), "en", out)
+    assert data == expected
+    assert data["totals"]["rows_read"] == 3 and data["conserved"] is True
+    assert data["files"][1]["metadata"] == {"填报单位": "古南街道"}
+
+
+def test_mixed_forms_exit_2_nothing_written(tmp_path: Path) -> None:
+    """A folder mixing annex 2 and annex 1 is refused (exit 2) and no workbook appears."""
+    d = _inbox(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["区 县：", "古南街道"])
+    ws.append(["牵头单位", "古南街道办事处"])
+    ws.append(["责任领导", "张三", "职 务", "副主任", "联系电话", "13812345678"])
+    ws.append(["联络人", "李四", "职 务", "科员", "联系电话", "13812345679"])
+    wb.save(d / "联络表.xlsx")
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--lang", "en")
+    assert r.exit_code == 2
+    assert "the files are of different forms" in r.output
+    assert f"cq-annex1: {d / '联络表.xlsx'}" in r.output
+    assert not out.exists()
+    r = run("merge", str(d), "-o", str(out), "--form", "cq-annex2", "--lang", "en")
+    assert r.exit_code == 0
+    assert "this file is form cq-annex1, not cq-annex2 being merged; skipped" in r.output
+
+
+def test_overwrite_protection(tmp_path: Path) -> None:
+    """An existing output needs --force; an input is never the output, even with --force."""
+    d = _inbox(tmp_path)
+    out = tmp_path / "city.xlsx"
+    out.write_bytes(b"old")
+    r = run("merge", str(d), "-o", str(out), "--lang", "en")
+    assert r.exit_code == 2
+    assert f"{out} already exists; add --force to overwrite it" in r.output
+    assert out.read_bytes() == b"old"
+    zh = run("merge", str(d), "-o", str(out), "--lang", "zh")
+    assert "已存在；如需覆盖请加 --force" in zh.output
+    r = run("merge", str(d), "-o", str(out), "--force")
+    assert r.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+    src = d / "古南街道.xlsx"
+    before = src.read_bytes()
+    r = run("merge", str(src), "-o", str(src), "--force", "--lang", "en")
+    assert r.exit_code == 2 and "is one of the inputs" in r.output
+    assert src.read_bytes() == before
+
+
+def test_only_valid_and_drop_duplicates_from_the_cli(tmp_path: Path) -> None:
+    """The CLI lists the rows it left out, with the reason, and still balances."""
+    d = tmp_path / "in"
+    d.mkdir()
+    write_annex2(d / "a.xlsx", [annex2_row(), annex2_row(序号=2, 合同名称="二号", 欠款类型="劳务")])
+    write_annex2(d / "b.xlsx", [annex2_row(街镇部门="区住房城乡建委")])
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--only-valid", "--drop-duplicates", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "a.xlsx 附件2!4:4: left out by --only-valid: the row has 1 error(s)" in r.output
+    assert (
+        "b.xlsx 附件2!3:3: left out by --drop-duplicates: the same case as a.xlsx row 3 "
+        "(duplicate group D1)"
+    ) in r.output
+    assert "rows: 3 read = 1 written + 2 left out ✓" in r.output
+    v = run("validate", str(out), "--format", "json")
+    assert json.loads(v.stdout)["errors"] == 0
