@@ -1,0 +1,195 @@
+"""`--check`: a unit's self-reported annex 3/4 against the one recomputed from its detail rows.
+
+The notices ask inspectors to find ledgers that do not add up (台账不实). The reported workbook
+is read by content, not by position: the sheet and header row are found by the unit column's
+header, the data rows by the unit name in that column, the figures in the seed's column order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import LedgerError
+from .forms import get_form
+from .i18n import register
+from .summary import Figure, Summary, SummaryColumn, SummaryRow, fmt_figure
+from .text import nfkc, norm_header, norm_key
+from .workbook import Sheet, open_book
+
+register(
+    {
+        "check-no-header": (
+            "{path} 中找不到{title}的表头（应有“{header}”列）",
+            "no {title} header in {path} (looking for a column '{header}')",
+        ),
+        "check-differences": (
+            "报送表与明细台账重新计算的结果有{n}处不一致",
+            "{n} cell(s) of the reported table differ from the figures recomputed from the "
+            "detail rows",
+        ),
+        "check-agrees": (
+            "报送表与明细台账重新计算的结果一致（{rows}行）",
+            "the reported table agrees with the figures recomputed from the detail rows "
+            "({rows} row(s))",
+        ),
+    }
+)
+
+_END = ("填写说明", "填表说明", "填报说明", "说明", "注", "填报人", "审核人", "制表", "单位负责人")
+_TOTALS = ("合计", "总计", "总合计")
+_Q4 = Decimal("0.0001")
+_Q2 = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Difference:
+    unit: str
+    column: str  # header path joined with '/'
+    reported: Any
+    computed: Any
+    row: int | None  # the Excel row in the reported workbook (None: the row is missing there)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "column": self.column,
+            "reported": self.reported,
+            "computed": self.computed,
+            "row": self.row,
+        }
+
+
+@dataclass
+class Reported:
+    sheet: str
+    rows: dict[str, tuple[int, str, list[Any]]]  # norm unit → (Excel row, unit as written, figures)
+
+
+def read_reported(path: Path, summary: Summary, password: str | None = None) -> Reported:
+    """The data rows of a reported annex under its official header, keyed by unit name."""
+    layout = summary.layout
+    unit_idx = next(i for i, c in enumerate(layout.columns) if c.kind == "unit")
+    figure_idx = [i for i, c in enumerate(layout.columns) if c.is_figure]
+    names = {norm_header(layout.unit_column.path[0])}
+    detail = get_form(layout.of)
+    if detail.unit_column:
+        spec = detail.by_key[detail.unit_column]
+        names |= {norm_header(spec.header), *(norm_header(a) for a in spec.aliases)}
+    book = open_book(path, password)
+    for name in book.sheet_names:
+        sheet = book.sheet(name)
+        top = _header_row(sheet, unit_idx, names)
+        if top is None:
+            continue
+        rows = _data_rows(sheet, top, unit_idx, figure_idx, layout.total_label, names)
+        return Reported(name, rows)
+    raise LedgerError(
+        "check-no-header", path=str(path), title=summary.title, header=layout.unit_column.label
+    )
+
+
+def _header_row(sheet: Sheet, unit_idx: int, names: set[str]) -> int | None:
+    for excel_row, cells in sheet.rows[:40]:
+        cell = cells[unit_idx] if unit_idx < len(cells) else None
+        if isinstance(cell, str) and norm_header(cell) in names:
+            return excel_row
+    return None
+
+
+def _data_rows(
+    sheet: Sheet,
+    top: int,
+    unit_idx: int,
+    figure_idx: list[int],
+    total_label: str,
+    names: set[str],
+) -> dict[str, tuple[int, str, list[Any]]]:
+    rows: dict[str, tuple[int, str, list[Any]]] = {}
+    for excel_row, cells in sheet.rows:
+        if excel_row <= top:
+            continue
+        unit = cells[unit_idx] if unit_idx < len(cells) else None
+        first = cells[0] if cells else None
+        label = str(unit).strip() if unit not in (None, "") else ""
+        if not label and isinstance(first, str) and norm_key(first) in _TOTALS:
+            label = total_label  # 合计 written in 序号's cell, merged across the unit's
+        if not label or norm_header(label) in names:
+            continue
+        if any(norm_key(label).startswith(w) for w in _END):
+            break
+        if norm_key(label) in _TOTALS:
+            label = total_label
+        figures = [cells[j] if j < len(cells) else None for j in figure_idx]
+        rows.setdefault(norm_key(label), (excel_row, label, figures))
+    return rows
+
+
+def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
+    """Every figure that differs, row by row: a unit missing on either side is compared with
+    an empty row, so each of its figures shows."""
+    layout = summary.layout
+    figures = layout.figures
+    computed: dict[str, SummaryRow] = {norm_key(r.label): r for r in summary.rows}
+    diffs: list[Difference] = []
+    keys = list(computed) + [k for k in reported.rows if k not in computed]
+    total_key = norm_key(layout.total_label)
+    if total_key in reported.rows:
+        keys = [k for k in keys if k != total_key] + [total_key]
+        computed[total_key] = summary.total
+    for key in keys:
+        have = computed.get(key)
+        excel_row, label, cells = reported.rows.get(key, (None, "", [None] * len(figures)))
+        unit = have.label if have else label
+        for col, cell in zip(figures, cells, strict=True):
+            value: Figure = have.values[col.key] if have else (None if col.kind == "rate" else 0)
+            if not _same(col, cell, value):
+                diffs.append(
+                    Difference(unit, col.label, _show(cell), fmt_figure(col, value), excel_row)
+                )
+    return diffs
+
+
+def _number(cell: Any) -> Decimal | None:
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        return Decimal(str(cell))
+    text = nfkc(str(cell)).strip().replace(",", "").rstrip("%")
+    if text in ("", "-", "—", "/"):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _same(col: SummaryColumn, cell: Any, value: Figure) -> bool:
+    reported = _number(cell)
+    if cell not in (None, "") and reported is None and str(cell).strip() not in ("-", "—", "/"):
+        return False  # text where a number belongs never matches
+    if col.kind == "rate":
+        if value is None:
+            return reported is None or reported == 0
+        if reported is None:
+            return False
+        want = Decimal(value).quantize(_Q2)
+        # A rate typed as a fraction in a %-formatted cell (0.8550 shown as 85.50%) is the same.
+        return reported.quantize(_Q2) == want or (reported * 100).quantize(_Q2) == want
+    want_n = Decimal(value or 0)
+    got = reported if reported is not None else Decimal(0)
+    if col.kind == "count":
+        return got == want_n
+    return got.quantize(_Q4) == want_n.quantize(_Q4)
+
+
+def _show(cell: Any) -> Any:
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return cell if isinstance(cell, int | float | str) else str(cell)

@@ -1,0 +1,634 @@
+"""Summary tables computed from ledger rows: Chongqing annex 3 and 4, the Wuhan weekly report.
+
+Everything is Decimal: a figure reported upward must be right to 0.0001 万元, so amounts are
+summed exactly and only 清偿率 is rounded (half up, two decimals). The layouts are data
+(`schemas/cq-annex3.toml`, `schemas/cq-annex4.toml`): a figure is a measure summed over the
+cases that match a few attributes, so the definitions can be read in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from .errors import LedgerError
+from .forms import FormSpec, get_form
+from .i18n import register
+from .ledger import Ledger, money
+from .report import Report
+from .text import norm_header
+from .workbook import col_letter
+
+register(
+    {
+        "summary-input-missing": (
+            "未指定输入，且当前文件夹中没有 {path}；请给出合并后的全市台账、报送文件或文件夹，"
+            "例如 ledger summarize city.xlsx --annex 4",
+            "no input given and there is no {path} in the current folder; name the merged city "
+            "ledger, a submission or a folder, e.g. ledger summarize city.xlsx --annex 4",
+        ),
+        "summary-no-ledger": (
+            "{path} 中没有可汇总的{form}台账（读到的表样：{found}）",
+            "{path} holds no {form} ledger to summarize (forms found: {found})",
+        ),
+        "summary-bad-by": (
+            "--by：“{column}”不是{form}的列；可用：{known}",
+            "--by: '{column}' is not a column of {form}; choose one of: {known}",
+        ),
+        "summary-bad-layout": (
+            "汇总表样 {form} 的 layout 有误：{reason}",
+            "the layout of summary form {form} is wrong: {reason}",
+        ),
+        "summary-error-rows": (
+            "{rows}行存在错误（涉及拖欠金额{amount}万元），已计入汇总；用 --only-valid 可剔除",
+            "{rows} row(s) with errors ({amount} 万元 owed) are counted; --only-valid leaves "
+            "them out",
+        ),
+        "summary-error-rows-left-out": (
+            "{rows}行存在错误（涉及拖欠金额{amount}万元），按 --only-valid 未计入汇总",
+            "{rows} row(s) with errors ({amount} 万元 owed) left out (--only-valid)",
+        ),
+        "summary-duplicates": (
+            "{groups}组重复案件（多计{rows}行，拖欠金额{amount}万元）已重复计入；"
+            "用 --drop-duplicates 每案只计一次",
+            "{groups} duplicate group(s) counted more than once ({rows} extra row(s), "
+            "{amount} 万元 owed); --drop-duplicates counts each case once",
+        ),
+        "summary-duplicates-dropped": (
+            "{groups}组重复案件每案只计一次，未计入{rows}行（拖欠金额{amount}万元）：{where}",
+            "{groups} duplicate group(s) counted once; {rows} row(s) not counted "
+            "({amount} 万元 owed): {where}",
+        ),
+        "summary-skipped-forms": (
+            "{count}个文件不是{form}，未计入：{files}",
+            "{count} file(s) are not {form} and are not counted: {files}",
+        ),
+    }
+)
+
+BLANK_LABEL = "（未填）"
+COUNT_FORMAT = "0"
+AMOUNT_FORMAT = "0.0000"
+RATE_FORMAT = "0.00"
+STATUSES = ("清偿完毕", "部分清偿", "协议还款", "未化解")
+_CENT = Decimal("0.01")
+_HUNDRED = Decimal(100)
+
+Figure = int | Decimal | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChartSpec(_Strict):
+    column: str
+    title: str
+    title_en: str = ""
+
+
+class SummaryColumn(_Strict):
+    """One column of the official sheet: where its header sits and what figure it holds."""
+
+    key: str
+    path: list[str]
+    kind: Literal["seq", "unit", "count", "amount", "rate"]
+    measure: str = "count"
+    where: dict[str, str] = {}
+    ratio: list[str] = []
+    width: int = 12
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SummaryColumn:
+        if not self.path:
+            raise ValueError(f"column {self.key!r}: `path` is empty")
+        if self.kind == "rate" and len(self.ratio) != 2:
+            raise ValueError(f"column {self.key!r}: a rate needs ratio = [numerator, denominator]")
+        if self.kind == "amount" and self.measure == "count":
+            raise ValueError(f"column {self.key!r}: an amount needs a `measure`")
+        return self
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.path)
+
+    @property
+    def number_format(self) -> str | None:
+        return {"count": COUNT_FORMAT, "amount": AMOUNT_FORMAT, "rate": RATE_FORMAT}.get(self.kind)
+
+    @property
+    def is_figure(self) -> bool:
+        return self.kind in ("count", "amount", "rate")
+
+
+class SummaryLayout(_Strict):
+    of: str
+    sheet: str
+    unit_row: str
+    header_rows: int
+    merges: list[str] = []
+    total_label: str = "合计"
+    other_bucket: str = "其他"
+    buckets: dict[str, str] = {}
+    chart: ChartSpec | None = None
+    columns: list[SummaryColumn]
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SummaryLayout:
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError("column keys repeat")
+        paths = [tuple(c.path) for c in self.columns]
+        if len(set(paths)) != len(paths):
+            raise ValueError("two columns have the same header path")
+        if max(len(p) for p in paths) > self.header_rows:
+            raise ValueError("a header path is deeper than header_rows")
+        if sum(1 for c in self.columns if c.kind == "unit") != 1:
+            raise ValueError("exactly one column must have kind = 'unit'")
+        for c in self.columns:
+            for ref in c.ratio:
+                if ref not in keys:
+                    raise ValueError(f"column {c.key!r}: ratio names unknown column {ref!r}")
+        if self.chart and self.chart.column not in keys:
+            raise ValueError(f"chart column {self.chart.column!r} is not a column key")
+        if self.merges:
+            derived = {m for m in header_merges(self)}
+            declared = set(self.merges)
+            if derived != declared:
+                raise ValueError(
+                    "the merges the header paths give differ from `merges`: "
+                    f"only in paths {sorted(derived - declared)}, "
+                    f"only in merges {sorted(declared - derived)}"
+                )
+        return self
+
+    @property
+    def figures(self) -> list[SummaryColumn]:
+        return [c for c in self.columns if c.is_figure]
+
+    @property
+    def unit_column(self) -> SummaryColumn:
+        return next(c for c in self.columns if c.kind == "unit")
+
+
+# --- the header: cells and merges from the column paths -----------------------------------
+
+
+def header_cells(layout: SummaryLayout) -> list[tuple[int, int, str]]:
+    """(row, column, text), 0-based within the header block, one per header cell."""
+    return [(r, c0, text) for r, c0, _c1, _r1, text in _header_spans(layout)]
+
+
+def header_merges(layout: SummaryLayout) -> list[str]:
+    """Merged ranges as Excel writes them, rows counted from 1 at the first header row."""
+    out = []
+    for r, c0, c1, r1, _ in _header_spans(layout):
+        if c1 > c0 or r1 > r:
+            out.append(f"{col_letter(c0)}{r + 1}:{col_letter(c1)}{r1 + 1}")
+    return out
+
+
+def _header_spans(layout: SummaryLayout) -> list[tuple[int, int, int, int, str]]:
+    # A cell spans the neighbouring columns that share its path prefix; a path that ends above
+    # the last header row spans down to it (数量总计 over 其中's row).
+    depth = layout.header_rows
+    paths = [c.path for c in layout.columns]
+    spans = []
+    for level in range(depth):
+        j = 0
+        while j < len(paths):
+            if len(paths[j]) <= level:
+                j += 1
+                continue
+            prefix = paths[j][: level + 1]
+            k = j
+            while k + 1 < len(paths) and paths[k + 1][: level + 1] == prefix:
+                k += 1
+            bottom = depth - 1 if len(paths[j]) == level + 1 and k == j else level
+            spans.append((level, j, k, bottom, prefix[-1]))
+            j = k + 1
+    return spans
+
+
+def layout_of(form: FormSpec) -> SummaryLayout:
+    """The validated layout of a summary form; a mistake names the form and the key."""
+    try:
+        layout = SummaryLayout.model_validate(form.layout)
+    except ValidationError as exc:
+        reason = "; ".join(
+            f"{'.'.join(str(x) for x in e['loc']) or 'layout'}: {e['msg']}" for e in exc.errors()
+        )
+        raise LedgerError("summary-bad-layout", form=form.id, reason=reason) from exc
+    detail = get_form(layout.of)
+    _check_refs(form.id, layout, detail)
+    return layout
+
+
+def _check_refs(form_id: str, layout: SummaryLayout, detail: FormSpec) -> None:
+    amounts = {c.key for c in detail.columns if c.kind == "amount"}
+    attrs = {c.key for c in detail.columns} | {"bucket", "status", "judicial"}
+    for c in layout.columns:
+        if c.kind in ("count", "amount") and c.measure not in {"count", "repaid_amount", *amounts}:
+            raise LedgerError(
+                "summary-bad-layout",
+                form=form_id,
+                reason=f"column {c.key!r}: unknown measure {c.measure!r}",
+            )
+        for attr in c.where:
+            if attr not in attrs:
+                raise LedgerError(
+                    "summary-bad-layout",
+                    form=form_id,
+                    reason=f"column {c.key!r}: `where` names unknown attribute {attr!r}",
+                )
+
+
+def annex_layout(annex: str) -> tuple[FormSpec, SummaryLayout]:
+    form = get_form(f"cq-annex{annex}")
+    return form, layout_of(form)
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One ledger row as the summaries see it."""
+
+    group: str
+    attrs: dict[str, str]
+    amounts: dict[str, Decimal]
+    error: bool
+    identity: str | None
+    where: str  # file name and Excel row, for messages
+
+    @property
+    def owed(self) -> Decimal:
+        return self.amounts.get("owed", Decimal(0))
+
+
+def status_of(values: dict[str, Any]) -> str:
+    """SPEC.md's resolution status: 清偿完毕 > 部分清偿 > 协议还款 > 未化解."""
+    if money(values.get("cleared")) > 0:
+        return "清偿完毕"
+    if money(values.get("repaid")) > 0:
+        return "部分清偿"
+    if money(values.get("agreed")) > 0:
+        return "协议还款"
+    return "未化解"
+
+
+def repaid_amount(values: dict[str, Any], status: str) -> Decimal:
+    if status == "清偿完毕":
+        return money(values.get("cleared"))
+    if status == "部分清偿":
+        return money(values.get("repaid"))
+    return Decimal(0)
+
+
+def error_rows(report: Report | None, ledger: Ledger) -> list[bool]:
+    """Which rows have an error a person must fix.
+
+    A repeated 问题编号 is an error of the file it sits in, but for a summary it is a duplicate
+    case, handled (and reported) as such; counting it twice as 'error' would double the warning.
+    """
+    if report is None:
+        return [n > 0 for n in ledger.errors]
+    fr = next((f for f in report.files if f.path == ledger.path and f.sheet == ledger.sheet), None)
+    if fr is None:
+        return [n > 0 for n in ledger.errors]
+    ident_headers = {ledger.form.by_key[k].header for k in ledger.form.identity}
+    bad = {
+        f.row
+        for f in fr.findings
+        if f.severity == "error"
+        and f.row is not None
+        and not (f.rule == "duplicate-value" and f.header in ident_headers)
+    }
+    return [r in bad for r in ledger.rows]
+
+
+def resolve_by(form: FormSpec, column: str) -> str:
+    """A --by column given as key or header (as written or any alias) → the column key."""
+    if column in form.by_key:
+        return column
+    hits = form.header_index.get(norm_header(column), [])
+    if len(hits) == 1:
+        return hits[0].key
+    raise LedgerError(
+        "summary-bad-by",
+        column=column,
+        form=form.id,
+        known="、".join(c.header for c in form.columns),
+    )
+
+
+def cases_from(
+    ledgers: Iterable[Ledger],
+    layout: SummaryLayout,
+    report: Report | None = None,
+    by: str | None = None,
+) -> list[Case]:
+    """Every row of the ledgers as a Case, grouped by unit (or the --by column)."""
+    cases: list[Case] = []
+    for ledger in ledgers:
+        form = ledger.form
+        enums = [c.key for c in form.columns if c.kind == "enum" and c.key in ledger.values]
+        amounts = [c.key for c in form.columns if c.kind == "amount" and c.key in ledger.values]
+        derive = "cleared" in form.by_key
+        judicial_amount = "judicial" in form.by_key and form.by_key["judicial"].kind == "amount"
+        bad = error_rows(report, ledger)
+        name = Path(ledger.path).name
+        for i in range(len(ledger)):
+            values = ledger.record(i)
+            attrs = {k: _attr(values.get(k)) for k in enums}
+            sums = {k: money(values.get(k)) for k in amounts}
+            if "source" in values:
+                attrs["bucket"] = layout.buckets.get(attrs.get("source", ""), layout.other_bucket)
+            if derive:
+                status = status_of(values)
+                attrs["status"] = status
+                sums["repaid_amount"] = repaid_amount(values, status)
+            if judicial_amount:
+                attrs["judicial"] = "是" if sums.get("judicial", Decimal(0)) > 0 else "否"
+            group = ledger.get(by, i) if by else ledger.unit_of(i)
+            cases.append(
+                Case(
+                    group=_attr(group) or BLANK_LABEL,
+                    attrs=attrs,
+                    amounts=sums,
+                    error=bad[i],
+                    identity=ledger.identity(i),
+                    where=f"{name}:{ledger.rows[i]}",
+                )
+            )
+    return cases
+
+
+def _attr(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# --- the summary --------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    label: str
+    values: dict[str, Figure]  # figure column key → value (rate None when 拖欠总金额 is 0)
+
+
+@dataclass
+class Caveat:
+    """What the figures include or leave out that the clerk must know: a message code."""
+
+    code: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Summary:
+    form_id: str
+    title: str
+    layout: SummaryLayout
+    rows: list[SummaryRow]
+    total: SummaryRow
+    cases: int  # cases counted
+    caveats: list[Caveat] = field(default_factory=list)
+
+    def flat(self, row: SummaryRow, seq: int | None = None) -> dict[str, Any]:
+        """A row as {header path joined with '/': value}, the JSON and reconciliation form."""
+        data: dict[str, Any] = {}
+        for c in self.layout.columns:
+            if c.kind == "seq":
+                data[c.label] = seq
+            elif c.kind == "unit":
+                data[c.label] = row.label
+            else:
+                data[c.label] = row.values[c.key]
+        return data
+
+
+def summarize(
+    cases: Sequence[Case],
+    form: FormSpec,
+    layout: SummaryLayout,
+    order: Literal["name", "amount"] = "name",
+    only_valid: bool = False,
+    drop_duplicates: bool = False,
+) -> Summary:
+    """The summary table: one row per group in a stable order, then the exact total."""
+    caveats: list[Caveat] = []
+    errors = [c for c in cases if c.error]
+    if errors:
+        code = "summary-error-rows-left-out" if only_valid else "summary-error-rows"
+        caveats.append(Caveat(code, {"rows": len(errors), "amount": _sum_owed(errors)}))
+    counted = [c for c in cases if not (only_valid and c.error)]
+    groups: dict[str, list[Case]] = {}
+    for c in counted:
+        if c.identity is not None:
+            groups.setdefault(c.identity, []).append(c)
+    dupes = [g for g in groups.values() if len(g) > 1]
+    if dupes:
+        extra = [c for g in dupes for c in g[1:]]
+        if drop_duplicates:
+            dropped = {id(c) for c in extra}
+            counted = [c for c in counted if id(c) not in dropped]
+            caveats.append(
+                Caveat(
+                    "summary-duplicates-dropped",
+                    {
+                        "groups": len(dupes),
+                        "rows": len(extra),
+                        "amount": _sum_owed(extra),
+                        "where": ", ".join(c.where for c in extra),
+                    },
+                )
+            )
+        else:
+            caveats.append(
+                Caveat(
+                    "summary-duplicates",
+                    {"groups": len(dupes), "rows": len(extra), "amount": _sum_owed(extra)},
+                )
+            )
+    by_group: dict[str, list[Case]] = {}
+    for c in counted:
+        by_group.setdefault(c.group, []).append(c)
+    rows = [SummaryRow(name, figures(members, layout)) for name, members in by_group.items()]
+    owed_key = _owed_key(layout)
+    if order == "amount" and owed_key:
+        rows.sort(key=lambda r: (-_dec(r.values[owed_key]), r.label))
+    else:
+        rows.sort(key=lambda r: r.label)
+    total = SummaryRow(layout.total_label, total_of(rows, layout))
+    return Summary(form.id, form.title, layout, rows, total, len(counted), caveats)
+
+
+def figures(cases: Iterable[Case], layout: SummaryLayout) -> dict[str, Figure]:
+    members = list(cases)
+    values: dict[str, Figure] = {}
+    for col in layout.figures:
+        if col.kind == "rate":
+            continue
+        hit = [c for c in members if all(c.attrs.get(k, "") == v for k, v in col.where.items())]
+        if col.kind == "count":
+            values[col.key] = len(hit)
+        else:
+            values[col.key] = sum((c.amounts.get(col.measure, Decimal(0)) for c in hit), Decimal(0))
+    _rates(values, layout)
+    return values
+
+
+def total_of(rows: Sequence[SummaryRow], layout: SummaryLayout) -> dict[str, Figure]:
+    """The 合计 row: the exact sum of the rows' figures; each rate recomputed from the sums."""
+    values: dict[str, Figure] = {}
+    for col in layout.figures:
+        if col.kind == "count":
+            values[col.key] = sum(int(r.values[col.key] or 0) for r in rows)
+        elif col.kind == "amount":
+            values[col.key] = sum((_dec(r.values[col.key]) for r in rows), Decimal(0))
+    _rates(values, layout)
+    return values
+
+
+def rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """清偿率 in percent, two decimals rounded half up; None (blank) when nothing is owed."""
+    if denominator == 0:
+        return None
+    return (numerator * _HUNDRED / denominator).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _rates(values: dict[str, Figure], layout: SummaryLayout) -> None:
+    for col in layout.figures:
+        if col.kind == "rate":
+            num, den = col.ratio
+            values[col.key] = rate(_dec(values[num]), _dec(values[den]))
+
+
+def _owed_key(layout: SummaryLayout) -> str | None:
+    return next(
+        (
+            c.key
+            for c in layout.figures
+            if c.kind == "amount" and c.measure == "owed" and not c.where
+        ),
+        None,
+    )
+
+
+def _dec(value: Figure) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _sum_owed(cases: Iterable[Case]) -> str:
+    return fmt_amount(sum((c.owed for c in cases), Decimal(0)))
+
+
+def fmt_amount(value: Decimal) -> str:
+    """An amount as text: four decimals (the form's precision), more only if the data has more."""
+    q = value.quantize(Decimal("0.0001"))
+    return f"{q:f}" if q == value else f"{value.normalize():f}"
+
+
+def fmt_figure(col: SummaryColumn, value: Figure) -> str:
+    if value is None:
+        return ""
+    if col.kind == "amount" and isinstance(value, Decimal):
+        return fmt_amount(value)
+    if col.kind == "rate" and isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def to_json(summary: Summary, lang: str) -> dict[str, Any]:
+    """Rows as data: keys are header paths joined with '/'; amounts and rates are exact decimal
+    strings (a float would lose the 0.0001 万元 the figures are checked to), counts integers."""
+    from .i18n import message
+
+    def encode(row: SummaryRow, seq: int | None) -> dict[str, Any]:
+        flat = summary.flat(row, seq)
+        by_label = {c.label: c for c in summary.layout.columns}
+        return {
+            k: (fmt_figure(by_label[k], v) if isinstance(v, Decimal) else v)
+            for k, v in flat.items()
+        }
+
+    return {
+        "form": summary.form_id,
+        "title": summary.title,
+        "unit": summary.layout.unit_row,
+        "columns": [c.label for c in summary.layout.columns],
+        "rows": [encode(r, i) for i, r in enumerate(summary.rows, start=1)],
+        "total": encode(summary.total, None),
+        "cases": summary.cases,
+        "warnings": [
+            {"code": w.code, **w.params, "message": message(w.code, lang, **w.params)}
+            for w in summary.caveats
+        ],
+    }
+
+
+# --- Wuhan ----------------------------------------------------------------------------------
+
+WUHAN_DIMENSIONS = ("progress", "clue_source", "nature")
+
+
+def wuhan_layout(ledgers: Sequence[Ledger]) -> tuple[FormSpec, SummaryLayout]:
+    """The weekly report's columns: totals, then 件/万元 per value of 办理情况, 线索来源, 性质.
+
+    Built from the form's allowed values, so a city variant with other values needs no code; a
+    dimension whose column no ledger has (线索来源 is optional) is left out, and a 未填 column
+    appears only where some case has the value blank.
+    """
+    form = get_form("wh-ledger")
+    columns: list[dict[str, Any]] = [
+        {"key": "unit", "path": ["填报单位"], "kind": "unit", "width": 20},
+        {"key": "count", "path": ["合计", "数量"], "kind": "count"},
+        {"key": "owed", "path": ["合计", "金额"], "kind": "amount", "measure": "owed"},
+    ]
+    for dim in WUHAN_DIMENSIONS:
+        spec = form.by_key[dim]
+        present = [lg for lg in ledgers if dim in lg.values]
+        if not present:
+            continue
+        values = list(spec.values)
+        if any(v is None for lg in present for v in lg.values[dim]):
+            values.append(BLANK_LABEL)
+        for n, v in enumerate(values):
+            match = "" if v == BLANK_LABEL else v
+            base = {"where": {dim: match}}
+            columns.append(
+                {"key": f"{dim}_{n}_count", "path": [spec.header, v, "数量"], "kind": "count"}
+                | base
+            )
+            columns.append(
+                {
+                    "key": f"{dim}_{n}_owed",
+                    "path": [spec.header, v, "金额"],
+                    "kind": "amount",
+                    "measure": "owed",
+                }
+                | base
+            )
+    layout = SummaryLayout.model_validate(
+        {
+            "of": form.id,
+            "sheet": "周报",
+            "unit_row": "数量：件          金额：万元",
+            "header_rows": 3,
+            "chart": {"column": "owed", "title": "拖欠金额（万元）", "title_en": "Owed (万元)"},
+            "columns": columns,
+        }
+    )
+    summary_form = form.model_copy(
+        update={"id": "wh-weekly", "title": "防范和化解拖欠中小企业账款问题线索办理情况汇总表"}
+    )
+    return summary_form, layout
