@@ -349,3 +349,19 @@ def test_credit_code_corrected(tmp_path: Path) -> None:
     d = diff_paths([old], [new], Options())
     assert [c.kind for c in d.changes] == ["corrected"]
     assert d.of("corrected")[0].fields[0]["key"] == "debtor_code"
+
+
+def test_folders_with_form_skip_other_forms(tmp_path: Path) -> None:
+    """Folders: with --form, a workbook of another form is listed as skipped, not compared."""
+    for week, rows in (("w1", week1()), ("w2", week2())):
+        folder = tmp_path / week
+        folder.mkdir()
+        write_annex2(folder / "附件2.xlsx", rows)
+        wb = openpyxl.Workbook()
+        wb.active.append(["这不是台账"])
+        wb.save(folder / "其他.xlsx")
+    args = ["diff", str(tmp_path / "w1"), str(tmp_path / "w2"), "--form", "cq-annex2"]
+    res = CliRunner().invoke(cli, [*args, "--format", "json"])
+    data = json.loads(res.output)
+    assert data["old"]["skipped"] == [str(tmp_path / "w1" / "其他.xlsx")]
+    assert data["totals"]["vanished"] == 1

@@ -48,6 +48,7 @@ LABELS = {
         "errors": "注意：上周{old}行、本周{new}行有错误，相关金额可能不准",
         "saved": "变更工作簿已写入 {path}",
         "alarm": "有消失案件或倒退（退出码1）",
+        "skipped": "未参与比较（不是{form}表样）：{paths}",
     },
     "en": {
         "head": "old: {old} ({n_old} cases)  →  new: {new} ({n_new} cases)  form: {form}",
@@ -84,6 +85,7 @@ LABELS = {
         "their amounts may be wrong",
         "saved": "change workbook written to {path}",
         "alarm": "vanished cases or regressions found (exit code 1)",
+        "skipped": "not compared (not {form}): {paths}",
     },
 }
 
@@ -181,6 +183,11 @@ def render(d: Diff, lang: str, limit: int) -> None:
             style="bold",
         )
     )
+    skipped = [*d.old.skipped, *d.new.skipped]
+    if skipped:
+        out.print(
+            Text(_l(lang, "skipped", form=d.form.id, paths=", ".join(skipped)), style="yellow")
+        )
     if d.old.rows_with_errors or d.new.rows_with_errors:
         out.print(
             Text(
