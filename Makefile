@@ -23,6 +23,8 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	-$(BIN)/ledger validate sample_data/submissions
 	$(BIN)/ledger merge sample_data/submissions --form cq-annex2 -o $(OUT)/city.xlsx --force
+	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 3 -o $(OUT)/annex3.xlsx --force
+	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
 	$(BIN)/ledger forms
 
 test: $(VENV)/.installed-test
