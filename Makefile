@@ -25,6 +25,7 @@ demo: $(VENV)/.installed
 	$(BIN)/ledger merge sample_data/submissions --form cq-annex2 -o $(OUT)/city.xlsx --force
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 3 -o $(OUT)/annex3.xlsx --force
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
+	$(BIN)/ledger template --form cq-annex2 -o $(OUT)/附件2-模板.xlsx --force
 	$(BIN)/ledger forms
 
 test: $(VENV)/.installed-test
