@@ -23,6 +23,7 @@ NO_ISSUES: tuple[Issue, ...] = ()
 BLANK: Parsed = (None, NO_ISSUES)
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
 _PLACEHOLDERS = {"-", "—", "–", "/", "\\", "无", "－", "——", "／"}
 
 
@@ -97,8 +98,6 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
         value = Decimal(_num_text(float(raw))) if isinstance(raw, float) else Decimal(raw)
     elif isinstance(raw, str):
         text = raw.strip()
-        if text in _PLACEHOLDERS:
-            return BLANK
         parsed = _number_from_text(text)
         if parsed is None:
             return None, (_issue("error", "bad-number", value=text),)
@@ -431,6 +430,15 @@ class ColumnParser:
         key = raw if type(raw) is str else (type(raw), raw)
         hit = self._cache.get(key)
         if hit is None:
-            hit = BLANK if type(raw) is str and not raw.strip() else self._fn(raw)
+            if type(raw) is str:
+                text = raw.strip()
+                if not text or (text in _PLACEHOLDERS and self.spec.kind != "enum"):
+                    hit = BLANK
+                elif text[0] == "#" and text in EXCEL_ERRORS:
+                    hit = (None, (_issue("error", "excel-error"),))
+                else:
+                    hit = self._fn(raw)
+            else:
+                hit = self._fn(raw)
             self._cache[key] = hit
         return hit

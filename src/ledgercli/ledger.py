@@ -24,6 +24,7 @@ class Ledger:
     errors: list[int] = field(default_factory=list)  # error findings per row
     warnings: list[int] = field(default_factory=list)
     extras: dict[str, list[Any]] = field(default_factory=dict)  # provenance columns read back
+    _identities: list[str | None] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -54,15 +55,40 @@ class Ledger:
 
     def identity(self, i: int) -> str | None:
         """The case identity of SPEC.md: 问题编号 when present, else debtor, creditor, contract."""
+        return self.identities()[i]
+
+    def identities(self) -> list[str | None]:
+        """Every row's case identity, computed column-wise once (merge and diff need them all).
+
+        Codes are canonical already; text (contract names) is compared as norm_key reads it,
+        so spaces, full-width characters and quotes do not make two cases of one.
+        """
+        if self._identities is not None:
+            return self._identities
+        n = len(self.rows)
         form = self.form
-        for key in form.identity:
-            value = self.get(key, i)
-            if value:
-                return f"{key}:{norm_key(str(value))}"
-        parts = [self.get(k, i) for k in form.identity_fallback]
-        if form.identity_fallback and all(parts):
-            return "|".join(norm_key(str(p)) for p in parts)
-        return None
+        out: list[str | None] = [None] * n
+        fallback = form.identity_fallback
+        if fallback and all(k in self.values for k in fallback):
+            cols = []
+            for k in fallback:
+                col = self.values[k]
+                if form.by_key[k].kind == "text":
+                    cache: dict[Any, str] = {}
+                    col = [cache.setdefault(v, norm_key(v)) if v else v for v in col]
+                cols.append(col)
+            for i, parts in enumerate(zip(*cols, strict=True)):
+                if all(parts):
+                    out[i] = "|".join(parts)
+        for key in reversed(form.identity):
+            col = self.values.get(key)
+            if col is None:
+                continue
+            for i, v in enumerate(col):
+                if v:
+                    out[i] = f"{key}:{norm_key(str(v))}"
+        self._identities = out
+        return out
 
 
 def money(value: Any) -> Decimal:

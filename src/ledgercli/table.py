@@ -45,6 +45,7 @@ _END_WORDS = (
     "负责人:",
     "统计人",
 )
+_TRIGGERS = {w[0] for w in (*_TOTAL_WORDS, *_END_WORDS)} | {" ", "\u3000", "\n", "\t"}
 _LABEL_VALUE = re.compile(r"^\s*([^：:]{1,12}?)\s*[：:]\s*(.*)$", re.S)
 
 
@@ -339,8 +340,12 @@ def _collect_data(sheet: Sheet, start: int, loc: Located) -> None:
     # Header rows of a two-level header after the matched row (rare but seen) are not data.
     for k in range(start, len(rows)):
         excel_row, cells = rows[k]
-        first = cells[: min(len(cells), 4)]
-        if any(isinstance(c, str) for c in first) and (_is_end(cells) or _is_total(cells)):
+        # Cheap gate: a total or end row starts (within its first cells) with one of a few
+        # characters; only those rows get the full test.
+        for c in cells[:4]:
+            if c != "":
+                break
+        if type(c) is str and c[:1] in _TRIGGERS and (_is_end(cells) or _is_total(cells)):
             if _is_end(cells):
                 loc.findings.append(
                     Finding("notice", "data-end", sheet.name, excel_row, params={"row": excel_row})

@@ -20,7 +20,6 @@ from .rules import Context, get_rules
 from .table import Located, locate
 from .workbook import (
     DEFAULT_MAX_UNPACKED_MB,
-    EXCEL_ERRORS,
     Book,
     Sheet,
     iter_spreadsheets,
@@ -156,35 +155,54 @@ def check_table(
         elif sev == "warning":
             warnings[i] += 1
 
-    # 1. Each column on its own: kind, allowed values, signs; every distinct value parsed once.
+    # 1. Each column on its own: kind, allowed values, signs. Every distinct value is parsed
+    # once and mapped back to the rows in one pass; only rows whose value has an issue are
+    # visited again, which keeps a clean 100k-row ledger close to the bare read.
+    width = max((len(c) for _, c in data), default=0)
+    grid = [c if len(c) == width else c + [""] * (width - len(c)) for _, c in data]
+    columns = list(zip(*grid, strict=True)) if grid else []
+    blanks: dict[str, list[int]] = {}
     for key, j in loc.columns.items():
         spec = form.by_key[key]
+        col_raw: list[Any] = list(columns[j]) if j < len(columns) else [""] * n
         parse = ColumnParser(spec, form, options.today)
-        col_raw = [cells[j] if j < len(cells) else "" for _, cells in data]
-        parsed: list[Any] = [None] * n
-        for i, cell in enumerate(col_raw):
-            if type(cell) is str and cell.startswith("#") and cell.strip() in EXCEL_ERRORS:
-                add("error", "excel-error", i, key, cell, {})
-                continue
-            value, issues = parse(cell)
-            parsed[i] = value
-            for sev, rule, params in issues:
-                if not typed and rule == "number-normalized":
-                    continue  # in a CSV every number is text; saying so on each cell is noise
-                add(sev, rule, i, key, cell, params)
+        distinct = set(col_raw)
+        # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
+        # 1.0 parse alike in every kind).
+        keyed = any(type(c) is bool for c in distinct)
+        keyof = _ckey if keyed else _same
+        parsed_by = {keyof(c): parse(c) for c in (col_raw if keyed else distinct)}
+        value_of = {k: v for k, (v, _) in parsed_by.items()}
+        parsed: list[Any] = (
+            [value_of[keyof(c)] for c in col_raw] if keyed else [value_of[c] for c in col_raw]
+        )
+        noisy = {k for k, (_, issues) in parsed_by.items() if issues}
+        if not typed:  # in a CSV every number is text; saying so on each cell is noise
+            noisy = {k for k in noisy if any(i[1] != "number-normalized" for i in parsed_by[k][1])}
+        blank_keys = {k for k, (v, issues) in parsed_by.items() if v is None and not issues}
+        if noisy:
+            for i, c in enumerate(col_raw):
+                k = keyof(c)
+                if k in noisy:
+                    for sev, rule, params in parsed_by[k][1]:
+                        if typed or rule != "number-normalized":
+                            add(sev, rule, i, key, c, params)
         if bad_cells:
             for i, (excel_row, _) in enumerate(data):
                 bad = bad_cells.get((excel_row, j))
                 if bad is not None:
                     add("error", bad.kind, i, key, bad.value, {})
                     col_raw[i] = bad.value
+                    parsed[i] = None
         values[key] = parsed
         raw[key] = col_raw
+        if blank_keys and (spec.required or spec.required_when):
+            blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
 
     # 2. Required, required-when and values that depend on another column.
     for key, col in values.items():
         spec = form.by_key[key]
-        blank = _blank_rows(raw[key], col)
+        blank = blanks.get(key, [])
         if spec.required:
             sev = "warning" if spec.required == "warning" else "error"
             for i in blank:
@@ -283,33 +301,25 @@ def check_table(
     return ledger
 
 
-def _blank_rows(raw: list[Any], parsed: list[Any]) -> list[int]:
-    """Rows whose cell is empty (not rows whose cell failed to parse: those have an error)."""
-    return [
-        i
-        for i, (r, p) in enumerate(zip(raw, parsed, strict=True))
-        if p is None
-        and (r is None or (type(r) is str and (not r.strip() or r.strip() in _PLACEHOLDERS)))
-    ]
+def _ckey(cell: Any) -> Any:
+    """A cache key that keeps 1, 1.0 and True apart (equal as dict keys, not as cells)."""
+    return cell if type(cell) is str else (type(cell), cell)
 
 
-_PLACEHOLDERS = {"-", "—", "–", "/", "\\", "无", "－", "——", "／"}
+def _same(cell: Any) -> Any:
+    return cell
 
 
 def _duplicate_cases(ledger: Ledger, add: Any) -> None:
     form = ledger.form
-    if not form.identity_fallback:
+    if not form.identity_fallback or form.identity_fallback[-1] not in ledger.values:
         return
     anchor = form.identity_fallback[-1]
-    if anchor not in ledger.values:
-        return
     first: dict[str, int] = {}
-    for i in range(len(ledger)):
-        # Rows with a 问题编号 are already held unique by that column's own check.
-        if any(ledger.get(k, i) for k in form.identity):
-            continue
-        ident = ledger.identity(i)
-        if ident is None:
+    # Rows with a 问题编号 are already held unique by that column's own check.
+    numbered = [ledger.values[k] for k in form.identity if k in ledger.values]
+    for i, ident in enumerate(ledger.identities()):
+        if ident is None or any(col[i] for col in numbered):
             continue
         if ident in first:
             parts = " / ".join(str(ledger.get(k, i)) for k in form.identity_fallback)

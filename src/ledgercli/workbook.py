@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -25,7 +26,6 @@ DEFAULT_MAX_UNPACKED_MB = 2048
 MAX_RATIO = 1000
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
 
 
 @dataclass
@@ -179,10 +179,20 @@ def _open_zip(path: Path, data: bytes | None, max_unpacked_mb: int) -> Book:
         inner = book._loader
 
         def load(name: str) -> Sheet:
-            sheet: Sheet = inner(name)
+            # calamine releases the GIL while it parses, so the scan for error cells and
+            # formulas runs beside it on the second core instead of after it.
             part = sheet_xml.get(name)
+            found: dict[tuple[int, int], BadCell] = {}
+            scan = None
             if part:
-                sheet.bad_cells = _scan_bad_cells(source, part)
+                scan = threading.Thread(target=lambda: found.update(_scan_bad_cells(source, part)))
+                scan.start()
+            try:
+                sheet: Sheet = inner(name)
+            finally:
+                if scan is not None:
+                    scan.join()
+            sheet.bad_cells = found
             return sheet
 
         book._loader = load
@@ -241,13 +251,13 @@ def _scan_bad_cells(source: Any, part: str) -> dict[tuple[int, int], BadCell]:
             info = zf.getinfo(part)
         except KeyError:
             return {}
-        needles = (b"<f>", b"<f ", b"<f/>", b't="e"')
+        # b"<f" also matches nothing else a worksheet part holds (<f>, <f ...>, <f/>).
         found = False
         tail = b""
         with zf.open(info) as fh:
             while chunk := fh.read(1 << 20):
                 window = tail + chunk
-                if any(n in window for n in needles):
+                if b"<f" in window or b't="e"' in window:
                     found = True
                     break
                 tail = chunk[-8:]
@@ -294,18 +304,14 @@ def _calamine_book(path: Path, source: Any, fmt: str) -> Book:
     def load(name: str) -> Sheet:
         try:
             ws = wb.get_sheet_by_name(name)
-            start = ws.start
-            offset = start[1] if start else 0
-            rows: list[tuple[int, list[Any]]] = []
-            pad = [""] * offset
-            for i, row in enumerate(ws.iter_rows(), start=1):
-                # Phantom rows (LibreOffice may claim a million) cost one C-level count each.
-                if row.count("") == len(row):
-                    continue
-                rows.append((i, pad + row if offset else row))
+            # The whole grid from A1 in one call (faster than iterating); calamine already
+            # leaves out styled-but-empty cells, so phantom rows never reach Python.
+            grid = ws.to_python(skip_empty_area=False)
             merged = list(ws.merged_cell_ranges or [])
         except Exception as exc:
             raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
+        width = len(grid[0]) if grid else 0
+        rows = [(i, row) for i, row in enumerate(grid, start=1) if row.count("") != width]
         return Sheet(name=name, rows=rows, merged=merged)
 
     return Book(path=path, format=fmt, sheet_names=names, typed=True, _loader=load)
