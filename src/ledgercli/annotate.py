@@ -450,8 +450,8 @@ def _result_sheet(
         set_text(ws.cell(row, 6), f.message(lang))
         ws.cell(row, 6).alignment = wrap
         set_text(ws.cell(row, 7), f.rule)
-    for c, w in zip("ABCDEFG", (8, 8, 16, 18, 22, 60, 22), strict=True):
-        ws.column_dimensions[c].width = w
+    for letter, w in zip("ABCDEFG", (8, 8, 16, 18, 22, 60, 22), strict=True):
+        ws.column_dimensions[letter].width = w
 
 
 # --- the index of returns -------------------------------------------------------------------
@@ -531,7 +531,7 @@ def write_index(
             # Relative, so the folder can be zipped and sent on with its index.
             link.hyperlink = copy.name
             link.font = Font(color="FF0563C1", underline="single")
-    for c, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
-        ws.column_dimensions[c].width = w
+    for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
+        ws.column_dimensions[letter].width = w
     atomic_save(wb.save, out)
     return out

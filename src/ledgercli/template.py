@@ -437,8 +437,8 @@ def _keyvalue_sheet(ws: Any, form: FormSpec) -> None:
             ws.add_data_validation(dv)
         ws.row_dimensions[row].height = 30
         row += 2 if n == 0 else 1
-    for c, w in zip("ABCDEF", (12, 24, 10, 16, 12, 18), strict=True):
-        ws.column_dimensions[c].width = w
+    for letter, w in zip("ABCDEF", (12, 24, 10, 16, 12, 18), strict=True):
+        ws.column_dimensions[letter].width = w
 
 
 def _guide_sheet(wb: Any, form: FormSpec) -> None:
@@ -499,6 +499,6 @@ def _guide_sheet(wb: Any, form: FormSpec) -> None:
         for k, note in enumerate(form.notes, start=1):
             row += 1
             set_text(ws.cell(row, 1), f"{k}、{note}")
-    for c, w in zip("ABCDEFG", (6, 26, 24, 16, 22, 50, 50), strict=True):
-        ws.column_dimensions[c].width = w
+    for letter, w in zip("ABCDEFG", (6, 26, 24, 16, 22, 50, 50), strict=True):
+        ws.column_dimensions[letter].width = w
     ws.freeze_panes = "A4"
