@@ -26,6 +26,19 @@ from ..options import format_option, input_options, lang_option, make_options
     help="Findings shown per file (0: all).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also list every notice.")
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a copy of the (one) submission with every finding marked on its cell.",
+)
+@click.option(
+    "--annotate-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write a marked copy of every file with findings, and index.xlsx of who must fix what.",
+)
+@click.option("--force", is_flag=True, help="Overwrite annotated copies that already exist.")
 def validate(
     paths: tuple[Path, ...],
     form_id: str | None,
@@ -39,6 +52,9 @@ def validate(
     strict: bool,
     limit: int,
     verbose: bool,
+    annotate: Path | None,
+    annotate_dir: Path | None,
+    force: bool,
 ) -> None:
     """Check submitted workbooks (files or folders) and list every problem.
 
@@ -50,9 +66,22 @@ def validate(
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
-    report, _ = validate_paths(list(paths), options)
+    report, ledgers = validate_paths(list(paths), options)
     if not report.files:
         raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
+    if annotate is not None or annotate_dir is not None:
+        from ..annotate import annotate_reports
+
+        annotate_reports(
+            report,
+            ledgers,
+            annotate,
+            annotate_dir,
+            language,
+            force,
+            password=password,
+            notify=lambda text: click.echo(text, err=True),
+        )
     if fmt == "json":
         click.echo(json.dumps(report.to_json(language), ensure_ascii=False, indent=2))
     else:
