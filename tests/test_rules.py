@@ -190,3 +190,9 @@ def test_every_finding_collected_not_only_the_first() -> None:
 def test_creditor_code_constant_is_valid() -> None:
     """The helpers' codes are valid, so rule tests break only what they mean to."""
     assert CREDITOR != DEBTOR
+
+
+def test_rules_stay_quiet_about_unreadable_cells() -> None:
+    """A negative 拖欠金额 is one error, not also a remaining-mismatch computed from it."""
+    found = check(annex2_row(拖欠金额=-1, 剩余金额=5))
+    assert [f[1] for f in found if f[0] == "error"] == ["negative-amount"]

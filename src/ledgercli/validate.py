@@ -152,8 +152,11 @@ def check_table(
         )
         if sev == "error":
             errors[i] += 1
+            broken.setdefault(key, set()).add(i)
         elif sev == "warning":
             warnings[i] += 1
+
+    broken: dict[str, set[int]] = {}
 
     # 1. Each column on its own: kind, allowed values, signs. Every distinct value is parsed
     # once and mapped back to the rows in one pass; only rows whose value has an issue are
@@ -198,6 +201,10 @@ def check_table(
         raw[key] = col_raw
         if blank_keys and (spec.required or spec.required_when):
             blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
+
+    # Cells that could not be read correctly; cross-field rules say nothing about them, so a
+    # clerk sees "cannot be negative", not also "remaining should be -1".
+    unreadable = {k: set(v) for k, v in broken.items()}
 
     # 2. Required, required-when and values that depend on another column.
     for key, col in values.items():
@@ -276,7 +283,10 @@ def check_table(
     for rule in get_rules(form.checks):
         if not all(k in values for k in rule.needs) or rule.anchor not in values:
             continue
+        involved = [unreadable[k] for k in {*rule.needs, rule.anchor} if k in unreadable]
         for i, hit in rule.fn(ctx):
+            if any(i in rows_bad for rows_bad in involved):
+                continue
             sev = hit.pop("_severity", rule.severity)
             add(sev, rule.code, i, rule.anchor, raw[rule.anchor][i], hit)
 
