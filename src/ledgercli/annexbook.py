@@ -82,8 +82,8 @@ def build_workbook(summary: Summary, lang: str = "zh") -> Any:
             start_row=row, start_column=seq_col + 1, end_row=row, end_column=unit_col + 1
         )
 
-    for i, c in enumerate(layout.columns):
-        ws.column_dimensions[col_letter(i)].width = c.width
+    for i, spec in enumerate(layout.columns):
+        ws.column_dimensions[col_letter(i)].width = spec.width
     ws.freeze_panes = f"{col_letter(unit_col + 1)}{first_data_row(summary)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
