@@ -357,3 +357,15 @@ def test_too_many_rows_is_refused_before_writing(
     assert exc.value.params == {"sheet": "明细", "rows": 3, "limit": 2}
     assert not out.exists()
     assert list(tmp_path.glob(".~ledger-*")) == []
+
+
+def test_output_has_ordinary_permissions(tmp_path: Path) -> None:
+    """The city workbook is not left private (0600) by the temporary file it was written through."""
+    import os
+
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row()])
+    out = tmp_path / "city.xlsx"
+    write_city(merge_paths([p], Options()), out)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -160,3 +160,17 @@ def test_only_valid_and_drop_duplicates_from_the_cli(tmp_path: Path) -> None:
     assert "rows: 3 read = 1 written + 2 left out ✓" in r.output
     v = run("validate", str(out), "--format", "json")
     assert json.loads(v.stdout)["errors"] == 0
+
+
+def test_nothing_readable_exit_2_with_reasons(tmp_path: Path) -> None:
+    """When no file can be read, nothing is written and each file's reason is given."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "坏.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--lang", "en")
+    assert r.exit_code == 2
+    assert "nothing to merge, nothing was written" in r.output
+    assert "坏.xlsx is damaged or incomplete" in r.output
+    assert "没有可合并的文件" in run("merge", str(d), "-o", str(out), "--lang", "zh").output
+    assert not out.exists()

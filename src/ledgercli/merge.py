@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import LedgerError
 from .forms import FormSpec, get_form, input_forms, load_form
-from .i18n import register
+from .i18n import message, register
 from .ledger import Ledger
 from .report import FileReport, Finding
 from .text import norm_key
@@ -43,6 +43,10 @@ register(
             "所给文件属于不同表样，不能合并为一个台账；请分开合并，或用 --form 选择其一：\n{listing}",
             "the files are of different forms and cannot be merged into one ledger; merge them "
             "separately, or pick one with --form:\n{listing}",
+        ),
+        "merge-nothing-readable": (
+            "没有可合并的文件，未写入任何内容：\n{listing}",
+            "nothing to merge, nothing was written:\n{listing}",
         ),
         "merge-left-out-errors": (
             "该行有{errors}个错误，按 --only-valid 未写入",
@@ -192,6 +196,20 @@ class MergeResult:
 Progress = Callable[[Path, int, int], None]
 
 
+class NothingToMerge(LedgerError):
+    """Every spreadsheet was unreadable: each one's reason, in the language it is shown in."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        super().__init__("merge-nothing-readable", listing="")
+        self.sources = sources
+
+    def render(self, lang: str) -> str:
+        listing = "\n".join(
+            f"  {s.path}: {'; '.join(f.message(lang) for f in s.findings)}" for s in self.sources
+        )
+        return message(self.code, lang, listing=listing)
+
+
 def sha256_of(path: Path) -> str | None:
     h = hashlib.sha256()
     try:
@@ -218,6 +236,11 @@ def merge_paths(
     """
     sources = read_sources(paths, options, progress)
     form = choose_form(sources, options)
+    if form is None:
+        unreadable = [s for s in sources if s.status == "unreadable"]
+        if not unreadable:
+            raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
+        raise NothingToMerge(unreadable)
     result = MergeResult(
         form=form,
         sources=sources,
