@@ -27,6 +27,7 @@ register(
             "duplicate group {group} ({identity}): {rows}",
         ),
         "merge-line-reading": ("读取", "reading"),
+        "merge-line-writing": ("正在写入{path}…", "writing {path}…"),
     }
 )
 
@@ -132,7 +133,15 @@ def merge(
             drop_duplicates=drop_duplicates,
             progress=progress,
         )
-    write_city(result, output, inputs, force, language)
+    from ..console import err
+
+    if err.is_terminal:
+        from ..i18n import message
+
+        with err.status(message("merge-line-writing", language, path=str(output))):
+            write_city(result, output, inputs, force, language)
+    else:
+        write_city(result, output, inputs, force, language)
     if fmt == "json":
         from ..merge import to_json
 
