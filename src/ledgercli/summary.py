@@ -21,6 +21,7 @@ from .forms import FormSpec, get_form
 from .i18n import register
 from .ledger import Ledger, money
 from .report import Report
+from .status import repaid, status
 from .text import norm_header
 from .workbook import col_letter
 
@@ -75,7 +76,6 @@ BLANK_LABEL = "（未填）"
 COUNT_FORMAT = "0"
 AMOUNT_FORMAT = "0.0000"
 RATE_FORMAT = "0.00"
-STATUSES = ("清偿完毕", "部分清偿", "协议还款", "未化解")
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
 
@@ -272,25 +272,6 @@ class Case:
         return self.amounts.get("owed", Decimal(0))
 
 
-def status_of(values: dict[str, Any]) -> str:
-    """SPEC.md's resolution status: 清偿完毕 > 部分清偿 > 协议还款 > 未化解."""
-    if money(values.get("cleared")) > 0:
-        return "清偿完毕"
-    if money(values.get("repaid")) > 0:
-        return "部分清偿"
-    if money(values.get("agreed")) > 0:
-        return "协议还款"
-    return "未化解"
-
-
-def repaid_amount(values: dict[str, Any], status: str) -> Decimal:
-    if status == "清偿完毕":
-        return money(values.get("cleared"))
-    if status == "部分清偿":
-        return money(values.get("repaid"))
-    return Decimal(0)
-
-
 def error_rows(report: Report | None, ledger: Ledger) -> list[bool]:
     """Which rows have an error a person must fix.
 
@@ -351,9 +332,8 @@ def cases_from(
             if "source" in values:
                 attrs["bucket"] = layout.buckets.get(attrs.get("source", ""), layout.other_bucket)
             if derive:
-                status = status_of(values)
-                attrs["status"] = status
-                sums["repaid_amount"] = repaid_amount(values, status)
+                attrs["status"] = status(ledger, i)
+                sums["repaid_amount"] = repaid(ledger, i)
             if judicial_amount:
                 attrs["judicial"] = "是" if sums.get("judicial", Decimal(0)) > 0 else "否"
             group = ledger.get(by, i) if by else ledger.unit_of(i)
