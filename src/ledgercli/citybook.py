@@ -9,9 +9,7 @@ written in seconds. Every piece of text from a submission becomes a text cell, s
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -104,12 +102,6 @@ def write_city(
         wb.save(tmp)
 
     atomic_save(save, out)
-    # The temporary file was created private (0600); the city ledger is a shared document and
-    # gets the permissions any new file of this user would have.
-    mask = os.umask(0)
-    os.umask(mask)
-    with suppress(OSError):
-        os.chmod(out, 0o666 & ~mask)
     return written
 
 

@@ -44,6 +44,12 @@ def atomic_save(save: Any, out: Path) -> None:
     os.close(fd)
     try:
         save(tmp)
+        # mkstemp makes the file private (0600); a workbook is a shared document and gets the
+        # permissions any new file of this user would have.
+        mask = os.umask(0)
+        os.umask(mask)
+        with suppress(OSError):
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, out)
     except BaseException:
         with suppress(OSError):
