@@ -402,3 +402,25 @@ def test_wuhan_weekly_report(tmp_path: Path) -> None:
         "数量",
         "办理情况",
     )
+
+
+def test_wuhan_weekly_from_merged_workbook(tmp_path: Path) -> None:
+    """A merged Wuhan ledger read back keeps each row's 填报单位 as its unit."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    src = Path(__file__).parent / "data" / "libreoffice-wuhan.xls"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(src, subs / "a.xls")
+    city = tmp_path / "city.xlsx"
+    r = CliRunner().invoke(cli, ["merge", str(subs), "-o", str(city)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["summarize", str(city), "--format", "json"])
+    data = json.loads(r.output)
+    units = [row[data["columns"][0]] for row in data["rows"]]
+    assert units == ["江岸区减负办"]

@@ -51,6 +51,10 @@ class Ledger:
     def unit_of(self, i: int) -> str | None:
         if self.form.unit_column and self.form.unit_column in self.values:
             return self.values[self.form.unit_column][i]
+        reporter = self.extras.get("reporter")
+        if reporter is not None:
+            value = reporter[i]
+            return str(value).strip() or None if value not in (None, "") else None
         return self.unit
 
     def identity(self, i: int) -> str | None:

@@ -27,6 +27,8 @@ PROVENANCE_HEADERS = {
     "来源行号": "source_row",
     "校验状态": "status",
     "重复组": "dup_group",
+    # A merged Wuhan ledger carries each row's 填报单位 (a file's metadata in a submission).
+    "填报单位": "reporter",
 }
 _TOTAL_WORDS = ("合计", "总计", "小计", "总合计")
 _END_WORDS = (
