@@ -83,7 +83,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "固定电话“{value}”缺少区号，请写成如023-63895398",
         "fixed-line number '{value}' has no area code; write it like 023-63895398",
     ),
-    "phone-normalized": ("电话号码按{canonical}读取", "phone number read as {canonical}"),
     "bad-month": (
         "“{value}”不是有效的年月，请按xxxx-xx填写，例2022-12",
         "'{value}' is not a month; write it as YYYY-MM, e.g. 2022-12",
@@ -243,7 +242,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 中没有可读取的电子表格",
         "no spreadsheets found in {path}",
     ),
-    "bad-option": ("{detail}", "{detail}"),
     "output-is-input": (
         "输出文件{path}是输入文件之一，拒绝覆盖；请换一个输出文件名",
         "the output {path} is one of the inputs; refusing to overwrite it: choose another name",
