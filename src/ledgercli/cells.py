@@ -430,15 +430,16 @@ class ColumnParser:
         key = raw if type(raw) is str else (type(raw), raw)
         hit = self._cache.get(key)
         if hit is None:
-            if type(raw) is str:
-                text = raw.strip()
-                if not text or (text in _PLACEHOLDERS and self.spec.kind != "enum"):
-                    hit = BLANK
-                elif text[0] == "#" and text in EXCEL_ERRORS:
-                    hit = (None, (_issue("error", "excel-error"),))
-                else:
-                    hit = self._fn(raw)
-            else:
-                hit = self._fn(raw)
+            hit = self.parse(raw)
             self._cache[key] = hit
         return hit
+
+    def parse(self, raw: Any) -> Parsed:
+        """One value, uncached: for callers that already hold the distinct values."""
+        if type(raw) is str:
+            text = raw.strip()
+            if not text or (text in _PLACEHOLDERS and self.spec.kind != "enum"):
+                return BLANK
+            if text[0] == "#" and text in EXCEL_ERRORS:
+                return (None, (_issue("error", "excel-error"),))
+        return self._fn(raw)

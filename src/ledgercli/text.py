@@ -52,4 +52,7 @@ def header_unit(value: str) -> str | None:
 
 def clean_text(value: str) -> str:
     """Trim a text cell; inner line breaks become spaces (a name never needs two lines)."""
+    # Most cells are already clean; checking is cheaper than rebuilding every one.
+    if value.isprintable() and "  " not in value and value == value.strip():
+        return value
     return " ".join(value.split())
