@@ -46,15 +46,26 @@ class Options:
         return input_forms()
 
 
-def validate_paths(paths: list[Path], options: Options) -> tuple[Report, list[Ledger]]:
-    """Validate files and folders (recursively); lock files and non-spreadsheets are skipped."""
+def validate_paths(
+    paths: list[Path],
+    options: Options,
+    *,
+    jobs: int | None = None,
+    keep_ledgers: bool = True,
+) -> tuple[Report, list[Ledger]]:
+    """Validate files and folders (recursively); lock files and non-spreadsheets are skipped.
+
+    Files are read on `jobs` processes (None: every core; 1: in this process); the report is
+    the same, in the same order, whatever `jobs` is. `keep_ledgers=False` returns no ledgers,
+    which spares sending every file's rows back from the workers.
+    """
+    from .parallel import validate_many
+
     report = Report()
     ledgers: list[Ledger] = []
     forms = options.forms()
-    for path, skip in iter_spreadsheets(paths):
-        if skip is not None:
-            continue
-        fr, ledger = validate_file(path, options, forms)
+    files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
+    for fr, ledger in validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers):
         report.files.append(fr)
         if ledger is not None:
             ledgers.append(ledger)
