@@ -18,6 +18,7 @@ from .ledger import Ledger
 from .report import FileReport, Finding, Report
 from .rules import Context, get_rules
 from .table import Located, locate
+from .text import norm_key
 from .workbook import (
     DEFAULT_MAX_UNPACKED_MB,
     Book,
@@ -172,23 +173,31 @@ def check_table(
     # 1. Each column on its own: kind, allowed values, signs. Every distinct value is parsed
     # once and mapped back to the rows in one pass; only rows whose value has an issue are
     # visited again, which keeps a clean 100k-row ledger close to the bare read.
-    width = max((len(c) for _, c in data), default=0)
-    grid = [c if len(c) == width else c + [""] * (width - len(c)) for _, c in data]
+    grid = [c for _, c in data]
+    widths = set(map(len, grid))
+    if len(widths) > 1:  # ragged rows (CSV): pad, so that columns line up
+        width = max(widths)
+        grid = [c if len(c) == width else c + [""] * (width - len(c)) for c in grid]
     columns = list(zip(*grid, strict=True)) if grid else []
     blanks: dict[str, list[int]] = {}
     for key, j in loc.columns.items():
         spec = form.by_key[key]
-        col_raw: list[Any] = list(columns[j]) if j < len(columns) else [""] * n
-        parse = ColumnParser(spec, form, options.today)
+        col_raw: Any = columns[j] if j < len(columns) else ("",) * n
+        parse = ColumnParser(spec, form, options.today).parse
         distinct = set(col_raw)
         # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
         # 1.0 parse alike in every kind).
         keyed = any(type(c) is bool for c in distinct)
         keyof = _ckey if keyed else _same
-        parsed_by = {keyof(c): parse(c) for c in (col_raw if keyed else distinct)}
+        if keyed:
+            parsed_by = {keyof(c): parse(c) for c in col_raw}
+        else:
+            parsed_by = {c: parse(c) for c in distinct}
         value_of = {k: v for k, (v, _) in parsed_by.items()}
         parsed: list[Any] = (
-            [value_of[keyof(c)] for c in col_raw] if keyed else [value_of[c] for c in col_raw]
+            [value_of[keyof(c)] for c in col_raw]
+            if keyed
+            else list(map(value_of.__getitem__, col_raw))
         )
         noisy = {k for k, (_, issues) in parsed_by.items() if issues}
         if not typed:  # in a CSV every number is text; saying so on each cell is noise
@@ -206,6 +215,7 @@ def check_table(
                 bad = bad_cells.get((excel_row, j))
                 if bad is not None:
                     add("error", bad.kind, i, key, bad.value, {})
+                    col_raw = list(col_raw) if type(col_raw) is tuple else col_raw
                     col_raw[i] = bad.value
                     parsed[i] = None
         values[key] = parsed
@@ -332,28 +342,45 @@ def _same(cell: Any) -> Any:
 
 
 def _duplicate_cases(ledger: Ledger, add: Any) -> None:
+    """The same case twice in one file, by the fallback identity (debtor, creditor, contract).
+
+    Rows are first bucketed by the parts that are canonical already (the credit codes); only
+    rows sharing a bucket have their contract names normalized and compared, so a 100k-row
+    file does not normalize 100k names to find a handful of repeats.
+    """
     form = ledger.form
-    if not form.identity_fallback or form.identity_fallback[-1] not in ledger.values:
+    keys = form.identity_fallback
+    if not keys or not all(k in ledger.values for k in keys):
         return
-    anchor = form.identity_fallback[-1]
-    first: dict[str, int] = {}
+    anchor = keys[-1]
+    text = [n for n, k in enumerate(keys) if form.by_key[k].kind == "text"]
+    exact = [n for n, k in enumerate(keys) if n not in text]
     # Rows with a 问题编号 are already held unique by that column's own check.
     numbered = [ledger.values[k] for k in form.identity if k in ledger.values]
-    for i, ident in enumerate(ledger.identities()):
-        if ident is None or any(col[i] for col in numbered):
+    flags = list(zip(*numbered, strict=True)) if numbered else None
+    buckets: dict[tuple[Any, ...], list[int]] = {}
+    for i, parts in enumerate(zip(*(ledger.values[k] for k in keys), strict=True)):
+        if not all(parts) or (flags is not None and any(flags[i])):
             continue
-        if ident in first:
-            parts = " / ".join(str(ledger.get(k, i)) for k in form.identity_fallback)
-            add(
-                "warning",
-                "duplicate-case",
-                i,
-                anchor,
-                ledger.raw[anchor][i],
-                {"other_row": ledger.rows[first[ident]], "identity": parts},
-            )
-        else:
-            first[ident] = i
+        buckets.setdefault(tuple(parts[n] for n in exact), []).append(i)
+    for rows in buckets.values():
+        if len(rows) < 2:
+            continue
+        first: dict[tuple[str, ...], int] = {}
+        for i in rows:
+            ident = tuple(norm_key(str(ledger.values[keys[n]][i])) for n in text)
+            if ident in first:
+                parts = " / ".join(str(ledger.get(k, i)) for k in keys)
+                add(
+                    "warning",
+                    "duplicate-case",
+                    i,
+                    anchor,
+                    ledger.raw[anchor][i],
+                    {"other_row": ledger.rows[first[ident]], "identity": parts},
+                )
+            else:
+                first[ident] = i
 
 
 def _show(value: Any) -> str | None:
