@@ -1,9 +1,11 @@
 """Writing the city workbook of a merge: sheets 明细 (the cases), 问题 (every finding) and 来源
 (every input file).
 
-The workbook is streamed (openpyxl write-only mode) so a city of a hundred thousand cases is
-written in seconds. Every piece of text from a submission becomes a text cell, so '=1+1' or
-'@SUM(A1)' typed by a district stays text and never runs as a formula on the clerk's machine.
+The workbook is streamed (xlsxwriter, constant-memory mode) one source file at a time, from the
+rows the readers spilled to disk, so a national merge of a million cases holds one file's rows
+in memory, not the whole ledger. Every piece of text from a submission becomes a text cell
+(write_string, and the workbook never turns strings into formulas, numbers or links), so '=1+1'
+or '@SUM(A1)' typed by a district stays text and never runs on the clerk's machine.
 """
 
 from __future__ import annotations
@@ -16,17 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LedgerError
+from .forms import FormSpec
 from .ledger import Ledger
 from .merge import MergeResult, Source, all_findings, check_conservation, status_of
 from .report import Finding
-from .workbook import col_letter
-from .writer import (
-    AMOUNT_FORMAT,
-    MAX_SHEET_ROWS,
-    atomic_save,
-    check_output,
-    header_style,
-)
+from .writer import AMOUNT_FORMAT, MAX_SHEET_ROWS, atomic_save, check_output
 
 DETAIL_SHEET = "明细"
 FINDINGS_SHEET = "问题"
@@ -61,6 +57,29 @@ class _Column:
     key: str
 
 
+class Plain(float):
+    """A number that is not an amount (amounts get the 0.0000 format; this does not)."""
+
+
+# The workbook's own options: a string is only ever a string.
+_BOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+_HEADER_FORMAT = {
+    "bold": True,
+    "bg_color": "#DDEBF7",
+    "pattern": 1,
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    "border": 1,
+    "border_color": "#808080",
+}
+
+
 def write_city(
     result: MergeResult,
     out: Path,
@@ -76,7 +95,7 @@ def write_city(
     check_output(out, inputs, force)
     if result.form is None:
         raise LedgerError("no-inputs", path=", ".join(str(s.path) for s in result.sources))
-    columns, header_rows = _detail_columns(result)
+    columns, header_rows = detail_columns(result.form)
     findings = all_findings(result)
     written_total = sum(s.rows_written for s in result.sources)
     for sheet, rows in (
@@ -90,24 +109,35 @@ def write_city(
     written: dict[int, int] = {}
 
     def save(tmp: str) -> None:
-        from openpyxl import Workbook
+        import xlsxwriter
 
-        wb = Workbook(write_only=True)
-        written.update(_write_detail(wb, result, columns, header_rows))
-        # The books are checked against what was really emitted before the file is renamed
-        # into place: a mismatch leaves no output at all.
-        check_conservation(result, written)
-        _write_findings(wb, findings, lang)
-        _write_sources(wb, result)
-        wb.save(tmp)
+        # A sheet XML of a million rows passes the 4 GB of a plain zip member.
+        big = written_total * len(columns) > 20_000_000
+        wb = xlsxwriter.Workbook(tmp, {**_BOOK_OPTIONS, "use_zip64": big})
+        try:
+            fmt = _Formats(wb)
+            written.update(_write_detail(wb, fmt, result, columns, header_rows))
+            # The books are checked against what was really emitted before the file is renamed
+            # into place: a mismatch leaves no output at all.
+            check_conservation(result, written)
+            _write_findings(wb, fmt, findings, lang)
+            _write_sources(wb, fmt, result)
+        finally:
+            wb.close()
 
     atomic_save(save, out)
     return written
 
 
-def _detail_columns(result: MergeResult) -> tuple[list[_Column], int]:
-    form = result.form
-    assert form is not None
+class _Formats:
+    def __init__(self, wb: Any) -> None:
+        self.header = wb.add_format(_HEADER_FORMAT)
+        self.amount = wb.add_format({"num_format": AMOUNT_FORMAT})
+        self.date = wb.add_format({"num_format": DATE_FORMAT})
+
+
+def detail_columns(form: FormSpec) -> tuple[list[_Column], int]:
+    """The columns of 明细 for a form, and how many header rows they need."""
     cols: list[_Column] = []
     if form.kind == "keyvalue":
         for f in form.fields:
@@ -126,108 +156,71 @@ def _detail_columns(result: MergeResult) -> tuple[list[_Column], int]:
     return cols, header_rows
 
 
-def _text_cell(ws: Any, value: str, style: dict[str, Any] | None = None) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    # After the value: openpyxl infers 'f' for '=…', and a submission must never run a formula.
-    cell.data_type = "s"
-    if style:
-        for name, v in style.items():
-            setattr(cell, name, v)
-    return cell
+def _form_columns(cols: list[_Column], form: FormSpec) -> list[_Column]:
+    """The columns whose cells come from the submission (not numbering, unit or provenance)."""
+    return [
+        c
+        for c in cols
+        if c.kind not in ("provenance", "meta")
+        and not (c.header == "序号" and form.kind == "table")
+    ]
 
 
-def _prepare(ws: Any, widths: list[int], header_rows: int) -> None:
-    """Widths and the frozen header must be set before the first row is streamed."""
-    for j, w in enumerate(widths):
-        ws.column_dimensions[col_letter(j)].width = w
-    ws.freeze_panes = f"A{header_rows + 1}"
+def row_cells(ledger: Ledger, cols: list[_Column]) -> list[tuple[Any, ...]]:
+    """Every row's cells as the city workbook holds them, in the order of `_form_columns`.
+
+    str is a text cell, float an amount, Plain another number, int and bool themselves, a date
+    a date, None an empty cell. Computed column-wise, each distinct value once.
+    """
+    n = len(ledger)
+    out_cols: list[list[Any]] = []
+    for c in _form_columns(cols, ledger.form):
+        values = ledger.values.get(c.key)
+        raw = ledger.raw.get(c.key)
+        if values is None:
+            values = [None] * n
+        text_kind = c.kind in _TEXT_KINDS
+        col: list[Any] = []
+        cache: dict[Any, Any] = {}
+        for i, v in enumerate(values):
+            if v is None:
+                col.append(_raw_text(raw[i] if raw is not None else None))
+                continue
+            if type(v) is str:
+                col.append(v)
+                continue
+            try:
+                key = (type(v), v)
+                got = cache.get(key, _MISSING)
+            except TypeError:  # an unhashable value: converted each time
+                key, got = None, _MISSING
+            if got is _MISSING:
+                got = _canonical(v, text_kind)
+                if key is not None:
+                    cache[key] = got
+            col.append(got)
+        out_cols.append(col)
+    if not out_cols:
+        return [()] * n
+    return list(zip(*out_cols, strict=True))
 
 
-def _header(ws: Any, cols: list[_Column], header_rows: int) -> None:
-    style = header_style()
-    if header_rows == 2:
-        # The group over its columns (repeated, as a streamed sheet cannot merge cells);
-        # an ungrouped column shows its name in both rows, as a vertically merged cell reads.
-        ws.append([_text_cell(ws, c.group or c.header, style) for c in cols])
-    ws.append([_text_cell(ws, c.header, style) for c in cols])
+_MISSING = object()
 
 
-def _write_detail(
-    wb: Any, result: MergeResult, cols: list[_Column], header_rows: int
-) -> dict[int, int]:
-    from openpyxl.cell import WriteOnlyCell
-
-    ws = wb.create_sheet(DETAIL_SHEET)
-    _prepare(ws, [c.width for c in cols], header_rows)
-    last = header_rows + sum(s.rows_written for s in result.sources)
-    ws.auto_filter.ref = f"A{header_rows}:{col_letter(len(cols) - 1)}{max(last, header_rows)}"
-    _header(ws, cols, header_rows)
-    written: dict[int, int] = {}
-    seq = 0
-    for k, src in enumerate(result.sources):
-        if src.status != "merged" or src.ledger is None:
-            continue
-        led = src.ledger
-        file_name = str(src.path)
-        unit = src.ledger.unit
-        for i in src.kept:
-            seq += 1
-            row: list[Any] = []
-            for c in cols:
-                if c.kind == "provenance":
-                    row.append(
-                        _provenance(ws, c.key, file_name, led, i, result.group_of.get((k, i)))
-                    )
-                elif c.kind == "meta":
-                    row.append(_text_cell(ws, unit) if unit else None)
-                elif c.header == "序号" and led.form.kind == "table":
-                    # The city ledger is numbered anew; 来源文件 + 来源行号 trace each row back.
-                    row.append(seq)
-                else:
-                    row.append(_cell(ws, WriteOnlyCell, c.kind, led.get(c.key, i), _raw(led, c, i)))
-            ws.append(row)
-            written[k] = written.get(k, 0) + 1
-    return written
-
-
-def _raw(led: Ledger, c: _Column, i: int) -> Any:
-    col = led.raw.get(c.key)
-    return None if col is None else col[i]
-
-
-def _provenance(ws: Any, key: str, file_name: str, led: Ledger, i: int, group: str | None) -> Any:
-    if key == "来源文件":
-        return _text_cell(ws, file_name)
-    if key == "来源工作表":
-        return _text_cell(ws, led.sheet)
-    if key == "来源行号":
-        return led.rows[i]
-    if key == "校验状态":
-        return _text_cell(ws, status_of(led, i))
-    return _text_cell(ws, group) if group else None
-
-
-def _cell(ws: Any, cell_type: Any, kind: str, value: Any, raw: Any) -> Any:
-    if value is None:
-        # A value that did not parse is kept as written, so the clerk sees what was sent.
-        text = _raw_text(raw)
-        return _text_cell(ws, text) if text else None
-    if kind in _TEXT_KINDS or isinstance(value, str):
-        return _text_cell(ws, str(value))
+def _canonical(value: Any, text_kind: bool) -> Any:
+    if text_kind or isinstance(value, str):
+        return str(value)
     if isinstance(value, Decimal):
         # Excel holds doubles; amounts to 0.0001 万元 are far inside their 15 digits.
-        cell = cell_type(ws, value=float(value))
-        cell.number_format = AMOUNT_FORMAT
-        return cell
+        return float(value)
     if isinstance(value, dt.date):
-        cell = cell_type(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, bool | int | float):
         return value
-    return _text_cell(ws, str(value))
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return Plain(value)
+    return str(value)
 
 
 def _raw_text(raw: Any) -> str | None:
@@ -241,31 +234,134 @@ def _raw_text(raw: Any) -> str | None:
     return text if text.strip() else None
 
 
-def _write_findings(wb: Any, findings: list[tuple[Source, Finding]], lang: str) -> None:
-    ws = wb.create_sheet(FINDINGS_SHEET)
+def _prepare(ws: Any, widths: list[int], header_rows: int) -> None:
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    ws.freeze_panes(header_rows, 0)
+
+
+def _text_row(ws: Any, r: int, values: list[str], fmt: Any) -> None:
+    for j, v in enumerate(values):
+        ws.write_string(r, j, v, fmt)
+
+
+def _write_detail(
+    wb: Any, fmt: _Formats, result: MergeResult, cols: list[_Column], header_rows: int
+) -> dict[int, int]:
+    ws = wb.add_worksheet(DETAIL_SHEET)
+    _prepare(ws, [c.width for c in cols], header_rows)
+    last = header_rows + sum(s.rows_written for s in result.sources)
+    ws.autofilter(header_rows - 1, 0, max(last, header_rows) - 1, len(cols) - 1)
+    if header_rows == 2:
+        # The group over its columns (repeated: one filter row, no merged cells to trip a
+        # sort); an ungrouped column shows its name in both rows, as a vertically merged cell.
+        _text_row(ws, 0, [c.group or c.header for c in cols], fmt.header)
+    _text_row(ws, header_rows - 1, [c.header for c in cols], fmt.header)
+
+    form = result.form
+    assert form is not None
+    # Where each kind of cell goes: the submission's own cells in their order, then ours.
+    own = {id(c) for c in _form_columns(cols, form)}
+    own_at = [j for j, c in enumerate(cols) if id(c) in own]
+    seq_at = [
+        j
+        for j, c in enumerate(cols)
+        if c.header == "序号" and form.kind == "table" and id(c) not in own
+    ]
+    meta_at = [j for j, c in enumerate(cols) if c.kind == "meta"]
+    prov_at = {c.key: j for j, c in enumerate(cols) if c.kind == "provenance"}
+    write_string = ws.write_string
+    write_number = ws.write_number
+    write_datetime = ws.write_datetime
+    write_boolean = ws.write_boolean
+    amount, date = fmt.amount, fmt.date
+    j_file, j_sheet = prov_at["来源文件"], prov_at["来源工作表"]
+    j_row, j_status, j_group = prov_at["来源行号"], prov_at["校验状态"], prov_at["重复组"]
+
+    written: dict[int, int] = {}
+    r = header_rows - 1
+    seq = 0
+    for k, src in enumerate(result.sources):
+        data = src.data
+        if src.status != "merged" or data is None or not src.kept:
+            continue
+        cells = data.load()
+        file_name = str(src.path)
+        unit = data.unit
+        group_of = result.group_of
+        for i in src.kept:
+            r += 1
+            seq += 1
+            for j, v in zip(own_at, cells[i], strict=True):
+                t = type(v)
+                if t is str:
+                    write_string(r, j, v)
+                elif t is float:
+                    write_number(r, j, v, amount)
+                elif v is None:
+                    continue
+                elif t is int or t is Plain:
+                    write_number(r, j, v)
+                elif t is bool:
+                    write_boolean(r, j, v)
+                else:
+                    write_datetime(r, j, v, date)
+            for j in seq_at:
+                write_number(r, j, seq)
+            if unit:
+                for j in meta_at:
+                    write_string(r, j, unit)
+            write_string(r, j_file, file_name)
+            write_string(r, j_sheet, data.sheet)
+            write_number(r, j_row, data.rows[i])
+            write_string(r, j_status, status_of(data, i))
+            gid = group_of.get((k, i))
+            if gid:
+                write_string(r, j_group, gid)
+        written[k] = len(src.kept)
+        del cells
+    return written
+
+
+def _write_findings(
+    wb: Any, fmt: _Formats, findings: list[tuple[Source, Finding]], lang: str
+) -> None:
+    ws = wb.add_worksheet(FINDINGS_SHEET)
     _prepare(ws, FINDINGS_WIDTHS, 1)
-    ws.auto_filter.ref = f"A1:{col_letter(len(FINDINGS_HEADERS) - 1)}{len(findings) + 1}"
-    style = header_style()
-    ws.append([_text_cell(ws, h, style) for h in FINDINGS_HEADERS])
+    ws.autofilter(0, 0, len(findings), len(FINDINGS_HEADERS) - 1)
+    _text_row(ws, 0, FINDINGS_HEADERS, fmt.header)
     words = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
-    for src, f in findings:
-        ws.append(
+    for r, (src, f) in enumerate(findings, start=1):
+        _row(
+            ws,
+            r,
             [
-                _text_cell(ws, str(src.path)),
-                _text_cell(ws, f.sheet) if f.sheet else None,
+                str(src.path),
+                f.sheet,
                 f.row,
-                _text_cell(ws, f.column) if f.column else None,
-                _text_cell(ws, f.header) if f.header else None,
-                _text_cell(ws, f.value) if f.value else None,
-                _text_cell(ws, words[f.severity]),
-                _text_cell(ws, f.rule),
-                _text_cell(ws, f.message(lang)),
-            ]
+                f.column,
+                f.header,
+                f.value,
+                words[f.severity],
+                f.rule,
+                f.message(lang),
+            ],
         )
 
 
-def _write_sources(wb: Any, result: MergeResult) -> None:
-    ws = wb.create_sheet(SOURCES_SHEET)
+def _row(ws: Any, r: int, values: list[Any]) -> None:
+    """Text as text cells, counts as numbers, nothing for None or ''."""
+    for j, v in enumerate(values):
+        if v is None or v == "":
+            continue
+        if isinstance(v, str):
+            ws.write_string(r, j, v)
+        else:
+            ws.write_number(r, j, v)
+
+
+def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
+    ws = wb.add_worksheet(SOURCES_SHEET)
     meta_labels: list[str] = []
     for s in result.sources:
         for label in s.report.metadata if s.report is not None else {}:
@@ -288,32 +384,29 @@ def _write_sources(wb: Any, result: MergeResult) -> None:
     ]
     widths = [40, 20, 14, 11, 12, 20, *[16] * len(meta_labels), 9, 9, 10, 7, 7, 9]
     _prepare(ws, widths, 1)
-    ws.auto_filter.ref = f"A1:{col_letter(len(headers) - 1)}{len(result.sources) + 1}"
-    style = header_style()
-    ws.append([_text_cell(ws, h, style) for h in headers])
-
-    def text(v: str | None) -> Any:
-        return _text_cell(ws, v) if v else None
-
-    for s in result.sources:
+    ws.autofilter(0, 0, len(result.sources), len(headers) - 1)
+    _text_row(ws, 0, headers, fmt.header)
+    for r, s in enumerate(result.sources, start=1):
         status = STATUS_WORD[s.status]
         if s.status == "skipped" and s.skip_reason:
             status += f"（{SKIP_WORD.get(s.skip_reason, s.skip_reason)}）"
         meta = s.report.metadata if s.report is not None else {}
-        ws.append(
+        _row(
+            ws,
+            r,
             [
-                text(str(s.path)),
-                text(s.sha256),
-                text(status),
-                text(s.form),
-                text(s.report.sheet if s.report is not None else None),
-                text(s.unit),
-                *[text(meta.get(label)) for label in meta_labels],
+                str(s.path),
+                s.sha256,
+                status,
+                s.form,
+                s.report.sheet if s.report is not None else None,
+                s.unit,
+                *[meta.get(label) for label in meta_labels],
                 s.rows_read,
                 s.rows_written,
                 s.rows_left_out,
                 s.count("error"),
                 s.count("warning"),
                 s.duplicates,
-            ]
+            ],
         )

@@ -5,11 +5,15 @@ or left out for a stated reason (`--only-valid`, `--drop-duplicates`), and the b
 rows read = rows written + rows left out, per file and in total. Duplicates (the same case from a
 district and from a department) are grouped by the case identity of SPEC.md across and within
 files, so a clerk sees them instead of counting them twice.
+
+Files are read in parallel (parallel.py); each file's rows wait in a spill file until the city
+workbook is written, so the plan below works on row counts and identities only. A MergeResult
+owns those spills: `close()` it (or use it as a context manager) when done.
 """
 
 from __future__ import annotations
 
-import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +23,10 @@ from .errors import LedgerError
 from .forms import FormSpec, get_form, input_forms, load_form
 from .i18n import message, register
 from .ledger import Ledger
+from .parallel import FileRows, read_for_merge
 from .report import FileReport, Finding
 from .text import norm_key
-from .validate import Options, validate_file
+from .validate import Options
 from .workbook import iter_spreadsheets
 
 register(
@@ -102,7 +107,7 @@ class Source:
     skip_reason: str | None = None
     sha256: str | None = None
     report: FileReport | None = None
-    ledger: Ledger | None = None
+    data: FileRows | None = None  # the file's rows as planned with; cells in its spill
     kept: list[int] = field(default_factory=list)  # ledger row indexes written, in order
     left_out: list[LeftOut] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # findings the merge itself adds
@@ -110,7 +115,7 @@ class Source:
 
     @property
     def rows_read(self) -> int:
-        return len(self.ledger) if self.ledger is not None and self.status == "merged" else 0
+        return len(self.data) if self.data is not None and self.status == "merged" else 0
 
     @property
     def rows_written(self) -> int:
@@ -126,13 +131,7 @@ class Source:
 
     @property
     def unit(self) -> str | None:
-        led = self.ledger
-        if led is None:
-            return None
-        if led.unit:
-            return led.unit
-        units = {led.unit_of(i) for i in range(len(led))} - {None, ""}
-        return "、".join(sorted(str(u) for u in units)) or None
+        return self.data.units if self.data is not None else None
 
     @property
     def findings(self) -> list[Finding]:
@@ -163,6 +162,19 @@ class MergeResult:
     group_of: dict[tuple[int, int], str]
     only_valid: bool = False
     drop_duplicates: bool = False
+    spill_dir: Any = field(default=None, repr=False)  # TemporaryDirectory of the rows
+
+    def close(self) -> None:
+        """Remove the spilled rows (the city workbook can no longer be written after)."""
+        if self.spill_dir is not None:
+            self.spill_dir.cleanup()
+            self.spill_dir = None
+
+    def __enter__(self) -> MergeResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def merged(self) -> list[Source]:
@@ -210,17 +222,6 @@ class NothingToMerge(LedgerError):
         return message(self.code, lang, listing=listing)
 
 
-def sha256_of(path: Path) -> str | None:
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()
-
-
 def merge_paths(
     paths: list[Path],
     options: Options,
@@ -228,33 +229,47 @@ def merge_paths(
     only_valid: bool = False,
     drop_duplicates: bool = False,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> MergeResult:
     """Read, validate and plan the merge of files and folders; nothing is written here.
 
     `options.form` picks the form to merge (files of other forms are skipped with a notice);
-    without it every readable file must be of the same form.
+    without it every readable file must be of the same form. Files are read on `jobs`
+    processes (None: every core; 1: in this process), with the same result.
     """
-    sources = read_sources(paths, options, progress)
-    form = choose_form(sources, options)
-    if form is None:
-        unreadable = [s for s in sources if s.status == "unreadable"]
-        if not unreadable:
-            raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
-        raise NothingToMerge(unreadable)
-    result = MergeResult(
-        form=form,
-        sources=sources,
-        groups=[],
-        group_of={},
-        only_valid=only_valid,
-        drop_duplicates=drop_duplicates,
-    )
-    plan(result)
-    check_conservation(result)
+    spill = tempfile.TemporaryDirectory(prefix="ledger-merge-")
+    try:
+        sources, forms = read_sources(paths, options, progress, Path(spill.name), jobs)
+        form = choose_form(sources, options, forms)
+        if form is None:
+            unreadable = [s for s in sources if s.status == "unreadable"]
+            if not unreadable:
+                raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
+            raise NothingToMerge(unreadable)
+        result = MergeResult(
+            form=form,
+            sources=sources,
+            groups=[],
+            group_of={},
+            only_valid=only_valid,
+            drop_duplicates=drop_duplicates,
+            spill_dir=spill,
+        )
+        plan(result)
+        check_conservation(result)
+    except BaseException:
+        spill.cleanup()
+        raise
     return result
 
 
-def read_sources(paths: list[Path], options: Options, progress: Progress | None) -> list[Source]:
+def read_sources(
+    paths: list[Path],
+    options: Options,
+    progress: Progress | None,
+    spill_dir: Path,
+    jobs: int | None = None,
+) -> tuple[list[Source], list[FormSpec]]:
     listed = list(iter_spreadsheets(paths))
     if not listed:
         raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
@@ -266,49 +281,52 @@ def read_sources(paths: list[Path], options: Options, progress: Progress | None)
         if options.form is not None:
             get_form(options.form)  # an unknown --form fails before any file is read
         forms = input_forms()
+    files = [path for path, skip in listed if skip is None]
+    read = iter(read_for_merge(files, options, forms, spill_dir, jobs=jobs, progress=progress))
     sources: list[Source] = []
-    for n, (path, skip) in enumerate(listed, start=1):
-        if progress is not None:
-            progress(path, n, len(listed))
+    for path, skip in listed:
         if skip is not None:
             src = Source(path=path, status="skipped", skip_reason=skip)
             src.notes.append(Finding("notice", _SKIP_CODES.get(skip, "merge-skip-not-spreadsheet")))
             sources.append(src)
             continue
-        report, ledger = validate_file(path, options, forms)
-        src = Source(path=path, status="merged", sha256=sha256_of(path), report=report)
-        if not report.readable or ledger is None:
+        report, data, sha = next(read)
+        src = Source(path=path, status="merged", sha256=sha, report=report)
+        if not report.readable or data is None:
             src.status = "unreadable"
         else:
-            src.ledger = ledger
+            src.data = data
         sources.append(src)
-    return sources
+    return sources, forms
 
 
-def choose_form(sources: list[Source], options: Options) -> FormSpec | None:
-    readable = [s for s in sources if s.status == "merged" and s.ledger is not None]
+def choose_form(
+    sources: list[Source], options: Options, forms: list[FormSpec] | None = None
+) -> FormSpec | None:
+    readable = [s for s in sources if s.status == "merged" and s.data is not None]
     if options.schema is not None or options.form is not None:
         chosen = load_form(options.schema) if options.schema else get_form(str(options.form))
         for s in readable:
-            assert s.ledger is not None
-            if s.ledger.form.id != chosen.id:
+            assert s.data is not None
+            if s.data.form_id != chosen.id:
                 s.status = "other-form"
-                s.skip_reason = s.ledger.form.id
+                s.skip_reason = s.data.form_id
                 s.notes.append(
                     Finding(
                         "notice",
                         "merge-skip-other-form",
-                        params={"form": s.ledger.form.id, "chosen": chosen.id},
+                        params={"form": s.data.form_id, "chosen": chosen.id},
                     )
                 )
         return chosen
-    ids = {s.ledger.form.id for s in readable if s.ledger is not None}
+    ids = {s.data.form_id for s in readable if s.data is not None}
     if len(ids) > 1:
-        listing = "\n".join(
-            f"  {s.ledger.form.id}: {s.path}" for s in readable if s.ledger is not None
-        )
+        listing = "\n".join(f"  {s.data.form_id}: {s.path}" for s in readable if s.data is not None)
         raise LedgerError("merge-mixed-forms", listing=listing)
-    return readable[0].ledger.form if readable and readable[0].ledger else None
+    if not readable or readable[0].data is None:
+        return None
+    by_id = {f.id: f for f in forms or input_forms()}
+    return by_id[readable[0].data.form_id]
 
 
 def identity(ledger: Ledger, i: int) -> str | None:
@@ -335,31 +353,32 @@ def plan(result: MergeResult) -> None:
     merged = [(k, s) for k, s in enumerate(result.sources) if s.status == "merged"]
     by_identity: dict[str, list[tuple[int, int]]] = {}
     for k, s in merged:
-        assert s.ledger is not None
-        for i in range(len(s.ledger)):
-            ident = identity(s.ledger, i)
+        assert s.data is not None
+        for i, ident in enumerate(s.data.identities):
             if ident is not None:
                 by_identity.setdefault(ident, []).append((k, i))
     for ident, members in by_identity.items():
         if len(members) < 2:
             continue
         fk, fi = members[0]
-        first_ledger = result.sources[fk].ledger
-        assert first_ledger is not None
-        label = describe(first_ledger, fi)
+        first_data = result.sources[fk].data
+        assert first_data is not None
+        label = first_data.labels[fi]
         group = DuplicateGroup(f"D{len(result.groups) + 1}", ident, label, members)
         result.groups.append(group)
         for m in members:
             result.group_of[m] = group.id
+    per_source: dict[int, int] = {}
+    for kk, _i in result.group_of:
+        per_source[kk] = per_source.get(kk, 0) + 1
     for k, _ in merged:
-        src = result.sources[k]
-        src.duplicates = sum(1 for (kk, _i) in result.group_of if kk == k)
+        result.sources[k].duplicates = per_source.get(k, 0)
 
     # The first written member of each group is the one kept by --drop-duplicates: a row left
     # out for its errors must not make its valid twin disappear too.
     kept_first: dict[str, tuple[int, int]] = {}
     for k, s in merged:
-        led = s.ledger
+        led = s.data
         assert led is not None
         for i in range(len(led)):
             if result.only_valid and led.errors[i] > 0:
@@ -382,7 +401,7 @@ def plan(result: MergeResult) -> None:
             if gid is not None and gid in kept_first and result.drop_duplicates:
                 fk, fi = kept_first[gid]
                 first = result.sources[fk]
-                assert first.ledger is not None
+                assert first.data is not None
                 s.left_out.append(
                     LeftOut(
                         i,
@@ -395,7 +414,7 @@ def plan(result: MergeResult) -> None:
                             led.rows[i],
                             params={
                                 "other_file": first.path.name,
-                                "other_row": first.ledger.rows[fi],
+                                "other_row": first.data.rows[fi],
                                 "group": gid,
                             },
                         ),
@@ -410,21 +429,21 @@ def plan(result: MergeResult) -> None:
     for group in result.groups:
         fk, fi = group.members[0]
         first = result.sources[fk]
-        assert first.ledger is not None
+        assert first.data is not None
         for k, i in group.members[1:]:
             if k == fk:
                 continue
             src = result.sources[k]
-            assert src.ledger is not None
+            assert src.data is not None
             src.notes.append(
                 Finding(
                     "warning",
                     "merge-duplicate",
-                    src.ledger.sheet,
-                    src.ledger.rows[i],
+                    src.data.sheet,
+                    src.data.rows[i],
                     params={
                         "other_file": first.path.name,
-                        "other_row": first.ledger.rows[fi],
+                        "other_row": first.data.rows[fi],
                         "group": group.id,
                     },
                 )
@@ -444,9 +463,9 @@ def check_conservation(result: MergeResult, written: dict[int, int] | None = Non
             if s.kept or s.left_out:
                 problems.append(f"{s.path}: {s.status} but has rows")
             continue
-        assert s.ledger is not None
+        assert s.data is not None
         indexes = sorted([*s.kept, *(lo.index for lo in s.left_out)])
-        if indexes != list(range(len(s.ledger))):
+        if indexes != list(range(len(s.data))):
             problems.append(
                 f"{s.path}: read {s.rows_read}, written {s.rows_written}, "
                 f"left out {s.rows_left_out}"
@@ -465,7 +484,7 @@ def check_conservation(result: MergeResult, written: dict[int, int] | None = Non
         raise LedgerError("merge-conservation", detail="; ".join(problems))
 
 
-def status_of(ledger: Ledger, i: int) -> str:
+def status_of(ledger: Ledger | FileRows, i: int) -> str:
     """校验状态 of one row, as written in the city workbook."""
     if ledger.errors[i]:
         return f"错误{ledger.errors[i]}"
@@ -515,12 +534,12 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
         members = []
         for k, i in g.members:
             src = result.sources[k]
-            assert src.ledger is not None
+            assert src.data is not None
             members.append(
                 {
                     "path": str(src.path),
-                    "sheet": src.ledger.sheet,
-                    "row": src.ledger.rows[i],
+                    "sheet": src.data.sheet,
+                    "row": src.data.rows[i],
                     "written": i in src.kept,
                 }
             )

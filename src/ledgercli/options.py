@@ -32,6 +32,18 @@ def format_option(fn: F) -> F:
     )(fn)
 
 
+def jobs_option(fn: F) -> F:
+    """--jobs N: how many processes read files (default: every core; 1 reads in-process)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(1),
+        default=None,
+        metavar="N",
+        help="Read files on N processes (default: every core). The result is the same.",
+    )(fn)
+
+
 def input_options(fn: F) -> F:
     """Options every command that reads submissions shares."""
     for opt in reversed(

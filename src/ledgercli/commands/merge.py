@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..i18n import register
-from ..options import format_option, input_options, lang_option, make_options
+from ..options import format_option, input_options, jobs_option, lang_option, make_options
 
 register(
     {
@@ -90,6 +90,7 @@ LABELS = {
     help="Keep only the first row of each duplicate case (the others are listed).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@jobs_option
 @lang_option
 @format_option
 def merge(
@@ -104,6 +105,7 @@ def merge(
     only_valid: bool,
     drop_duplicates: bool,
     force: bool,
+    jobs: int | None,
     lang: str | None,
     fmt: str,
 ) -> None:
@@ -132,16 +134,18 @@ def merge(
             only_valid=only_valid,
             drop_duplicates=drop_duplicates,
             progress=progress,
+            jobs=jobs,
         )
     from ..console import err
 
-    if err.is_terminal:
-        from ..i18n import message
+    with result:  # the rows wait in spill files until the workbook is written
+        if err.is_terminal:
+            from ..i18n import message
 
-        with err.status(message("merge-line-writing", language, path=str(output))):
+            with err.status(message("merge-line-writing", language, path=str(output))):
+                write_city(result, output, inputs, force, language)
+        else:
             write_city(result, output, inputs, force, language)
-    else:
-        write_city(result, output, inputs, force, language)
     if fmt == "json":
         from ..merge import to_json
 
@@ -255,7 +259,7 @@ def _render(result: Any, output: Path, lang: str) -> None:
             rows = []
             for k, i in g.members:
                 src = result.sources[k]
-                rows.append(f"{src.path.name} {src.ledger.sheet}!{src.ledger.rows[i]}")
+                rows.append(f"{src.path.name} {src.data.sheet}!{src.data.rows[i]}")
             out.print(
                 "  "
                 + message(
