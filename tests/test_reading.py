@@ -234,3 +234,29 @@ def test_title_alone_is_not_a_header(tmp_path: Path) -> None:
     wb.save(p)
     fr, _ = validate_file(p, Options())
     assert not fr.readable and fr.findings[0].rule == "no-header"
+
+
+def test_later_sheets_not_loaded_once_the_ledger_is_found() -> None:
+    """A sheet naming every column settles the search: a merged workbook's 问题 sheet is
+    never loaded (calamine parses a whole sheet to show its first rows)."""
+    from helpers import ANNEX2_HEADERS
+    from ledgercli.forms import input_forms
+    from ledgercli.table import locate
+    from ledgercli.workbook import Book, Sheet
+
+    loaded: list[str] = []
+
+    def load(name: str) -> Sheet:
+        loaded.append(name)
+        rows = [(1, list(ANNEX2_HEADERS)), (2, list(annex2_row().values()))]
+        return Sheet(name=name, rows=rows if name == "明细" else [(1, ["文件", "说明"])])
+
+    book = Book(
+        path=Path("city.xlsx"),
+        format="xlsx",
+        sheet_names=["明细", "问题", "来源"],
+        typed=True,
+        _loader=load,
+    )
+    loc = locate(book, input_forms())
+    assert loc.sheet.name == "明细" and loaded == ["明细"]

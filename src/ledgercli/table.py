@@ -142,6 +142,10 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
     )
 
 
+def _complete(form: FormSpec, m: _Match) -> bool:
+    return all(c.key in m.columns for c in form.columns if not c.optional_column)
+
+
 def _threshold(form: FormSpec) -> int:
     needed = [c for c in form.columns if not c.optional_column]
     return max(3, math.ceil(0.4 * len(needed)))
@@ -177,6 +181,10 @@ def locate(book: Book, forms: list[FormSpec], sheet_name: str | None = None) -> 
                 m = match_header(form, cells, upper)
                 if len(m.columns) >= need and (best is None or m.score > best[0]):
                     best = (m.score, sheet, i, form, m)
+        # A sheet that names every column of its form settles it: later sheets (a merged
+        # workbook's 问题 and 来源, a district's notes) need not be loaded at all.
+        if best is not None and best[1] is sheet and _complete(best[3], best[4]):
+            break
     if best is None and kv_best is None:
         raise UnreadableFile("no-header", path=str(book.path), sheets="、".join(names))
     if best is None or (kv_best is not None and kv_best[0] > len(best[4].columns)):
