@@ -36,8 +36,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/mypy src
 
+# make bench [SCALE=city|national] [RUNS=3]: see bench/run.py
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/run.py --scale $(or $(SCALE),city) --runs $(or $(RUNS),3)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

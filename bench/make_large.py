@@ -57,12 +57,21 @@ def row_pool(seed: int = 7) -> list[dict[str, object]]:
     return rows
 
 
-def write(path: Path, n: int, seed: int = 7, unit: str | None = None, offset: int = 0) -> None:
+def write(
+    path: Path,
+    n: int,
+    seed: int = 7,
+    unit: str | None = None,
+    offset: int = 0,
+    pool: list[dict[str, object]] | None = None,
+) -> None:
     """n rows; `unit` forces one reporting unit (a district's own file); `offset` keeps the
-    contract names and case numbers of different files distinct."""
+    contract names and case numbers of different files distinct. `pool` is `row_pool(seed)`
+    computed once by a caller writing many files (building it costs as much as writing 2,000 rows)."""
     import xlsxwriter
 
-    pool = row_pool(seed)
+    if pool is None:
+        pool = row_pool(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("附件2")

@@ -1,0 +1,110 @@
+"""The benchmark's ground-truth check: a tiny generated folder passes, planted errors are caught."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _load() -> ModuleType:
+    sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location("run", BENCH / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+run = _load()
+TINY = run.Scale("tiny", 3, 60)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    """One run of every step on 3 files × 20 rows, through the same code as `make bench`."""
+    out = tmp_path_factory.mktemp("bench")
+    results = run.bench(TINY, out, runs=1, quiet=True)
+    return results, out / "tiny"
+
+
+def test_tiny_run_matches_ground_truth(tiny: tuple[dict[str, Any], Path]) -> None:
+    """Every step exits 0 and merge, annex 3 and annex 4 equal the generator's figures."""
+    results, root = tiny
+    assert results["problems"] == []
+    assert results["correct"] is True
+    assert set(results["steps"]) == set(run.STEPS)
+    assert all(s["runs"][0]["rc"] == 0 for s in results["steps"].values())
+    merged = json.loads((root / "work" / "merge.json").read_text(encoding="utf-8"))
+    assert merged["totals"]["rows_written"] == 60
+    assert (root / "results.md").read_text(encoding="utf-8").count("| tiny |") == 8
+    assert json.loads((root / "results.json").read_text(encoding="utf-8"))["correct"] is True
+
+
+def test_manifest_ground_truth_is_the_generator_sum(tiny: tuple[dict[str, Any], Path]) -> None:
+    """The manifest's totals are the sum of the rows the generator wrote, one unit per file."""
+    _, root = tiny
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    pool = run._make_large().row_pool(run.SEED)
+    owed = sum((r["拖欠金额"] for r in pool[:20]), Decimal(0)) * 3
+    assert Decimal(manifest["truth"]["owed"]) == owed
+    assert manifest["truth"]["cases"] == manifest["total_rows"] == 60
+    assert [f["rows"] for f in manifest["files"]] == [20, 20, 20]
+    assert [f["offset"] for f in manifest["files"]] == [0, 20, 40]
+    assert len({f["unit"] for f in manifest["files"]}) == 3
+    buckets = sum(manifest["truth"][f"source/{b}/cases"] for b in run.BUCKETS)
+    assert buckets == 60
+
+
+def test_generation_is_cached(tiny: tuple[dict[str, Any], Path]) -> None:
+    """A second run with the same scale reuses the files instead of writing them again."""
+    _, root = tiny
+    first = (
+        root / "submissions" / json.loads((root / "manifest.json").read_text())["files"][0]["path"]
+    )
+    before = first.stat().st_mtime_ns
+    run.generate(TINY, root, quiet=True)
+    assert first.stat().st_mtime_ns == before
+
+
+def test_planted_wrong_total_is_caught(tiny: tuple[dict[str, Any], Path]) -> None:
+    """One yuan more in the ground truth's Σ 拖欠金额 is reported in both annexes."""
+    _, root = tiny
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    assert run.check(manifest, root / "work") == []
+    manifest["truth"]["owed"] = str(Decimal(manifest["truth"]["owed"]) + Decimal("0.0001"))
+    problems = run.check(manifest, root / "work")
+    assert any(p.startswith("annex3 合计: 总计/涉及金额") for p in problems)
+    assert any(p.startswith("annex4 合计: 总体情况/涉及金额/拖欠总金额") for p in problems)
+
+
+def test_planted_wrong_row_count_and_bucket_are_caught(tiny: tuple[dict[str, Any], Path]) -> None:
+    """A row too many, or a case counted in the wrong source bucket, fails the check."""
+    _, root = tiny
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["total_rows"] += 1
+    manifest["truth"]["source/其他/cases"] += 1
+    manifest["truth"]["source/自行排查/cases"] -= 1
+    problems = run.check(manifest, root / "work")
+    assert any(p.startswith("merge: totals.rows_written = 60, ground truth 61") for p in problems)
+    assert any(p.startswith("validate:") for p in problems)
+    assert any("问题来源/其他/数量" in p for p in problems)
+    assert any("总体情况/拖欠数量/其中/自行排查" in p for p in problems)
+
+
+def test_missing_output_is_a_failure(tiny: tuple[dict[str, Any], Path], tmp_path: Path) -> None:
+    """A command that wrote no JSON fails the check instead of passing silently."""
+    _, root = tiny
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    problems = run.check(manifest, tmp_path)
+    assert len(problems) == 4
+    assert all("no JSON output" in p for p in problems)
