@@ -424,3 +424,27 @@ def test_wuhan_weekly_from_merged_workbook(tmp_path: Path) -> None:
     data = json.loads(r.output)
     units = [row[data["columns"][0]] for row in data["rows"]]
     assert units == ["江岸区减负办"]
+
+
+def test_merged_workbook_and_folder_give_the_same_figures(tmp_path: Path) -> None:
+    """A merged city workbook (read for its figures only, errors from 校验状态) and the folder
+    it was merged from give identical annex 4 rows, with and without --only-valid."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    subs = Path(__file__).parent.parent / "sample_data" / "submissions"
+    city = tmp_path / "city.xlsx"
+    r = CliRunner().invoke(cli, ["merge", str(subs), "--form", "cq-annex2", "-o", str(city)])
+    assert r.exit_code == 0, r.output
+    for extra in ([], ["--only-valid"], ["--drop-duplicates"]):
+        a = CliRunner().invoke(cli, ["summarize", str(city), "--format", "json", *extra])
+        b = CliRunner().invoke(
+            cli, ["summarize", str(subs), "--form", "cq-annex2", "--format", "json", *extra]
+        )
+        ja, jb = json.loads(a.stdout), json.loads(b.stdout)
+        assert ja["rows"] == jb["rows"] and ja["total"] == jb["total"], extra
+        assert ja["cases"] == jb["cases"]
+        assert [w["code"] for w in ja["warnings"]] == [w["code"] for w in jb["warnings"]]

@@ -7,6 +7,7 @@ never mean two things in two tables.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from .ledger import Ledger, money
 
@@ -38,22 +39,45 @@ def _amount_columns(ledger: Ledger) -> bool:
     return any(k in ledger.values for k in ("cleared", "repaid", "agreed"))
 
 
-def status(ledger: Ledger, i: int) -> str:
+def status_of(cleared: Any, repaid: Any, agreed: Any) -> str:
     """The first that holds: 清偿完毕 (清偿完毕金额 > 0), 部分清偿 (已偿还金额 > 0),
-    协议还款 (协议还款金额 > 0), else 未化解.
+    协议还款 (协议还款金额 > 0), else 未化解. Blank or unreadable amounts count as 0."""
+    if money(cleared) > 0:
+        return CLEARED
+    if money(repaid) > 0:
+        return PARTIAL
+    if money(agreed) > 0:
+        return AGREEMENT
+    return UNRESOLVED
+
+
+def status(ledger: Ledger, i: int) -> str:
+    """The resolution status of row i (see `status_of`).
 
     A form without those amount columns (Wuhan) states it in 办理情况; blank there is 未化解.
     """
     if _amount_columns(ledger):
-        if money(ledger.get("cleared", i)) > 0:
-            return CLEARED
-        if money(ledger.get("repaid", i)) > 0:
-            return PARTIAL
-        if money(ledger.get("agreed", i)) > 0:
-            return AGREEMENT
-        return UNRESOLVED
+        return status_of(ledger.get("cleared", i), ledger.get("repaid", i), ledger.get("agreed", i))
     word = ledger.get("progress", i)
     return _PROGRESS_WORDS.get(word, UNRESOLVED) if isinstance(word, str) else UNRESOLVED
+
+
+def statuses_and_repaid(ledger: Ledger) -> tuple[list[str], list[Decimal]]:
+    """Every row's status and repaid amount at once: the same definitions as `status` and
+    `repaid`, read column-wise for the summaries of a million rows."""
+    n = len(ledger)
+    if not _amount_columns(ledger):
+        pairs = [(status(ledger, i), repaid(ledger, i)) for i in range(n)]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    blank: list[Any] = [None] * n
+    cols = [ledger.values.get(k, blank) for k in ("cleared", "repaid", "agreed")]
+    states = list(map(status_of, *cols))
+    zero = Decimal(0)
+    paid = [
+        money(c) if st == CLEARED else money(r) if st == PARTIAL else zero
+        for st, c, r in zip(states, cols[0], cols[1], strict=True)
+    ]
+    return states, paid
 
 
 def repaid(ledger: Ledger, i: int) -> Decimal:

@@ -21,7 +21,7 @@ from .forms import FormSpec, get_form
 from .i18n import register
 from .ledger import Ledger, money
 from .report import Report
-from .status import repaid, status
+from .status import statuses_and_repaid
 from .text import norm_header
 from .workbook import col_letter
 
@@ -275,23 +275,10 @@ class Case:
 def error_rows(report: Report | None, ledger: Ledger) -> list[bool]:
     """Which rows have an error a person must fix.
 
-    A repeated 问题编号 is an error of the file it sits in, but for a summary it is a duplicate
-    case, handled (and reported) as such; counting it twice as 'error' would double the warning.
+    From the ledger's own count, which for a merged city workbook is its 校验状态 column: the
+    same per-file validation whether a folder or the workbook merged from it is summarized.
     """
-    if report is None:
-        return [n > 0 for n in ledger.errors]
-    fr = next((f for f in report.files if f.path == ledger.path and f.sheet == ledger.sheet), None)
-    if fr is None:
-        return [n > 0 for n in ledger.errors]
-    ident_headers = {ledger.form.by_key[k].header for k in ledger.form.identity}
-    bad = {
-        f.row
-        for f in fr.findings
-        if f.severity == "error"
-        and f.row is not None
-        and not (f.rule == "duplicate-value" and f.header in ident_headers)
-    }
-    return [r in bad for r in ledger.rows]
+    return [n > 0 for n in ledger.errors]
 
 
 def resolve_by(form: FormSpec, column: str) -> str:
@@ -319,31 +306,39 @@ def cases_from(
     cases: list[Case] = []
     for ledger in ledgers:
         form = ledger.form
+        n = len(ledger)
         enums = [c.key for c in form.columns if c.kind == "enum" and c.key in ledger.values]
         amounts = [c.key for c in form.columns if c.kind == "amount" and c.key in ledger.values]
         derive = "cleared" in form.by_key
         judicial_amount = "judicial" in form.by_key and form.by_key["judicial"].kind == "amount"
         bad = error_rows(report, ledger)
         name = Path(ledger.path).name
-        for i in range(len(ledger)):
-            values = ledger.record(i)
-            attrs = {k: _attr(values.get(k)) for k in enums}
-            sums = {k: money(values.get(k)) for k in amounts}
-            if "source" in values:
-                attrs["bucket"] = layout.buckets.get(attrs.get("source", ""), layout.other_bucket)
+        # Column-wise: a million rows are read as a few lists, not a million dicts.
+        enum_cols = [[_attr(v) for v in ledger.values[k]] for k in enums]
+        amount_cols = [[money(v) for v in ledger.values[k]] for k in amounts]
+        states, paid = statuses_and_repaid(ledger) if derive else ([], [])
+        groups = ledger.values[by] if by else [ledger.unit_of(i) for i in range(n)]
+        identities = ledger.identities()
+        source_at = enums.index("source") if "source" in enums else None
+        judicial_at = amounts.index("judicial") if judicial_amount else None
+        for i in range(n):
+            attrs = {k: col[i] for k, col in zip(enums, enum_cols, strict=True)}
+            sums = {k: col[i] for k, col in zip(amounts, amount_cols, strict=True)}
+            if source_at is not None:
+                source = enum_cols[source_at][i]
+                attrs["bucket"] = layout.buckets.get(source, layout.other_bucket)
             if derive:
-                attrs["status"] = status(ledger, i)
-                sums["repaid_amount"] = repaid(ledger, i)
-            if judicial_amount:
-                attrs["judicial"] = "是" if sums.get("judicial", Decimal(0)) > 0 else "否"
-            group = ledger.get(by, i) if by else ledger.unit_of(i)
+                attrs["status"] = states[i]
+                sums["repaid_amount"] = paid[i]
+            if judicial_at is not None:
+                attrs["judicial"] = "是" if amount_cols[judicial_at][i] > 0 else "否"
             cases.append(
                 Case(
-                    group=_attr(group) or BLANK_LABEL,
+                    group=_attr(groups[i]) or BLANK_LABEL,
                     attrs=attrs,
                     amounts=sums,
                     error=bad[i],
-                    identity=ledger.identity(i),
+                    identity=identities[i],
                     where=f"{name}:{ledger.rows[i]}",
                 )
             )
@@ -451,16 +446,31 @@ def summarize(
 
 
 def figures(cases: Iterable[Case], layout: SummaryLayout) -> dict[str, Figure]:
-    members = list(cases)
+    # Cases with the same attributes are counted and summed together first, so each column's
+    # condition is tested once per combination (a few dozen), not once per case.
+    combos: dict[tuple[tuple[str, str], ...], tuple[list[int], dict[str, Decimal]]] = {}
+    for c in cases:
+        key = tuple(c.attrs.items())
+        entry = combos.get(key)
+        if entry is None:
+            entry = combos[key] = ([0], {})
+        entry[0][0] += 1
+        sums = entry[1]
+        for k, v in c.amounts.items():
+            sums[k] = sums.get(k, Decimal(0)) + v
     values: dict[str, Figure] = {}
     for col in layout.figures:
         if col.kind == "rate":
             continue
-        hit = [c for c in members if all(c.attrs.get(k, "") == v for k, v in col.where.items())]
+        hit = [
+            (count[0], sums)
+            for key, (count, sums) in combos.items()
+            if all(dict(key).get(k, "") == v for k, v in col.where.items())
+        ]
         if col.kind == "count":
-            values[col.key] = len(hit)
+            values[col.key] = sum(n for n, _ in hit)
         else:
-            values[col.key] = sum((c.amounts.get(col.measure, Decimal(0)) for c in hit), Decimal(0))
+            values[col.key] = sum((s.get(col.measure, Decimal(0)) for _, s in hit), Decimal(0))
     _rates(values, layout)
     return values
 
@@ -612,3 +622,42 @@ def wuhan_layout(ledgers: Sequence[Ledger]) -> tuple[FormSpec, SummaryLayout]:
         update={"id": "wh-weekly", "title": "防范和化解拖欠中小企业账款问题线索办理情况汇总表"}
     )
     return summary_form, layout
+
+
+# --- what a summary reads ---------------------------------------------------------------------
+
+# Attributes a layout may test that are derived from other columns (see cases_from).
+_DERIVED = {
+    "bucket": ("source",),
+    "status": ("cleared", "repaid", "agreed", "progress"),
+    "judicial": ("judicial",),
+}
+
+
+def input_columns(by: str | None = None) -> frozenset[str]:
+    """Every detail column any summary (annex 3, 4, Wuhan) reads: the measures, the tested
+    attributes and what they derive from, the units, the case identity.
+
+    A merged city workbook is read with only these parsed (Options.summary_columns); the rest
+    of its 33 columns would cost time and give no figure.
+    """
+    keys: set[str] = {"owed", *WUHAN_DIMENSIONS}
+    for annex in ("3", "4"):
+        _, layout = annex_layout(annex)
+        for col in layout.figures:
+            if col.measure not in ("count", "repaid_amount"):
+                keys.add(col.measure)
+            if col.measure == "repaid_amount":
+                keys.update(_DERIVED["status"])
+            for attr in col.where:
+                keys.update(_DERIVED.get(attr, (attr,)))
+    for form_id in ("cq-annex2", "wh-ledger"):
+        form = get_form(form_id)
+        keys.update(form.identity, form.identity_fallback)
+        if form.unit_column:
+            keys.add(form.unit_column)
+    if by:
+        keys.add(by)
+        for form_id in ("cq-annex2", "wh-ledger"):
+            keys.update(c.key for c in get_form(form_id).header_index.get(norm_header(by), []))
+    return frozenset(keys)

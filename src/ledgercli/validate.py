@@ -38,6 +38,11 @@ class Options:
     cutoff: str | None = None
     max_unpacked_mb: int = DEFAULT_MAX_UNPACKED_MB
     today: dt.date = field(default_factory=dt.date.today)
+    # A summary's read of a merged city workbook (a sheet with the 校验状态 column merge
+    # writes): parse only these column keys, without uniqueness, cross-field or duplicate
+    # checks, and take each row's errors from 校验状态, which merge wrote from the full
+    # validation. Any other workbook, or None here, is validated in full.
+    summary_columns: frozenset[str] | None = None
 
     def forms(self) -> list[FormSpec]:
         if self.schema is not None:
@@ -180,7 +185,10 @@ def check_table(
         grid = [c if len(c) == width else c + [""] * (width - len(c)) for c in grid]
     columns = list(zip(*grid, strict=True)) if grid else []
     blanks: dict[str, list[int]] = {}
+    only = options.summary_columns if "status" in loc.extras else None
     for key, j in loc.columns.items():
+        if only is not None and key not in only:
+            continue
         spec = form.by_key[key]
         col_raw: Any = columns[j] if j < len(columns) else ("",) * n
         parse = ColumnParser(spec, form, options.today).parse
@@ -286,7 +294,7 @@ def check_table(
                             "allowed": "、".join(allowed),
                         },
                     )
-        if spec.unique:
+        if spec.unique and only is None:
             first: dict[Any, int] = {}
             for i, v in enumerate(col):
                 if v is None:
@@ -301,7 +309,7 @@ def check_table(
     if options.cutoff:
         params["cutoff"] = options.cutoff
     ctx = Context(values, params)
-    for rule in get_rules(form.checks):
+    for rule in get_rules(form.checks if only is None else []):
         if not all(k in values for k in rule.needs) or rule.anchor not in values:
             continue
         involved = [unreadable[k] for k in {*rule.needs, rule.anchor} if k in unreadable]
@@ -325,7 +333,14 @@ def check_table(
         warnings=warnings,
     )
     for key, j in loc.extras.items():
-        ledger.extras[key] = [cells[j] if j < len(cells) else "" for _, cells in data]
+        ledger.extras[key] = list(columns[j]) if j < len(columns) else [""] * n
+    if only is not None:
+        recorded = ledger.extras.get("status")
+        if recorded is not None:
+            ledger.errors = [
+                max(e, _recorded_errors(r)) for e, r in zip(errors, recorded, strict=True)
+            ]
+        return ledger
 
     # 4. The same case twice in one file.
     _duplicate_cases(ledger, add)
@@ -335,6 +350,12 @@ def check_table(
 def _ckey(cell: Any) -> Any:
     """A cache key that keeps 1, 1.0 and True apart (equal as dict keys, not as cells)."""
     return cell if type(cell) is str else (type(cell), cell)
+
+
+def _recorded_errors(status: Any) -> int:
+    """'错误3' in a merged workbook's 校验状态 → 3; 通过 and 警告N → 0."""
+    text = str(status).strip()
+    return int(text[2:]) if text.startswith("错误") and text[2:].isdigit() else 0
 
 
 def _same(cell: Any) -> Any:

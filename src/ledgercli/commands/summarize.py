@@ -112,6 +112,8 @@ def summarize(
     if check is not None and not check.exists():
         raise LedgerError("file-missing", path=str(check))
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    # A merged city workbook is read for its figures only; submissions are validated in full.
+    options.summary_columns = sm.input_columns(by)
     report, ledgers = validate_paths([input_path], options)
 
     wuhan = [lg for lg in ledgers if lg.form.id == "wh-ledger"]
