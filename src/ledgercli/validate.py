@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -183,9 +184,13 @@ def check_table(
     if len(widths) > 1:  # ragged rows (CSV): pad, so that columns line up
         width = max(widths)
         grid = [c if len(c) == width else c + [""] * (width - len(c)) for c in grid]
-    columns = list(zip(*grid, strict=True)) if grid else []
-    blanks: dict[str, list[int]] = {}
     only = options.summary_columns if "status" in loc.extras else None
+    wanted = sorted(
+        {j for key, j in loc.columns.items() if only is None or key in only}
+        | set(loc.extras.values())
+    )
+    columns = _transpose(grid, wanted, max(widths, default=0))
+    blanks: dict[str, list[int]] = {}
     for key, j in loc.columns.items():
         if only is not None and key not in only:
             continue
@@ -350,6 +355,22 @@ def check_table(
 def _ckey(cell: Any) -> Any:
     """A cache key that keeps 1, 1.0 and True apart (equal as dict keys, not as cells)."""
     return cell if type(cell) is str else (type(cell), cell)
+
+
+def _transpose(grid: list[list[Any]], wanted: list[int], width: int) -> list[Any]:
+    """Columns of the grid (by index; only the wanted ones filled), in C-level passes."""
+    columns: list[Any] = [()] * width
+    if not grid or not wanted:
+        return columns
+    if len(wanted) == width:
+        picked = list(zip(*grid, strict=True))
+    elif len(wanted) == 1:
+        picked = [tuple(row[wanted[0]] for row in grid)]
+    else:
+        picked = list(zip(*map(itemgetter(*wanted), grid), strict=True))
+    for j, col in zip(wanted, picked, strict=True):
+        columns[j] = col
+    return columns
 
 
 def _recorded_errors(status: Any) -> int:
