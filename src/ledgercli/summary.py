@@ -257,19 +257,42 @@ def annex_layout(annex: str) -> tuple[FormSpec, SummaryLayout]:
 
 
 @dataclass(frozen=True)
-class Case:
-    """One ledger row as the summaries see it."""
+class CaseKeys:
+    """The names behind a case's attribute and amount tuples (one per ledger form)."""
 
+    attrs: tuple[str, ...]
+    amounts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One ledger row as the summaries see it: tuples, not dicts, since a city has a million."""
+
+    keys: CaseKeys
     group: str
-    attrs: dict[str, str]
-    amounts: dict[str, Decimal]
+    attr_values: tuple[str, ...]
+    amount_values: tuple[Decimal, ...]
     error: bool
     identity: str | None
-    where: str  # file name and Excel row, for messages
+    file: str
+    row: int
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        return dict(zip(self.keys.attrs, self.attr_values, strict=True))
+
+    @property
+    def amounts(self) -> dict[str, Decimal]:
+        return dict(zip(self.keys.amounts, self.amount_values, strict=True))
 
     @property
     def owed(self) -> Decimal:
         return self.amounts.get("owed", Decimal(0))
+
+    @property
+    def where(self) -> str:
+        """File name and Excel row, for messages."""
+        return f"{self.file}:{self.row}"
 
 
 def error_rows(report: Report | None, ledger: Ledger) -> list[bool]:
@@ -310,38 +333,42 @@ def cases_from(
         enums = [c.key for c in form.columns if c.kind == "enum" and c.key in ledger.values]
         amounts = [c.key for c in form.columns if c.kind == "amount" and c.key in ledger.values]
         derive = "cleared" in form.by_key
-        judicial_amount = "judicial" in form.by_key and form.by_key["judicial"].kind == "amount"
+        judicial_amount = "judicial" in amounts
         bad = error_rows(report, ledger)
         name = Path(ledger.path).name
         # Column-wise: a million rows are read as a few lists, not a million dicts.
-        enum_cols = [[_attr(v) for v in ledger.values[k]] for k in enums]
+        attr_names = list(enums)
+        attr_cols = [[_attr(v) for v in ledger.values[k]] for k in enums]
+        amount_names = list(amounts)
         amount_cols = [[money(v) for v in ledger.values[k]] for k in amounts]
-        states, paid = statuses_and_repaid(ledger) if derive else ([], [])
+        if "source" in enums:
+            bucket_of = layout.buckets
+            attr_names.append("bucket")
+            attr_cols.append(
+                [bucket_of.get(v, layout.other_bucket) for v in attr_cols[enums.index("source")]]
+            )
+        if derive:
+            states, paid = statuses_and_repaid(ledger)
+            attr_names.append("status")
+            attr_cols.append(states)
+            amount_names.append("repaid_amount")
+            amount_cols.append(paid)
+        if judicial_amount:
+            attr_names.append("judicial")
+            attr_cols.append(
+                ["是" if v > 0 else "否" for v in amount_cols[amounts.index("judicial")]]
+            )
+        keys = CaseKeys(tuple(attr_names), tuple(amount_names))
         groups = ledger.values[by] if by else [ledger.unit_of(i) for i in range(n)]
         identities = ledger.identities()
-        source_at = enums.index("source") if "source" in enums else None
-        judicial_at = amounts.index("judicial") if judicial_amount else None
-        for i in range(n):
-            attrs = {k: col[i] for k, col in zip(enums, enum_cols, strict=True)}
-            sums = {k: col[i] for k, col in zip(amounts, amount_cols, strict=True)}
-            if source_at is not None:
-                source = enum_cols[source_at][i]
-                attrs["bucket"] = layout.buckets.get(source, layout.other_bucket)
-            if derive:
-                attrs["status"] = states[i]
-                sums["repaid_amount"] = paid[i]
-            if judicial_at is not None:
-                attrs["judicial"] = "是" if amount_cols[judicial_at][i] > 0 else "否"
-            cases.append(
-                Case(
-                    group=_attr(groups[i]) or BLANK_LABEL,
-                    attrs=attrs,
-                    amounts=sums,
-                    error=bad[i],
-                    identity=identities[i],
-                    where=f"{name}:{ledger.rows[i]}",
-                )
+        attr_rows = list(zip(*attr_cols, strict=True)) if attr_cols else [()] * n
+        amount_rows = list(zip(*amount_cols, strict=True)) if amount_cols else [()] * n
+        cases.extend(
+            Case(keys, _attr(g) or BLANK_LABEL, a, m, e, ident, name, r)
+            for g, a, m, e, ident, r in zip(
+                groups, attr_rows, amount_rows, bad, identities, ledger.rows, strict=True
             )
+        )
     return cases
 
 
@@ -448,24 +475,32 @@ def summarize(
 def figures(cases: Iterable[Case], layout: SummaryLayout) -> dict[str, Figure]:
     # Cases with the same attributes are counted and summed together first, so each column's
     # condition is tested once per combination (a few dozen), not once per case.
-    combos: dict[tuple[tuple[str, str], ...], tuple[list[int], dict[str, Decimal]]] = {}
+    combos: dict[tuple[CaseKeys, tuple[str, ...]], list[Any]] = {}
     for c in cases:
-        key = tuple(c.attrs.items())
+        key = (c.keys, c.attr_values)
         entry = combos.get(key)
         if entry is None:
-            entry = combos[key] = ([0], {})
-        entry[0][0] += 1
+            entry = combos[key] = [0, [Decimal(0)] * len(c.amount_values)]
+        entry[0] += 1
         sums = entry[1]
-        for k, v in c.amounts.items():
-            sums[k] = sums.get(k, Decimal(0)) + v
+        for n, v in enumerate(c.amount_values):
+            sums[n] += v
+    merged = [
+        (
+            dict(zip(keys.attrs, attrs, strict=True)),
+            count,
+            dict(zip(keys.amounts, sums, strict=True)),
+        )
+        for (keys, attrs), (count, sums) in combos.items()
+    ]
     values: dict[str, Figure] = {}
     for col in layout.figures:
         if col.kind == "rate":
             continue
         hit = [
-            (count[0], sums)
-            for key, (count, sums) in combos.items()
-            if all(dict(key).get(k, "") == v for k, v in col.where.items())
+            (count, sums)
+            for attrs, count, sums in merged
+            if all(attrs.get(k, "") == v for k, v in col.where.items())
         ]
         if col.kind == "count":
             values[col.key] = sum(n for n, _ in hit)
