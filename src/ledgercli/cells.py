@@ -216,18 +216,18 @@ def parse_month(raw: Any, spec: ColumnSpec) -> Parsed:
             return text, NO_ISSUES
         return None, (_issue("error", "bad-month", value=text),)
     s = _TIME_SUFFIX.sub("", nfkc(text)).strip()
-    canon = None
+    found: str | None = None
     if mt := _YM.match(s) or _YM_COMPACT.match(s):
         y, m = int(mt.group(1)), int(mt.group(2))
         if _valid_month(y, m):
-            canon = f"{y:04d}-{m:02d}"
+            found = f"{y:04d}-{m:02d}"
     elif md := _YMD.match(s) or _YMD_COMPACT.match(s):
         day = _date_or_none(int(md.group(1)), int(md.group(2)), int(md.group(3)))
         if day is not None:
-            canon = f"{day.year:04d}-{day.month:02d}"
-    if canon is None:
+            found = f"{day.year:04d}-{day.month:02d}"
+    if found is None:
         return None, (_issue("error", "bad-month", value=text),)
-    return canon, (_issue("notice", "month-normalized", value=text, canonical=canon),)
+    return found, (_issue("notice", "month-normalized", value=text, canonical=found),)
 
 
 def parse_date(raw: Any, spec: ColumnSpec, today: dt.date) -> Parsed:

@@ -153,13 +153,11 @@ class FormSpec(_Strict):
             for ref in (c.required_when, c.values_by):
                 if ref is not None and ref.column not in known:
                     raise ValueError(f"column {c.key!r} refers to unknown column {ref.column!r}")
-        for name in ("unit_column",):
-            ref = getattr(self, name)
-            if ref and self.kind == "table" and ref not in known:
-                raise ValueError(f"{name} {ref!r} is not a column key")
-        for ref in [*self.identity, *self.identity_fallback]:
-            if ref not in known:
-                raise ValueError(f"identity column {ref!r} is not a column key")
+        if self.unit_column and self.kind == "table" and self.unit_column not in known:
+            raise ValueError(f"unit_column {self.unit_column!r} is not a column key")
+        for key in [*self.identity, *self.identity_fallback]:
+            if key not in known:
+                raise ValueError(f"identity column {key!r} is not a column key")
         if self.unit_metadata and self.unit_metadata not in {m.key for m in self.metadata}:
             raise ValueError(f"unit_metadata {self.unit_metadata!r} is not a metadata key")
         if self.kind == "table" and not self.columns:

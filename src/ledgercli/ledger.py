@@ -43,14 +43,15 @@ class Ledger:
             label = next(m.label for m in self.form.metadata if m.key == self.form.unit_metadata)
             return self.metadata.get(label)
         if self.form.unit_column and self.form.unit_column in self.values:
-            units = {u for u in self.values[self.form.unit_column] if u}
+            units = {str(u) for u in self.values[self.form.unit_column] if u}
             if len(units) == 1:
                 return units.pop()
         return None
 
     def unit_of(self, i: int) -> str | None:
         if self.form.unit_column and self.form.unit_column in self.values:
-            return self.values[self.form.unit_column][i]
+            unit = self.values[self.form.unit_column][i]
+            return None if unit is None else str(unit)
         reporter = self.extras.get("reporter")
         if reporter is not None:
             value = reporter[i]
@@ -85,10 +86,10 @@ class Ledger:
                 if all(parts):
                     out[i] = "|".join(parts)
         for key in reversed(form.identity):
-            col = self.values.get(key)
-            if col is None:
+            numbers = self.values.get(key)
+            if numbers is None:
                 continue
-            for i, v in enumerate(col):
+            for i, v in enumerate(numbers):
                 if v:
                     out[i] = f"{key}:{norm_key(str(v))}"
         self._identities = out

@@ -298,7 +298,7 @@ def _read_metadata(form: FormSpec, sheet: Sheet, i: int, loc: Located) -> None:
                 )
 
 
-def _next_value(cells: list[Any], j: int, labels: dict[str, str]) -> str:
+def _next_value(cells: list[Any], j: int, labels: dict[str, Any]) -> str:
     for cell in cells[j + 1 :]:
         text = _text(cell) if isinstance(cell, str) else _cell_text(cell)
         if text is None:

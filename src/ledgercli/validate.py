@@ -220,9 +220,9 @@ def check_table(
             for i, c in enumerate(col_raw):
                 k = keyof(c)
                 if k in noisy:
-                    for sev, rule, params in parsed_by[k][1]:
-                        if typed or rule != "number-normalized":
-                            add(sev, rule, i, key, c, params)
+                    for sev, code, params in parsed_by[k][1]:
+                        if typed or code != "number-normalized":
+                            add(sev, code, i, key, c, params)
         if bad_cells:
             for i, (excel_row, _) in enumerate(data):
                 bad = bad_cells.get((excel_row, j))
@@ -412,14 +412,14 @@ def _duplicate_cases(ledger: Ledger, add: Any) -> None:
         for i in rows:
             ident = tuple(norm_key(str(ledger.values[keys[n]][i])) for n in text)
             if ident in first:
-                parts = " / ".join(str(ledger.get(k, i)) for k in keys)
+                shown = " / ".join(str(ledger.get(k, i)) for k in keys)
                 add(
                     "warning",
                     "duplicate-case",
                     i,
                     anchor,
                     ledger.raw[anchor][i],
-                    {"other_row": ledger.rows[first[ident]], "identity": parts},
+                    {"other_row": ledger.rows[first[ident]], "identity": shown},
                 )
             else:
                 first[ident] = i
