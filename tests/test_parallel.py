@@ -191,7 +191,9 @@ def test_a_worker_that_dies_is_that_files_report(
 
 
 def test_jobs_is_never_more_than_files() -> None:
-    """None means every core; there are never more processes than files, nor fewer than one."""
+    """None: every core, or one for small input; never more processes than files, nor fewer than one."""
     assert parallel.effective_jobs(8, 3) == 3
     assert parallel.effective_jobs(None, 1000) == (os.cpu_count() or 1)
     assert parallel.effective_jobs(2, 0) == 1
+    assert parallel.effective_jobs(None, 3, total_bytes=1000) == 1
+    assert parallel.effective_jobs(2, 3, total_bytes=1000) == 2

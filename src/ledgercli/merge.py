@@ -530,17 +530,20 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
             }
         )
     groups = []
+    kept: dict[int, set[int]] = {}
     for g in result.groups:
         members = []
         for k, i in g.members:
             src = result.sources[k]
             assert src.data is not None
+            if k not in kept:
+                kept[k] = set(src.kept)
             members.append(
                 {
                     "path": str(src.path),
                     "sheet": src.data.sheet,
                     "row": src.data.rows[i],
-                    "written": i in src.kept,
+                    "written": i in kept[k],
                 }
             )
         groups.append({"group": g.id, "identity": g.label, "rows": members})
