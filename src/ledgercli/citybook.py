@@ -67,6 +67,9 @@ _BOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
+    # A million rows of long text can pass 4 GB of sheet XML; zip64 records are written only
+    # for a member that needs them (1,020,000 rows × 33 columns here: 1.6 GB, none).
+    "use_zip64": True,
 }
 _HEADER_FORMAT = {
     "bold": True,
@@ -111,9 +114,7 @@ def write_city(
     def save(tmp: str) -> None:
         import xlsxwriter
 
-        # A sheet XML of a million rows passes the 4 GB of a plain zip member.
-        big = written_total * len(columns) > 20_000_000
-        wb = xlsxwriter.Workbook(tmp, {**_BOOK_OPTIONS, "use_zip64": big})
+        wb = xlsxwriter.Workbook(tmp, _BOOK_OPTIONS)
         try:
             fmt = _Formats(wb)
             written.update(_write_detail(wb, fmt, result, columns, header_rows))
