@@ -670,7 +670,7 @@ def bench(
     manifest = generate(scale, root, jobs, quiet)
     work = root / "work"
     work.mkdir(parents=True, exist_ok=True)
-    load_before = os.getloadavg()
+    load_before, commit = os.getloadavg(), _commit()  # others may commit while this runs
     measures: dict[str, list[Measure]] = {s: [] for s in STEPS}
     problems: list[str] = []
     for i in range(runs):
@@ -705,7 +705,8 @@ def bench(
         "files": scale.files,
         "rows": scale.total,
         "runs": runs,
-        **_commit(),
+        **commit,
+        "commit_after": _commit()["commit"],
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
@@ -737,7 +738,8 @@ def bench(
 def markdown(r: dict[str, Any]) -> str:
     head = (
         f"{r['scale']}: {r['files']} files, {r['rows']:,} rows; median of {r['runs']} run(s), "
-        f"peak RSS the largest; commit {r['commit']}{' + local changes' if r['dirty'] else ''}; "
+        f"peak RSS the largest; commit {r['commit']}{' + local changes' if r['dirty'] else ''}"
+        f"{'' if r.get('commit_after', r['commit']) == r['commit'] else ' → ' + r['commit_after']}; "
         f"{r['machine']['cpus']} CPUs, load average {r['machine']['loadavg_before'][0]} before, "
         f"{r['machine']['loadavg_after'][0]} after (a shared machine: figures are noisy).\n\n"
     )
