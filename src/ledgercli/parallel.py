@@ -20,7 +20,7 @@ import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,6 @@ class FileRows:
     unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
     units: str | None  # every unit of the file, for the 来源 sheet
     spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
