@@ -44,6 +44,8 @@ class Options:
     # checks, and take each row's errors from 校验状态, which merge wrote from the full
     # validation. Any other workbook, or None here, is validated in full.
     summary_columns: frozenset[str] | None = None
+    # Processes that read files (None: every core; 1: in this process); results never differ.
+    jobs: int | None = None
 
     def forms(self) -> list[FormSpec]:
         if self.schema is not None:
@@ -72,6 +74,7 @@ def validate_paths(
     ledgers: list[Ledger] = []
     forms = options.forms()
     files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
+    jobs = jobs if jobs is not None else options.jobs
     for fr, ledger in validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers):
         report.files.append(fr)
         if ledger is not None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..options import format_option, input_options, lang_option, make_options
+from ..options import format_option, input_options, jobs_option, lang_option, make_options
 
 if TYPE_CHECKING:
     from ..diff import Change, Diff
@@ -95,6 +95,7 @@ def _l(lang: str, key: str, **params: Any) -> str:
 
 
 @click.command()
+@jobs_option
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @input_options
@@ -126,6 +127,7 @@ def diff(
     max_unpacked_mb: int,
     lang: str | None,
     fmt: str,
+    jobs: int | None,
     output: Path | None,
     force: bool,
     limit: int,
@@ -145,6 +147,7 @@ def diff(
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options.jobs = jobs
     if output is not None:
         check_output(output, [old, new], force)  # fail before the reading, not after
     result = diff_paths([old], [new], options)

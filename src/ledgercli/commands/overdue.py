@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..options import format_option, input_options, lang_option, make_options
+from ..options import format_option, input_options, jobs_option, lang_option, make_options
 
 if TYPE_CHECKING:
     from ..overdue import Overdue
@@ -67,6 +67,7 @@ def _l(lang: str, key: str, **params: Any) -> str:
 
 
 @click.command()
+@jobs_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--as-of",
@@ -104,6 +105,7 @@ def overdue(
     max_unpacked_mb: int,
     lang: str | None,
     fmt: str,
+    jobs: int | None,
     output: Path | None,
     force: bool,
     limit: int,
@@ -120,6 +122,7 @@ def overdue(
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options.jobs = jobs
     month = parse_month(as_of) if as_of is not None else None
     if output is not None:
         check_output(output, list(paths), force)

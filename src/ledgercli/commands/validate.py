@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import LedgerError
-from ..options import format_option, input_options, lang_option, make_options
+from ..options import format_option, input_options, jobs_option, lang_option, make_options
 
 
 @click.command()
@@ -39,6 +39,7 @@ from ..options import format_option, input_options, lang_option, make_options
     help="Write a marked copy of every file with findings, and index.xlsx of who must fix what.",
 )
 @click.option("--force", is_flag=True, help="Overwrite annotated copies that already exist.")
+@jobs_option
 def validate(
     paths: tuple[Path, ...],
     form_id: str | None,
@@ -55,6 +56,7 @@ def validate(
     annotate: Path | None,
     annotate_dir: Path | None,
     force: bool,
+    jobs: int | None,
 ) -> None:
     """Check submitted workbooks (files or folders) and list every problem.
 
@@ -66,10 +68,20 @@ def validate(
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
-    report, ledgers = validate_paths(list(paths), options)
+    annotating = annotate is not None or annotate_dir is not None
+    # Ledgers are only needed to name units in the index of returns; not sending every row
+    # back from the workers keeps a national folder's validation small.
+    report, ledgers = validate_paths(list(paths), options, jobs=jobs, keep_ledgers=annotating)
     if not report.files:
         raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
-    if annotate is not None or annotate_dir is not None:
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(language), ensure_ascii=False, indent=2))
+    else:
+        from ..console import render_validation
+
+        render_validation(report, language, limit=limit, verbose=verbose)
+    # The report is shown first: an annotated copy that cannot be written must not hide it.
+    if annotating:
         from ..annotate import annotate_reports
 
         annotate_reports(
@@ -82,12 +94,6 @@ def validate(
             password=password,
             notify=lambda text: click.echo(text, err=True),
         )
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(language), ensure_ascii=False, indent=2))
-    else:
-        from ..console import render_validation
-
-        render_validation(report, language, limit=limit, verbose=verbose)
     sys.exit(report.exit_code(strict))
 
 
