@@ -11,7 +11,8 @@ os.environ["TERM"] = "dumb"
 os.environ["COLUMNS"] = "200"
 os.environ.pop("LC_ALL", None)
 os.environ.pop("LC_MESSAGES", None)
-os.environ["LANG"] = "C.UTF-8"
+os.environ["LANG"] = "en_US.UTF-8"
+os.environ.pop("LEDGER_LANG", None)
 os.environ.setdefault("NO_COLOR", "1")
 
 sys.path.insert(0, str(Path(__file__).parent))

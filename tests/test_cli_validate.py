@@ -139,3 +139,24 @@ def test_form_option_unknown() -> None:
     """An unknown --form names the known ones."""
     r = run("validate", "x.xlsx", "--form", "nope", "--lang", "en")
     assert r.exit_code == 2 and "unknown form 'nope'" in r.output and "cq-annex2" in r.output
+
+
+def test_language_setting_and_default(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--lang wins, then LEDGER_LANG, then a real locale; a C locale or none gives Chinese."""
+    import locale
+
+    from ledgercli.i18n import detect_lang
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LEDGER_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(locale, "getlocale", lambda *a: (None, None))
+    assert detect_lang() == "zh"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert detect_lang() == "zh"
+    monkeypatch.setattr(locale, "getlocale", lambda *a: ("Chinese (Simplified)_China", "936"))
+    assert detect_lang() == "zh"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert detect_lang() == "en"
+    monkeypatch.setenv("LEDGER_LANG", "zh")
+    assert detect_lang() == "zh"
+    assert detect_lang("en") == "en"

@@ -20,6 +20,8 @@ NOT_RULES = {
     "output-is-input",
     "output-exists",
     "output-dir-missing",
+    "output-suffix",
+    "perhaps",
 }
 
 

@@ -260,3 +260,64 @@ def test_later_sheets_not_loaded_once_the_ledger_is_found() -> None:
     )
     loc = locate(book, input_forms())
     assert loc.sheet.name == "明细" and loaded == ["明细"]
+
+
+def test_annex2_two_level_header(tmp_path: Path) -> None:
+    """债务人/债权人 groups over short leaves (名称, 统一社会信用代码, 联系人, 联系电话) are read."""
+    row = annex2_row()
+    short = {
+        "主体名称": "名称",
+        "债务人统一社会信用代码": "统一社会信用代码",
+        "债务人联系人": "联系人",
+        "债务人联系电话": "联系电话",
+        "企业名称": "名称",
+        "债权人统一社会信用代码": "统一社会信用代码",
+        "债权人联系人": "联系人",
+        "债权人联系电话": "联系电话",
+    }
+    upper, lower = [], []
+    for h in ANNEX2_HEADERS:
+        if h in short:
+            debtor = h.startswith(("主体", "债务人"))
+            first = h in ("主体名称", "债务人联系人", "企业名称")  # each run of the group
+            upper.append(
+                ("拖欠主体（债务人）" if debtor else "被拖欠企业（债权人）") if first else ""
+            )
+            lower.append(short[h])
+        else:
+            upper.append(h)
+            lower.append("")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([TITLE2])
+    ws.append(upper)
+    ws.append(lower)
+    ws.append(list(row.values()))
+    p = tmp_path / "two.xlsx"
+    wb.save(p)
+    fr, ledger = validate_file(p, Options())
+    assert fr.form == "cq-annex2"
+    assert [f for f in fr.findings if f.severity != "notice"] == []
+    assert ledger is not None and ledger.values["creditor_contact"] == ["李四"]
+    assert ledger.values["debtor_code"] == [row["债务人统一社会信用代码"]]
+
+
+def test_summary_table_sent_instead_of_ledger(tmp_path: Path) -> None:
+    """A district's own annex 4 is named as a summary, with the command that checks it."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["防范和化解拖欠中小企业账款问题化解情况汇总表"])
+    wb.active.append(["序号", "部门街镇", "总体情况"])
+    p = tmp_path / "附件4.xlsx"
+    wb.save(p)
+    fr, _ = validate_file(p, Options())
+    assert not fr.readable and fr.findings[0].rule == "summary-table"
+    assert "ledger summarize --check" in fr.findings[0].message("en")
+
+
+def test_renamed_required_column_suggests_the_likely_one(tmp_path: Path) -> None:
+    """合同名称 renamed 合同项目名称: the missing-column error points at column P."""
+    headers = ["合同项目名称" if h == "合同名称" else h for h in ANNEX2_HEADERS]
+    p = write_annex2(tmp_path / "a.xlsx", [annex2_row()], headers=headers)
+    fr, _ = validate_file(p, Options())
+    (f,) = [f for f in fr.findings if f.rule == "missing-column"]
+    assert f.message("en") == "the column '合同名称' is missing; perhaps column P “合同项目名称”?"

@@ -196,3 +196,21 @@ def test_rules_stay_quiet_about_unreadable_cells() -> None:
     """A negative 拖欠金额 is one error, not also a remaining-mismatch computed from it."""
     found = check(annex2_row(拖欠金额=-1, 剩余金额=5))
     assert [f[1] for f in found if f[0] == "error"] == ["negative-amount"]
+
+
+def test_merged_workbook_duplicate_across_submissions_is_a_warning() -> None:
+    """In a merged workbook a 问题编号 from two submissions is the same case reported twice
+    (a warning, as merge said); twice from one submission it stays an error."""
+    head = [*ANNEX2_HEADERS, "来源文件", "来源行号"]
+    a = annex2_row(问题来源="信访", 问题编号="XF-1")
+    b = annex2_row(问题来源="信访", 问题编号="XF-1", 合同名称="另一合同")
+    grid = [head, [*a.values(), "a.xlsx", 3], [*b.values(), "b.xlsx", 3]]
+    fr, _ = validate_grid(grid)
+    assert [(f.severity, f.rule) for f in fr.findings if f.column == "C"] == [
+        ("warning", "duplicate-value")
+    ]
+    grid = [head, [*a.values(), "a.xlsx", 3], [*b.values(), "a.xlsx", 4]]
+    fr, _ = validate_grid(grid)
+    assert [(f.severity, f.rule) for f in fr.findings if f.column == "C"] == [
+        ("error", "duplicate-value")
+    ]

@@ -57,3 +57,10 @@ def test_set_text_keeps_formula_text(tmp_path: Path) -> None:
     wb.save(p)
     cell = openpyxl.load_workbook(p).active["A1"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_output_must_be_a_workbook_name(tmp_path: Path) -> None:
+    """-o city.csv would write an xlsx under a csv name: refused."""
+    with pytest.raises(LedgerError) as exc:
+        check_output(tmp_path / "city.csv", [], force=True)
+    assert exc.value.code == "output-suffix"

@@ -31,7 +31,7 @@ def _issue(severity: str, rule: str, **params: Any) -> Issue:
     return (severity, rule, params)
 
 
-def _num_text(value: float) -> str:
+def number_text(value: float) -> str:
     """A float as Excel shows it: at most 15 significant digits, no trailing '.0'."""
     text = f"{value:.15g}"
     if "e" in text or "E" in text:
@@ -39,13 +39,14 @@ def _num_text(value: float) -> str:
     return text
 
 
-def _as_int_text(raw: Any) -> str | None:
+def int_text(raw: Any) -> str | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, float) and raw.is_integer():
-        return f"{raw:.0f}"
+        # Past 15 digits a double's exact value shows digits nobody typed; Excel shows 15.
+        return f"{raw:.0f}" if abs(raw) < 1e15 else number_text(raw)
     return None
 
 
@@ -59,7 +60,7 @@ def parse_text(raw: Any, spec: ColumnSpec) -> Parsed:
     if isinstance(raw, bool):
         return ("TRUE" if raw else "FALSE"), NO_ISSUES
     if isinstance(raw, int | float):
-        text = _as_int_text(raw) or _num_text(float(raw))
+        text = int_text(raw) or number_text(float(raw))
         if spec.number_is_error:
             return text, (_issue("error", "stored-as-number"),)
         return text, NO_ISSUES
@@ -95,7 +96,7 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
     if isinstance(raw, bool):
         return None, (_issue("error", "bad-number", value=str(raw)),)
     if isinstance(raw, int | float):
-        value = Decimal(_num_text(float(raw))) if isinstance(raw, float) else Decimal(raw)
+        value = Decimal(number_text(float(raw))) if isinstance(raw, float) else Decimal(raw)
     elif isinstance(raw, str):
         text = raw.strip()
         parsed = _number_from_text(text)
@@ -128,7 +129,7 @@ def parse_integer(raw: Any, spec: ColumnSpec) -> Parsed:
     if isinstance(raw, float):
         if raw.is_integer():
             return int(raw), NO_ISSUES
-        return None, (_issue("error", "bad-integer", value=_num_text(raw)),)
+        return None, (_issue("error", "bad-integer", value=number_text(raw)),)
     if isinstance(raw, str):
         text = raw.strip()
         s = nfkc(text)
@@ -188,7 +189,7 @@ def parse_month(raw: Any, spec: ColumnSpec) -> Parsed:
     if isinstance(raw, bool):
         return None, (_issue("error", "bad-month", value=str(raw)),)
     if isinstance(raw, int | float):
-        text = _num_text(float(raw))
+        text = number_text(float(raw))
         if float(raw).is_integer():
             n = int(raw)
             if 199001 <= n <= 210012 and _valid_month(n // 100, n % 100):
@@ -240,7 +241,7 @@ def parse_date(raw: Any, spec: ColumnSpec, today: dt.date) -> Parsed:
     elif isinstance(raw, bool):
         return None, (_issue("error", "bad-date", value=str(raw)),)
     elif isinstance(raw, int | float):
-        text = _num_text(float(raw))
+        text = number_text(float(raw))
         day = _serial_date(float(raw)) if float(raw).is_integer() else None
         if day is None and float(raw).is_integer():
             m = _YMD_COMPACT.match(text)
@@ -295,7 +296,7 @@ def check_credit_code(code: str) -> Issue | None:
 
 def parse_credit_code(raw: Any, spec: ColumnSpec) -> Parsed:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        text = _as_int_text(raw) or _num_text(float(raw))
+        text = int_text(raw) or number_text(float(raw))
         return text, (_issue("error", "stored-as-number"),)
     if not isinstance(raw, str):
         return str(raw), (_issue("error", "credit-code-length", length=len(str(raw))),)
@@ -356,7 +357,7 @@ def check_phone(text: str) -> Issue | None:
 
 def parse_phone(raw: Any, spec: ColumnSpec) -> Parsed:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        text = _as_int_text(raw) or _num_text(float(raw))
+        text = int_text(raw) or number_text(float(raw))
     elif isinstance(raw, str):
         text = nfkc(raw).strip()
     else:
@@ -381,7 +382,7 @@ def enum_parser(spec: ColumnSpec) -> Callable[[Any], Parsed]:
     allowed = "、".join(spec.values or spec.all_values)
 
     def parse(raw: Any) -> Parsed:
-        text = raw.strip() if isinstance(raw, str) else (_as_int_text(raw) or str(raw))
+        text = raw.strip() if isinstance(raw, str) else (int_text(raw) or str(raw))
         if text in exact:
             return text, NO_ISSUES
         key = norm_key(text)

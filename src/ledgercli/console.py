@@ -103,9 +103,10 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         )
         table.add_column(label(lang, "severity"), no_wrap=True)
         table.add_column(label(lang, "where"), no_wrap=True)
-        table.add_column(label(lang, "header"), max_width=16)
-        table.add_column(label(lang, "value"), max_width=24, overflow="ellipsis")
-        table.add_column(label(lang, "message"), ratio=1)
+        # The message is what the clerk acts on: it wraps, it is never cut.
+        table.add_column(label(lang, "header"), max_width=14, overflow="fold")
+        table.add_column(label(lang, "value"), max_width=22, overflow="ellipsis")
+        table.add_column(label(lang, "message"), ratio=1, min_width=24, overflow="fold")
         for f in cut:
             table.add_row(
                 Text(WORD[lang][f.severity], style=STYLE[f.severity]),

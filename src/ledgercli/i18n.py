@@ -160,6 +160,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "缺少“{header}”列",
         "the column '{header}' is missing",
     ),
+    "perhaps": ("；是否是{near}列？", "; perhaps column {near}?"),
     "unknown-column": (
         "表头“{header}”不属于{form}，该列未校验",
         "'{header}' is not a column of {form}; it was not checked",
@@ -224,6 +225,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no recognizable header in {path} (sheets looked at: {sheets}); check that the "
         "official form was used, or name the form with --form",
     ),
+    "summary-table": (
+        "{path} 是汇总表（{title}），不是明细台账；请用 ledger summarize --check 核对它与明细是否一致",
+        "{path} is a summary table ({title}), not a detail ledger; compare it with the detail "
+        "using `ledger summarize --check`",
+    ),
     "no-sheet": (
         "{path} 中没有名为“{sheet}”的工作表（现有：{sheets}）",
         "{path} has no sheet named '{sheet}' (it has: {sheets})",
@@ -250,6 +256,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出文件{path}已存在；如需覆盖请加 --force",
         "{path} already exists; add --force to overwrite it",
     ),
+    "output-suffix": (
+        "输出文件{path}须以.xlsx结尾（本工具写出的是Excel工作簿）",
+        "the output {path} must end in .xlsx (the tool writes an Excel workbook)",
+    ),
     "output-dir-missing": ("输出目录{path}不存在", "the output folder {path} does not exist"),
 }
 
@@ -269,14 +279,28 @@ class _Default(dict[str, Any]):
 
 
 def detect_lang(explicit: str | None = None) -> str:
-    """`--lang` wins; otherwise the locale (LC_ALL, LC_MESSAGES, LANG); English by default."""
+    """`--lang` wins; then LEDGER_LANG (a setting that persists); then the locale (LC_ALL,
+    LC_MESSAGES, LANG, or the system's, as on Windows where those are unset). A locale that
+    names no language (C, POSIX) says nothing; with nothing said the tool speaks Chinese, the
+    language of its users and of the forms."""
     if explicit:
         return explicit
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    setting = os.environ.get("LEDGER_LANG", "").strip().lower()
+    if setting in LANGS:
+        return setting
+    candidates = [os.environ.get(v, "") for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    try:
+        import locale
+
+        candidates.append(locale.getlocale()[0] or "")
+    except (ValueError, AttributeError):
+        pass
+    for value in candidates:
+        name = value.split(".")[0].lower()
+        if not name or name in ("c", "posix"):
+            continue
+        return "zh" if name.startswith(("zh", "chinese")) else "en"
+    return "zh"
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:

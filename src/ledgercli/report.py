@@ -26,6 +26,12 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
+        text = self._message(lang)
+        if self.params.get("near"):
+            text += message("perhaps", lang, near=self.params["near"])
+        return text
+
+    def _message(self, lang: str) -> str:
         return message(
             self.rule, lang, **{"value": self.value, "header": self.header, **self.params}
         )

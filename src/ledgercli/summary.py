@@ -330,9 +330,26 @@ def cases_from(
     for ledger in ledgers:
         form = ledger.form
         n = len(ledger)
-        enums = [c.key for c in form.columns if c.kind == "enum" and c.key in ledger.values]
-        amounts = [c.key for c in form.columns if c.kind == "amount" and c.key in ledger.values]
-        derive = "cleared" in form.by_key
+        # Only what the layout tests and sums: fewer attributes, fewer distinct combinations.
+        tested = {k for col in layout.figures for k in col.where}
+        measured = {col.measure for col in layout.figures if col.kind == "amount"} | {"owed"}
+        enums = [
+            c.key
+            for c in form.columns
+            if c.kind == "enum"
+            and c.key in ledger.values
+            and (c.key in tested or (c.key == "source" and "bucket" in tested))
+        ]
+        amounts = [
+            c.key
+            for c in form.columns
+            if c.kind == "amount"
+            and c.key in ledger.values
+            and (c.key in measured or (c.key == "judicial" and "judicial" in tested))
+        ]
+        derive = "cleared" in form.by_key and bool(
+            {"status"} & tested or "repaid_amount" in measured
+        )
         judicial_amount = "judicial" in amounts
         bad = error_rows(report, ledger)
         name = Path(ledger.path).name

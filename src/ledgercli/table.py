@@ -142,6 +142,38 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
     )
 
 
+def _nearest(spec: ColumnSpec, unknown: list[tuple[int, str]]) -> str | None:
+    """The unrecognised header most like a missing column's, for "perhaps column P '…'?"."""
+    from difflib import SequenceMatcher
+
+    names = [norm_header(spec.header), *(norm_header(a) for a in spec.aliases if "/" not in a)]
+    best: tuple[float, int, str] | None = None
+    for j, shown in unknown:
+        key = norm_header(shown)
+        score = max(SequenceMatcher(None, key, n).ratio() for n in names)
+        if score >= 0.6 and (best is None or score > best[0]):
+            best = (score, j, shown)
+    return f"{col_letter(best[1])} “{best[2]}”" if best else None
+
+
+def _summary_title(book: Book, names: list[str]) -> str | None:
+    """The title of a computed summary (annex 3 or 4) a district sent instead of its ledger."""
+    from .forms import builtin_forms
+
+    titles = {
+        k: f.title for f in builtin_forms().values() if f.kind == "summary" for k in f.title_keys
+    }
+    for name in names:
+        for _, cells in book.sheet(name).rows[:6]:
+            for cell in cells:
+                if isinstance(cell, str) and cell.strip():
+                    key = norm_key(cell)
+                    for title_key, title in titles.items():
+                        if title_key in key:
+                            return title
+    return None
+
+
 def _complete(form: FormSpec, m: _Match) -> bool:
     return all(c.key in m.columns for c in form.columns if not c.optional_column)
 
@@ -186,6 +218,9 @@ def locate(book: Book, forms: list[FormSpec], sheet_name: str | None = None) -> 
         if best is not None and best[1] is sheet and _complete(best[3], best[4]):
             break
     if best is None and kv_best is None:
+        summary = _summary_title(book, names)
+        if summary is not None:
+            raise UnreadableFile("summary-table", path=str(book.path), title=summary)
         raise UnreadableFile("no-header", path=str(book.path), sheets="、".join(names))
     if best is None or (kv_best is not None and kv_best[0] > len(best[4].columns)):
         assert kv_best is not None
@@ -229,8 +264,18 @@ def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match) -> Located:
     for spec in form.columns:
         if spec.key not in m.columns and not spec.optional_column:
             sev = "error" if spec.required is not False or spec.required_when else "warning"
+            near = _nearest(spec, m.unknown)
             loc.findings.append(
-                Finding(sev, "missing-column", sname, header_row, None, spec.header)
+                Finding(
+                    sev,
+                    "missing-column",
+                    sname,
+                    header_row,
+                    None,
+                    spec.header,
+                    None,
+                    {"near": near} if near else {},
+                )
             )
     for j, shown in m.duplicates:
         loc.findings.append(

@@ -12,7 +12,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from .cells import ColumnParser, check_phone
+from .cells import ColumnParser, check_phone, int_text, number_text
 from .errors import UnreadableFile
 from .forms import FormSpec, get_form, input_forms, load_form
 from .ledger import Ledger
@@ -244,6 +244,7 @@ def check_table(
     unreadable = {k: set(v) for k, v in broken.items()}
 
     # 2. Required, required-when and values that depend on another column.
+    origin = columns[loc.extras["source_file"]] if "source_file" in loc.extras else None
     for key, col in values.items():
         spec = form.by_key[key]
         blank = blanks.get(key, [])
@@ -308,7 +309,12 @@ def check_table(
                 if v is None:
                     continue
                 if v in first:
-                    add(spec.unique, "duplicate-value", i, key, v, {"other_row": rows[first[v]]})
+                    # In a merged workbook two rows from different submissions are the same
+                    # case reported twice: a duplicate (a warning, as merge said), not a typo.
+                    sev = spec.unique
+                    if origin is not None and origin[i] != origin[first[v]]:
+                        sev = "warning"
+                    add(sev, "duplicate-value", i, key, v, {"other_row": rows[first[v]]})
                 else:
                     first[v] = i
 
@@ -432,8 +438,7 @@ def _show(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
-        text = f"{value:.15g}"
-        return text
+        return int_text(value) or number_text(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     return str(value)

@@ -21,7 +21,10 @@ MAX_SHEET_ROWS = 1_048_576
 
 
 def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:
-    """Refuse to write over an input, or over an existing file without --force."""
+    """Refuse a name that is not a workbook's, an input, or an existing file without --force."""
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        # A workbook saved as city.csv opens as garbage in Excel and WPS.
+        raise LedgerError("output-suffix", path=str(out))
     target = out.resolve()
     for p in inputs:
         with suppress(OSError):

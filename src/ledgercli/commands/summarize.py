@@ -166,11 +166,7 @@ def summarize(
     target = output
     if target is None and fmt != "json" and check is None:
         target = Path(default_name)
-    if target is not None:
-        from ..annexbook import write_summary
-
-        inputs = [input_path, *([check] if check else [])]
-        write_summary(result, target, inputs, force=force, lang=language)
+    inputs = [input_path, *([check] if check else [])]
 
     diffs: list[Any] | None = None
     if check is not None:
@@ -178,7 +174,11 @@ def summarize(
 
         diffs = reconcile(result, read_reported(check, result, password))
 
+    from ..annexbook import write_summary
+
     if fmt == "json":
+        if target is not None:
+            write_summary(result, target, inputs, force=force, lang=language)
         data = sm.to_json(result, language)
         if target is not None:
             data["output"] = str(target)
@@ -189,10 +189,12 @@ def summarize(
             }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
+        # The table first: a second run that finds annex4.xlsx already there still shows it.
         _render(result, out)
         if diffs is not None:
             _render_diffs(diffs, len(result.rows), language, out)
         if target is not None:
+            write_summary(result, target, inputs, force=force, lang=language)
             err.print(message("summary-written", language, path=str(target)), style="green")
     sys.exit(1 if unreadable or diffs else 0)
 
