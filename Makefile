@@ -30,6 +30,8 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
