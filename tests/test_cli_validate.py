@@ -151,9 +151,11 @@ def test_language_setting_and_default(monkeypatch) -> None:  # type: ignore[no-u
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(locale, "getlocale", lambda *a: (None, None))
     assert detect_lang() == "zh"
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    assert detect_lang() == "zh"
     monkeypatch.setattr(locale, "getlocale", lambda *a: ("Chinese (Simplified)_China", "936"))
+    assert detect_lang() == "zh"
+    monkeypatch.setattr(locale, "getlocale", lambda *a: ("English_United States", "1252"))
+    assert detect_lang() == "en"
+    monkeypatch.setenv("LANG", "C.UTF-8")
     assert detect_lang() == "zh"
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert detect_lang() == "en"

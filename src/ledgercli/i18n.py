@@ -289,12 +289,15 @@ def detect_lang(explicit: str | None = None) -> str:
     if setting in LANGS:
         return setting
     candidates = [os.environ.get(v, "") for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
-    try:
-        import locale
+    if not any(candidates):
+        # No POSIX locale variables (Windows): ask the system. Where they are set, Python's
+        # answer only mirrors them, and maps C.UTF-8 to en_US, which is no one's choice.
+        try:
+            import locale
 
-        candidates.append(locale.getlocale()[0] or "")
-    except (ValueError, AttributeError):
-        pass
+            candidates.append(locale.getlocale()[0] or "")
+        except (ValueError, AttributeError):
+            pass
     for value in candidates:
         name = value.split(".")[0].lower()
         if not name or name in ("c", "posix"):
