@@ -21,6 +21,7 @@ NOT_RULES = {
     "output-exists",
     "output-dir-missing",
     "output-suffix",
+    "merged-skipped",
     "perhaps",
 }
 

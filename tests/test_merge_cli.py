@@ -174,3 +174,34 @@ def test_nothing_readable_exit_2_with_reasons(tmp_path: Path) -> None:
     assert "坏.xlsx is damaged or incomplete" in r.output
     assert "没有可合并的文件" in run("merge", str(d), "-o", str(out), "--lang", "zh").output
     assert not out.exists()
+
+
+def test_city_workbook_left_in_the_inbox_is_skipped(tmp_path: Path) -> None:
+    """Merging into the inbox twice (--force) and summarizing the inbox never count a case
+    twice: a merged workbook found in a folder is last week's result, not a submission."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_annex2(inbox / "a.xlsx", [annex2_row()])
+    write_annex2(inbox / "b.xlsx", [annex2_row(合同名称="乙合同", 问题来源="信访")])
+    city = inbox / "city.xlsx"
+    for _ in range(2):
+        r = CliRunner().invoke(
+            cli, ["merge", str(inbox), "-o", str(city), "--force", "--format", "json"]
+        )
+        assert r.exit_code == 0, r.output
+        data = json.loads(r.stdout)
+        assert data["totals"]["rows_written"] == 2
+    assert [f["skip_reason"] for f in data["files"] if f["status"] == "skipped"] == [
+        "merged-workbook"
+    ]
+    r = CliRunner().invoke(cli, ["summarize", str(inbox), "--format", "json"])
+    assert json.loads(r.stdout)["cases"] == 2
+    assert "city.xlsx" in r.stderr
+    r = CliRunner().invoke(cli, ["summarize", str(city), "--format", "json"])
+    assert json.loads(r.stdout)["cases"] == 2

@@ -40,7 +40,12 @@ STATUS_WORD = {
     "other-form": "表样不同，已跳过",
     "unreadable": "无法读取",
 }
-SKIP_WORD = {"lock-file": "锁定文件", "hidden": "隐藏文件", "not-spreadsheet": "非电子表格"}
+SKIP_WORD = {
+    "lock-file": "锁定文件",
+    "hidden": "隐藏文件",
+    "not-spreadsheet": "非电子表格",
+    "merged-workbook": "已合并的汇总台账",
+}
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.
 MAX_ROWS = MAX_SHEET_ROWS

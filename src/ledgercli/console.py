@@ -60,6 +60,13 @@ def label(lang: str, key: str, **params: Any) -> str:
 def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool = False) -> None:
     for fr in report.files:
         _render_file(fr, lang, limit, verbose)
+    if report.skipped_merged:
+        out.print(
+            Text(
+                message("merged-skipped", lang, paths=", ".join(report.skipped_merged)),
+                style="cyan",
+            )
+        )
     line = label(
         lang,
         "summary",

@@ -244,6 +244,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read schema {path}: {reason}",
     ),
     "schema-invalid": ("表样文件{path}有误：{reason}", "schema {path} is not valid: {reason}"),
+    "merged-skipped": (
+        "跳过文件夹中已合并的汇总台账（ledger merge 的输出），以免案件重复计算：{paths}；如需读取请直接指定该文件",
+        "skipped merged city workbooks (ledger merge output) found in a folder, so no case is "
+        "counted twice: {paths}; name a file itself to read it",
+    ),
     "no-inputs": (
         "{path} 中没有可读取的电子表格",
         "no spreadsheets found in {path}",

@@ -36,6 +36,11 @@ register(
             "skipped an Excel/WPS lock file (~$…, left while a workbook is open)",
         ),
         "merge-skip-hidden": ("跳过隐藏文件", "skipped a hidden file"),
+        "merge-skip-merged-workbook": (
+            "跳过文件夹中已合并的汇总台账（ledger merge 的输出），以免案件重复计算；如需合并请直接指定该文件",
+            "skipped a merged city workbook (ledger merge output) found in the folder, so no case "
+            "is counted twice; name the file itself to merge it",
+        ),
         "merge-skip-not-spreadsheet": (
             "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
             "skipped: not a spreadsheet (only .xlsx, .xlsm, .xls, .ods and .csv are read)",
@@ -282,6 +287,7 @@ def read_sources(
             get_form(options.form)  # an unknown --form fails before any file is read
         forms = input_forms()
     files = [path for path, skip in listed if skip is None]
+    named = {p.resolve() for p in paths if not p.is_dir()}
     read = iter(read_for_merge(files, options, forms, spill_dir, jobs=jobs, progress=progress))
     sources: list[Source] = []
     for path, skip in listed:
@@ -292,7 +298,13 @@ def read_sources(
             continue
         report, data, sha = next(read)
         src = Source(path=path, status="merged", sha256=sha, report=report)
-        if not report.readable or data is None:
+        if report.merged and path.resolve() not in named:
+            # A city workbook in the inbox (last week's, or this merge's own output) is a
+            # result, not a submission; merging it would double every case.
+            src.status = "skipped"
+            src.skip_reason = "merged-workbook"
+            src.notes.append(Finding("notice", "merge-skip-merged-workbook"))
+        elif not report.readable or data is None:
             src.status = "unreadable"
         else:
             src.data = data

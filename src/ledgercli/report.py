@@ -67,6 +67,7 @@ class FileReport:
     metadata: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    merged: bool = False  # a city workbook written by `ledger merge` (it has 来源文件)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -85,6 +86,8 @@ class FileReport:
 @dataclass
 class Report:
     files: list[FileReport] = field(default_factory=list)
+    # Merged city workbooks found inside an input folder: last week's output, not a submission.
+    skipped_merged: list[str] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(f.count(severity) for f in self.files)

@@ -74,8 +74,14 @@ def validate_paths(
     ledgers: list[Ledger] = []
     forms = options.forms()
     files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
+    named = {p.resolve() for p in paths if not p.is_dir()}
     jobs = jobs if jobs is not None else options.jobs
     for fr, ledger in validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers):
+        if fr.merged and Path(fr.path).resolve() not in named:
+            # A city workbook left in the inbox is last week's result, not a submission:
+            # reading it again would count every case twice. Named explicitly, it is read.
+            report.skipped_merged.append(fr.path)
+            continue
         report.files.append(fr)
         if ledger is not None:
             ledgers.append(ledger)
@@ -125,6 +131,7 @@ def _validate(
         return fr, None
     fr.form = loc.form.id
     fr.sheet = loc.sheet.name
+    fr.merged = "source_file" in loc.extras
     fr.metadata = dict(loc.metadata)
     fr.findings.extend(loc.findings)
     if loc.form.kind == "keyvalue":

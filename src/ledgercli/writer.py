@@ -28,9 +28,10 @@ def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) ->
     target = out.resolve()
     for p in inputs:
         with suppress(OSError):
-            if p.resolve() == target or (
-                p.is_dir() and target.is_relative_to(p.resolve()) and target.exists()
-            ):
+            # Inside an input folder an existing output is replaced only with --force; the
+            # readers skip a merged workbook found in a folder, so it is never read back in.
+            inside = p.is_dir() and target.is_relative_to(p.resolve()) and target.exists()
+            if p.resolve() == target or (inside and not force):
                 raise LedgerError("output-is-input", path=str(out))
     if out.exists() and not force:
         raise LedgerError("output-exists", path=str(out))

@@ -116,6 +116,11 @@ def summarize(
     options.summary_columns = sm.input_columns(by)
     report, ledgers = validate_paths([input_path], options)
 
+    if report.skipped_merged:
+        err.print(
+            message("merged-skipped", language, paths=", ".join(report.skipped_merged)),
+            style="cyan",
+        )
     wuhan = [lg for lg in ledgers if lg.form.id == "wh-ledger"]
     cq = [lg for lg in ledgers if lg.form.id == "cq-annex2"]
     if annex is None:
