@@ -27,7 +27,7 @@ def test_validate_annotate_writes_the_marked_copy(tmp_path: Path) -> None:
         cli, ["validate", str(src), "--annotate", str(out), "--lang", "en"], catch_exceptions=False
     )
     assert res.exit_code == 1, res.output
-    assert f"annotated copy written to {out} (1 errors, 0 warnings)" in res.output
+    assert f"annotated copy written to {out} (1 error(s), 0 warning(s))" in res.output
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == RESULT_SHEET

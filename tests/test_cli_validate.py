@@ -22,7 +22,7 @@ def test_clean_file_exit_0(tmp_path: Path) -> None:
     r = run("validate", str(p), "--lang", "en")
     assert r.exit_code == 0
     assert "no problems found" in r.output
-    assert "1 file(s): 0 errors, 0 warnings, 0 notices" in r.output
+    assert "1 file(s): 0 error(s), 0 warning(s), 0 notice(s)" in r.output
 
 
 def test_errors_exit_1_with_location_and_message(tmp_path: Path) -> None:

@@ -448,3 +448,40 @@ def test_merged_workbook_and_folder_give_the_same_figures(tmp_path: Path) -> Non
         assert ja["rows"] == jb["rows"] and ja["total"] == jb["total"], extra
         assert ja["cases"] == jb["cases"]
         assert [w["code"] for w in ja["warnings"]] == [w["code"] for w in jb["warnings"]]
+
+
+def test_by_column_heads_the_unit_column(tmp_path: Path) -> None:
+    """--by 性质 groups by 性质 and says so in the first column's header."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    subs = Path(__file__).parent.parent / "sample_data" / "submissions"
+    r = CliRunner().invoke(
+        cli,
+        [
+            "summarize",
+            str(subs),
+            "--form",
+            "cq-annex2",
+            "--annex",
+            "3",
+            "--by",
+            "性质",
+            "--format",
+            "json",
+        ],
+    )
+    data = json.loads(r.stdout)
+    assert data["columns"][0] == "性质"
+    assert {row["性质"] for row in data["rows"]} <= {
+        "政府序列部门（含政府投融资平台）",
+        "非政府序列部门",
+        "事业单位",
+        "大型企业（央企）",
+        "大型企业（地方国企）",
+        "大型企业（民营、外资）",
+        "（未填）",
+    }

@@ -38,7 +38,7 @@ register(
     {
         "annotate-written": (
             "已生成标注文件{path}（{errors}个错误，{warnings}个警告）",
-            "annotated copy written to {path} ({errors} errors, {warnings} warnings)",
+            "annotated copy written to {path} ({errors} error(s), {warnings} warning(s))",
         ),
         "annotate-converted": (
             "{source}不是.xlsx格式，标注文件{path}为按读取值新建的.xlsx，原表格式未保留",

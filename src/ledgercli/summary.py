@@ -304,6 +304,17 @@ def error_rows(report: Report | None, ledger: Ledger) -> list[bool]:
     return [n > 0 for n in ledger.errors]
 
 
+def grouped_by(layout: SummaryLayout, header: str) -> SummaryLayout:
+    """The layout with its unit column headed by the --by column, e.g. 性质, not 街镇部门."""
+    columns = [
+        c.model_copy(update={"path": [header, *c.path[1:]]}) if c.kind == "unit" else c
+        for c in layout.columns
+    ]
+    return SummaryLayout.model_validate(
+        {**layout.model_dump(), "columns": [c.model_dump() for c in columns]}
+    )
+
+
 def resolve_by(form: FormSpec, column: str) -> str:
     """A --by column given as key or header (as written or any alias) → the column key."""
     if column in form.by_key:

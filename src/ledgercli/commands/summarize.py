@@ -136,6 +136,8 @@ def summarize(
             "summary-no-ledger", path=str(input_path), form=layout.of, found=", ".join(found)
         )
     by_key = sm.resolve_by(chosen[0].form, by) if by else None
+    if by_key:
+        layout = sm.grouped_by(layout, chosen[0].form.by_key[by_key].header)
 
     unreadable = [fr.path for fr in report.files if not fr.readable]
     if unreadable:
