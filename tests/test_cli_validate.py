@@ -162,3 +162,18 @@ def test_language_setting_and_default(monkeypatch) -> None:  # type: ignore[no-u
     monkeypatch.setenv("LEDGER_LANG", "zh")
     assert detect_lang() == "zh"
     assert detect_lang("en") == "en"
+
+
+def test_identical_files_are_named(tmp_path: Path) -> None:
+    """A submission saved twice (附件2(1).xlsx) is named, since its cases would count twice."""
+    import shutil
+
+    p = write_annex2(tmp_path / "附件2.xlsx", [annex2_row()])
+    shutil.copy(p, tmp_path / "附件2(1).xlsx")
+    r = run("validate", str(tmp_path), "--lang", "en")
+    assert "byte-identical" in r.output and "附件2(1).xlsx" in r.output
+    from ledgercli.validate import identical_files
+
+    assert identical_files([p, tmp_path / "附件2(1).xlsx"]) == [
+        [str(p), str(tmp_path / "附件2(1).xlsx")]
+    ]

@@ -22,6 +22,7 @@ NOT_RULES = {
     "output-dir-missing",
     "output-suffix",
     "merged-skipped",
+    "identical-files",
     "perhaps",
 }
 

@@ -60,6 +60,8 @@ def label(lang: str, key: str, **params: Any) -> str:
 def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool = False) -> None:
     for fr in report.files:
         _render_file(fr, lang, limit, verbose)
+    for group in report.identical:
+        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
     if report.skipped_merged:
         out.print(
             Text(

@@ -73,6 +73,7 @@ class Side:
     ledgers: list[Ledger]
     rows_with_errors: int = 0
     skipped: list[str] = field(default_factory=list)  # files of another form (with --form)
+    identical: list[list[str]] = field(default_factory=list)  # byte-identical files
 
     def cases(self) -> list[Case]:
         return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
@@ -283,7 +284,9 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
     if len(forms) > 1:
         raise LedgerError("diff-mixed-forms", paths=shown, forms="、".join(forms))
     rows_bad = sum(1 for lg in tables for e in lg.errors if e)
-    return Side([str(p) for p in paths], tables[0].form, tables, rows_bad, skipped)
+    return Side(
+        [str(p) for p in paths], tables[0].form, tables, rows_bad, skipped, report.identical
+    )
 
 
 def diff_paths(old: Iterable[Path], new: Iterable[Path], options: Options) -> Diff:

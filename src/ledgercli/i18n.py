@@ -244,6 +244,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read schema {path}: {reason}",
     ),
     "schema-invalid": ("表样文件{path}有误：{reason}", "schema {path} is not valid: {reason}"),
+    "identical-files": (
+        "以下文件内容完全相同（同一份报送保存了两次？），其中案件会重复计算：{paths}",
+        "these files are byte-identical (one submission saved twice?), so their cases count "
+        "twice: {paths}",
+    ),
     "merged-skipped": (
         "跳过文件夹中已合并的汇总台账（ledger merge 的输出），以免案件重复计算：{paths}；如需读取请直接指定该文件",
         "skipped merged city workbooks (ledger merge output) found in a folder, so no case is "

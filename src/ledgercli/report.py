@@ -88,6 +88,8 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     # Merged city workbooks found inside an input folder: last week's output, not a submission.
     skipped_merged: list[str] = field(default_factory=list)
+    # Byte-identical files (a re-sent submission saved twice): each group's paths.
+    identical: list[list[str]] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(f.count(severity) for f in self.files)

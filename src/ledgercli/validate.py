@@ -7,6 +7,7 @@ exception, so a folder of forty workbooks is checked to the end.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -85,7 +86,28 @@ def validate_paths(
         report.files.append(fr)
         if ledger is not None:
             ledgers.append(ledger)
+    report.identical = identical_files([Path(fr.path) for fr in report.files])
     return report, ledgers
+
+
+def identical_files(paths: list[Path]) -> list[list[str]]:
+    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
+    cases would otherwise be counted twice without anyone seeing why."""
+    import hashlib
+
+    by_size: dict[int, list[Path]] = {}
+    for p in paths:
+        with suppress(OSError):
+            by_size.setdefault(p.stat().st_size, []).append(p)
+    groups: dict[str, list[str]] = {}
+    for same_size in by_size.values():
+        if len(same_size) < 2:
+            continue
+        for p in same_size:
+            with suppress(OSError):
+                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+                groups.setdefault(digest, []).append(str(p))
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def validate_file(

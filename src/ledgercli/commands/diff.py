@@ -186,6 +186,10 @@ def render(d: Diff, lang: str, limit: int) -> None:
             style="bold",
         )
     )
+    from ..i18n import message
+
+    for group in [*d.old.identical, *d.new.identical]:
+        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
     skipped = [*d.old.skipped, *d.new.skipped]
     if skipped:
         out.print(

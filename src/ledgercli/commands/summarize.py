@@ -116,6 +116,8 @@ def summarize(
     options.summary_columns = sm.input_columns(by)
     report, ledgers = validate_paths([input_path], options)
 
+    for group in report.identical:
+        _warn(err, message("identical-files", language, paths=" = ".join(group)))
     if report.skipped_merged:
         err.print(
             message("merged-skipped", language, paths=", ".join(report.skipped_merged)),
