@@ -365,3 +365,14 @@ def test_folders_with_form_skip_other_forms(tmp_path: Path) -> None:
     data = json.loads(res.output)
     assert data["old"]["skipped"] == [str(tmp_path / "w1" / "其他.xlsx")]
     assert data["totals"]["vanished"] == 1
+
+
+def test_renamed_unit_is_a_changed_key_field(tmp_path: Path) -> None:
+    """A unit that renames itself (三江街道 → 三江街道办事处) is reported, not 'no changes'."""
+    old = write_annex2(tmp_path / "old.xlsx", [annex2_row()])
+    new = write_annex2(tmp_path / "new.xlsx", [annex2_row(街镇部门="古南街道办事处")])
+    d = diff_paths([old], [new], Options())
+    (ch,) = d.of("changed")
+    assert [(f["key"], f["old"], f["new"]) for f in ch.fields] == [
+        ("unit", "古南街道", "古南街道办事处")
+    ]

@@ -50,7 +50,16 @@ OWED_CHANGED = "owed-changed"
 REPAID_DOWN = "repaid-down"
 
 # Columns whose change is reported on its own ("changed key fields"), when the form has them.
-KEY_FIELDS = ("debtor", "debtor_code", "creditor", "creditor_code", "contract", "disputed")
+# 街镇部门 too: a unit that renames itself moves its cases to another row of annex 3 and 4.
+KEY_FIELDS = (
+    "unit",
+    "debtor",
+    "debtor_code",
+    "creditor",
+    "creditor_code",
+    "contract",
+    "disputed",
+)
 # Columns that must agree for a case whose identity was corrected to be matched anyway. At most
 # one of them may differ, and only one that is part of the identity.
 MATCH_FIELDS = (
