@@ -91,8 +91,27 @@ def _number_from_text(text: str) -> Decimal | None:
     return d if d.is_finite() else None
 
 
+_FOUR_PLACES = Decimal("0.0001")
+
+
+@lru_cache(maxsize=64)
+def _threshold(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
     issues: list[Issue] = []
+    if type(raw) is float and 0 <= raw < 1e300:
+        # The common cell: a plain non-negative number. Only what can go wrong is tested.
+        value = Decimal(number_text(raw))
+        threshold = _threshold(form.params.get("yuan_threshold"))
+        if not (
+            (spec.positive and not raw)
+            or (spec.min is not None and value < spec.min)
+            or (threshold is not None and value >= threshold)
+            or value.as_tuple().exponent < -4
+        ):  # type: ignore[operator]
+            return value, NO_ISSUES
     if isinstance(raw, bool):
         return None, (_issue("error", "bad-number", value=str(raw)),)
     if isinstance(raw, int | float):
@@ -112,11 +131,11 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
         issues.append(_issue("error", "amount-not-positive"))
     elif spec.min is not None and value < spec.min:
         issues.append(_issue("error", "amount-below-min", min=f"{spec.min:f}"))
-    threshold = form.param("yuan_threshold")
-    if threshold is not None and value >= Decimal(threshold):
+    threshold = _threshold(form.params.get("yuan_threshold"))
+    if threshold is not None and value >= threshold:
         issues.append(_issue("warning", "looks-like-yuan", yuan=f"{value * 10000:,.0f}"))
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -4 and value != value.quantize(Decimal("0.0001")):
+    if isinstance(exponent, int) and exponent < -4 and value != value.quantize(_FOUR_PLACES):
         issues.append(_issue("notice", "too-many-decimals"))
     return value, tuple(issues)
 

@@ -213,6 +213,8 @@ def locate(book: Book, forms: list[FormSpec], sheet_name: str | None = None) -> 
                 m = match_header(form, cells, upper)
                 if len(m.columns) >= need and (best is None or m.score > best[0]):
                     best = (m.score, sheet, i, form, m)
+                if _complete(form, m):
+                    break  # the rows below a complete header are its data
         # A sheet that names every column of its form settles it: later sheets (a merged
         # workbook's 问题 and 来源, a district's notes) need not be loaded at all.
         if best is not None and best[1] is sheet and _complete(best[3], best[4]):

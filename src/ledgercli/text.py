@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 # Leading numbering ("1、", "2.", "(3)") and trailing units or examples in parentheses
@@ -31,6 +32,7 @@ def norm_key(value: str) -> str:
     return value.casefold()
 
 
+@lru_cache(maxsize=16384)
 def norm_header(value: str) -> str:
     """Comparable form of a header cell, without numbering, units, examples or marks."""
     text = _SPACE.sub("", nfkc(value)).translate(_QUOTES)
