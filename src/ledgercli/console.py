@@ -53,6 +53,21 @@ LABELS = {
 }
 
 
+# Short names for the notice summary line ("提示16条：年月格式 ×7, …"); the code otherwise.
+NOTICE_NAMES = {
+    "month-normalized": ("年月格式", "month format"),
+    "date-normalized": ("日期格式", "date format"),
+    "number-normalized": ("文本型数字", "number typed as text"),
+    "alias-normalized": ("取值别名", "value alias"),
+    "text-normalized": ("全半角或空格", "width or spaces"),
+    "header-alias": ("表头别名", "header alias"),
+    "unknown-column": ("多余的列", "extra column"),
+    "total-row-skipped": ("合计行", "total row"),
+    "data-end": ("填写说明", "instructions"),
+    "too-many-decimals": ("小数超过4位", "over 4 decimals"),
+}
+
+
 def label(lang: str, key: str, **params: Any) -> str:
     return LABELS[lang][key].format(**params)
 
@@ -129,7 +144,8 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         out.print(Text("  " + label(lang, "hidden", n=len(shown) - len(cut)), style="dim"))
     if notices and not verbose:
         counts = Counter(f.rule for f in notices)
-        detail = ", ".join(f"{rule} ×{n}" for rule, n in counts.most_common())
+        names = {code: pair[0 if lang == "zh" else 1] for code, pair in NOTICE_NAMES.items()}
+        detail = ", ".join(f"{names.get(rule, rule)} ×{n}" for rule, n in counts.most_common())
         out.print(Text("  " + label(lang, "notices", n=len(notices), detail=detail), style="cyan"))
     out.print()
 
