@@ -177,3 +177,12 @@ def test_identical_files_are_named(tmp_path: Path) -> None:
     assert identical_files([p, tmp_path / "附件2(1).xlsx"]) == [
         [str(p), str(tmp_path / "附件2(1).xlsx")]
     ]
+
+
+def test_notice_summary_in_the_readers_language() -> None:
+    """Notices are counted by kind, named in Chinese or English, and listed with -v."""
+    p = Path(__file__).parent.parent / "sample_data/submissions/附件2-通惠街道（格式不规范）.xlsx"
+    zh = run("validate", str(p), "--lang", "zh").output
+    assert "年月格式 ×7" in zh and "month-normalized" not in zh
+    assert "month format ×7" in run("validate", str(p), "--lang", "en").output
+    assert "read as 2022-03" in run("validate", str(p), "--lang", "en", "-v").output
