@@ -105,12 +105,13 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
         # The common cell: a plain non-negative number. Only what can go wrong is tested.
         value = Decimal(number_text(raw))
         threshold = _threshold(form.params.get("yuan_threshold"))
+        exponent = value.as_tuple().exponent  # an int for a finite number
         if not (
             (spec.positive and not raw)
             or (spec.min is not None and value < spec.min)
             or (threshold is not None and value >= threshold)
-            or value.as_tuple().exponent < -4
-        ):  # type: ignore[operator]
+            or (isinstance(exponent, int) and exponent < -4)
+        ):
             return value, NO_ISSUES
     if isinstance(raw, bool):
         return None, (_issue("error", "bad-number", value=str(raw)),)
