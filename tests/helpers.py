@@ -115,3 +115,41 @@ def write_annex2(
         ws.append(extra)
     wb.save(path)
     return path
+
+
+def write_wuhan(path: Path) -> Path:
+    """A one-case Wuhan ledger (wh-ledger) with its 填报单位 row and a one-level header."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["填报单位：江岸区减负办", None, "联系人：张三"])
+    header = (
+        "序号 问题线索受理日期 企业名称 联系人 联系方式 主体名称 性质 隶属关系 合同名称 合同金额"
+        " 拖欠金额（万元） 约定最迟付款时间 合同等证明材料 有无分歧 是否进入司法程序"
+        " 其他需要说明问题 办理情况"
+    )
+    ws.append(header.split())
+    ws.append(
+        [
+            1,
+            "2022-04-08",
+            "武汉某公司",
+            "李四",
+            "13812345678",
+            "某局",
+            "机关",
+            None,
+            "合同甲",
+            10,
+            5,
+            "2022-01-01",
+            "有",
+            "无",
+            "否",
+            None,
+            "正在沟通办理",
+        ]
+    )
+    wb.save(path)
+    return path

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from helpers import ANNEX2_HEADERS, annex2_row, uscc, write_annex2
+from helpers import ANNEX2_HEADERS, annex2_row, uscc, write_annex2, write_wuhan
 from ledgercli.cli import cli
 from ledgercli.diff import diff_paths
 from ledgercli.validate import Options, validate_file
@@ -318,20 +318,7 @@ def test_unreadable_input_stops(tmp_path: Path, weeks: tuple[Path, Path]) -> Non
 
 def test_different_forms_are_refused(tmp_path: Path, weeks: tuple[Path, Path]) -> None:
     """An annex-2 ledger against a Wuhan one: exit 2 with both form ids named."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["填报单位：江岸区减负办", None, "联系人：张三"])
-    header = (
-        "序号 问题线索受理日期 企业名称 联系人 联系方式 主体名称 性质 隶属关系 合同名称 合同金额"
-    )
-    header += " 拖欠金额（万元） 约定最迟付款时间 合同等证明材料 有无分歧 是否进入司法程序"
-    header += " 其他需要说明问题 办理情况"
-    ws.append(header.split())
-    row: list[Any] = [1, "2022-04-08", "武汉某公司", "李四", "13812345678", "某局", "机关"]
-    row += [None, "合同甲", 10, 5, "2022-01-01", "有", "无", "否", None, "正在沟通办理"]
-    ws.append(row)
-    wh = tmp_path / "wh.xlsx"
-    wb.save(wh)
+    wh = write_wuhan(tmp_path / "wh.xlsx")
     fr, lg = validate_file(wh, Options())
     assert lg is not None and lg.form.id == "wh-ledger", [f.rule for f in fr.findings]
     res = CliRunner().invoke(cli, ["diff", str(weeks[0]), str(wh), "--lang", "en"])
