@@ -82,6 +82,22 @@ def test_amounts_exact(raw: object, amount: Decimal, notice: bool) -> None:
     assert [i[1] for i in issues] == (["number-normalized"] if notice else [])
 
 
+@pytest.mark.parametrize("key", ["contract_amount", "owed"])
+def test_batch_amounts_equal_one_by_one(key: str) -> None:
+    """The tight loop for plain amounts gives exactly what the full parser gives, at the edges too."""
+    import random
+
+    rng = random.Random(5)
+    edges = [0.0, 1e-4, 1.00001e-4, 0.00015, 0.12345, 0.1 + 0.2, 9999.9999, 9999.99999999999]
+    edges += [10000.0, 9999.999999999998, 12.34567, 1e15, 123456789012345.0, -0.5, float("nan")]
+    edges += [7, True, "12.5", "", "-"]
+    values = edges + [round(rng.uniform(0, 20000), rng.choice([0, 2, 4, 6])) for _ in range(3000)]
+    spec = ANNEX2.by_key[key]
+    parser = ColumnParser(spec, ANNEX2, TODAY)
+    distinct = list(dict.fromkeys(values))  # True == 1 as a key: only the first stays
+    assert parser.parse_distinct(distinct) == {v: parser.parse(v) for v in distinct}
+
+
 def test_float_noise_is_excel_precision() -> None:
     """A float like 0.1+0.2 is read as Excel shows it (15 significant digits), not as binary."""
     value, _ = parse("contract_amount", 0.1 + 0.2)
@@ -128,6 +144,20 @@ def test_credit_code_lowercase_normalized() -> None:
     value, issues = parse("debtor_code", " " + code.lower())
     assert value == code
     assert [i[1] for i in issues] == ["text-normalized"]
+
+
+def test_check_character_equals_stdnum() -> None:
+    """The direct GB 32100 sum gives stdnum's check character for every body."""
+    import random
+
+    from stdnum.cn.uscc import calc_check_digit
+
+    from ledgercli.cells import USCC_ALPHABET, uscc_check_char
+
+    rng = random.Random(3)
+    for _ in range(5000):
+        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
+        assert uscc_check_char(body) == calc_check_digit(body), body
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ names repeat thousands of times in a ledger, which is what keeps 100k rows fast.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -113,7 +114,7 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
             or (isinstance(exponent, int) and exponent < -4)
         ):
             return value, NO_ISSUES
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or (type(raw) is float and not math.isfinite(raw)):
         return None, (_issue("error", "bad-number", value=str(raw)),)
     if isinstance(raw, int | float):
         value = Decimal(number_text(float(raw))) if isinstance(raw, float) else Decimal(raw)
@@ -139,6 +140,20 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
     if isinstance(exponent, int) and exponent < -4 and value != value.quantize(_FOUR_PLACES):
         issues.append(_issue("notice", "too-many-decimals"))
     return value, tuple(issues)
+
+
+def _plain_range(spec: ColumnSpec, form: FormSpec) -> tuple[float, float]:
+    """Bounds strictly inside which a float amount breaks no rule of `parse_amount`.
+
+    The margins keep a double whose 15-digit text rounds onto a bound out of the fast path: it
+    takes the exact Decimal comparisons of `parse_amount` instead.
+    """
+    lo = 1e-4  # positive, and written without an exponent by "%.15g"
+    if spec.min is not None:
+        lo = max(lo, float(spec.min) * (1 + 1e-9))
+    threshold = _threshold(form.params.get("yuan_threshold"))
+    hi = 1e15 if threshold is None else min(1e15, float(threshold))
+    return lo, hi * (1 - 1e-9)
 
 
 def parse_integer(raw: Any, spec: ColumnSpec) -> Parsed:
@@ -291,6 +306,19 @@ def parse_date(raw: Any, spec: ColumnSpec, today: dt.date) -> Parsed:
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_SET = frozenset(USCC_ALPHABET)
+_USCC_VALUE = {c: n for n, c in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_char(body: str) -> str:
+    """The check character of 17 compact GB 32100 characters: stdnum's sum, done directly.
+
+    stdnum's `calc_check_digit` first re-cleans its input character by character, which was a
+    fifth of validating a clean ledger; codes reach here compact and upper-case already. A test
+    holds this equal to stdnum's on thousands of codes.
+    """
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[-total % 31]
 
 
 def check_credit_code(code: str) -> Issue | None:
@@ -299,8 +327,6 @@ def check_credit_code(code: str) -> Issue | None:
     stdnum's `validate` also demands digits in the first two places, which wrongly rejects codes
     issued by other registration authorities (Y1…, N2…, A1…); only its check character is used.
     """
-    from stdnum.cn.uscc import calc_check_digit
-
     if len(code) != 18:
         return _issue("error", "credit-code-length", length=len(code))
     bad = sorted({c for c in code if c not in _USCC_SET})
@@ -308,7 +334,7 @@ def check_credit_code(code: str) -> Issue | None:
         return _issue("error", "credit-code-chars", chars="".join(bad))
     if not code[2:8].isdigit():
         return _issue("error", "credit-code-region")
-    expected = calc_check_digit(code[:17])
+    expected = uscc_check_char(code[:17])
     if code[17] != expected:
         return _issue("error", "credit-code-check", expected=expected)
     return None
@@ -445,6 +471,7 @@ class ColumnParser:
             fn = enum_parser(spec)
         self._fn = fn
         self._cache: dict[Any, Parsed] = {}
+        self._plain = _plain_range(spec, form) if kind == "amount" else None
 
     def __call__(self, raw: Any) -> Parsed:
         # 1, 1.0 and True are equal as dict keys but not as cells; only str keys are safe alone.
@@ -454,6 +481,28 @@ class ColumnParser:
             hit = self.parse(raw)
             self._cache[key] = hit
         return hit
+
+    def parse_distinct(self, values: Iterable[Any]) -> dict[Any, Parsed]:
+        """Each of these distinct values parsed (values equal as keys must parse alike).
+
+        Most amounts in a ledger are distinct plain numbers, a third of a clean ledger's cells;
+        one that lies where no rule can fire is turned into a Decimal here in a tight loop.
+        """
+        parse = self.parse
+        if self._plain is None:
+            return {v: parse(v) for v in values}
+        lo, hi = self._plain
+        out: dict[Any, Parsed] = {}
+        for v in values:
+            if type(v) is float and lo < v < hi:
+                # 15 significant digits, as Excel shows it; no exponent in this range.
+                text = f"{v:.15g}"
+                dot = text.find(".")
+                if dot < 0 or len(text) - dot <= 5:
+                    out[v] = (Decimal(text), NO_ISSUES)
+                    continue
+            out[v] = parse(v)
+        return out
 
     def parse(self, raw: Any) -> Parsed:
         """One value, uncached: for callers that already hold the distinct values."""

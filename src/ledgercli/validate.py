@@ -228,7 +228,8 @@ def check_table(
             continue
         spec = form.by_key[key]
         col_raw: Any = columns[j] if j < len(columns) else ("",) * n
-        parse = ColumnParser(spec, form, options.today).parse
+        parser = ColumnParser(spec, form, options.today)
+        parse = parser.parse
         distinct = set(col_raw)
         # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
         # 1.0 parse alike in every kind).
@@ -237,7 +238,7 @@ def check_table(
         if keyed:
             parsed_by = {keyof(c): parse(c) for c in col_raw}
         else:
-            parsed_by = {c: parse(c) for c in distinct}
+            parsed_by = parser.parse_distinct(distinct)
         value_of = {k: v for k, (v, _) in parsed_by.items()}
         parsed: list[Any] = (
             [value_of[keyof(c)] for c in col_raw]
