@@ -111,6 +111,61 @@ def test_formula_without_cached_value_is_reported(tmp_path: Path) -> None:
     assert f.column == "X" and f.value == "=R3-V3-W3"
 
 
+@pytest.mark.parametrize("packing", ["deep", "stored", "encrypted"])
+def test_formula_found_however_the_part_is_packed(
+    tmp_path: Path, packing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search for formulas reads the sheet however it is stored: far down a deflated part
+    (past many chunks, its text cut anywhere), stored uncompressed, or password-protected."""
+    import zipfile
+
+    from ledgercli import workbook
+
+    monkeypatch.setattr(workbook, "INFLATE_CHUNK", 7)
+    rows = [annex2_row(序号=n) for n in range(1, 60 if packing == "deep" else 3)]
+    rows[-1]["剩余金额"] = "=R3-V3-W3"
+    p = write_annex2(tmp_path / "a.xlsx", rows)
+    last = 2 + len(rows)
+    password = None
+    if packing == "stored":
+        q = tmp_path / "stored.xlsx"
+        with zipfile.ZipFile(p) as src, zipfile.ZipFile(q, "w", zipfile.ZIP_STORED) as dst:
+            for item in src.infolist():
+                dst.writestr(item.filename, src.read(item))
+        p = q
+    elif packing == "encrypted":
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        q = tmp_path / "locked.xlsx"
+        with p.open("rb") as fh, q.open("wb") as out:
+            OOXMLFile(fh).encrypt("secret", out)
+        p, password = q, "secret"
+    fr, _ = validate_file(p, Options(password=password))
+    assert ("error", "formula-no-value", last) in rules(fr)
+
+
+def test_search_finds_text_cut_between_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A marker that straddles two inflated chunks is still found, at every chunk size."""
+    import random
+    import zipfile
+
+    from ledgercli import workbook
+
+    rng = random.Random(1)
+    noise = bytes(rng.choice(b'<c r="A1"><v>0123456789</v></c>') for _ in range(3000))
+    p = tmp_path / "a.zip"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("with.xml", noise + b'<c t="e">' + noise)
+        zf.writestr("without.xml", noise + noise)
+    with zipfile.ZipFile(p) as zf:
+        for size in range(1, 40):
+            monkeypatch.setattr(workbook, "INFLATE_CHUNK", size)
+            assert workbook._mentions(p, zf, zf.getinfo("with.xml"), (b't="e"',)), size
+            assert not workbook._mentions(p, zf, zf.getinfo("without.xml"), (b't="e"',)), size
+
+
 def test_error_cell_is_reported(tmp_path: Path) -> None:
     """A real #N/A error cell (type e) is an error at its cell."""
     p = write_annex2(tmp_path / "a.xlsx", [annex2_row()])

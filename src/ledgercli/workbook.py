@@ -252,16 +252,7 @@ def _scan_bad_cells(source: Any, part: str) -> dict[tuple[int, int], BadCell]:
         except KeyError:
             return {}
         # b"<f" also matches nothing else a worksheet part holds (<f>, <f ...>, <f/>).
-        found = False
-        tail = b""
-        with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                window = tail + chunk
-                if b"<f" in window or b't="e"' in window:
-                    found = True
-                    break
-                tail = chunk[-8:]
-        if not found:
+        if not _mentions(source, zf, info, (b"<f", b't="e"')):
             return {}
         bad: dict[tuple[int, int], BadCell] = {}
         ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -282,6 +273,54 @@ def _scan_bad_cells(source: Any, part: str) -> dict[tuple[int, int], BadCell]:
                 elif f is not None and (v is None or v.text is None):
                     bad[pos] = BadCell("formula-no-value", "=" + (f.text or ""))
         return bad
+
+
+def _mentions(source: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, needles: Any) -> bool:
+    """Whether a part's XML holds any of these byte strings, inflated a chunk at a time.
+
+    zipfile's reader also checks a CRC of every byte, which doubled the cost of this search
+    (run on every sheet); calamine checks the part as it reads it, so a deflated part is
+    inflated here straight from its bytes in the archive.
+    """
+    deflated = info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1
+    chunks = _inflated(source, info) if deflated else _read(zf, info)
+    tail = b""
+    for chunk in chunks:
+        window = tail + chunk
+        if any(n in window for n in needles):
+            return True
+        tail = window[-8:]
+    return False
+
+
+INFLATE_CHUNK = 1 << 18  # compressed bytes read at a time (tests make it tiny)
+
+
+def _inflated(source: Any, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with source.open("rb") if isinstance(source, Path) else _view(source) as fh:
+        fh.seek(info.header_offset)
+        local = fh.read(30)  # the local header: its name and extra field lengths vary
+        skip = int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        fh.seek(info.header_offset + 30 + skip)
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        left = info.compress_size
+        while left > 0 and not inflate.eof:
+            raw = fh.read(min(left, INFLATE_CHUNK))
+            if not raw:
+                return
+            left -= len(raw)
+            yield inflate.decompress(raw)
+        yield inflate.flush()
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            yield chunk
+
+
+def _view(source: io.BytesIO) -> io.BytesIO:
+    return io.BytesIO(source.getvalue())
 
 
 def _calamine_book(path: Path, source: Any, fmt: str) -> Book:
