@@ -27,6 +27,7 @@ from typing import Any
 from .forms import FormSpec
 from .i18n import register
 from .ledger import Ledger
+from .prestart import PRELOAD, SERIAL_BELOW_BYTES
 from .report import FileReport, Finding
 
 register(
@@ -74,11 +75,6 @@ class FileRows:
         with self.spill.open("rb") as fh:
             rows: list[tuple[Any, ...]] = pickle.load(fh)
         return rows
-
-
-# Below this much input, starting worker processes (~0.3 s) costs more than it saves; an
-# explicit --jobs is obeyed whatever the size.
-SERIAL_BELOW_BYTES = 2 * 1024 * 1024
 
 
 def effective_jobs(jobs: int | None, n_files: int, total_bytes: int | None = None) -> int:
@@ -197,9 +193,7 @@ def _context() -> Any:
     method = START_METHOD or ("forkserver" if "forkserver" in methods else "spawn")
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(
-            ["ledgercli.parallel", "ledgercli.validate", "ledgercli.citybook"]
-        )
+        ctx.set_forkserver_preload(PRELOAD)
     return ctx
 
 

@@ -140,6 +140,9 @@ def diff(
     Exit code 0: nothing alarming; 1: a case vanished or went backwards; 2: a file cannot be
     read (its cases would otherwise all look vanished).
     """
+    from ..prestart import prestart
+
+    prestart([old, new], jobs)
     from ..diff import diff_paths
     from ..i18n import detect_lang
     from ..writer import check_output

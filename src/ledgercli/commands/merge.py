@@ -117,6 +117,9 @@ def merge(
     Exit code 0: merged; 1: a file could not be read (the others are merged);
     2: nothing written (mixed forms, output exists, output is an input…).
     """
+    from ..prestart import prestart
+
+    prestart(paths, jobs)
     from ..citybook import write_city
     from ..i18n import detect_lang
     from ..merge import merge_paths

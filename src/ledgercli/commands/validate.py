@@ -62,6 +62,9 @@ def validate(
 
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: a file cannot be read.
     """
+    from ..prestart import prestart
+
+    prestart(paths, jobs)
     from ..i18n import detect_lang
     from ..validate import validate_paths
 
