@@ -197,3 +197,31 @@ def test_jobs_is_never_more_than_files() -> None:
     assert parallel.effective_jobs(2, 0) == 1
     assert parallel.effective_jobs(None, 3, total_bytes=1000) == 1
     assert parallel.effective_jobs(2, 3, total_bytes=1000) == 2
+
+
+@pytest.mark.parametrize(
+    ("size", "jobs", "started"),
+    [(100, None, False), (3 * 1024 * 1024, None, True), (3 * 1024 * 1024, 1, False)],
+)
+def test_fork_server_started_early_only_for_a_pool(
+    tmp_path: Path, size: int, jobs: int | None, started: bool
+) -> None:
+    """The fork server starts before the heavy imports when a pool will be used, not else."""
+    import subprocess
+    import sys
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: no pool is ever used")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.xlsx").write_bytes(b"x" * size)
+    code = (
+        "import sys; from pathlib import Path; from multiprocessing import forkserver\n"
+        "from ledgercli.prestart import prestart\n"
+        f"prestart([Path(sys.argv[1])], {jobs})\n"
+        "print(forkserver._forkserver._forkserver_pid is not None)\n"
+        "print('ledgercli.validate' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "in")], capture_output=True, text=True
+    )
+    assert out.stdout.split() == [str(started), "False"], out.stderr
