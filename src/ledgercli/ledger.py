@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .forms import FormSpec
-from .text import norm_key
+from .text import norm_keys
 
 
 @dataclass
@@ -58,6 +58,14 @@ class Ledger:
             return str(value).strip() or None if value not in (None, "") else None
         return self.unit
 
+    def units(self) -> list[str | None]:
+        """Every row's unit (see `unit_of`), column-wise."""
+        if self.form.unit_column and self.form.unit_column in self.values:
+            return [None if u is None else str(u) for u in self.values[self.form.unit_column]]
+        if self.extras.get("reporter") is not None:
+            return [self.unit_of(i) for i in range(len(self))]
+        return [self.unit] * len(self)
+
     def identity(self, i: int) -> str | None:
         """The case identity of SPEC.md: 问题编号 when present, else debtor, creditor, contract."""
         return self.identities()[i]
@@ -73,25 +81,31 @@ class Ledger:
         n = len(self.rows)
         form = self.form
         out: list[str | None] = [None] * n
-        fallback = form.identity_fallback
-        if fallback and all(k in self.values for k in fallback):
-            cols = []
-            for k in fallback:
-                col = self.values[k]
-                if form.by_key[k].kind == "text":
-                    cache: dict[Any, str] = {}
-                    col = [cache.setdefault(v, norm_key(v)) if v else v for v in col]
-                cols.append(col)
-            for i, parts in enumerate(zip(*cols, strict=True)):
-                if all(parts):
-                    out[i] = "|".join(parts)
-        for key in reversed(form.identity):
+        for key in form.identity:
             numbers = self.values.get(key)
             if numbers is None:
                 continue
+            distinct = [v for v in set(numbers) if v]
+            folded = norm_keys([str(v) for v in distinct])
+            named = {v: f"{key}:{k}" for v, k in zip(distinct, folded, strict=True)}
             for i, v in enumerate(numbers):
-                if v:
-                    out[i] = f"{key}:{norm_key(str(v))}"
+                if v and out[i] is None:
+                    out[i] = named[v]
+        fallback = form.identity_fallback
+        # Only rows without a number need the fallback (debtor, creditor, contract).
+        rest = [i for i in range(n) if out[i] is None]
+        if rest and fallback and all(k in self.values for k in fallback):
+            cols = []
+            for k in fallback:
+                col = [self.values[k][i] for i in rest]
+                if form.by_key[k].kind == "text":
+                    distinct = [v for v in set(col) if v]
+                    keys = dict(zip(distinct, norm_keys(distinct), strict=True))
+                    col = [keys[v] if v else v for v in col]
+                cols.append(col)
+            for i, parts in zip(rest, zip(*cols, strict=True), strict=True):
+                if all(parts):
+                    out[i] = "|".join(parts)
         self._identities = out
         return out
 

@@ -387,7 +387,7 @@ def cases_from(
                 ["是" if v > 0 else "否" for v in amount_cols[amounts.index("judicial")]]
             )
         keys = CaseKeys(tuple(attr_names), tuple(amount_names))
-        groups = ledger.values[by] if by else [ledger.unit_of(i) for i in range(n)]
+        groups = ledger.values[by] if by else ledger.units()
         identities = ledger.identities()
         attr_rows = list(zip(*attr_cols, strict=True)) if attr_cols else [()] * n
         amount_rows = list(zip(*amount_cols, strict=True)) if amount_cols else [()] * n

@@ -18,18 +18,34 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
-# Full-width ASCII folded to half-width, white space and quotes removed, in one C-level pass:
-# what NFKC would do to the characters Chinese forms actually contain.
-_FOLD: dict[int, int | None] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD.update({ord(c): None for c in " \t\n\r\v\f\u3000\u00a0“”\"'‘’「」『』《》"})
+_QUOTE_CHARS = "“”\"'‘’「」『』《》"
+
+
+def _fold(text: str) -> str:
+    # NFKC (full-width to half-width, compatibility forms), no white space, no quotes, case-
+    # folded. Each step acts on characters one at a time (NFKC composes only a letter with the
+    # marks after it), so folding values joined by NUL folds each of them.
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())
+    for q in _QUOTE_CHARS:  # a few fast searches; str.translate goes character by character
+        if q in text:
+            text = text.replace(q, "")
+    return text.casefold()
 
 
 def norm_key(value: str) -> str:
     """Comparable form of a value: NFKC, no white space, no quotes, case-folded."""
-    value = value.translate(_FOLD)
-    if not unicodedata.is_normalized("NFKC", value):
-        value = "".join(unicodedata.normalize("NFKC", value).split()).translate(_QUOTES)
-    return value.casefold()
+    return _fold(value)
+
+
+def norm_keys(values: list[str]) -> list[str]:
+    """`norm_key` of each value, folded all at once (joined by NUL, which no cell holds)."""
+    if not values:
+        return []
+    joined = "\0".join(values)
+    if joined.count("\0") != len(values) - 1:
+        return [_fold(v) for v in values]
+    return _fold(joined).split("\0")
 
 
 @lru_cache(maxsize=16384)
