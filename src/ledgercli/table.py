@@ -47,7 +47,7 @@ _END_WORDS = (
     "负责人:",
     "统计人",
 )
-_TRIGGERS = {w[0] for w in (*_TOTAL_WORDS, *_END_WORDS)} | {" ", "\u3000", "\n", "\t"}
+TRIGGERS = {w[0] for w in (*_TOTAL_WORDS, *_END_WORDS)} | {" ", "\u3000", "\n", "\t"}
 _LABEL_VALUE = re.compile(r"^\s*([^：:]{1,12}?)\s*[：:]\s*(.*)$", re.S)
 
 
@@ -62,6 +62,9 @@ class Located:
     metadata: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     data: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # Read by columns (columnar.py) instead: each data row's Excel row, the columns read.
+    column_rows: list[int] | None = None
+    column_cells: dict[int, list[Any]] = field(default_factory=dict)
     fields: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # key-value forms
 
 
@@ -183,8 +186,13 @@ def _threshold(form: FormSpec) -> int:
     return max(3, math.ceil(0.4 * len(needed)))
 
 
-def locate(book: Book, forms: list[FormSpec], sheet_name: str | None = None) -> Located:
-    """Find the best (sheet, header row, form) in a workbook, or say why there is none."""
+def locate(
+    book: Book, forms: list[FormSpec], sheet_name: str | None = None, collect: bool = True
+) -> Located:
+    """Find the best (sheet, header row, form) in a workbook, or say why there is none.
+
+    `collect=False` leaves the data rows to the caller (a book of head rows only).
+    """
     names = book.sheet_names
     if sheet_name is not None:
         if sheet_name not in names:
@@ -235,10 +243,10 @@ def locate(book: Book, forms: list[FormSpec], sheet_name: str | None = None) -> 
                 )
         return loc
     _, sheet, i, form, m = best
-    return _build(form, sheet, i, m)
+    return _build(form, sheet, i, m, collect)
 
 
-def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match) -> Located:
+def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match, collect: bool = True) -> Located:
     header_row = sheet.rows[i][0]
     loc = Located(
         form=form,
@@ -302,7 +310,8 @@ def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match) -> Located:
                 Finding("warning", "unit-yuan", sname, header_row, col_letter(j), m.headers[key])
             )
     _read_metadata(form, sheet, i, loc)
-    _collect_data(sheet, i + 1, loc)
+    if collect:
+        _collect_data(sheet, i + 1, loc)
     return loc
 
 
@@ -390,28 +399,46 @@ def _is_end(cells: list[Any]) -> bool:
     return False
 
 
+def row_kind(cells: list[Any]) -> str | None:
+    """ "end" for the 填写说明 (or signatures) under a table, "total" for a 合计 row, else None."""
+    # Cheap gate: a total or end row starts (within its first cells) with one of a few
+    # characters; only those rows get the full test.
+    c: Any = ""
+    for c in cells[:4]:
+        if c != "":
+            break
+    if type(c) is not str or c[:1] not in TRIGGERS:
+        return None
+    if _is_end(cells):
+        return "end"
+    return "total" if _is_total(cells) else None
+
+
+def data_end(loc: Located, excel_row: int, kind: str) -> None:
+    """Say that a row below the header is not data (a total row, or the end of the table)."""
+    name = loc.sheet.name
+    if kind == "end":
+        loc.findings.append(
+            Finding("notice", "data-end", name, excel_row, params={"row": excel_row})
+        )
+    else:
+        loc.findings.append(Finding("notice", "total-row-skipped", name, excel_row))
+
+
 def _collect_data(sheet: Sheet, start: int, loc: Located) -> None:
     rows = sheet.rows
-    form = loc.form
     data = loc.data
     # Header rows of a two-level header after the matched row (rare but seen) are not data.
     for k in range(start, len(rows)):
         excel_row, cells = rows[k]
-        # Cheap gate: a total or end row starts (within its first cells) with one of a few
-        # characters; only those rows get the full test.
-        for c in cells[:4]:
-            if c != "":
+        kind = row_kind(cells)
+        if kind is not None:
+            data_end(loc, excel_row, kind)
+            if kind == "end":
                 break
-        if type(c) is str and c[:1] in _TRIGGERS and (_is_end(cells) or _is_total(cells)):
-            if _is_end(cells):
-                loc.findings.append(
-                    Finding("notice", "data-end", sheet.name, excel_row, params={"row": excel_row})
-                )
-                break
-            loc.findings.append(Finding("notice", "total-row-skipped", sheet.name, excel_row))
             continue
         data.append((excel_row, cells))
-    if not data and form.kind == "table":
+    if not data and loc.form.kind == "table":
         loc.findings.append(Finding("warning", "no-rows", sheet.name, loc.header_row))
 
 

@@ -146,7 +146,13 @@ def _validate(
     fr = FileReport(path=str(path))
     try:
         book = opener()
-        loc = locate(book, forms, options.sheet)
+        loc = None
+        if options.summary_columns is not None:
+            from .columnar import locate_merged
+
+            loc = locate_merged(book, forms, options.sheet, options.summary_columns)
+        if loc is None:
+            loc = locate(book, forms, options.sheet)
     except UnreadableFile as exc:
         fr.readable = False
         fr.findings.append(Finding("error", exc.code, params=exc.params))
@@ -159,7 +165,8 @@ def _validate(
     if loc.form.kind == "keyvalue":
         ledger = _keyvalue(loc, fr, path)
     else:
-        ledger = check_table(loc, fr, str(path), options, typed=book.typed)
+        typed = book.typed and loc.column_rows is None  # columns are read as text
+        ledger = check_table(loc, fr, str(path), options, typed=typed)
     fr.rows = len(ledger)
     _sort(fr)
     return fr, ledger
@@ -177,8 +184,8 @@ def check_table(
     sheet = loc.sheet
     sname = sheet.name
     data = loc.data
-    n = len(data)
-    rows = [r for r, _ in data]
+    rows = [r for r, _ in data] if loc.column_rows is None else loc.column_rows
+    n = len(rows)
     findings = fr.findings
     values: dict[str, list[Any]] = {}
     raw: dict[str, list[Any]] = {}
@@ -211,17 +218,22 @@ def check_table(
     # 1. Each column on its own: kind, allowed values, signs. Every distinct value is parsed
     # once and mapped back to the rows in one pass; only rows whose value has an issue are
     # visited again, which keeps a clean 100k-row ledger close to the bare read.
-    grid = [c for _, c in data]
-    widths = set(map(len, grid))
-    if len(widths) > 1:  # ragged rows (CSV): pad, so that columns line up
-        width = max(widths)
-        grid = [c if len(c) == width else c + [""] * (width - len(c)) for c in grid]
     only = options.summary_columns if "status" in loc.extras else None
-    wanted = sorted(
-        {j for key, j in loc.columns.items() if only is None or key in only}
-        | set(loc.extras.values())
-    )
-    columns = _transpose(grid, wanted, max(widths, default=0))
+    if loc.column_rows is not None:  # read by columns already (a merged workbook, columnar.py)
+        columns: list[Any] = [()] * (max(loc.column_cells, default=-1) + 1)
+        for j, cells in loc.column_cells.items():
+            columns[j] = cells
+    else:
+        grid = [c for _, c in data]
+        widths = set(map(len, grid))
+        if len(widths) > 1:  # ragged rows (CSV): pad, so that columns line up
+            width = max(widths)
+            grid = [c if len(c) == width else c + [""] * (width - len(c)) for c in grid]
+        wanted = sorted(
+            {j for key, j in loc.columns.items() if only is None or key in only}
+            | set(loc.extras.values())
+        )
+        columns = _transpose(grid, wanted, max(widths, default=0))
     blanks: dict[str, list[int]] = {}
     for key, j in loc.columns.items():
         if only is not None and key not in only:
@@ -257,7 +269,7 @@ def check_table(
                         if typed or code != "number-normalized":
                             add(sev, code, i, key, c, params)
         if bad_cells:
-            for i, (excel_row, _) in enumerate(data):
+            for i, excel_row in enumerate(rows):
                 bad = bad_cells.get((excel_row, j))
                 if bad is not None:
                     add("error", bad.kind, i, key, bad.value, {})
@@ -377,6 +389,8 @@ def check_table(
         warnings=warnings,
     )
     for key, j in loc.extras.items():
+        if loc.column_rows is not None and j not in loc.column_cells:
+            continue  # a provenance column the columnar read left out (columnar.py)
         ledger.extras[key] = list(columns[j]) if j < len(columns) else [""] * n
     if only is not None:
         recorded = ledger.extras.get("status")

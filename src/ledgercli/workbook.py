@@ -52,6 +52,10 @@ class Book:
     typed: bool  # False for CSV, where every value arrives as text
     _loader: Any = None
     _cache: dict[str, Sheet] = field(default_factory=dict)
+    # An .xlsx also keeps where its parts are, for readers that go to the XML (columnar.py).
+    source: Any = None  # the file, or its decrypted bytes
+    parts: dict[str, str] = field(default_factory=dict)  # sheet name → its XML part
+    strings_part: str | None = None
 
     def sheet(self, name: str) -> Sheet:
         if name not in self._cache:
@@ -169,24 +173,20 @@ def _open_zip(path: Path, data: bytes | None, max_unpacked_mb: int) -> Book:
             for i in infos:
                 if i.filename.endswith((".xml", ".rels")) and _declares_entities(zf, i):
                     raise UnreadableFile("unsafe-xml", path=p)
-            sheet_xml = _sheet_parts(zf) if fmt == "xlsx" else {}
+            sheet_xml, strings = _sheet_parts(zf) if fmt == "xlsx" else ({}, None)
     except UnreadableFile:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
         raise UnreadableFile("corrupt", path=p, detail=str(exc) or type(exc).__name__) from exc
     book = _calamine_book(path, io.BytesIO(data) if data is not None else path, fmt)
     if sheet_xml:
+        book.source, book.parts, book.strings_part = source, sheet_xml, strings
         inner = book._loader
 
         def load(name: str) -> Sheet:
             # calamine releases the GIL while it parses, so the scan for error cells and
             # formulas runs beside it on the second core instead of after it.
-            part = sheet_xml.get(name)
-            found: dict[tuple[int, int], BadCell] = {}
-            scan = None
-            if part:
-                scan = threading.Thread(target=lambda: found.update(_scan_bad_cells(source, part)))
-                scan.start()
+            found, scan = scan_bad_cells(book, name)
             try:
                 sheet: Sheet = inner(name)
             finally:
@@ -197,6 +197,21 @@ def _open_zip(path: Path, data: bytes | None, max_unpacked_mb: int) -> Book:
 
         book._loader = load
     return book
+
+
+def scan_bad_cells(
+    book: Book, name: str
+) -> tuple[dict[tuple[int, int], BadCell], threading.Thread | None]:
+    """Start the search of a sheet's XML for error cells and formulas without a result, in a
+    thread; its findings are in the dict once the thread is joined."""
+    found: dict[tuple[int, int], BadCell] = {}
+    part = book.parts.get(name)
+    if not part:
+        return found, None
+    source = book.source
+    scan = threading.Thread(target=lambda: found.update(_scan_bad_cells(source, part)))
+    scan.start()
+    return found, scan
 
 
 def _is_ods(zf: zipfile.ZipFile) -> bool:
@@ -213,8 +228,9 @@ def _declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part inside an .xlsx, from workbook.xml and its relationships."""
+def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+    """Sheet name → its XML part inside an .xlsx, from workbook.xml and its relationships; and
+    the shared strings' part."""
     from defusedxml import ElementTree as ET
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -223,16 +239,22 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         wb = ET.fromstring(zf.read("xl/workbook.xml"))
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # a workbook without relationships: calamine will say what is wrong
-        return {}
+        return {}, None
+
+    def part(target: str) -> str:
+        return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts: dict[str, str] = {}
     for s in wb.iter(f"{ns_main}sheet"):
         target = targets.get(s.get(f"{ns_rel}id"), "")
-        if not target:
-            continue
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        parts[s.get("name", "")] = part
-    return parts
+        if target:
+            parts[s.get("name", "")] = part(target)
+    strings = next(
+        (part(r.get("Target", "")) for r in rels if r.get("Type", "").endswith("/sharedStrings")),
+        None,
+    )
+    return parts, strings
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
