@@ -112,3 +112,11 @@ class Ledger:
 
 def money(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(0)
+
+
+_ZERO = Decimal(0)
+
+
+def moneys(column: list[Any]) -> list[Decimal]:
+    """`money` of every cell of a column, inline: a million calls cost more than the test."""
+    return [v if type(v) is Decimal else _ZERO for v in column]

@@ -8,18 +8,20 @@ cases that match a few attributes, so the definitions can be read in one place.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from .errors import LedgerError
 from .forms import FormSpec, get_form
 from .i18n import register
-from .ledger import Ledger, money
+from .ledger import Ledger, moneys
 from .report import Report
 from .status import statuses_and_repaid
 from .text import norm_header
@@ -264,9 +266,9 @@ class CaseKeys:
     amounts: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    """One ledger row as the summaries see it: tuples, not dicts, since a city has a million."""
+class Case(NamedTuple):
+    """One ledger row as the summaries see it: a tuple of tuples, since a city has a million
+    (a frozen dataclass took five times as long to build)."""
 
     keys: CaseKeys
     group: str
@@ -366,9 +368,9 @@ def cases_from(
         name = Path(ledger.path).name
         # Column-wise: a million rows are read as a few lists, not a million dicts.
         attr_names = list(enums)
-        attr_cols = [[_attr(v) for v in ledger.values[k]] for k in enums]
+        attr_cols = [_attrs(ledger.values[k]) for k in enums]
         amount_names = list(amounts)
-        amount_cols = [[money(v) for v in ledger.values[k]] for k in amounts]
+        amount_cols = [moneys(ledger.values[k]) for k in amounts]
         if "source" in enums:
             bucket_of = layout.buckets
             attr_names.append("bucket")
@@ -391,10 +393,18 @@ def cases_from(
         identities = ledger.identities()
         attr_rows = list(zip(*attr_cols, strict=True)) if attr_cols else [()] * n
         amount_rows = list(zip(*amount_cols, strict=True)) if amount_cols else [()] * n
+        labels = {g: _attr(g) or BLANK_LABEL for g in set(groups)}
         cases.extend(
-            Case(keys, _attr(g) or BLANK_LABEL, a, m, e, ident, name, r)
-            for g, a, m, e, ident, r in zip(
-                groups, attr_rows, amount_rows, bad, identities, ledger.rows, strict=True
+            map(
+                Case,
+                repeat(keys),
+                map(labels.__getitem__, groups),
+                attr_rows,
+                amount_rows,
+                bad,
+                identities,
+                repeat(name),
+                ledger.rows,
             )
         )
     return cases
@@ -402,6 +412,12 @@ def cases_from(
 
 def _attr(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _attrs(column: list[Any]) -> list[str]:
+    # Enums repeat: each distinct value is turned into text once.
+    text = {v: _attr(v) for v in set(column)}
+    return list(map(text.__getitem__, column))
 
 
 # --- the summary --------------------------------------------------------------------------
@@ -459,11 +475,15 @@ def summarize(
         code = "summary-error-rows-left-out" if only_valid else "summary-error-rows"
         caveats.append(Caveat(code, {"rows": len(errors), "amount": _sum_owed(errors)}))
     counted = [c for c in cases if not (only_valid and c.error)]
+    # Counted in C first: only identities seen twice need their cases gathered.
+    seen = Counter(c.identity for c in counted)
+    twice = {k for k, n in seen.items() if n > 1 and k is not None}
     groups: dict[str, list[Case]] = {}
-    for c in counted:
-        if c.identity is not None:
-            groups.setdefault(c.identity, []).append(c)
-    dupes = [g for g in groups.values() if len(g) > 1]
+    if twice:
+        for c in counted:
+            if c.identity in twice:
+                groups.setdefault(c.identity, []).append(c)
+    dupes = list(groups.values())
     if dupes:
         extra = [c for g in dupes for c in g[1:]]
         if drop_duplicates:
@@ -503,23 +523,20 @@ def summarize(
 def figures(cases: Iterable[Case], layout: SummaryLayout) -> dict[str, Figure]:
     # Cases with the same attributes are counted and summed together first, so each column's
     # condition is tested once per combination (a few dozen), not once per case.
-    combos: dict[tuple[CaseKeys, tuple[str, ...]], list[Any]] = {}
+    combos: dict[tuple[CaseKeys, tuple[str, ...]], list[tuple[Decimal, ...]]] = {}
     for c in cases:
-        key = (c.keys, c.attr_values)
-        entry = combos.get(key)
-        if entry is None:
-            entry = combos[key] = [0, [Decimal(0)] * len(c.amount_values)]
-        entry[0] += 1
-        sums = entry[1]
-        for n, v in enumerate(c.amount_values):
-            sums[n] += v
+        combos.setdefault((c.keys, c.attr_values), []).append(c.amount_values)
+    # Each combination's amounts, transposed and summed in C: exact Decimal sums all the same.
     merged = [
         (
             dict(zip(keys.attrs, attrs, strict=True)),
-            count,
-            dict(zip(keys.amounts, sums, strict=True)),
+            len(amounts),
+            {
+                k: sum(column, Decimal(0))
+                for k, column in zip(keys.amounts, zip(*amounts, strict=True), strict=True)
+            },
         )
-        for (keys, attrs), (count, sums) in combos.items()
+        for (keys, attrs), amounts in combos.items()
     ]
     values: dict[str, Figure] = {}
     for col in layout.figures:
@@ -697,16 +714,19 @@ _DERIVED = {
 }
 
 
-def input_columns(by: str | None = None) -> frozenset[str]:
-    """Every detail column any summary (annex 3, 4, Wuhan) reads: the measures, the tested
-    attributes and what they derive from, the units, the case identity.
+def input_columns(by: str | None = None, annex: str | None = None) -> frozenset[str]:
+    """Every detail column the summary reads (any of annex 3, 4 and Wuhan's when `annex` is
+    None): the measures, the tested attributes and what they derive from, the units, the case
+    identity.
 
     A merged city workbook is read with only these parsed (Options.summary_columns); the rest
     of its 33 columns would cost time and give no figure.
     """
-    keys: set[str] = {"owed", *WUHAN_DIMENSIONS}
-    for annex in ("3", "4"):
-        _, layout = annex_layout(annex)
+    keys: set[str] = {"owed"}
+    if annex in (None, "wh"):
+        keys.update(WUHAN_DIMENSIONS)
+    for name in ("3", "4") if annex in (None, "wh") else (annex,):
+        _, layout = annex_layout(name)
         for col in layout.figures:
             if col.measure not in ("count", "repaid_amount"):
                 keys.add(col.measure)

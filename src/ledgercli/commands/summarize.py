@@ -113,7 +113,7 @@ def summarize(
         raise LedgerError("file-missing", path=str(check))
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
     # A merged city workbook is read for its figures only; submissions are validated in full.
-    options.summary_columns = sm.input_columns(by)
+    options.summary_columns = sm.input_columns(by, annex)
     report, ledgers = validate_paths([input_path], options)
 
     for group in report.identical:
