@@ -18,6 +18,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any
 
+from .citybook import DETAIL_SHEET
 from .errors import UnreadableFile
 from .forms import FormSpec
 from .table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
@@ -31,6 +32,8 @@ def locate_merged(
 ) -> Located | None:
     """A merged city workbook found and read by columns, the columns `only` and its provenance;
     None when the book is not one (or not an .xlsx on disk), or its columns do not line up."""
+    if DETAIL_SHEET not in book.sheet_names:
+        return None  # a submission (or a renamed sheet): the ordinary reader, without a detour
     heads = head_book(book, HEADER_SCAN_ROWS)
     if heads is None:
         return None
