@@ -66,7 +66,13 @@ def locate_merged(
         rows = [rows[i] for i in keep]
         arrays = {j: a.take(keep) for j, a in arrays.items()}
     loc.column_rows = rows
-    loc.column_cells = {j: _python(arrays[j]) for j in sorted(wanted)}
+    form = loc.form
+    repeating = {j for key, j in loc.columns.items() if form.by_key[key].kind == "enum"} | {
+        j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS
+    }
+    if form.unit_column in loc.columns:
+        repeating.add(loc.columns[form.unit_column])
+    loc.column_cells = {j: _python(arrays[j], j in repeating) for j in sorted(wanted)}
     return loc
 
 
@@ -101,12 +107,10 @@ def _not_data(loc: Located, rows: list[int], first: list[Any]) -> list[int] | No
     return [i for i in range(end) if i not in dropped]
 
 
-def _python(array: Any) -> list[Any]:
-    """An Arrow column as a list, an empty cell as "" (as from the ordinary reader); repeated
-    values (units, enums, statuses, 0) share one object."""
-    import pyarrow.compute as pc
-
-    if len(array) > 64 and pc.count_distinct(array).as_py() * 8 < len(array):
+def _python(array: Any, repeating: bool) -> list[Any]:
+    """An Arrow column as a list, an empty cell as "" (as from the ordinary reader). The values
+    of a `repeating` column (units, enums, statuses) are made once and shared."""
+    if repeating:
         if hasattr(array, "combine_chunks"):
             array = array.combine_chunks()
         encoded = array.dictionary_encode(null_encoding="encode")
