@@ -12,8 +12,11 @@ do not line up, the caller reads the workbook the ordinary way.
 
 from __future__ import annotations
 
+import importlib
 import re
+import threading
 import zipfile
+from contextlib import suppress
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -244,12 +247,15 @@ def read_columns(
     nothing at all.
     """
     import fastexcel
-    import pyarrow.compute as pc
 
     header = next((cells for r, cells in sheet.rows if r == header_row), None)
     if header is None or not indices or not isinstance(book.source, Path):
         return None  # (a decrypted workbook is in memory: it is read the ordinary way)
     first = sheet.rows[0][0]  # fastexcel counts rows from the first one holding a value
+    # pyarrow takes 0.2 s to import; fastexcel parses without the interpreter, so the import
+    # runs beside the parse instead of before it.
+    arrow = threading.Thread(target=_import, args=("pyarrow.compute",))
+    arrow.start()
     try:
         loaded = fastexcel.read_excel(str(book.source)).load_sheet(
             sheet.name,
@@ -257,6 +263,13 @@ def read_columns(
             use_columns=indices,
             dtypes={j: "float" if j in numbers else "string" for j in indices},
         )
+    except Exception:  # the columns are not where the head says: read the ordinary way
+        return None
+    finally:
+        arrow.join()
+    import pyarrow.compute as pc
+
+    try:
         name_of = {c.absolute_index: c.name for c in loaded.selected_columns}
         for j in indices:
             shown = _as_text(header[j]) if j < len(header) else ""
@@ -276,6 +289,11 @@ def read_columns(
     else:
         rows = list(range(header_row + 1, header_row + 1 + table.num_rows))
     return rows, columns
+
+
+def _import(module: str) -> None:
+    with suppress(ImportError):  # it fails again, and is reported, where it is used
+        importlib.import_module(module)
 
 
 def _as_text(value: Any) -> str:
