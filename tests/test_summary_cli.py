@@ -126,7 +126,9 @@ def test_annex4_workbook_cell_by_cell(city: Path, tmp_path: Path) -> None:
     assert ws["H10"].data_type == "n"  # a value, not a formula
     assert ws.freeze_panes == "C7"
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1
+    assert (ws.page_setup.fitToWidth or 1) == 1  # absent is OOXML's default, 1 page wide
+    assert ws.page_setup.fitToHeight == 0  # as many pages down as it takes
+    assert ws.print_title_rows == "$3:$6"  # the header repeats on every printed page
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws["C9"].border.left.style == "thin"
     chart_sheet = wb["图表"]
@@ -485,3 +487,24 @@ def test_by_column_heads_the_unit_column(tmp_path: Path) -> None:
         "大型企业（民营、外资）",
         "（未填）",
     }
+
+
+def test_unit_name_like_a_formula_stays_text(tmp_path: Path) -> None:
+    """A unit called '=HYPERLINK(...)' in a submission is text in the summary workbook, in the
+    table and on the chart sheet, never a formula."""
+    from helpers import annex2_row
+
+    d = tmp_path / "in"
+    d.mkdir()
+    name = '=HYPERLINK("http://x","甲")'
+    path = write_annex2(d / "a.xlsx", [annex2_row(街镇部门="甲")])
+    wb = openpyxl.load_workbook(path)
+    cell = next(c for c in wb.active[3] if c.value == "甲")
+    cell.value = name
+    cell.data_type = "s"  # typed as text in the district's workbook
+    wb.save(path)
+    out = tmp_path / "annex4.xlsx"
+    assert run("summarize", str(d), "--annex", "4", "-o", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb["附件4"]["B7"].value == name and wb["附件4"]["B7"].data_type == "s"
+    assert wb["图表"]["A2"].value == name and wb["图表"]["A2"].data_type == "s"
