@@ -135,6 +135,26 @@ def test_forms_lists_bundled_forms() -> None:
     assert {"cq-annex1", "cq-annex2", "wh-ledger"} <= ids
 
 
+def test_forms_verbose_in_both_languages() -> None:
+    """`ledger forms -v` lists every column and annex 1's fields, in the reader's language,
+    with Chinese text in aligned columns and conditions spelled out."""
+    zh = run("forms", "-v", "--lang", "zh", env={"COLUMNS": "160"}).output
+    assert "问题来源为国务院“互联网+督查”、" in zh and "空白时警告" in zh
+    assert "区县" in zh and "联络人" in zh  # the key–value form's fields
+    lines = zh.splitlines()
+    # 序号's kind starts where 问题编号's does: widths counted as the terminal shows them.
+    from rich.cells import cell_len
+
+    def kind_at(start: str) -> int:
+        line = next(x for x in lines if x.startswith(start))
+        kind = "integer" if start == "序号" else "text"
+        return cell_len(line[: line.index(kind)])
+
+    assert kind_at("序号") == kind_at("问题编号")
+    en = run("forms", "-v", "--lang", "en", env={"COLUMNS": "160"}).output
+    assert "required when 问题来源 is" in en and "warning if blank" in en
+
+
 def test_form_option_unknown() -> None:
     """An unknown --form names the known ones."""
     r = run("validate", "x.xlsx", "--form", "nope", "--lang", "en")

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
-from ..options import format_option
+from ..i18n import register
+from ..options import format_option, lang_option
+
+register(
+    {
+        "forms-head": ("表样|类型|名称|列数|来源", "id|kind|title|columns|source"),
+        "forms-columns-head": ("列|英文名|类型|必填", "column|English|kind|required"),
+        "forms-fields-head": ("栏目|英文名|类型|必填", "field|English|kind|required"),
+        "forms-required": ("必填", "required"),
+        "forms-warn-blank": ("空白时警告", "warning if blank"),
+        "forms-required-when": ("{column}为{values}时必填", "required when {column} is {values}"),
+        "forms-required-above": ("{column}大于{limit}时必填", "required when {column} > {limit}"),
+        "forms-checks": ("跨列检查", "cross-column checks"),
+        "forms-all-checks": ("全部检查", "all checks"),
+    }
+)
 
 
 @click.command()
 @click.option("-v", "--verbose", is_flag=True, help="Also list every column and check.")
 @format_option
-def forms(verbose: bool, fmt: str) -> None:
+@lang_option
+def forms(verbose: bool, fmt: str, lang: str | None) -> None:
     """List the forms (schemas) this tool knows."""
     from ..forms import builtin_forms
-    from ..rules import REGISTRY, get_rules
+    from ..i18n import detect_lang
 
     known = builtin_forms()
     if fmt == "json":
@@ -33,36 +50,81 @@ def forms(verbose: bool, fmt: str) -> None:
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
+    language = detect_lang(lang)
+    click.get_current_context().obj["lang"] = language
     from ..console import out
 
-    table = Table(box=None, header_style="bold")
-    for col in ("id", "kind", "title", "columns", "source"):
-        table.add_column(col)
+    # rich measures Chinese characters as two columns wide, so tables stay aligned, and
+    # wraps (never cuts) a long title.
+    table = _table("forms-head", language)
     for f in known.values():
         n = len(f.columns) or len(f.fields)
-        table.add_row(f.id, f.kind, f"{f.title}\n{f.title_en}", str(n), f.source)
+        title = f.title if language == "zh" else f"{f.title_en}\n{f.title}"
+        table.add_row(f.id, f.kind, title, str(n) if n else "-", f.source)
     out.print(table)
     if verbose:
-        for f in known.values():
-            out.print(f"\n[bold]{f.id}[/bold]")
+        _details(known, language, out)
+
+
+def _table(head: str, language: str) -> Any:
+    from rich.table import Table
+
+    from ..i18n import message
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in message(head, language).split("|"):
+        table.add_column(name, overflow="fold")
+    return table
+
+
+def _details(known: dict[str, Any], language: str, out: Any) -> None:
+    from ..i18n import message
+    from ..rules import REGISTRY, get_rules
+
+    for f in known.values():
+        if f.kind == "summary":
+            continue
+        out.print(f"\n[bold]{f.id}[/bold]  {f.title if language == 'zh' else f.title_en}")
+        if f.kind == "keyvalue":
+            table = _table("forms-fields-head", language)
+            for fd in f.fields:
+                req = message("forms-required", language) if fd.required else ""
+                table.add_row(fd.label, fd.en, fd.kind, req)
+        else:
+            table = _table("forms-columns-head", language)
             for c in f.columns:
-                req = (
-                    "required"
-                    if c.required is True
-                    else (
-                        "warn if blank"
-                        if c.required == "warning"
-                        else ("required when " + c.required_when.column if c.required_when else "")
-                    )
-                )
-                out.print(f"  {c.label:<24} {c.kind:<12} {req}")
-            for r in get_rules(f.checks):
-                out.print(f"  check {r.code}: {r.doc}")
-        out.print("\n[bold]all checks[/bold]")
-        for code in sorted(REGISTRY):
-            out.print(f"  {code}: {REGISTRY[code].doc}")
+                table.add_row(c.label, c.en, c.kind, _requirement(c, f, language))
+        out.print(table)
+        rules = get_rules(f.checks)
+        if rules:
+            out.print(f"[bold]{message('forms-checks', language)}[/bold]")
+            for r in rules:
+                out.print(f"  {r.code}: {r.doc}")
+    out.print(f"\n[bold]{message('forms-all-checks', language)}[/bold]")
+    for code in sorted(REGISTRY):
+        out.print(f"  {code}: {REGISTRY[code].doc}")
+
+
+def _requirement(c: Any, form: Any, language: str) -> str:
+    from ..i18n import message
+
+    if c.required is True:
+        return message("forms-required", language)
+    if c.required == "warning":
+        return message("forms-warn-blank", language)
+    cond = c.required_when
+    if cond is None:
+        return ""
+    other = form.by_key.get(cond.column)
+    name = other.header if other is not None else cond.column
+    if cond.in_ is not None:
+        values = ("、" if language == "zh" else " or ").join(cond.in_)
+        text = message("forms-required-when", language, column=name, values=values)
+    else:
+        text = message("forms-required-above", language, column=name, limit=f"{cond.gt}")
+    if cond.severity == "warning":
+        text += "（警告）" if language == "zh" else " (warning)"
+    return text
 
 
 command = forms
