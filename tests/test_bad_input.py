@@ -164,18 +164,24 @@ def test_schema_typo_names_file_and_key(tmp_path: Path, name: str) -> None:
     assert name in r.output and 'key "debtor_code"' in r.output and "kind" in r.output
 
 
-def test_csv_in_gb18030(tmp_path: Path) -> None:
-    """A CSV saved by Excel in GB18030 is read, and numbers in it are not 'typed as text'."""
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("gb18030", ","), ("utf-8-sig", ","), ("utf-16", "\t"), ("utf-16-be", ",")],
+)
+def test_csv_in_any_encoding_excel_saves(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    """A CSV saved by Excel in GB18030, UTF-8 or UTF-16 (its "Unicode text", tab-separated)
+    is read, and numbers in it are not 'typed as text'."""
     import csv
 
     from helpers import ANNEX2_HEADERS
 
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv.writer(buf, delimiter=delimiter)
     w.writerow(ANNEX2_HEADERS)
     w.writerow(["" if v is None else v for v in annex2_row().values()])
     p = tmp_path / "sub.csv"
-    p.write_bytes(buf.getvalue().encode("gb18030"))
+    data = buf.getvalue().encode(encoding)
+    p.write_bytes(b"\xfe\xff" + data if encoding == "utf-16-be" else data)
     r = run("validate", str(p), "--format", "json")
     import json
 

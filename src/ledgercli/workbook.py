@@ -388,7 +388,10 @@ def _open_csv(path: Path, max_unpacked_mb: int) -> Book:
     raw = path.read_bytes()
     if len(raw) > max_unpacked_mb * 1024 * 1024:
         raise UnreadableFile("too-large", path=p, limit_mb=max_unpacked_mb, detail="csv")
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Excel's "Unicode text" and some exports are UTF-16, which says so by its byte-order mark;
+    # else UTF-8 (with or without a mark), else what Chinese Windows saves (GB18030).
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
             break
