@@ -103,9 +103,11 @@ def test_json_shape_and_exit_code(tmp_path: Path) -> None:
         "totals",
         "units",
         "cases",
+        "overdue_with_errors",
         "exit_code",
     }
     assert data["as_of"] == "2022-11" and data["cases_checked"] == 5
+    assert data["overdue_with_errors"] == 0 and data["cases"][0]["row_errors"] == 0
     assert data["totals"] == {
         "cases": 3,
         "amount": "53",
@@ -188,3 +190,38 @@ def test_form_without_promised_months(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["overdue", str(wh), "--lang", "en"])
     assert res.exit_code == 2
     assert "wh-ledger has neither" in res.output
+
+
+def test_overdue_case_on_an_error_row_is_marked(tmp_path: Path) -> None:
+    """An overdue case whose row has errors is counted, and marked as possibly wrong: in JSON,
+    on the terminal (both languages) and in the workbook's 校验 column."""
+    rows = [
+        case("电话错误", 10, 剩余金额约定最迟偿还时间="2022-06", 债务人联系电话="123"),
+        case("无误", 20, 剩余金额约定最迟偿还时间="2022-07"),
+    ]
+    path = write_annex2(tmp_path / "ledger.xlsx", rows)
+    args = ["overdue", str(path), "--as-of", "2022-11"]
+    data = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
+    by_contract = {c["contract"]: c for c in data["cases"]}
+    assert by_contract["电话错误"]["row_errors"] == 1 and by_contract["无误"]["row_errors"] == 0
+    assert data["overdue_with_errors"] == 1 and data["totals"]["cases"] == 2
+    zh = CliRunner().invoke(cli, [*args, "--lang", "zh"]).output
+    assert "其中1件所在行有错误（标⚠）" in zh and ":3 ⚠" in zh
+    en = CliRunner().invoke(cli, [*args, "--lang", "en"]).output
+    assert "1 of them are on rows with errors" in en
+    out = tmp_path / "overdue.xlsx"
+    CliRunner().invoke(cli, [*args, "-o", str(out), "--lang", "zh"])
+    ws = openpyxl.load_workbook(out)["逾期未偿还"]
+    headers = [c.value for c in ws[1]]
+    checks = {
+        ws.cell(r, headers.index("合同名称") + 1).value: ws.cell(r, headers.index("校验") + 1).value
+        for r in range(2, ws.max_row + 1)
+    }
+    assert checks == {"电话错误": "有1处错误", "无误": None}
+    # The lapsed month is the cell marked on each row, whatever columns come before it.
+    marked = [
+        headers[c.column - 1]
+        for c in ws[2]
+        if c.fill is not None and c.fill.fgColor.rgb not in ("00000000", None)
+    ]
+    assert marked == ["剩余金额约定最迟偿还时间"]

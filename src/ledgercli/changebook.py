@@ -86,6 +86,8 @@ WORDS = {
         "months_late": "逾期月数",
         "due": "最早到期月份",
         "reasons": "逾期原因",
+        "row_check": "校验",
+        "row_errors": "有{n}处错误",
         "cases": "件数",
         "oldest_due": "最早到期",
         "remaining_lapsed": "剩余金额逾期",
@@ -116,6 +118,8 @@ WORDS = {
         "months_late": "Months late",
         "due": "Earliest lapsed month",
         "reasons": "Why",
+        "row_check": "Check",
+        "row_errors": "{n} error(s)",
         "cases": "Cases",
         "oldest_due": "Oldest due",
         "remaining_lapsed": "Remaining lapsed",
@@ -373,13 +377,14 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
         w["due"],
         w["months_late"],
         w["status"],
+        w["row_check"],
         *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
         w["where"],
         w["source_file"],
         w["source_row"],
     ]
     cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)
-    cases.widths = [14, 20, 12, 12, 8, 10, *([14] * (len(headers) - 6))]
+    cases.widths = [14, 20, 12, 12, 8, 10, 10, *([14] * (len(headers) - 7))]
     lapsed = {"remaining_due", "agreed_due"}
     for oc in o.cases:
         c = oc.case
@@ -390,9 +395,10 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
             oc.due,
             oc.months_late,
             status_word(lang, c.status),
+            w["row_errors"].format(n=oc.row_errors) if oc.row_errors else "",
         ]
         marks = {
-            6 + j
+            7 + j
             for j, col in enumerate(cols)
             if col.key in lapsed and isinstance(c.get(col.key), str) and c.get(col.key) < o.as_of
         }

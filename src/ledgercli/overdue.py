@@ -58,11 +58,18 @@ class OverdueCase:
     due: str  # the earliest lapsed month
     months_late: int
 
+    @property
+    def row_errors(self) -> int:
+        """Errors `validate` finds on the case's row: its months or amounts may be wrong."""
+        errors = self.case.ledger.errors
+        return errors[self.case.i] if errors else 0
+
     def to_json(self) -> dict[str, Any]:
         c = self.case
         data = c.to_json()
         data.update(
             {
+                "row_errors": self.row_errors,
                 "overdue_amount": amount(self.amount),
                 "reasons": list(self.reasons),
                 "due": self.due,
@@ -101,6 +108,10 @@ class Overdue:
     totals: UnitTally
     units: list[tuple[str, UnitTally]] = field(default_factory=list)  # worst first
 
+    @property
+    def with_errors(self) -> int:
+        return sum(1 for c in self.cases if c.row_errors)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "form": self.side.form.id,
@@ -110,6 +121,7 @@ class Overdue:
             "totals": self.totals.to_json(),
             "units": [{"unit": u, **t.to_json()} for u, t in self.units],
             "cases": [c.to_json() for c in self.cases],
+            "overdue_with_errors": self.with_errors,
             "exit_code": 1 if self.cases else 0,
         }
 

@@ -36,6 +36,7 @@ LABELS = {
         "total": "合计",
         "more": "另有{n}件未显示（用 --limit 0 显示全部，或 -o 输出工作簿）",
         "saved": "逾期清单已写入 {path}",
+        "errors": "其中{n}件所在行有错误（标⚠），月份或金额可能不实；用 ledger validate 查看",
     },
     "en": {
         "head": "{paths}: as of {as_of}, {k} of {n} cases overdue, {amount} 万元  form: {form}",
@@ -58,6 +59,8 @@ LABELS = {
         "total": "total",
         "more": "{n} more not shown (--limit 0 shows all; -o writes them to a workbook)",
         "saved": "overdue list written to {path}",
+        "errors": "{n} of them are on rows with errors (marked ⚠): their months or amounts "
+        "may be wrong; ledger validate lists the errors",
     },
 }
 
@@ -206,6 +209,8 @@ def render(o: Overdue, lang: str, limit: int) -> None:
         where = f"{Path(c.ledger.path).name}:{c.row}"
         if file:
             where += f" ({file}:{row if row is not None else '?'})"
+        if oc.row_errors:
+            where += " ⚠"
         table.add_row(
             c.unit or "—",
             str(c.get("debtor") or ""),
@@ -220,6 +225,8 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     out.print(table)
     if len(o.cases) > len(shown):
         out.print(Text("  " + _l(lang, "more", n=len(o.cases) - len(shown)), style="dim"))
+    if o.with_errors:
+        out.print(Text(_l(lang, "errors", n=o.with_errors), style="yellow"))
 
 
 command = overdue
