@@ -268,13 +268,14 @@ def test_check_finds_a_planted_difference(city: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     diffs = json.loads(result.stdout)["check"]["differences"]
-    assert diffs == [
+    assert diffs[:2] == [
         {
             "unit": "乙街道",
             "column": "总体情况/拖欠数量/其中/自行排查",
             "reported": 1,
             "computed": "0",
             "row": 8,
+            "against": "detail",
         },
         {
             "unit": "甲街道",
@@ -282,11 +283,20 @@ def test_check_finds_a_planted_difference(city: Path, tmp_path: Path) -> None:
             "reported": 199.6234,
             "computed": "200.6234",
             "row": 9,
+            "against": "detail",
         },
+    ]
+    # The 合计 was left as it was, so it no longer adds up to the reported rows themselves.
+    assert [
+        (d["column"], d["reported"], d["computed"], d["row"], d["against"]) for d in diffs[2:]
+    ] == [
+        ("总体情况/拖欠数量/其中/自行排查", 2, "3", 10, "rows"),
+        ("总体情况/涉及金额/拖欠总金额", 250.6234, "249.6234", 10, "rows"),
+        ("总体情况/涉及金额/清偿率（%）", 65.04, "65.30", 10, "rows"),
     ]
     table = run("summarize", str(city), "--annex", "4", "--check", str(reported), "--lang", "zh")
     assert table.exit_code == 1
-    assert "2处不一致" in table.output
+    assert "5处不一致" in table.output and "报送表各行之和" in table.output
 
 
 def write_wuhan(path: Path, unit: str, rows: list[dict[str, Any]]) -> Path:

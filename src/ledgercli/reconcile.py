@@ -15,7 +15,7 @@ from typing import Any
 from .errors import LedgerError
 from .forms import get_form
 from .i18n import register
-from .summary import Figure, Summary, SummaryColumn, SummaryRow, fmt_figure
+from .summary import Figure, Summary, SummaryColumn, SummaryRow, fmt_figure, rate
 from .text import nfkc, norm_header, norm_key
 from .workbook import Sheet, open_book
 
@@ -51,6 +51,9 @@ class Difference:
     reported: Any
     computed: Any
     row: int | None  # the Excel row in the reported workbook (None: the row is missing there)
+    # "detail": `computed` is recomputed from the detail rows; "rows": it is the sum of the
+    # reported table's own unit rows, which its 合计 does not add up to.
+    against: str = "detail"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +62,7 @@ class Difference:
             "reported": self.reported,
             "computed": self.computed,
             "row": self.row,
+            "against": self.against,
         }
 
 
@@ -149,6 +153,35 @@ def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
                 diffs.append(
                     Difference(unit, col.label, _show(cell), fmt_figure(col, value), excel_row)
                 )
+    if total_key in reported.rows:
+        diffs += _total_adds_up(summary, reported, total_key)
+    return diffs
+
+
+def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list[Difference]:
+    """The reported 合计 against the sum of the reported table's own unit rows: a total that
+    does not add up is wrong whatever the detail rows say."""
+    figures = summary.layout.figures
+    excel_row, label, total = reported.rows[total_key]
+    units = [cells for key, (_, _, cells) in reported.rows.items() if key != total_key]
+    sums: dict[str, Decimal] = {}
+    for n, col in enumerate(figures):
+        if col.kind != "rate":
+            sums[col.key] = sum((_number(cells[n]) or Decimal(0) for cells in units), Decimal(0))
+    diffs = []
+    for col, cell in zip(figures, total, strict=True):
+        value: Figure
+        if col.kind == "rate":
+            num, den = col.ratio
+            value = rate(sums.get(num, Decimal(0)), sums.get(den, Decimal(0)))
+        elif col.kind == "count":
+            value = int(sums[col.key])
+        else:
+            value = sums[col.key]
+        if not _same(col, cell, value):
+            diffs.append(
+                Difference(label, col.label, _show(cell), fmt_figure(col, value), excel_row, "rows")
+            )
     return diffs
 
 

@@ -301,8 +301,12 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
         console.print(Text(message("check-agrees", lang, rows=rows), style="bold green"))
         return
     heads = {
-        "zh": ("单位", "列", "报送值", "重新计算", "行"),
-        "en": ("unit", "column", "reported", "computed", "row"),
+        "zh": ("单位", "列", "报送值", "应为", "依据", "行"),
+        "en": ("unit", "column", "reported", "should be", "from", "row"),
+    }[lang]
+    against = {
+        "zh": {"detail": "明细台账", "rows": "报送表各行之和"},
+        "en": {"detail": "detail rows", "rows": "sum of its rows"},
     }[lang]
     table = Table(header_style="bold")
     for h in heads:
@@ -313,6 +317,7 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
             d.column,
             "" if d.reported is None else str(d.reported),
             d.computed,
+            against[d.against],
             "" if d.row is None else str(d.row),
         )
     console.print(table)
