@@ -252,6 +252,35 @@ def test_contact_forms_merge_into_one_roster(tmp_path: Path) -> None:
     ]
 
 
+def test_roster_validates_back(tmp_path: Path) -> None:
+    """The merged roster reads back as annex 1, one record a row (职务 and 联系电话 twice, in
+    order); a bad phone typed into it later is found at its row and column."""
+    d = tmp_path / "in"
+    d.mkdir()
+    _annex1(d / "a.xlsx", "古南街道")
+    _annex1(d / "b.xlsx", "文龙街道")
+    out = tmp_path / "roster.xlsx"
+    write_city(merge_paths([d], Options()), out)
+    fr, ledger = validate_file(out, Options())
+    assert fr.form == "cq-annex1" and fr.merged and fr.rows == 2
+    assert [f for f in fr.findings if f.severity != "notice"] == []
+    assert ledger is not None and ledger.units() == ["古南街道", "文龙街道"]
+    assert ledger.values["leader_title"] == ["副主任", "副主任"]
+    assert ledger.values["liaison_phone"] == ["023-63895398", "023-63895398"]
+    wb = openpyxl.load_workbook(out)
+    wb["明细"]["H3"] = "12345"  # 文龙街道's liaison phone
+    wb.save(out)
+    fr, _ = validate_file(out, Options())
+    assert [(f.rule, f.row, f.column) for f in fr.findings if f.severity == "error"] == [
+        ("bad-phone", 3, "H")
+    ]
+    # A merged roster left in the inbox is not merged again.
+    (d / "roster.xlsx").write_bytes(out.read_bytes())
+    again = merge_paths([d], Options())
+    skipped = [s for s in again.sources if s.skip_reason == "merged-workbook"]
+    assert [s.path for s in skipped] == [d / "roster.xlsx"] and len(again.merged) == 2
+
+
 def test_wuhan_reporting_unit_becomes_a_column(tmp_path: Path) -> None:
     """A Wuhan ledger merges under its two-level header with 填报单位 as a column."""
     src = tmp_path / "wuhan.xls"

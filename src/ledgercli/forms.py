@@ -188,6 +188,26 @@ class FormSpec(_Strict):
         return index
 
     @cached_property
+    def roster(self) -> FormSpec | None:
+        """A key–value form's records as a table, one per row under the fields' labels: how a
+        merged annex 1 (or a county's list of its units' forms) holds them. None for tables."""
+        if self.kind != "keyvalue":
+            return None
+        columns = [
+            {
+                "key": f.key,
+                "header": f.label,
+                "en": f.en,
+                "kind": f.kind,
+                "aliases": f.aliases,
+                "required": f.required,
+            }
+            for f in self.fields
+        ]
+        data = self.model_dump(exclude={"fields", "columns", "kind", "checks"})
+        return FormSpec.model_validate({**data, "kind": "table", "columns": columns})
+
+    @cached_property
     def title_keys(self) -> set[str]:
         return {norm_key(t) for t in [self.title, *self.aliases]}
 

@@ -205,12 +205,13 @@ def locate(
     for name in names:
         sheet = book.sheet(name)
         head = sheet.rows[:HEADER_SCAN_ROWS]
-        for form in forms:
-            if form.kind == "keyvalue":
-                found = _find_fields(form, head)
+        for candidate in forms:
+            if candidate.kind == "keyvalue":
+                found = _find_fields(candidate, head)
                 if len(found) >= 3 and (kv_best is None or len(found) > kv_best[0]):
-                    kv_best = (len(found), sheet, form, found)
-                continue
+                    kv_best = (len(found), sheet, candidate, found)
+            # A key–value form's records may also stand one per row, under its labels.
+            form = candidate.roster or candidate
             if form.kind != "table":
                 continue
             need = _threshold(form)
