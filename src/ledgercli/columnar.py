@@ -13,6 +13,7 @@ do not line up, the caller reads the workbook the ordinary way.
 from __future__ import annotations
 
 import importlib
+import logging
 import re
 import threading
 import zipfile
@@ -24,6 +25,7 @@ from typing import Any
 from .citybook import DETAIL_SHEET
 from .errors import UnreadableFile
 from .forms import FormSpec
+from .report import Finding
 from .table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
 from .workbook import Book, Sheet, col_index, scan_bad_cells
 
@@ -34,9 +36,19 @@ def locate_merged(
     book: Book, forms: list[FormSpec], sheet_name: str | None, only: frozenset[str]
 ) -> Located | None:
     """A merged city workbook found and read by columns, the columns `only` and its provenance;
-    None when the book is not one (or not an .xlsx on disk), or its columns do not line up."""
-    if DETAIL_SHEET not in book.sheet_names:
-        return None  # a submission (or a renamed sheet): the ordinary reader, without a detour
+    None when the book is not one (or not an .xlsx on disk), or anything about its columns is
+    unlike what merge writes: the ordinary reader then reads it, and says what is wrong."""
+    if DETAIL_SHEET not in book.sheet_names or not isinstance(book.source, Path):
+        return None  # a submission, a renamed sheet, or a decrypted workbook held in memory
+    try:
+        return _locate_merged(book, forms, sheet_name, only)
+    except Exception:  # only ever a shortcut: any surprise goes the ordinary way
+        return None
+
+
+def _locate_merged(
+    book: Book, forms: list[FormSpec], sheet_name: str | None, only: frozenset[str]
+) -> Located | None:
     heads = head_book(book, HEADER_SCAN_ROWS)
     if heads is None:
         return None
@@ -46,17 +58,18 @@ def locate_merged(
         return None
     if loc.form.kind != "table" or "status" not in loc.extras:
         return None
+    if any(f.rule in _UNLIKE_MERGE for f in loc.findings):
+        return None  # a column missing, unknown or twice: not as merge wrote it
     header = next(cells for r, cells in loc.sheet.rows if r == loc.header_row)
     wanted = {j for key, j in loc.columns.items() if key in only}
     wanted |= {j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS}
-    # The first four columns tell a 合计 row or the 填写说明 under the table; they are looked
-    # at in Arrow, and only where a cell starts like one.
+    # The first four columns tell a 合计 row or the 填写说明 under the table.
     first = list(range(min(4, len(header))))
     numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
     found, scan = scan_bad_cells(book, loc.sheet.name)  # on the other core, beside fastexcel
     try:
         indices = sorted(wanted | set(first))
-        read = read_columns(book, loc.sheet, loc.header_row, indices, numbers & wanted)
+        read = read_columns(book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted)
     finally:
         if scan is not None:
             scan.join()
@@ -68,6 +81,8 @@ def locate_merged(
     if keep is not None:
         rows = [rows[i] for i in keep]
         arrays = {j: a.take(keep) for j, a in arrays.items()}
+    if not rows:
+        loc.findings.append(Finding("warning", "no-rows", loc.sheet.name, loc.header_row))
     loc.column_rows = rows
     form = loc.form
     repeating = {j for key, j in loc.columns.items() if form.by_key[key].kind == "enum"} | {
@@ -81,24 +96,47 @@ def locate_merged(
 
 # The provenance a summary needs: the row's validation result, and (Wuhan) its reporting unit.
 SUMMARY_EXTRAS = frozenset({"status", "reporter"})
+_UNLIKE_MERGE = {"missing-column", "unknown-column", "duplicate-column"}
+
+
+def _empty(array: Any) -> Any:
+    """Where a column's cells are empty: no value, or text of length 0 (a formula's "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        return array.is_null()
+    # (No Python scalars here: converting one makes pyarrow import pandas, 0.2 s.)
+    filled = pc.cast(pc.utf8_length(array), pa.bool_())
+    return pc.invert(pc.and_kleene(filled.is_valid(), filled))
 
 
 def _not_data(loc: Located, rows: list[int], first: list[Any]) -> list[int] | None:
     """Say which rows are totals or the end of the table; the rows to keep, None for all."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    # The gate of `row_kind`, on whole columns: the row's first non-empty cell starts like one.
-    lead = pc.coalesce(*first) if len(first) > 1 else first[0]
-    # (A pattern, not a value set: building an Arrow array from Python imports pandas.)
+    # The gate of `row_kind`, on whole columns: the row's first non-empty cell is text that
+    # starts like a total or a note; only those rows are looked at one by one.
     starts = "^(?:" + "|".join(re.escape(t) for t in sorted(TRIGGERS)) + ")"
-    maybe = pc.match_substring_regex(lead, pattern=starts)
-    candidates = pc.indices_nonzero(maybe).to_pylist()
+    maybe = None
+    before = None  # every earlier column empty
+    for array in first:
+        empty = _empty(array)
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            hit = pc.and_kleene(pc.invert(empty), pc.match_substring_regex(array, pattern=starts))
+            hit = pc.and_kleene(hit.is_valid(), hit)
+            if before is not None:
+                hit = pc.and_(hit, before)
+            maybe = hit if maybe is None else pc.or_(maybe, hit)
+        before = empty if before is None else pc.and_(before, empty)
+    candidates = [] if maybe is None else pc.indices_nonzero(maybe).to_pylist()
     if not candidates:
         return None
     dropped: set[int] = set()
     end = len(rows)
     for i in candidates:
-        kind = row_kind([a[i].as_py() or "" for a in first])
+        kind = row_kind([_cell_py(a[i].as_py()) for a in first])
         if kind is not None:
             data_end(loc, rows[i], kind)
             if kind == "end":
@@ -108,6 +146,10 @@ def _not_data(loc: Located, rows: list[int], first: list[Any]) -> list[int] | No
     if end == len(rows) and not dropped:
         return None
     return [i for i in range(end) if i not in dropped]
+
+
+def _cell_py(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def _python(array: Any, repeating: bool) -> list[Any]:
@@ -186,10 +228,19 @@ def _head_rows(zf: zipfile.ZipFile, part: str, limit: int) -> list[tuple[int, li
     return rows
 
 
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes characters XML cannot hold as _xHHHH_ (a line break in a header is often
+    _x000D_); calamine decodes them, and so must the head, or the header would not match."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def _cell(c: Any) -> Any:
     kind = c.get("t", "n")
     if kind == "inlineStr":
-        text = "".join(t.text or "" for t in c.iter(f"{NS}t"))
+        text = _unescape("".join(t.text or "" for t in c.iter(f"{NS}t")))
         return text or None
     v = c.find(f"{NS}v")
     if v is None or v.text is None:
@@ -198,7 +249,9 @@ def _cell(c: Any) -> Any:
         return _Shared(int(v.text))
     if kind == "b":
         return v.text == "1"
-    if kind in ("str", "e"):
+    if kind == "str":
+        return _unescape(v.text)
+    if kind == "e":
         return v.text
     try:
         return float(v.text)
@@ -227,7 +280,7 @@ def _resolve_strings(
             # Phonetic guides (rPh) are not part of the text.
             for ph in el.findall(f"{NS}rPh"):
                 el.remove(ph)
-            strings.append("".join(t.text or "" for t in el.iter(f"{NS}t")))
+            strings.append(_unescape("".join(t.text or "" for t in el.iter(f"{NS}t"))))
             el.clear()
             if len(strings) > wanted:
                 break
@@ -236,58 +289,74 @@ def _resolve_strings(
 
 
 def read_columns(
-    book: Book, sheet: Sheet, header_row: int, indices: list[int], numbers: set[int]
+    book: Book,
+    sheet: Sheet,
+    header_row: int,
+    indices: list[int],
+    numbers: set[int],
+    text: set[int],
 ) -> tuple[list[int], dict[int, Any]] | None:
     """The Excel rows below `header_row`, and these columns' cells there as Arrow arrays: the
-    `numbers` columns as floats, the others as text (null when empty).
+    `numbers` columns as floats, the other `text` columns as text.
 
-    None when they cannot be trusted: the header is not where the head says, or a cell of a
-    `numbers` column holds something else (which the ordinary reader then reports). Blank rows
-    (nothing in any chosen column) are left out, as the ordinary reader leaves out rows with
-    nothing at all.
+    None whenever the ordinary reader must decide: the header is not where the head says, a
+    `numbers` cell holds something else, a `text` column holds numbers, dates or booleans
+    (which the ordinary reader shows as Excel does, or calls an error), or a row holds nothing
+    in any column read (it may hold something in the others, which makes it a row).
     """
     import fastexcel
 
     header = next((cells for r, cells in sheet.rows if r == header_row), None)
     if header is None or not indices or not isinstance(book.source, Path):
-        return None  # (a decrypted workbook is in memory: it is read the ordinary way)
-    first = sheet.rows[0][0]  # fastexcel counts rows from the first one holding a value
+        return None
+    # fastexcel says which columns it could not type when it guesses; a guess that fails is
+    # handled here, so that is not news for a clerk's terminal.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
     # pyarrow takes 0.2 s to import; fastexcel parses without the interpreter, so the import
     # runs beside the parse instead of before it.
     arrow = threading.Thread(target=_import, args=("pyarrow.compute",))
     arrow.start()
+    # Numbers as numbers; the columns read only for the 合计 test as text, whatever they hold;
+    # the other text columns as found (strictly: see below).
+    dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
+    dtypes.update({j: "float" for j in numbers})
     try:
         loaded = fastexcel.read_excel(str(book.source)).load_sheet(
             sheet.name,
-            header_row=header_row - first,
+            header_row=header_row - 1,  # counted from row 1 of the sheet
             use_columns=indices,
-            dtypes={j: "float" if j in numbers else "string" for j in indices},
+            dtypes=dtypes,
+            dtype_coercion="strict",  # a column of text and numbers is an error, not text
+            schema_sample_rows=None,
         )
-    except Exception:  # the columns are not where the head says: read the ordinary way
+    except Exception:  # the columns are not where the head says, or mix kinds of cells
         return None
     finally:
         arrow.join()
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        name_of = {c.absolute_index: c.name for c in loaded.selected_columns}
-        for j in indices:
-            shown = _as_text(header[j]) if j < len(header) else ""
-            if name_of[j] != shown and not (shown == "" and name_of[j].startswith("__UNNAMED__")):
-                return None
-        table, errors = loaded.to_arrow_with_errors()
-        if errors is not None and errors.errors:
+    name_of = {c.absolute_index: c.name for c in loaded.selected_columns}
+    for j in indices:
+        shown = _as_text(header[j]) if j < len(header) else ""
+        if name_of[j] != shown and not (shown == "" and name_of[j].startswith("__UNNAMED__")):
             return None
-        columns = {j: table.column(name_of[j]) for j in indices}
-    except Exception:  # the columns are not where the head says: read the ordinary way
+    table, errors = loaded.to_arrow_with_errors()
+    if errors is not None and errors.errors:
         return None
-    blank = reduce(pc.and_, [c.is_null() for c in columns.values()])
+    columns = {j: table.column(name_of[j]) for j in indices}
+    for j in text - numbers:
+        kind = columns[j].type
+        if not (
+            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+        ):
+            return None
+        if pa.types.is_null(kind):
+            columns[j] = columns[j].cast(pa.string())
+    blank = reduce(pc.and_, [_empty(c) for c in columns.values()])
     if pc.any(blank).as_py():
-        keep = pc.indices_nonzero(pc.invert(blank))
-        columns = {j: c.take(keep) for j, c in columns.items()}
-        rows = [header_row + 1 + i for i in keep.to_pylist()]
-    else:
-        rows = list(range(header_row + 1, header_row + 1 + table.num_rows))
+        return None
+    rows = list(range(header_row + 1, header_row + 1 + table.num_rows))
     return rows, columns
 
 

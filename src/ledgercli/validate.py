@@ -286,7 +286,8 @@ def check_table(
     unreadable = {k: set(v) for k, v in broken.items()}
 
     # 2. Required, required-when and values that depend on another column.
-    origin = columns[loc.extras["source_file"]] if "source_file" in loc.extras else None
+    j_origin = loc.extras.get("source_file")
+    origin = columns[j_origin] if j_origin is not None and j_origin < len(columns) else None
     for key, col in values.items():
         spec = form.by_key[key]
         blank = blanks.get(key, [])
