@@ -166,6 +166,23 @@ def test_search_finds_text_cut_between_chunks(
             assert not workbook._mentions(p, zf, zf.getinfo("without.xml"), (b't="e"',)), size
 
 
+def test_search_stops_at_the_declared_size(tmp_path: Path) -> None:
+    """A part that inflates past the size the archive declares is not inflated further (the
+    size limits were checked against the declared size)."""
+    import zipfile
+
+    from ledgercli import workbook
+
+    p = tmp_path / "a.zip"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.xml", b"<c>" * 500_000)
+    with zipfile.ZipFile(p) as zf:
+        info = zf.getinfo("big.xml")
+        assert sum(map(len, workbook._inflated(p, info))) == 1_500_000
+        info.file_size = 10_000  # what a lying archive would declare
+        assert sum(map(len, workbook._inflated(p, info))) <= 10_000
+
+
 def test_error_cell_is_reported(tmp_path: Path) -> None:
     """A real #N/A error cell (type e) is an error at its cell."""
     p = write_annex2(tmp_path / "a.xlsx", [annex2_row()])

@@ -326,13 +326,21 @@ def _inflated(source: Any, info: zipfile.ZipInfo) -> Iterator[bytes]:
         fh.seek(info.header_offset + 30 + skip)
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
         left = info.compress_size
+        room = info.file_size  # what the archive declares (and the size limits were held to)
         while left > 0 and not inflate.eof:
             raw = fh.read(min(left, INFLATE_CHUNK))
             if not raw:
                 return
             left -= len(raw)
-            yield inflate.decompress(raw)
-        yield inflate.flush()
+            # At most a megabyte at a time, and never past the declared size: a part that
+            # inflates further is lying about itself, and calamine will say it is damaged.
+            data = inflate.decompress(raw, 1 << 20)
+            while data:
+                room -= len(data)
+                if room < 0:
+                    return
+                yield data
+                data = inflate.decompress(inflate.unconsumed_tail, 1 << 20)
 
 
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
