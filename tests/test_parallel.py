@@ -200,11 +200,16 @@ def test_jobs_is_never_more_than_files() -> None:
 
 
 @pytest.mark.parametrize(
-    ("size", "jobs", "started"),
-    [(100, None, False), (3 * 1024 * 1024, None, True), (3 * 1024 * 1024, 1, False)],
+    ("files", "size", "jobs", "started"),
+    [
+        (2, 100, None, False),  # small: read in this process
+        (2, 3 * 1024 * 1024, None, True),
+        (2, 3 * 1024 * 1024, 1, False),
+        (1, 6 * 1024 * 1024, None, False),  # one big file: no pool either
+    ],
 )
 def test_fork_server_started_early_only_for_a_pool(
-    tmp_path: Path, size: int, jobs: int | None, started: bool
+    tmp_path: Path, files: int, size: int, jobs: int | None, started: bool
 ) -> None:
     """The fork server starts before the heavy imports when a pool will be used, not else."""
     import subprocess
@@ -213,7 +218,8 @@ def test_fork_server_started_early_only_for_a_pool(
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: no pool is ever used")
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.xlsx").write_bytes(b"x" * size)
+    for n in range(files):
+        (tmp_path / "in" / f"{n}.xlsx").write_bytes(b"x" * (size // files))
     code = (
         "import sys; from pathlib import Path; from multiprocessing import forkserver\n"
         "from ledgercli.prestart import prestart\n"

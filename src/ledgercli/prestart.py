@@ -21,20 +21,22 @@ SERIAL_BELOW_BYTES = 2 * 1024 * 1024
 PRELOAD = ["ledgercli.parallel", "ledgercli.validate", "ledgercli.citybook"]
 
 
-def input_bytes(paths: Iterable[Path], enough: int = SERIAL_BELOW_BYTES) -> int:
-    """The size of the inputs (folders walked), counted only until it reaches `enough`."""
-    total = 0
+def inputs(paths: Iterable[Path], enough: int = SERIAL_BELOW_BYTES) -> tuple[int, int]:
+    """(files, bytes) of the inputs (folders walked), counted only until there are two files
+    and `enough` bytes: all that decides whether a pool is worth starting."""
+    files = total = 0
     for root in paths:
         try:
-            files = root.rglob("*") if root.is_dir() else iter([root])
-            for p in files:
+            found = root.rglob("*") if root.is_dir() else iter([root])
+            for p in found:
                 if p.is_file():
+                    files += 1
                     total += p.stat().st_size
-                    if total >= enough:
-                        return total
+                    if files >= 2 and total >= enough:
+                        return files, total
         except OSError:
             continue  # the command itself says what is wrong with an unreadable path
-    return total
+    return files, total
 
 
 def prestart(paths: Iterable[Path], jobs: int | None) -> None:
@@ -43,8 +45,9 @@ def prestart(paths: Iterable[Path], jobs: int | None) -> None:
         return
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
-    if jobs is None and input_bytes(paths) < SERIAL_BELOW_BYTES:
-        return
+    files, total = inputs(paths)
+    if files < 2 or (jobs is None and total < SERIAL_BELOW_BYTES):
+        return  # one file is read in this process; a few small ones too
     from multiprocessing import forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
