@@ -45,7 +45,7 @@ def build_workbook(summary: Summary, path: str | Path, lang: str = "zh") -> None
     which was a twentieth of summarizing a city). Text is always written as text."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:
         _summary_sheet(wb, summary)
         if summary.layout.chart is not None:
