@@ -205,17 +205,21 @@ def locate(
     for name in names:
         sheet = book.sheet(name)
         head = sheet.rows[:HEADER_SCAN_ROWS]
+        tables = [f for f in forms if f.kind == "table"]
         for candidate in forms:
             if candidate.kind == "keyvalue":
                 found = _find_fields(candidate, head)
                 if len(found) >= 3 and (kv_best is None or len(found) > kv_best[0]):
                     kv_best = (len(found), sheet, candidate, found)
-            # A key–value form's records may also stand one per row, under its labels.
-            form = candidate.roster or candidate
-            if form.kind != "table":
-                continue
+                # Its records may also stand one per row, under its labels (a merged annex 1);
+                # tried after the table forms, so that it scans only the rows above their header.
+                if candidate.roster is not None:
+                    tables.append(candidate.roster)
+        # The rows below a complete header are its data: no form looks for a header there.
+        rows = len(head)
+        for form in tables:
             need = _threshold(form)
-            for i, (excel_row, cells) in enumerate(head):
+            for i, (excel_row, cells) in enumerate(head[:rows]):
                 upper = None
                 if i > 0 and head[i - 1][0] == excel_row - 1:
                     upper = head[i - 1][1]
@@ -223,7 +227,8 @@ def locate(
                 if len(m.columns) >= need and (best is None or m.score > best[0]):
                     best = (m.score, sheet, i, form, m)
                 if _complete(form, m):
-                    break  # the rows below a complete header are its data
+                    rows = i + 1
+                    break
         # A sheet that names every column of its form settles it: later sheets (a merged
         # workbook's 问题 and 来源, a district's notes) need not be loaded at all.
         if best is not None and best[1] is sheet and _complete(best[3], best[4]):
