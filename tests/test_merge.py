@@ -13,7 +13,9 @@ from helpers import CREDITOR, DEBTOR, annex2_row, write_annex2
 from ledgercli import citybook
 from ledgercli.citybook import write_city
 from ledgercli.errors import LedgerError
+from ledgercli.forms import input_forms
 from ledgercli.merge import check_conservation, merge_paths
+from ledgercli.parallel import validate_many
 from ledgercli.validate import Options, validate_file
 
 DATA = Path(__file__).parent / "data"
@@ -279,6 +281,57 @@ def test_roster_validates_back(tmp_path: Path) -> None:
     again = merge_paths([d], Options())
     skipped = [s for s in again.sources if s.skip_reason == "merged-workbook"]
     assert [s.path for s in skipped] == [d / "roster.xlsx"] and len(again.merged) == 2
+
+
+def test_roster_columns_follow_their_label_and_units_meet_forms(tmp_path: Path) -> None:
+    """A county's roster with the liaison before the leader: each 职务/联系电话 belongs to the
+    name to its left, not to its position. A unit in the roster that also sent its own form is
+    one duplicate group across the two files."""
+    d = tmp_path / "in"
+    d.mkdir()
+    _annex1(d / "form.xlsx", "古南街道")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["区县", "牵头单位", "联络人", "职务", "联系电话", "责任领导", "职务", "联系电话"])
+    ws.append(
+        [
+            "古南街道",
+            "古南街道办事处",
+            "李四",
+            "科员",
+            "023-63895398",
+            "张三",
+            "副主任",
+            "13812345678",
+        ]
+    )
+    ws.append(
+        [
+            "文龙街道",
+            "文龙街道办事处",
+            "王五",
+            "干事",
+            "023-63895399",
+            "赵六",
+            "主任",
+            "13912345678",
+        ]
+    )
+    wb.save(d / "roster.xlsx")
+    fr, ledger = validate_file(d / "roster.xlsx", Options())
+    assert ledger is not None and fr.form == "cq-annex1" and fr.rows == 2
+    assert [f for f in fr.findings if f.severity != "notice"] == []
+    assert ledger.values["leader"] == ["张三", "赵六"]
+    assert ledger.values["leader_title"] == ["副主任", "主任"]
+    assert ledger.values["liaison_title"] == ["科员", "干事"]
+    assert ledger.values["liaison_phone"] == ["023-63895398", "023-63895399"]
+    # Through the process pool the ledger comes back as the roster it was read as.
+    pooled = validate_many([d / "roster.xlsx", d / "form.xlsx"], Options(), input_forms(), jobs=2)
+    assert [lg.form.is_roster for _, lg in pooled if lg is not None] == [True, False]
+    result = merge_paths([d], Options(), jobs=2)
+    assert [
+        (g.label, [(result.sources[k].path.name, i) for k, i in g.members]) for g in result.groups
+    ] == [("古南街道", [("form.xlsx", 0), ("roster.xlsx", 0)])]
 
 
 def test_wuhan_reporting_unit_becomes_a_column(tmp_path: Path) -> None:

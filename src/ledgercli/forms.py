@@ -55,6 +55,9 @@ class ColumnSpec(_Strict):
     en: str
     kind: Kind
     group: str | None = None
+    # A header repeated under several columns (a roster's 职务) belongs to the nearest column to
+    # its left named `context`.
+    context: str | None = None
     aliases: list[str] = []
     required: bool | Literal["warning"] = False
     required_when: Condition | None = None
@@ -141,6 +144,8 @@ class FormSpec(_Strict):
     fields: list[FieldSpec] = []
     layout: dict[str, Any] = {}
     path: str = ""
+    # Set only by `roster`: this table holds a key–value form's records, one unit per row.
+    is_roster: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> FormSpec:
@@ -199,13 +204,21 @@ class FormSpec(_Strict):
                 "header": f.label,
                 "en": f.en,
                 "kind": f.kind,
+                "context": f.context,
                 "aliases": f.aliases,
                 "required": f.required,
             }
             for f in self.fields
         ]
         data = self.model_dump(exclude={"fields", "columns", "kind", "checks"})
-        return FormSpec.model_validate({**data, "kind": "table", "columns": columns})
+        return FormSpec.model_validate(
+            {**data, "kind": "table", "columns": columns, "is_roster": True}
+        )
+
+    @property
+    def one_row_per_unit(self) -> bool:
+        """A contact form, on its own or as a roster: its rows are identified by their unit."""
+        return self.kind == "keyvalue" or self.is_roster
 
     @cached_property
     def title_keys(self) -> set[str]:

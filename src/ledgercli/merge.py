@@ -343,7 +343,7 @@ def choose_form(
 
 def identity(ledger: Ledger, i: int) -> str | None:
     """The case identity; for the contact form, the unit (one roster row per unit)."""
-    if ledger.form.kind == "keyvalue":
+    if ledger.form.one_row_per_unit:
         unit = ledger.unit_of(i)
         return f"unit:{norm_key(str(unit))}" if unit else None
     return ledger.identity(i)
@@ -352,7 +352,7 @@ def identity(ledger: Ledger, i: int) -> str | None:
 def describe(ledger: Ledger, i: int) -> str:
     """The identity of a row as written in its file, for messages."""
     form = ledger.form
-    keys = [form.fields[0].key] if form.kind == "keyvalue" and form.fields else []
+    keys = [form.unit_column] if form.one_row_per_unit and form.unit_column else []
     for key in [*keys, *form.identity]:
         value = ledger.get(key, i)
         if value:

@@ -101,8 +101,10 @@ def validate_many(
     )
     out: list[tuple[FileReport, Ledger | None]] = []
     for fr, ledger in results:
-        if ledger is not None and isinstance(ledger.form, str):
-            ledger.form = by_id[ledger.form]
+        if ledger is not None and isinstance(ledger.form, tuple):
+            form_id, is_roster = ledger.form
+            form = by_id[form_id]
+            ledger.form = form.roster or form if is_roster else form
         out.append((fr, ledger))
     return out
 
@@ -233,7 +235,7 @@ def _validate_task(path: Path, keep_ledger: bool) -> tuple[FileReport, Ledger | 
         return fr, None
     # The form goes back by its id: the parent holds the same specs, and 300 copies of a
     # schema need not cross the pipe.
-    ledger.form = ledger.form.id  # type: ignore[assignment]
+    ledger.form = (ledger.form.id, ledger.form.is_roster)  # type: ignore[assignment]
     return fr, ledger
 
 

@@ -96,6 +96,7 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
     duplicates: list[tuple[int, str]] = []
     extras: dict[str, int] = {}
     group: str | None = None
+    owner: str | None = None  # the last column matched that no context names, for `context`
     width = max(len(lower), len(upper) if upper else 0)
     for j in range(width):
         leaf = _text(lower[j]) if j < len(lower) else None
@@ -115,7 +116,10 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
         hit: ColumnSpec | None = None
         taken = False
         for cand in candidates:
-            for spec in index.get(cand, []):
+            specs = index.get(cand, [])
+            if len(specs) > 1:
+                specs = sorted(specs, key=lambda c: c.context is not None and c.context != owner)
+            for spec in specs:
                 if spec.key in columns:
                     taken = True
                     continue
@@ -124,6 +128,8 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
             if hit:
                 break
         if hit is not None:
+            if hit.context is None:
+                owner = hit.header
             columns[hit.key] = j
             headers[hit.key] = clean_text(shown)
             if norm_header(shown) != norm_header(hit.header):
