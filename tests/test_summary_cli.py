@@ -296,7 +296,40 @@ def test_check_finds_a_planted_difference(city: Path, tmp_path: Path) -> None:
     ]
     table = run("summarize", str(city), "--annex", "4", "--check", str(reported), "--lang", "zh")
     assert table.exit_code == 1
-    assert "5处不一致" in table.output and "报送表各行之和" in table.output
+    assert "5处问题" in table.output and "报送表各行之和" in table.output
+
+
+def test_check_skips_subtotals_and_names_a_repeated_unit(city: Path, tmp_path: Path) -> None:
+    """A 小计 row is neither a unit nor part of the sum of rows; a unit written twice is named
+    (its second row still counts in the sum the 合计 is checked against)."""
+    reported = tmp_path / "reported.xlsx"
+    assert run("summarize", str(city), "--annex", "4", "-o", str(reported)).exit_code == 0
+    wb = openpyxl.load_workbook(reported)
+    ws = wb["附件4"]
+    assert [ws.cell(r, 2).value for r in (8, 9, 10)] == ["乙街道", "甲街道", None]
+    width = ws.max_column
+    ws.insert_rows(10, 2)
+    for col in range(3, width + 1):
+        ws.cell(10, col).value = 7  # a subtotal that adds up to nothing in particular
+    ws.cell(10, 2).value = "街镇小计"
+    ws.cell(11, 2).value = "甲街道"  # repeated, with no figures: the 合计 still adds up
+    wb.save(reported)
+    args = ["summarize", str(city), "--annex", "4", "--check", str(reported)]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    diffs = json.loads(result.stdout)["check"]["differences"]
+    assert diffs == [
+        {
+            "unit": "甲街道",
+            "column": "部门街镇",
+            "reported": "甲街道",
+            "computed": "9",
+            "row": 11,
+            "against": "repeated",
+        }
+    ]
+    table = run(*args, "--lang", "zh")
+    assert "单位重复，同第9行" in table.output and "1处问题" in table.output
 
 
 def write_wuhan(path: Path, unit: str, rows: list[dict[str, Any]]) -> Path:

@@ -7,7 +7,7 @@ header, the data rows by the unit name in that column, the figures in the seed's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,9 @@ register(
             "no {title} header in {path} (looking for a column '{header}')",
         ),
         "check-differences": (
-            "报送表与明细台账重新计算的结果有{n}处不一致",
-            "{n} cell(s) of the reported table differ from the figures recomputed from the "
-            "detail rows",
+            "报送表有{n}处问题（“依据”列说明每处与什么比对）",
+            "{n} difference(s) in the reported table (the 'from' column says what each is "
+            "checked against)",
         ),
         "check-agrees": (
             "报送表与明细台账重新计算的结果一致（{rows}行）",
@@ -40,6 +40,7 @@ register(
 
 _END = ("填写说明", "填表说明", "填报说明", "说明", "注", "填报人", "审核人", "制表", "单位负责人")
 _TOTALS = ("合计", "总计", "总合计")
+_SUBTOTALS = ("小计", "合计", "总计")
 _Q4 = Decimal("0.0001")
 _Q2 = Decimal("0.01")
 
@@ -52,7 +53,8 @@ class Difference:
     computed: Any
     row: int | None  # the Excel row in the reported workbook (None: the row is missing there)
     # "detail": `computed` is recomputed from the detail rows; "rows": it is the sum of the
-    # reported table's own unit rows, which its 合计 does not add up to.
+    # reported table's own unit rows, which its 合计 does not add up to; "repeated": the unit
+    # already has a row, whose Excel row is `computed`.
     against: str = "detail"
 
     def to_json(self) -> dict[str, Any]:
@@ -70,6 +72,8 @@ class Difference:
 class Reported:
     sheet: str
     rows: dict[str, tuple[int, str, list[Any]]]  # norm unit → (Excel row, unit as written, figures)
+    # A unit's second and later rows: compared with nothing, but counted in the sum of rows.
+    repeated: list[tuple[int, str, list[Any]]] = field(default_factory=list)
 
 
 def read_reported(path: Path, summary: Summary, password: str | None = None) -> Reported:
@@ -88,8 +92,7 @@ def read_reported(path: Path, summary: Summary, password: str | None = None) -> 
         top = _header_row(sheet, unit_idx, names)
         if top is None:
             continue
-        rows = _data_rows(sheet, top, unit_idx, figure_idx, layout.total_label, names)
-        return Reported(name, rows)
+        return _data_rows(name, sheet, top, unit_idx, figure_idx, layout.total_label, names)
     raise LedgerError(
         "check-no-header", path=str(path), title=summary.title, header=layout.unit_column.label
     )
@@ -104,14 +107,16 @@ def _header_row(sheet: Sheet, unit_idx: int, names: set[str]) -> int | None:
 
 
 def _data_rows(
+    name: str,
     sheet: Sheet,
     top: int,
     unit_idx: int,
     figure_idx: list[int],
     total_label: str,
     names: set[str],
-) -> dict[str, tuple[int, str, list[Any]]]:
-    rows: dict[str, tuple[int, str, list[Any]]] = {}
+) -> Reported:
+    reported = Reported(name, {})
+    rows = reported.rows
     for excel_row, cells in sheet.rows:
         if excel_row <= top:
             continue
@@ -124,11 +129,17 @@ def _data_rows(
             continue
         if any(norm_key(label).startswith(w) for w in _END):
             break
-        if norm_key(label) in _TOTALS:
-            label = total_label
+        key = norm_key(label)
+        if key in _TOTALS:
+            label, key = total_label, norm_key(total_label)
+        elif key.endswith(_SUBTOTALS):
+            continue  # 街镇小计 and the like add up units already listed
         figures = [cells[j] if j < len(cells) else None for j in figure_idx]
-        rows.setdefault(norm_key(label), (excel_row, label, figures))
-    return rows
+        if key in rows:
+            reported.repeated.append((excel_row, label, figures))
+        else:
+            rows[key] = (excel_row, label, figures)
+    return reported
 
 
 def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
@@ -153,6 +164,10 @@ def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
                 diffs.append(
                     Difference(unit, col.label, _show(cell), fmt_figure(col, value), excel_row)
                 )
+    unit_label = layout.unit_column.label
+    for excel_row, label, _ in reported.repeated:
+        first = reported.rows[norm_key(label)][0]
+        diffs.append(Difference(label, unit_label, label, str(first), excel_row, "repeated"))
     if total_key in reported.rows:
         diffs += _total_adds_up(summary, reported, total_key)
     return diffs
@@ -164,6 +179,7 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
     figures = summary.layout.figures
     excel_row, label, total = reported.rows[total_key]
     units = [cells for key, (_, _, cells) in reported.rows.items() if key != total_key]
+    units += [cells for _, _, cells in reported.repeated]
     sums: dict[str, Decimal] = {}
     for n, col in enumerate(figures):
         if col.kind != "rate":

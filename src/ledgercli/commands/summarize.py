@@ -305,8 +305,12 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
         "en": ("unit", "column", "reported", "should be", "from", "row"),
     }[lang]
     against = {
-        "zh": {"detail": "明细台账", "rows": "报送表各行之和"},
-        "en": {"detail": "detail rows", "rows": "sum of its rows"},
+        "zh": {"detail": "明细台账", "rows": "报送表各行之和", "repeated": "单位重复，同第{row}行"},
+        "en": {
+            "detail": "detail rows",
+            "rows": "sum of its rows",
+            "repeated": "unit repeats row {row}",
+        },
     }[lang]
     table = Table(header_style="bold")
     for h in heads:
@@ -316,8 +320,8 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
             d.unit,
             d.column,
             "" if d.reported is None else str(d.reported),
-            d.computed,
-            against[d.against],
+            "" if d.against == "repeated" else d.computed,
+            against[d.against].format(row=d.computed),
             "" if d.row is None else str(d.row),
         )
     console.print(table)
