@@ -188,3 +188,14 @@ def test_csv_in_any_encoding_excel_saves(tmp_path: Path, encoding: str, delimite
     data = json.loads(r.output)
     assert r.exit_code == 0, r.output
     assert data["files"][0]["form"] == "cq-annex2" and data["notices"] == 0
+
+
+def test_csv_in_no_known_encoding_says_which_are_read(tmp_path: Path) -> None:
+    """Bytes that are neither UTF-8 nor GB18030 (and carry no UTF-16 mark) are refused with
+    the encodings that are read and what to send instead."""
+    p = tmp_path / "sub.csv"
+    p.write_bytes("区县,金额\n".encode() + b"\x80\xff\xfe\x81\n")
+    r = run("validate", str(p), "--lang", "en")
+    assert r.exit_code == 2
+    assert "sub.csv" in r.output and "UTF-16 with its byte-order mark" in r.output
+    assert "save it from Excel as .xlsx" in r.output

@@ -235,8 +235,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} has no sheet named '{sheet}' (it has: {sheets})",
     ),
     "bad-encoding": (
-        "{path} 不是UTF-8或GB18030编码的文本",
-        "{path} is neither UTF-8 nor GB18030 text",
+        "{path} 不是可识别编码的文本（UTF-8、带BOM的UTF-16或GB18030）；请用Excel另存为xlsx后再报送",
+        "{path} is not text in an encoding ledger reads (UTF-8, UTF-16 with its byte-order mark, "
+        "or GB18030); save it from Excel as .xlsx and send that",
     ),
     "unknown-form": ("未知表样“{form}”；可用：{known}", "unknown form '{form}'; known: {known}"),
     "schema-unreadable": (

@@ -210,7 +210,7 @@ def render(o: Overdue, lang: str, limit: int) -> None:
         if file:
             where += f" ({file}:{row if row is not None else '?'})"
         if oc.row_errors:
-            where += " ⚠"
+            where = "⚠ " + where  # first: a long file name is cut at the terminal's edge
         table.add_row(
             c.unit or "—",
             str(c.get("debtor") or ""),
