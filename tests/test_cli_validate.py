@@ -147,12 +147,16 @@ def test_forms_verbose_in_both_languages() -> None:
 
     def kind_at(start: str) -> int:
         line = next(x for x in lines if x.startswith(start))
-        kind = "integer" if start == "序号" else "text"
+        kind = "整数" if start == "序号" else "文本"
         return cell_len(line[: line.index(kind)])
 
     assert kind_at("序号") == kind_at("问题编号")
+    # Kinds and checks are described in Chinese too, with their severity.
+    assert "统一社会信用代码" in zh and "credit_code" not in zh
+    assert "owed-exceeds-contract (警告): 拖欠金额大于合同金额" in zh
     en = run("forms", "-v", "--lang", "en", env={"COLUMNS": "160"}).output
     assert "required when 问题来源 is" in en and "warning if blank" in en
+    assert "credit_code" in en and "owed-exceeds-contract (warning): 拖欠金额 larger" in en
 
 
 def test_form_option_unknown() -> None:

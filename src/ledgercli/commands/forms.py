@@ -21,8 +21,30 @@ register(
         "forms-required-above": ("{column}大于{limit}时必填", "required when {column} > {limit}"),
         "forms-checks": ("跨列检查", "cross-column checks"),
         "forms-all-checks": ("全部检查", "all checks"),
+        "forms-severity-error": ("错误", "error"),
+        "forms-severity-warning": ("警告", "warning"),
     }
 )
+
+# The kinds as a clerk reads them; English keeps the schema's own words, which are what
+# `--schema` files are written with.
+_KINDS_ZH = {
+    "table": "明细表",
+    "keyvalue": "栏目表",
+    "summary": "汇总表",
+    "text": "文本",
+    "integer": "整数",
+    "amount": "金额（万元）",
+    "month": "年月",
+    "date": "日期",
+    "credit_code": "统一社会信用代码",
+    "phone": "电话",
+    "enum": "选项",
+}
+
+
+def _kind(kind: str, language: str) -> str:
+    return _KINDS_ZH.get(kind, kind) if language == "zh" else kind
 
 
 @click.command()
@@ -60,7 +82,7 @@ def forms(verbose: bool, fmt: str, lang: str | None) -> None:
     for f in known.values():
         n = len(f.columns) or len(f.fields)
         title = f.title if language == "zh" else f"{f.title_en}\n{f.title}"
-        table.add_row(f.id, f.kind, title, str(n) if n else "-", f.source)
+        table.add_row(f.id, _kind(f.kind, language), title, str(n) if n else "-", f.source)
     out.print(table)
     if verbose:
         _details(known, language, out)
@@ -89,20 +111,29 @@ def _details(known: dict[str, Any], language: str, out: Any) -> None:
             table = _table("forms-fields-head", language)
             for fd in f.fields:
                 req = message("forms-required", language) if fd.required else ""
-                table.add_row(fd.label, fd.en, fd.kind, req)
+                table.add_row(fd.label, fd.en, _kind(fd.kind, language), req)
         else:
             table = _table("forms-columns-head", language)
             for c in f.columns:
-                table.add_row(c.label, c.en, c.kind, _requirement(c, f, language))
+                table.add_row(c.label, c.en, _kind(c.kind, language), _requirement(c, f, language))
         out.print(table)
         rules = get_rules(f.checks)
         if rules:
             out.print(f"[bold]{message('forms-checks', language)}[/bold]")
             for r in rules:
-                out.print(f"  {r.code}: {r.doc}")
+                out.print(_rule_line(r, language))
     out.print(f"\n[bold]{message('forms-all-checks', language)}[/bold]")
     for code in sorted(REGISTRY):
-        out.print(f"  {code}: {REGISTRY[code].doc}")
+        out.print(_rule_line(REGISTRY[code], language))
+
+
+def _rule_line(r: Any, language: str) -> str:
+    from rich.markup import escape
+
+    from ..i18n import message
+
+    severity = message(f"forms-severity-{r.severity}", language)
+    return escape(f"  {r.code} ({severity}): {r.describe(language)}")
 
 
 def _requirement(c: Any, form: Any, language: str) -> str:

@@ -35,16 +35,21 @@ class Rule:
     anchor: str  # the column whose cell carries the finding
     fn: Callable[[Context], RuleHits]
     doc: str
+    zh: str  # `doc` for a Chinese reader (`ledger forms -v`)
+
+    def describe(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.doc
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, severity: str, needs: tuple[str, ...], anchor: str
+    code: str, severity: str, needs: tuple[str, ...], anchor: str, *, zh: str
 ) -> Callable[[Callable[[Context], RuleHits]], Callable[[Context], RuleHits]]:
     def register(fn: Callable[[Context], RuleHits]) -> Callable[[Context], RuleHits]:
-        REGISTRY[code] = Rule(code, severity, needs, anchor, fn, (fn.__doc__ or "").strip())
+        doc = (fn.__doc__ or "").strip()
+        REGISTRY[code] = Rule(code, severity, needs, anchor, fn, doc, zh)
         return fn
 
     return register

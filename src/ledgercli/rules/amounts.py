@@ -9,7 +9,13 @@ from . import Context, RuleHits, exceeds, fmt, q, rule, same
 ZERO = Decimal(0)
 
 
-@rule("owed-exceeds-contract", "warning", ("owed", "contract_amount"), "owed")
+@rule(
+    "owed-exceeds-contract",
+    "warning",
+    ("owed", "contract_amount"),
+    "owed",
+    zh="拖欠金额大于合同金额：可能如此，但多为笔误。",
+)
 def owed_exceeds_contract(ctx: Context) -> RuleHits:
     """拖欠金额 larger than 合同金额: possible, but usually a typo."""
     for i, (owed, contract) in enumerate(zip(*ctx.cols("owed", "contract_amount"), strict=True)):
@@ -17,7 +23,13 @@ def owed_exceeds_contract(ctx: Context) -> RuleHits:
             yield i, {"owed": fmt(owed), "contract": fmt(contract)}
 
 
-@rule("cleared-not-owed", "error", ("owed", "cleared"), "cleared")
+@rule(
+    "cleared-not-owed",
+    "error",
+    ("owed", "cleared"),
+    "cleared",
+    zh="清偿完毕金额一经填写，应等于全部拖欠金额。",
+)
 def cleared_not_owed(ctx: Context) -> RuleHits:
     """清偿完毕金额, when filled, is the whole debt."""
     for i, (owed, cleared) in enumerate(zip(*ctx.cols("owed", "cleared"), strict=True)):
@@ -25,7 +37,13 @@ def cleared_not_owed(ctx: Context) -> RuleHits:
             yield i, {"cleared": fmt(cleared), "owed": fmt(owed)}
 
 
-@rule("repaid-not-less", "error", ("owed", "repaid"), "repaid")
+@rule(
+    "repaid-not-less",
+    "error",
+    ("owed", "repaid"),
+    "repaid",
+    zh="已偿还金额是部分偿还，应小于拖欠金额。",
+)
 def repaid_not_less(ctx: Context) -> RuleHits:
     """已偿还金额 is a partial repayment, so less than 拖欠金额."""
     for i, (owed, repaid) in enumerate(zip(*ctx.cols("owed", "repaid"), strict=True)):
@@ -37,7 +55,13 @@ def _paid(cleared: Decimal | None, repaid: Decimal | None) -> Decimal:
     return (cleared or ZERO) + (repaid or ZERO)
 
 
-@rule("remaining-mismatch", "error", ("owed", "remaining"), "remaining")
+@rule(
+    "remaining-mismatch",
+    "error",
+    ("owed", "remaining"),
+    "remaining",
+    zh="剩余金额 = 拖欠金额 −（清偿完毕金额 + 已偿还金额），精确到0.0001万元。",
+)
 def remaining_mismatch(ctx: Context) -> RuleHits:
     """剩余金额 = 拖欠金额 − (清偿完毕金额 + 已偿还金额), to 0.0001 万元."""
     n = len(ctx.col("owed"))
@@ -53,7 +77,13 @@ def remaining_mismatch(ctx: Context) -> RuleHits:
             yield i, {"expected": fmt(q(expected)), "value": fmt(rem)}
 
 
-@rule("agreement-exceeds-balance", "error", ("owed", "agreed"), "agreed")
+@rule(
+    "agreement-exceeds-balance",
+    "error",
+    ("owed", "agreed"),
+    "agreed",
+    zh="协议还款金额至多为尚欠的金额。",
+)
 def agreement_exceeds_balance(ctx: Context) -> RuleHits:
     """协议还款金额 covers at most what is still owed."""
     n = len(ctx.col("owed"))
@@ -69,7 +99,13 @@ def agreement_exceeds_balance(ctx: Context) -> RuleHits:
             yield i, {"agreed": fmt(agreed), "balance": fmt(q(balance))}
 
 
-@rule("judicial-exceeds-owed", "error", ("owed", "judicial"), "judicial")
+@rule(
+    "judicial-exceeds-owed",
+    "error",
+    ("owed", "judicial"),
+    "judicial",
+    zh="进入司法程序的金额是拖欠金额的一部分。",
+)
 def judicial_exceeds_owed(ctx: Context) -> RuleHits:
     """进入司法程序的金额 is part of the debt."""
     for i, (owed, judicial) in enumerate(zip(*ctx.cols("owed", "judicial"), strict=True)):
@@ -80,7 +116,13 @@ def judicial_exceeds_owed(ctx: Context) -> RuleHits:
 BREAKDOWN = ("owed_works", "owed_goods", "owed_debt", "owed_other")
 
 
-@rule("breakdown-mismatch", "error", ("owed",), "owed")
+@rule(
+    "breakdown-mismatch",
+    "error",
+    ("owed",),
+    "owed",
+    zh="武汉：按欠款类型分列的四项金额之和等于拖欠金额。",
+)
 def breakdown_mismatch(ctx: Context) -> RuleHits:
     """Wuhan: the four amounts by kind of debt add up to 拖欠金额."""
     parts = [ctx.values[k] for k in BREAKDOWN if k in ctx.values]

@@ -5,7 +5,13 @@ from __future__ import annotations
 from . import Context, RuleHits, rule
 
 
-@rule("due-after-cutoff", "warning", ("due_month",), "due_month")
+@rule(
+    "due-after-cutoff",
+    "warning",
+    ("due_month",),
+    "due_month",
+    zh="最迟付款日期晚于排查截止时间：尚未逾期，不算拖欠。",
+)
 def due_after_cutoff(ctx: Context) -> RuleHits:
     """最迟付款日期 after the screening cut-off: not yet overdue, so not arrears."""
     cutoff = ctx.params.get("cutoff")
@@ -17,7 +23,13 @@ def due_after_cutoff(ctx: Context) -> RuleHits:
             yield i, {"value": month, "cutoff": cutoff}
 
 
-@rule("due-after-accepted", "warning", ("due_date", "accepted"), "due_date")
+@rule(
+    "due-after-accepted",
+    "warning",
+    ("due_date", "accepted"),
+    "due_date",
+    zh="武汉：欠款在到期之前不会逾期。",
+)
 def due_after_accepted(ctx: Context) -> RuleHits:
     """Wuhan: a debt cannot be overdue before it is due."""
     for i, (due, accepted) in enumerate(zip(*ctx.cols("due_date", "accepted"), strict=True)):
