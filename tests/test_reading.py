@@ -393,3 +393,36 @@ def test_renamed_required_column_suggests_the_likely_one(tmp_path: Path) -> None
     fr, _ = validate_file(p, Options())
     (f,) = [f for f in fr.findings if f.rule == "missing-column"]
     assert f.message("en") == "the column '合同名称' is missing; perhaps column P “合同项目名称”?"
+
+
+def test_no_form_searches_below_a_complete_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once annex 2's header is complete the rows below it are its data: the other forms (and
+    the annex-1 roster, tried last) look for their header only in the rows above, which is
+    what keeps the header search cheap on a folder of long ledgers."""
+    from ledgercli import table
+    from ledgercli.forms import input_forms
+    from ledgercli.workbook import Book, Sheet
+
+    title = (1, [TITLE2])
+    header = (2, list(ANNEX2_HEADERS))
+    data = [(3 + i, list(annex2_row(序号=i + 1).values())) for i in range(60)]
+    book = Book(
+        path=Path("d.xlsx"),
+        format="xlsx",
+        sheet_names=["附件2"],
+        typed=True,
+        _loader=lambda name: Sheet(name=name, rows=[title, header, *data]),
+    )
+    tried: dict[str, list[int]] = {}
+    real = table.match_header
+
+    def spy(form, lower, upper):  # type: ignore[no-untyped-def]
+        excel_row = next(r for r, cells in [title, header, *data] if cells is lower)
+        tried.setdefault(form.id + ("/roster" if form.is_roster else ""), []).append(excel_row)
+        return real(form, lower, upper)
+
+    monkeypatch.setattr(table, "match_header", spy)
+    loc = table.locate(book, input_forms())
+    assert loc.form.id == "cq-annex2" and loc.header_row == 2
+    assert tried["cq-annex2"] == [1, 2]
+    assert tried["wh-ledger"] == [1, 2] and tried["cq-annex1/roster"] == [1, 2]
