@@ -153,3 +153,20 @@ def write_wuhan(path: Path) -> Path:
     )
     wb.save(path)
     return path
+
+
+ROSTER_HEADERS = ["区县", "牵头单位", "责任领导", "职务", "联系电话", "联络人", "职务", "联系电话"]
+
+
+def write_roster(path: Path, rows: list[list[Any]], headers: list[str] | None = None) -> Path:
+    """A county's annex-1 forms as one table, a unit a row (the leader's block first unless
+    `headers` says otherwise)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers or ROSTER_HEADERS)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path

@@ -199,3 +199,25 @@ def test_csv_in_no_known_encoding_says_which_are_read(tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert "sub.csv" in r.output and "UTF-16 with its byte-order mark" in r.output
     assert "save it from Excel as .xlsx" in r.output
+
+
+def test_schema_cannot_claim_the_roster_flag(tmp_path: Path) -> None:
+    """The roster flag is the tool's own: a schema claiming it would merge cases by unit."""
+    from ledgercli.forms import get_form
+
+    text = Path(get_form("cq-annex2").path).read_text("utf-8")
+    p = tmp_path / "custom.toml"
+    p.write_text(text.replace('kind = "table"', 'kind = "table"\nis_roster = true', 1), "utf-8")
+    r = run("validate", str(valid(tmp_path)), "--schema", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "custom.toml" in r.output and "is_roster" in r.output
+
+
+def test_schema_context_must_name_a_label(tmp_path: Path) -> None:
+    """A misspelled `context` would silently fall back to column order: it is refused."""
+    from ledgercli.forms import get_form
+
+    text = Path(get_form("cq-annex1").path).read_text("utf-8")
+    p = tmp_path / "a1.toml"
+    p.write_text(text.replace('context = "联络人"', 'context = "联洛人"', 1), encoding="utf-8")
+    r = run("validate", str(valid(tmp_path)), "--schema", str(p), "--lang", "en")
+    assert r.exit_code == 2 and "a1.toml" in r.output and "联洛人" in r.output

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from helpers import ANNEX2_HEADERS, annex2_row, uscc, write_annex2, write_wuhan
+from helpers import ANNEX2_HEADERS, annex2_row, uscc, write_annex2, write_roster, write_wuhan
 from ledgercli.cli import cli
 from ledgercli.diff import diff_paths
 from ledgercli.validate import Options, validate_file
@@ -363,3 +363,31 @@ def test_renamed_unit_is_a_changed_key_field(tmp_path: Path) -> None:
     assert [(f["key"], f["old"], f["new"]) for f in ch.fields] == [
         ("unit", "古南街道", "古南街道办事处")
     ]
+
+
+def test_a_roster_in_the_folder_holds_no_cases(tmp_path: Path) -> None:
+    """A county's roster of annex-1 forms beside the ledgers is not a ledger of another form:
+    diff compares the ledgers, overdue lists their cases, and a roster alone has no cases."""
+    unit = [
+        "古南街道",
+        "古南街道办事处",
+        "张三",
+        "副主任",
+        "13812345678",
+        "李四",
+        "科员",
+        "023-63895398",
+    ]
+    week = tmp_path / "w"
+    week.mkdir()
+    write_annex2(week / "ledger.xlsx", week1())
+    write_roster(week / "roster.xlsx", [unit])
+    res = CliRunner().invoke(cli, ["diff", str(week), str(week), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(cli, ["overdue", str(week), "--as-of", "2023-06", "--lang", "en"])
+    assert res.exit_code == 1 and "7 of 7 cases overdue" in res.output, res.output  # 1: found
+    alone = tmp_path / "roster"
+    alone.mkdir()
+    write_roster(alone / "roster.xlsx", [unit])
+    res = CliRunner().invoke(cli, ["diff", str(alone), str(alone), "--lang", "en"])
+    assert res.exit_code == 2 and "no ledger table" in res.output, res.output

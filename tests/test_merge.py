@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import CREDITOR, DEBTOR, annex2_row, write_annex2
+from helpers import CREDITOR, DEBTOR, annex2_row, write_annex2, write_roster
 from ledgercli import citybook
 from ledgercli.citybook import write_city
 from ledgercli.errors import LedgerError
@@ -290,34 +290,37 @@ def test_roster_columns_follow_their_label_and_units_meet_forms(tmp_path: Path) 
     d = tmp_path / "in"
     d.mkdir()
     _annex1(d / "form.xlsx", "古南街道")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["区县", "牵头单位", "联络人", "职务", "联系电话", "责任领导", "职务", "联系电话"])
-    ws.append(
-        [
-            "古南街道",
-            "古南街道办事处",
-            "李四",
-            "科员",
-            "023-63895398",
-            "张三",
-            "副主任",
-            "13812345678",
-        ]
-    )
-    ws.append(
-        [
-            "文龙街道",
-            "文龙街道办事处",
-            "王五",
-            "干事",
-            "023-63895399",
-            "赵六",
-            "主任",
-            "13912345678",
-        ]
-    )
-    wb.save(d / "roster.xlsx")
+    liaison_first = [
+        "区县",
+        "牵头单位",
+        "联络人",
+        "职务",
+        "联系电话",
+        "责任领导",
+        "职务",
+        "联系电话",
+    ]
+    gu = [
+        "古南街道",
+        "古南街道办事处",
+        "李四",
+        "科员",
+        "023-63895398",
+        "张三",
+        "副主任",
+        "13812345678",
+    ]
+    wen = [
+        "文龙街道",
+        "文龙街道办事处",
+        "王五",
+        "干事",
+        "023-63895399",
+        "赵六",
+        "主任",
+        "13912345678",
+    ]
+    write_roster(d / "roster.xlsx", [gu, wen], liaison_first)
     fr, ledger = validate_file(d / "roster.xlsx", Options())
     assert ledger is not None and fr.form == "cq-annex1" and fr.rows == 2
     assert [f for f in fr.findings if f.severity != "notice"] == []
@@ -332,6 +335,43 @@ def test_roster_columns_follow_their_label_and_units_meet_forms(tmp_path: Path) 
     assert [
         (g.label, [(result.sources[k].path.name, i) for k, i in g.members]) for g in result.groups
     ] == [("古南街道", [("form.xlsx", 0), ("roster.xlsx", 0)])]
+
+
+def test_a_unit_twice_in_a_roster_is_a_warning(tmp_path: Path) -> None:
+    """A roster holds one row per unit: a second row for a unit is a warning at its unit cell
+    (validate), and the merge's 问题 sheet carries it."""
+    d = tmp_path / "in"
+    d.mkdir()
+    wen = [
+        "文龙街道",
+        "文龙街道办事处",
+        "王五",
+        "干事",
+        "023-63895399",
+        "赵六",
+        "主任",
+        "13912345678",
+    ]
+    write_roster(d / "roster.xlsx", [wen, ["古南街道", *wen[1:]], [" 文龙街道", *wen[1:]]])
+    fr, _ = validate_file(d / "roster.xlsx", Options())
+    dupes = [f for f in fr.findings if f.rule == "duplicate-unit"]
+    assert [(f.severity, f.row, f.column) for f in dupes] == [("warning", 4, "A")]
+    assert dupes[0].message("en") == "'文龙街道' already has row 2; a roster holds one row per unit"
+    out = tmp_path / "roster.xlsx"
+    write_city(merge_paths([d], Options()), out)
+    problems = list(openpyxl.load_workbook(out)["问题"].iter_rows(values_only=True))
+    assert [(r[2], r[3], r[7]) for r in problems[1:]] == [(4, "A", "duplicate-unit")]
+
+
+def test_contact_form_liaison_written_as_alias(tmp_path: Path) -> None:
+    """联系人 written for 联络人 still heads the 职务 and 联系电话 on its line."""
+    p = _annex1(tmp_path / "a1.xlsx", "古南街道")
+    wb = openpyxl.load_workbook(p)
+    wb.active["A5"] = "联系人"
+    wb.save(p)
+    fr, ledger = validate_file(p, Options())
+    assert [f.rule for f in fr.findings if f.severity != "notice"] == []
+    assert ledger is not None and ledger.values["liaison_title"] == ["科员"]
 
 
 def test_wuhan_reporting_unit_becomes_a_column(tmp_path: Path) -> None:

@@ -285,8 +285,9 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
         params = dict(f.findings[0].params) if f.findings else {}
         params.setdefault("path", f.path)
         raise LedgerError(rule, **params)
-    # A contact form (annex 1) holds no cases; a folder of submissions often has one.
-    tables = [lg for lg in ledgers if lg.form.kind == "table"]
+    # A contact form (annex 1, or a roster of them) holds no cases; a folder of submissions
+    # often has one.
+    tables = [lg for lg in ledgers if lg.form.kind == "table" and not lg.form.is_roster]
     if not tables:
         raise LedgerError("diff-no-cases", paths=shown)
     forms = sorted({lg.form.id for lg in tables})

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .errors import LedgerError
 from .text import norm_header, norm_key
@@ -144,8 +144,9 @@ class FormSpec(_Strict):
     fields: list[FieldSpec] = []
     layout: dict[str, Any] = {}
     path: str = ""
-    # Set only by `roster`: this table holds a key–value form's records, one unit per row.
-    is_roster: bool = False
+    # Set only by `roster` (private, so no schema file can claim it): this table holds a
+    # key–value form's records, one unit per row.
+    _is_roster: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> FormSpec:
@@ -169,6 +170,12 @@ class FormSpec(_Strict):
             raise ValueError("a table form needs [[columns]]")
         if self.kind == "keyvalue" and not self.fields:
             raise ValueError("a key-value form needs [[fields]]")
+        labels = {f.label for f in self.fields} | {c.header for c in self.columns}
+        contexts = [(f.key, f.context) for f in self.fields]
+        contexts += [(c.key, c.context) for c in self.columns]
+        for key, context in contexts:
+            if context is not None and context not in labels:
+                raise ValueError(f"{key!r}: context {context!r} is not the label of a field")
         from .rules import unknown_checks  # late: rules import this module
 
         bad = unknown_checks(self.checks)
@@ -211,9 +218,13 @@ class FormSpec(_Strict):
             for f in self.fields
         ]
         data = self.model_dump(exclude={"fields", "columns", "kind", "checks"})
-        return FormSpec.model_validate(
-            {**data, "kind": "table", "columns": columns, "is_roster": True}
-        )
+        table = FormSpec.model_validate({**data, "kind": "table", "columns": columns})
+        table._is_roster = True
+        return table
+
+    @property
+    def is_roster(self) -> bool:
+        return self._is_roster
 
     @property
     def one_row_per_unit(self) -> bool:

@@ -187,6 +187,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与第{other_row}行为同一案件（{identity}）",
         "the same case as row {other_row} ({identity})",
     ),
+    "duplicate-unit": (
+        "“{unit}”已在第{other_row}行填报；每个单位一行",
+        "'{unit}' already has row {other_row}; a roster holds one row per unit",
+    ),
     "no-rows": ("表中没有数据行", "the table has no data rows"),
     "missing-field": ("联络表缺少“{header}”", "the contact form has no '{header}'"),
     # --- whole files: cannot be read ----------------------------------------------------

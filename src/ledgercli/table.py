@@ -118,7 +118,7 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
         for cand in candidates:
             specs = index.get(cand, [])
             if len(specs) > 1:
-                specs = sorted(specs, key=lambda c: c.context is not None and c.context != owner)
+                specs = sorted(specs, key=lambda c: _context_rank(c, owner))
             for spec in specs:
                 if spec.key in columns:
                     taken = True
@@ -129,7 +129,7 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
                 break
         if hit is not None:
             if hit.context is None:
-                owner = hit.header
+                owner = norm_header(hit.header)
             columns[hit.key] = j
             headers[hit.key] = clean_text(shown)
             if norm_header(shown) != norm_header(hit.header):
@@ -149,6 +149,14 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
         duplicates,
         extras,
     )
+
+
+def _context_rank(spec: ColumnSpec, owner: str | None) -> int:
+    """Among columns sharing a header: the one whose context is the nearest name to the left
+    first, then one without a context, then the others (by position)."""
+    if spec.context is None:
+        return 1
+    return 0 if norm_header(spec.context) == owner else 2
 
 
 def _nearest(spec: ColumnSpec, unknown: list[tuple[int, str]]) -> str | None:
@@ -475,7 +483,10 @@ def _find_fields(
             if not candidates:
                 continue
             if context is None:
-                context = norm_header(label)
+                # The label as the schema names it: 联系人 written for 联络人 still heads the
+                # 职务 and 联系电话 beside it.
+                plain = next((f for f in candidates if f.context is None), None)
+                context = norm_header(plain.label) if plain else norm_header(label)
             spec = next(
                 (f for f in candidates if f.context is None or norm_header(f.context) == context),
                 None,

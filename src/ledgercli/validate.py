@@ -445,6 +445,9 @@ def _duplicate_cases(ledger: Ledger, add: Any) -> None:
     file does not normalize 100k names to find a handful of repeats.
     """
     form = ledger.form
+    if form.is_roster:
+        _duplicate_units(ledger, add)
+        return
     keys = form.identity_fallback
     if not keys or not all(k in ledger.values for k in keys):
         return
@@ -477,6 +480,23 @@ def _duplicate_cases(ledger: Ledger, add: Any) -> None:
                 )
             else:
                 first[ident] = i
+
+
+def _duplicate_units(ledger: Ledger, add: Any) -> None:
+    """A roster holds one row per unit: a unit's second row is a warning at its unit cell."""
+    key = ledger.form.unit_column
+    if key is None or key not in ledger.values:
+        return
+    first: dict[str, int] = {}
+    for i, unit in enumerate(ledger.values[key]):
+        if unit in (None, ""):
+            continue
+        ident = norm_key(str(unit))
+        if ident in first:
+            params = {"other_row": ledger.rows[first[ident]], "unit": str(unit)}
+            add("warning", "duplicate-unit", i, key, ledger.raw[key][i], params)
+        else:
+            first[ident] = i
 
 
 def _show(value: Any) -> str | None:
