@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from helpers import write_annex2
+from helpers import annex2_row, write_annex2
 from ledgercli.cli import cli
 from test_summary import rows_bing, rows_jia, rows_yi
 
@@ -551,3 +551,65 @@ def test_unit_name_like_a_formula_stays_text(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb["附件4"]["B7"].value == name and wb["附件4"]["B7"].data_type == "s"
     assert wb["图表"]["A2"].value == name and wb["图表"]["A2"].data_type == "s"
+
+
+def _reported(city: Path, tmp_path: Path) -> tuple[Path, Any]:
+    """The recomputed annex 4 as a district would report it: 丙镇, 乙街道, 甲街道, 合计 (row 10)."""
+    reported = tmp_path / "reported.xlsx"
+    assert run("summarize", str(city), "--annex", "4", "-o", str(reported)).exit_code == 0
+    wb = openpyxl.load_workbook(reported)
+    ws = wb["附件4"]
+    assert [ws.cell(r, 2).value for r in (7, 8, 9)] == ["丙镇", "乙街道", "甲街道"]
+    assert ws["A10"].value == "合计" and ws["C10"].value == 7
+    return reported, wb
+
+
+def _check(city: Path, reported: Path) -> tuple[int, list[dict[str, Any]]]:
+    args = ["summarize", str(city), "--annex", "4", "--check", str(reported), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    return result.exit_code, json.loads(result.stdout)["check"]["differences"]
+
+
+def test_check_reads_a_total_labelled_for_the_district(city: Path, tmp_path: Path) -> None:
+    """全区合计 below the units is the total, not a subtotal: a wrong figure in it is found."""
+    reported, wb = _reported(city, tmp_path)
+    ws = wb["附件4"]
+    ws.unmerge_cells("A10:B10")
+    ws["A10"], ws["B10"], ws["C10"] = None, "全区合计", 999
+    wb.save(reported)
+    code, diffs = _check(city, reported)
+    assert code == 1
+    assert [
+        (d["unit"], d["column"], d["reported"], d["computed"], d["against"]) for d in diffs
+    ] == [
+        ("合计", "总体情况/拖欠数量/数量总计", 999, "7", "detail"),
+        ("全区合计", "总体情况/拖欠数量/数量总计", 999, "7", "rows"),
+    ]
+
+
+def test_check_second_total_row_is_named_not_summed(city: Path, tmp_path: Path) -> None:
+    """合计 then 总计: the second is named as repeating the first and is not added to the units."""
+    reported, wb = _reported(city, tmp_path)
+    ws = wb["附件4"]
+    for col in range(3, ws.max_column + 1):
+        ws.cell(11, col).value = ws.cell(10, col).value
+    ws["A11"] = "总计"
+    wb.save(reported)
+    code, diffs = _check(city, reported)
+    assert code == 1
+    assert [(d["unit"], d["row"], d["computed"], d["against"]) for d in diffs] == [
+        ("总计", 11, "10", "repeated")
+    ]
+
+
+def test_check_a_unit_named_like_a_subtotal_is_a_unit(tmp_path: Path) -> None:
+    """A unit whose name ends in 小计 is still compared as a unit: the tool's own annex agrees
+    with itself."""
+    d = tmp_path / "in"
+    d.mkdir()
+    write_annex2(d / "a.xlsx", rows_jia())
+    write_annex2(d / "b.xlsx", [annex2_row(街镇部门="区交通局小计", 合同名称="三号合同")])
+    reported = tmp_path / "reported.xlsx"
+    assert run("summarize", str(d), "--annex", "4", "-o", str(reported)).exit_code == 0
+    code, diffs = _check(d, reported)
+    assert (code, diffs) == (0, [])

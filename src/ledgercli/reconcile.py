@@ -40,7 +40,7 @@ register(
 
 _END = ("填写说明", "填表说明", "填报说明", "说明", "注", "填报人", "审核人", "制表", "单位负责人")
 _TOTALS = ("合计", "总计", "总合计")
-_SUBTOTALS = ("小计", "合计", "总计")
+_AGGREGATES = ("小计", "合计", "总计")
 _Q4 = Decimal("0.0001")
 _Q2 = Decimal("0.01")
 
@@ -74,6 +74,8 @@ class Reported:
     rows: dict[str, tuple[int, str, list[Any]]]  # norm unit → (Excel row, unit as written, figures)
     # A unit's second and later rows: compared with nothing, but counted in the sum of rows.
     repeated: list[tuple[int, str, list[Any]]] = field(default_factory=list)
+    # A second 合计 (or 总计) row: named, and kept out of the sum of rows.
+    extra_totals: list[tuple[int, str, list[Any]]] = field(default_factory=list)
 
 
 def read_reported(path: Path, summary: Summary, password: str | None = None) -> Reported:
@@ -92,7 +94,9 @@ def read_reported(path: Path, summary: Summary, password: str | None = None) -> 
         top = _header_row(sheet, unit_idx, names)
         if top is None:
             continue
-        return _data_rows(name, sheet, top, unit_idx, figure_idx, layout.total_label, names)
+        units = {norm_key(r.label) for r in summary.rows}
+        found = _data_rows(sheet, top, unit_idx, figure_idx, names, units)
+        return _reported(name, found, layout.total_label)
     raise LedgerError(
         "check-no-header", path=str(path), title=summary.title, header=layout.unit_column.label
     )
@@ -106,39 +110,58 @@ def _header_row(sheet: Sheet, unit_idx: int, names: set[str]) -> int | None:
     return None
 
 
+_Row = tuple[int, str, str, list[Any]]  # Excel row, label as written, its key, figures
+
+
 def _data_rows(
-    name: str,
     sheet: Sheet,
     top: int,
     unit_idx: int,
     figure_idx: list[int],
-    total_label: str,
     names: set[str],
-) -> Reported:
-    reported = Reported(name, {})
-    rows = reported.rows
+    units: set[str],
+) -> tuple[list[_Row], list[_Row]]:
+    """The rows under the header until the notes: (unit rows, total and subtotal rows). A row
+    is a total or subtotal by its label (…小计, …合计, …总计), unless a unit is so named."""
+    unit_rows: list[_Row] = []
+    aggregates: list[_Row] = []
     for excel_row, cells in sheet.rows:
         if excel_row <= top:
             continue
         unit = cells[unit_idx] if unit_idx < len(cells) else None
         first = cells[0] if cells else None
         label = str(unit).strip() if unit not in (None, "") else ""
-        if not label and isinstance(first, str) and norm_key(first) in _TOTALS:
-            label = total_label  # 合计 written in 序号's cell, merged across the unit's
+        if not label and isinstance(first, str) and norm_key(first).endswith(_AGGREGATES):
+            label = first.strip()  # 合计 written in 序号's cell, merged across the unit's
         if not label or norm_header(label) in names:
             continue
-        if any(norm_key(label).startswith(w) for w in _END):
-            break
         key = norm_key(label)
-        if key in _TOTALS:
-            label, key = total_label, norm_key(total_label)
-        elif key.endswith(_SUBTOTALS):
-            continue  # 街镇小计 and the like add up units already listed
+        if key.startswith(_END):
+            break
         figures = [cells[j] if j < len(cells) else None for j in figure_idx]
-        if key in rows:
+        is_aggregate = key not in units and (key in _TOTALS or key.endswith(_AGGREGATES))
+        (aggregates if is_aggregate else unit_rows).append((excel_row, label, key, figures))
+    return unit_rows, aggregates
+
+
+def _reported(name: str, found: tuple[list[_Row], list[_Row]], total_label: str) -> Reported:
+    """Key the unit rows, and pick the total: a row labelled exactly 合计 (总计, 总合计), else
+    the last …合计 or …总计 below every unit (全区合计). Other such rows are subtotals."""
+    unit_rows, aggregates = found
+    reported = Reported(name, {})
+    for excel_row, label, key, figures in unit_rows:
+        if key in reported.rows:
             reported.repeated.append((excel_row, label, figures))
         else:
-            rows[key] = (excel_row, label, figures)
+            reported.rows[key] = (excel_row, label, figures)
+    below = max((r[0] for r in unit_rows), default=0)
+    exact = [a for a in aggregates if a[2] in _TOTALS]
+    trailing = [a for a in aggregates if a[0] > below and not a[2].endswith("小计")]
+    totals = exact or trailing[-1:]
+    if totals:
+        excel_row, label, _, figures = totals[0]
+        reported.rows[norm_key(total_label)] = (excel_row, label, figures)
+        reported.extra_totals = [(r, lb, f) for r, lb, _, f in totals[1:]]
     return reported
 
 
@@ -167,6 +190,9 @@ def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
     unit_label = layout.unit_column.label
     for excel_row, label, _ in reported.repeated:
         first = reported.rows[norm_key(label)][0]
+        diffs.append(Difference(label, unit_label, label, str(first), excel_row, "repeated"))
+    for excel_row, label, _ in reported.extra_totals:
+        first = reported.rows[total_key][0]
         diffs.append(Difference(label, unit_label, label, str(first), excel_row, "repeated"))
     if total_key in reported.rows:
         diffs += _total_adds_up(summary, reported, total_key)
