@@ -131,8 +131,9 @@ def test_custom_schema_variant_without_python(tmp_path: Path) -> None:
 def test_forms_lists_bundled_forms() -> None:
     """`ledger forms` lists the input forms with their ids."""
     r = run("forms", "--format", "json")
-    ids = {f["id"] for f in json.loads(r.output)}
-    assert {"cq-annex1", "cq-annex2", "wh-ledger"} <= ids
+    by_id = {f["id"]: f for f in json.loads(r.output)}
+    assert {"cq-annex1", "cq-annex2", "wh-ledger"} <= set(by_id)
+    assert by_id["cq-annex1"]["columns"][:3] == ["区县", "牵头单位", "责任领导"]
 
 
 def test_forms_verbose_in_both_languages() -> None:

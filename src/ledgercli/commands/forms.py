@@ -65,7 +65,7 @@ def forms(verbose: bool, fmt: str, lang: str | None) -> None:
                 "title": f.title,
                 "title_en": f.title_en,
                 "source": f.source,
-                "columns": [c.header for c in f.columns],
+                "columns": [c.header for c in f.columns] or [fd.label for fd in f.fields],
                 "checks": f.checks,
             }
             for f in known.values()

@@ -121,10 +121,11 @@ BREAKDOWN = ("owed_works", "owed_goods", "owed_debt", "owed_other")
     "error",
     ("owed",),
     "owed",
-    zh="武汉：按欠款类型分列的四项金额之和等于拖欠金额。",
+    zh="武汉：按欠款类型分列的四项金额之和等于拖欠金额（四项全空时为警告）。",
 )
 def breakdown_mismatch(ctx: Context) -> RuleHits:
-    """Wuhan: the four amounts by kind of debt add up to 拖欠金额."""
+    """Wuhan: the four amounts by kind of debt add up to 拖欠金额 (a warning when all four are
+    blank)."""
     parts = [ctx.values[k] for k in BREAKDOWN if k in ctx.values]
     if not parts:
         return

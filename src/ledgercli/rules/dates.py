@@ -28,10 +28,11 @@ def due_after_cutoff(ctx: Context) -> RuleHits:
     "warning",
     ("due_date", "accepted"),
     "due_date",
-    zh="武汉：欠款在到期之前不会逾期。",
+    zh="武汉：约定最迟付款时间晚于问题线索受理日期：受理时尚未到期，不算逾期。",
 )
 def due_after_accepted(ctx: Context) -> RuleHits:
-    """Wuhan: a debt cannot be overdue before it is due."""
+    """Wuhan: the agreed payment date after the date the case was accepted: the debt was not
+    yet due, so not overdue."""
     for i, (due, accepted) in enumerate(zip(*ctx.cols("due_date", "accepted"), strict=True)):
         if due is not None and accepted is not None and due > accepted:
             yield i, {"due": due.isoformat(), "accepted": accepted.isoformat()}
