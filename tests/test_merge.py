@@ -374,6 +374,27 @@ def test_contact_form_liaison_written_as_alias(tmp_path: Path) -> None:
     assert ledger is not None and ledger.values["liaison_title"] == ["科员"]
 
 
+def test_missing_roster_column_says_whose(tmp_path: Path) -> None:
+    """With one 职务 and one 联系电话 in a roster, the missing ones are named with the person
+    they belong to; so on a contact form without the liaison's line."""
+    headers = ["区县", "牵头单位", "责任领导", "职务", "联系电话", "联络人"]
+    unit = ["古南街道", "古南街道办事处", "张三", "副主任", "13812345678", "李四"]
+    fr, _ = validate_file(write_roster(tmp_path / "r.xlsx", [unit], headers), Options())
+    missing = [(f.rule, f.header) for f in fr.findings if f.rule == "missing-column"]
+    assert missing == [("missing-column", "联络人/职务"), ("missing-column", "联络人/联系电话")]
+    p = _annex1(tmp_path / "a1.xlsx", "古南街道")
+    wb = openpyxl.load_workbook(p)
+    wb.active.delete_cols(3, 4)  # 职务 and 联系电话 of both lines
+    wb.save(p)
+    fr, _ = validate_file(p, Options())
+    assert [f.header for f in fr.findings if f.rule == "missing-field"] == [
+        "责任领导/职务",
+        "责任领导/联系电话",
+        "联络人/职务",
+        "联络人/联系电话",
+    ]
+
+
 def test_wuhan_reporting_unit_becomes_a_column(tmp_path: Path) -> None:
     """A Wuhan ledger merges under its two-level header with 填报单位 as a column."""
     src = tmp_path / "wuhan.xls"
