@@ -49,6 +49,7 @@ LABELS = {
         "total": "合计",
         "left_out_title": "未写入的行：",
         "groups_title": "重复案件：",
+        "groups_title_units": "重复报送的单位：",
     },
     "en": {
         "file": "file",
@@ -67,6 +68,7 @@ LABELS = {
         "total": "total",
         "left_out_title": "Rows left out:",
         "groups_title": "Duplicate cases:",
+        "groups_title_units": "Units sent more than once:",
     },
 }
 
@@ -257,7 +259,8 @@ def _render(result: Any, output: Path, lang: str) -> None:
             out.print(f"  {s.path.name} {lo.finding.location()}: {lo.finding.message(lang)}")
     if result.groups:
         out.print()
-        out.print(Text(lab["groups_title"], style="bold"))
+        by_unit = result.form is not None and result.form.one_row_per_unit
+        out.print(Text(lab["groups_title_units" if by_unit else "groups_title"], style="bold"))
         for g in result.groups:
             rows = []
             for k, i in g.members:
