@@ -130,7 +130,9 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         # The message is what the clerk acts on: it wraps, it is never cut.
         table.add_column(label(lang, "header"), max_width=14, overflow="fold")
         table.add_column(label(lang, "value"), max_width=22, overflow="ellipsis")
-        table.add_column(label(lang, "message"), ratio=1, min_width=24, overflow="fold")
+        # No min_width: when the columns cannot all fit, rich wraps a cell at its minimum and
+        # then crops it to the narrower width it could give, losing a character a line.
+        table.add_column(label(lang, "message"), ratio=1, overflow="fold")
         for f in cut:
             table.add_row(
                 Text(WORD[lang][f.severity], style=STYLE[f.severity]),
