@@ -141,6 +141,21 @@ def test_overwrite_protection(tmp_path: Path) -> None:
     r = run("merge", str(src), "-o", str(src), "--force", "--lang", "en")
     assert r.exit_code == 2 and "is one of the inputs" in r.output
     assert src.read_bytes() == before
+    # A district's ledger inside the input folder is an input too: --force does not make it
+    # an output, for any command that writes one.
+    for cmd in (
+        ["merge", str(d)],
+        ["summarize", str(d)],
+        ["overdue", str(d), "--as-of", "2023-06"],
+        ["diff", str(d), str(d)],
+    ):
+        r = run(*cmd, "-o", str(src), "--force", "--lang", "en")
+        assert r.exit_code == 2 and "is one of the inputs" in r.output, (cmd, r.output)
+        assert src.read_bytes() == before, cmd
+    # Last week's city workbook in the folder may be replaced with --force (and is skipped).
+    assert run("merge", str(d), "-o", str(d / "city.xlsx")).exit_code == 0
+    r = run("merge", str(d), "-o", str(d / "city.xlsx"), "--force", "--lang", "en")
+    assert r.exit_code == 0, r.output
 
 
 def test_only_valid_and_drop_duplicates_from_the_cli(tmp_path: Path) -> None:

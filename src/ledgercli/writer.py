@@ -28,15 +28,27 @@ def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) ->
     target = out.resolve()
     for p in inputs:
         with suppress(OSError):
-            # Inside an input folder an existing output is replaced only with --force; the
-            # readers skip a merged workbook found in a folder, so it is never read back in.
+            # Inside an input folder an existing file is replaced only with --force, and only
+            # if it is not a submission: last week's city workbook (which the readers skip in
+            # a folder) may go, a district's ledger never.
             inside = p.is_dir() and target.is_relative_to(p.resolve()) and target.exists()
-            if p.resolve() == target or (inside and not force):
+            if p.resolve() == target or (inside and (not force or _is_submission(target))):
                 raise LedgerError("output-is-input", path=str(out))
     if out.exists() and not force:
         raise LedgerError("output-exists", path=str(out))
     if not out.parent.exists():
         raise LedgerError("output-dir-missing", path=str(out.parent))
+
+
+def _is_submission(path: Path) -> bool:
+    """Would a merge of its folder read this file as a ledger? (A merged workbook is skipped.)"""
+    from .validate import Options, validate_file
+
+    try:
+        report, _ = validate_file(path, Options())
+    except Exception:
+        return True  # in doubt, it is kept
+    return report.readable and report.form is not None and not report.merged
 
 
 def atomic_save(save: Any, out: Path) -> None:
