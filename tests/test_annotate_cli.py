@@ -1,9 +1,4 @@
-"""`ledger validate --annotate/--annotate-dir` end to end.
-
-These tests need the --annotate, --annotate-dir and --force options wired into
-commands/validate.py (owned by the lead; see annotate.annotate_reports). Until that is merged
-they fail with click's "No such option" usage error.
-"""
+"""`ledger validate --annotate/--annotate-dir` end to end."""
 
 from __future__ import annotations
 
@@ -50,3 +45,16 @@ def test_validate_annotate_dir_and_force(tmp_path: Path) -> None:
     assert "已存在；如需覆盖请加 --force" in res.output
     res = CliRunner().invoke(cli, [*args, "--force"])
     assert res.exit_code == 1
+
+
+def test_marked_copies_never_go_inside_the_input_folder(tmp_path: Path) -> None:
+    """inbox/returned would be read back as submissions next time (every case twice): the
+    folder is refused before anything is read or written."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    write_annex2(subs / "a.xlsx", [annex2_row(拖欠金额=-1)])
+    args = ["validate", str(subs), "--annotate-dir", str(subs / "returned"), "--lang", "en"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2
+    assert "cannot go inside the input folder" in res.output
+    assert sorted(p.name for p in subs.iterdir()) == ["a.xlsx"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,13 @@ register(
         "annotate-dir-not-folder": (
             "{path}已存在且不是文件夹",
             "{path} exists and is not a folder",
+        ),
+        "annotate-dir-in-input": (
+            "标注副本不能写入输入文件夹{folder}之内（{path}）：下次校验或合并时会被当作报送文件"
+            "再读一遍；请另选一个文件夹",
+            "the marked copies cannot go inside the input folder {folder} ({path}): the next "
+            "validate or merge of that folder would read them as submissions; choose a folder "
+            "outside it",
         ),
         "annotate-index-written": (
             "已生成退回清单{path}：{files}个文件需修改",
@@ -166,6 +173,14 @@ def annotate_file(
     _result_sheet(wb, names, fr, lang, converted)
     atomic_save(wb.save, out)
     return Annotated(out, converted, fr.count("error"), fr.count("warning"))
+
+
+def check_annotate_dir(annotate_dir: Path, inputs: Sequence[Path]) -> None:
+    """Refuse, before any reading, a folder of marked copies inside an input folder."""
+    target = annotate_dir.resolve()
+    for p in inputs:
+        if p.is_dir() and target.is_relative_to(p.resolve()):
+            raise LedgerError("annotate-dir-in-input", folder=str(p), path=str(annotate_dir))
 
 
 def annotate_reports(

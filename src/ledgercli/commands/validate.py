@@ -72,6 +72,10 @@ def validate(
     click.get_current_context().obj["lang"] = language
     options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
     annotating = annotate is not None or annotate_dir is not None
+    if annotate_dir is not None:
+        from ..annotate import check_annotate_dir
+
+        check_annotate_dir(annotate_dir, list(paths))
     # Ledgers are only needed to name units in the index of returns; not sending every row
     # back from the workers keeps a national folder's validation small.
     report, ledgers = validate_paths(list(paths), options, jobs=jobs, keep_ledgers=annotating)
