@@ -613,3 +613,19 @@ def test_check_a_unit_named_like_a_subtotal_is_a_unit(tmp_path: Path) -> None:
     assert run("summarize", str(d), "--annex", "4", "-o", str(reported)).exit_code == 0
     code, diffs = _check(d, reported)
     assert (code, diffs) == (0, [])
+
+
+def test_check_reads_reported_amounts_as_validate_does(city: Path, tmp_path: Path) -> None:
+    """200.6234万元 is 200.6234 (no difference); 650,2541 is no number: a difference at its
+    cell, and the 合计 is not checked against a sum that would have to guess it."""
+    reported, wb = _reported(city, tmp_path)
+    ws = wb["附件4"]
+    assert ws["H9"].value == 200.6234
+    ws["H9"] = "200.6234万元"
+    ws["H8"] = "650,2541"
+    wb.save(reported)
+    code, diffs = _check(city, reported)
+    assert code == 1
+    assert [(d["unit"], d["column"], d["reported"], d["against"]) for d in diffs] == [
+        ("乙街道", "总体情况/涉及金额/拖欠总金额", "650,2541", "detail")
+    ]

@@ -75,7 +75,9 @@ def parse_text(raw: Any, spec: ColumnSpec) -> Parsed:
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
-def _number_from_text(text: str) -> Decimal | None:
+def number_from_text(text: str) -> Decimal | None:
+    """A number typed as text: full-width digits, 万元/万, thousands separators in their
+    places (650,2541 is not a number). None when it is not one."""
     s = nfkc(text).strip().replace(" ", "")
     for suffix in ("万元", "万"):
         if s.endswith(suffix):
@@ -120,7 +122,7 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
         value = Decimal(number_text(float(raw))) if isinstance(raw, float) else Decimal(raw)
     elif isinstance(raw, str):
         text = raw.strip()
-        parsed = _number_from_text(text)
+        parsed = number_from_text(text)
         if parsed is None:
             return None, (_issue("error", "bad-number", value=text),)
         value = parsed
@@ -175,7 +177,7 @@ def parse_integer(raw: Any, spec: ColumnSpec) -> Parsed:
                 else (_issue("notice", "number-normalized", value=text, canonical=s),)
             )
             return int(s), issues
-        d = _number_from_text(s)
+        d = number_from_text(s)
         if d is not None and d == d.to_integral_value():
             return int(d), (
                 _issue("notice", "number-normalized", value=text, canonical=str(int(d))),

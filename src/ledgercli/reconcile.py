@@ -8,10 +8,11 @@ header, the data rows by the unit name in that column, the figures in the seed's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .cells import number_from_text
 from .errors import LedgerError
 from .forms import get_form
 from .i18n import register
@@ -206,18 +207,28 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
     excel_row, label, total = reported.rows[total_key]
     units = [cells for key, (_, _, cells) in reported.rows.items() if key != total_key]
     units += [cells for _, _, cells in reported.repeated]
-    sums: dict[str, Decimal] = {}
+    sums: dict[str, Decimal | None] = {}
     for n, col in enumerate(figures):
         if col.kind != "rate":
-            sums[col.key] = sum((_number(cells[n]) or Decimal(0) for cells in units), Decimal(0))
+            # A cell that is no number (650,2541) makes its column's sum unknown: it is
+            # already a difference of its unit's row, and a guessed sum would only mislead.
+            column = [cells[n] for cells in units]
+            known = all(_number(c) is not None or _blank(c) for c in column)
+            sums[col.key] = (
+                sum((_number(c) or Decimal(0) for c in column), Decimal(0)) if known else None
+            )
     diffs = []
     for col, cell in zip(figures, total, strict=True):
         value: Figure
         if col.kind == "rate":
             num, den = col.ratio
-            value = rate(sums.get(num, Decimal(0)), sums.get(den, Decimal(0)))
+            if sums.get(num) is None or sums.get(den) is None:
+                continue
+            value = rate(sums[num] or Decimal(0), sums[den] or Decimal(0))
+        elif sums[col.key] is None:
+            continue
         elif col.kind == "count":
-            value = int(sums[col.key])
+            value = int(sums[col.key] or 0)
         else:
             value = sums[col.key]
         if not _same(col, cell, value):
@@ -227,25 +238,25 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
     return diffs
 
 
+def _blank(cell: Any) -> bool:
+    """Empty, or a dash for nothing: read as 0."""
+    return cell is None or (isinstance(cell, str) and cell.strip() in ("", "-", "—", "/"))
+
+
 def _number(cell: Any) -> Decimal | None:
-    if cell is None or cell == "":
-        return None
-    if isinstance(cell, bool):
+    """A reported figure read as validate reads an amount (万元, thousands separators in
+    their places, full-width digits), and a rate's % sign; None if it is no number."""
+    if _blank(cell) or isinstance(cell, bool):
         return None
     if isinstance(cell, int | float):
         return Decimal(str(cell))
-    text = nfkc(str(cell)).strip().replace(",", "").rstrip("%")
-    if text in ("", "-", "—", "/"):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+    text = nfkc(str(cell)).strip()
+    return number_from_text(text[:-1] if text.endswith("%") else text)
 
 
 def _same(col: SummaryColumn, cell: Any, value: Figure) -> bool:
     reported = _number(cell)
-    if cell not in (None, "") and reported is None and str(cell).strip() not in ("-", "—", "/"):
+    if reported is None and not _blank(cell):
         return False  # text where a number belongs never matches
     if col.kind == "rate":
         if value is None:
