@@ -22,6 +22,7 @@ NOT_RULES = {
     "output-dir-missing",
     "output-suffix",
     "merged-skipped",
+    "summaries-skipped",
     "identical-files",
     "perhaps",
 }

@@ -629,3 +629,25 @@ def test_check_reads_reported_amounts_as_validate_does(city: Path, tmp_path: Pat
     assert [(d["unit"], d["column"], d["reported"], d["against"]) for d in diffs] == [
         ("乙街道", "总体情况/涉及金额/拖欠总金额", "650,2541", "detail")
     ]
+
+
+def test_a_districts_annex_beside_its_ledger_is_skipped_not_unreadable(
+    city: Path, tmp_path: Path
+) -> None:
+    """The usual package is 附件2 plus 附件3/4: in a folder the summary table is skipped with a
+    notice by validate, merge and summarize; named on its own it is still refused."""
+    annex = city / "附件4-甲街道.xlsx"
+    assert run("summarize", str(city), "--annex", "4", "-o", str(annex)).exit_code == 0
+    r = run("validate", str(city), "--lang", "en")
+    assert r.exit_code == 1, r.output  # the planted error of the fixture, nothing unreadable
+    assert "skipped summary tables (annex 3/4)" in r.output and "附件4-甲街道.xlsx" in r.output
+    merged = tmp_path / "city.xlsx"
+    r = run("merge", str(city), "-o", str(merged), "--format", "json")
+    data = json.loads(r.output)
+    skipped = [f for f in data["files"] if f["skip_reason"] == "summary-table"]
+    assert len(skipped) == 1 and r.exit_code == 0, r.output
+    assert all(f["status"] != "unreadable" for f in data["files"])
+    r = run("summarize", str(city), "--annex", "4", "--format", "json", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    r = run("validate", str(annex), "--lang", "en")
+    assert r.exit_code == 2 and "is a summary table" in r.output

@@ -45,6 +45,7 @@ SKIP_WORD = {
     "hidden": "隐藏文件",
     "not-spreadsheet": "非电子表格",
     "merged-workbook": "已合并的汇总台账",
+    "summary-table": "汇总表（附件3/4）",
 }
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.

@@ -77,13 +77,12 @@ def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool 
         _render_file(fr, lang, limit, verbose)
     for group in report.identical:
         out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
-    if report.skipped_merged:
-        out.print(
-            Text(
-                message("merged-skipped", lang, paths=", ".join(report.skipped_merged)),
-                style="cyan",
-            )
-        )
+    for code, paths in (
+        ("merged-skipped", report.skipped_merged),
+        ("summaries-skipped", report.skipped_summaries),
+    ):
+        if paths:
+            out.print(Text(message(code, lang, paths=", ".join(paths)), style="cyan"))
     line = label(
         lang,
         "summary",

@@ -254,6 +254,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "these files are byte-identical (one submission saved twice?), so their cases count "
         "twice: {paths}",
     ),
+    "summaries-skipped": (
+        "跳过文件夹中的汇总表（附件3/4），它们不是明细台账：{paths}；用 ledger summarize --check 核对",
+        "skipped summary tables (annex 3/4) found in a folder, which are no detail ledgers: "
+        "{paths}; check them with ledger summarize --check",
+    ),
     "merged-skipped": (
         "跳过文件夹中已合并的汇总台账（ledger merge 的输出），以免案件重复计算：{paths}；如需读取请直接指定该文件",
         "skipped merged city workbooks (ledger merge output) found in a folder, so no case is "

@@ -41,6 +41,11 @@ register(
             "skipped a merged city workbook (ledger merge output) found in the folder, so no case "
             "is counted twice; name the file itself to merge it",
         ),
+        "merge-skip-summary-table": (
+            "跳过文件夹中的汇总表（附件3/4），它不是明细台账；用 ledger summarize --check 核对它",
+            "skipped a summary table (annex 3/4) found in the folder: it is no detail ledger; "
+            "check it with ledger summarize --check",
+        ),
         "merge-skip-not-spreadsheet": (
             "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
             "skipped: not a spreadsheet (only .xlsx, .xlsm, .xls, .ods and .csv are read)",
@@ -304,6 +309,11 @@ def read_sources(
             src.status = "skipped"
             src.skip_reason = "merged-workbook"
             src.notes.append(Finding("notice", "merge-skip-merged-workbook"))
+        elif report.is_summary and path.resolve() not in named:
+            # A district sends its annex 3/4 beside its ledger: the ledger is what is merged.
+            src.status = "skipped"
+            src.skip_reason = "summary-table"
+            src.notes.append(Finding("notice", "merge-skip-summary-table"))
         elif not report.readable or data is None:
             src.status = "unreadable"
         else:

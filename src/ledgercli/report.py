@@ -72,6 +72,11 @@ class FileReport:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    @property
+    def is_summary(self) -> bool:
+        """An annex 3/4 summary table sent in place of (or beside) a ledger."""
+        return not self.readable and any(f.rule == "summary-table" for f in self.findings)
+
     def to_json(self, lang: str) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -88,6 +93,8 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     # Merged city workbooks found inside an input folder: last week's output, not a submission.
     skipped_merged: list[str] = field(default_factory=list)
+    # Annex 3/4 summary tables found in a folder beside the ledgers: checked by --check.
+    skipped_summaries: list[str] = field(default_factory=list)
     # Byte-identical files (a re-sent submission saved twice): each group's paths.
     identical: list[list[str]] = field(default_factory=list)
 

@@ -83,6 +83,10 @@ def validate_paths(
             # reading it again would count every case twice. Named explicitly, it is read.
             report.skipped_merged.append(fr.path)
             continue
+        if fr.is_summary and Path(fr.path).resolve() not in named:
+            # A district's annex 3/4 beside its ledger: not a ledger, and not broken either.
+            report.skipped_summaries.append(fr.path)
+            continue
         report.files.append(fr)
         if ledger is not None:
             ledgers.append(ledger)

@@ -118,11 +118,12 @@ def summarize(
 
     for group in report.identical:
         _warn(err, message("identical-files", language, paths=" = ".join(group)))
-    if report.skipped_merged:
-        err.print(
-            message("merged-skipped", language, paths=", ".join(report.skipped_merged)),
-            style="cyan",
-        )
+    for code, paths in (
+        ("merged-skipped", report.skipped_merged),
+        ("summaries-skipped", report.skipped_summaries),
+    ):
+        if paths:
+            err.print(message(code, language, paths=", ".join(paths)), style="cyan")
     wuhan = [lg for lg in ledgers if lg.form.id == "wh-ledger"]
     cq = [lg for lg in ledgers if lg.form.id == "cq-annex2"]
     if annex is None:
