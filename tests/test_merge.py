@@ -273,8 +273,8 @@ def test_roster_validates_back(tmp_path: Path) -> None:
     wb["明细"]["H3"] = "12345"  # 文龙街道's liaison phone
     wb.save(out)
     fr, _ = validate_file(out, Options())
-    assert [(f.rule, f.row, f.column) for f in fr.findings if f.severity == "error"] == [
-        ("bad-phone", 3, "H")
+    assert [(f.rule, f.row, f.column, f.header) for f in fr.findings if f.severity == "error"] == [
+        ("bad-phone", 3, "H", "联络人/联系电话")
     ]
     # A merged roster left in the inbox is not merged again.
     (d / "roster.xlsx").write_bytes(out.read_bytes())

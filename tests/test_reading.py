@@ -294,7 +294,10 @@ def test_annex1_bad_phone(tmp_path: Path) -> None:
     wb.save(p)
     fr, ledger = validate_file(p, Options())
     assert fr.form == "cq-annex1"
-    assert [(f.severity, f.rule, f.row) for f in fr.findings] == [("error", "bad-phone", 4)]
+    # The header names whose phone it is: 联系电话 alone would not say.
+    assert [(f.severity, f.rule, f.row, f.header) for f in fr.findings] == [
+        ("error", "bad-phone", 4, "责任领导/联系电话")
+    ]
     assert ledger is not None and ledger.values["leader_title"] == ["副主任"]
 
 

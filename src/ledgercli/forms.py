@@ -87,6 +87,11 @@ class ColumnSpec(_Strict):
         return self
 
     @property
+    def named(self) -> str:
+        """The header as a message names it: 联络人/职务, where 职务 alone would not say whose."""
+        return f"{self.context}/{self.header}" if self.context else self.header
+
+    @property
     def all_values(self) -> list[str]:
         """Every value the column can ever take, in declaration order, without repeats."""
         seen = dict.fromkeys(self.values)
@@ -122,6 +127,11 @@ class FieldSpec(_Strict):
     context: str | None = None
     kind: Literal["text", "phone"] = "text"
     required: bool = False
+
+    @property
+    def named(self) -> str:
+        """The label as a message names it (see `ColumnSpec.named`)."""
+        return f"{self.context}/{self.label}" if self.context else self.label
 
 
 class FormSpec(_Strict):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UnreadableFile
-from .forms import ColumnSpec, FieldSpec, FormSpec
+from .forms import ColumnSpec, FormSpec
 from .report import Finding
 from .text import clean_text, header_unit, nfkc, norm_header, norm_key
 from .workbook import Book, Sheet, col_letter
@@ -151,12 +151,6 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
     )
 
 
-def _named(spec: ColumnSpec | FieldSpec) -> str:
-    """A header as a message names it: 联络人/职务, where 职务 alone would not say whose."""
-    name = spec.header if isinstance(spec, ColumnSpec) else spec.label
-    return f"{spec.context}/{name}" if spec.context else name
-
-
 def _context_rank(spec: ColumnSpec, owner: str | None) -> int:
     """Among columns sharing a header: the one whose context is the nearest name to the left
     first, then one without a context, then the others (by position)."""
@@ -265,7 +259,7 @@ def locate(
         for f in form.fields:
             if f.required and f.key not in found:
                 loc.findings.append(
-                    Finding("error", "missing-field", sheet=sheet.name, header=_named(f))
+                    Finding("error", "missing-field", sheet=sheet.name, header=f.named)
                 )
         return loc
     _, sheet, i, form, m = best
@@ -308,7 +302,7 @@ def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match, collect: bool = True
                     sname,
                     header_row,
                     None,
-                    _named(spec),
+                    spec.named,
                     None,
                     {"near": near} if near else {},
                 )

@@ -206,7 +206,7 @@ def check_table(
                 sname,
                 rows[i],
                 letter(loc.columns[key]),
-                spec.header,
+                spec.named,
                 _show(value),
                 params,
             )
@@ -525,7 +525,7 @@ def _keyvalue(loc: Located, fr: FileReport, path: Path) -> Ledger:
             continue
         if not value and f.required:
             fr.findings.append(
-                Finding("error", "required", sname, excel_row, letter(j + 1), f.label)
+                Finding("error", "required", sname, excel_row, letter(j + 1), f.named)
             )
         elif value and f.kind == "phone":
             for part in value.replace("，", "/").replace(",", "/").split("/"):
@@ -533,7 +533,7 @@ def _keyvalue(loc: Located, fr: FileReport, path: Path) -> Ledger:
                 if problem:
                     sev, rule, params = problem
                     fr.findings.append(
-                        Finding(sev, rule, sname, excel_row, letter(j + 1), f.label, value, params)
+                        Finding(sev, rule, sname, excel_row, letter(j + 1), f.named, value, params)
                     )
     first_row = min((r for _, r, _ in loc.fields.values()), default=0)
     n_err = sum(1 for f in fr.findings if f.severity == "error")
