@@ -429,3 +429,48 @@ def test_no_form_searches_below_a_complete_header(monkeypatch: pytest.MonkeyPatc
     assert loc.form.id == "cq-annex2" and loc.header_row == 2
     assert tried["cq-annex2"] == [1, 2]
     assert tried["wh-ledger"] == [1, 2] and tried["cq-annex1/roster"] == [1, 2]
+
+
+def test_a_second_ledger_sheet_is_named_not_lost(tmp_path: Path) -> None:
+    """A county's workbook with a sheet per town: one sheet is read, and every other sheet
+    holding the same form is a warning that names it (its cases are not counted)."""
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "填报说明"
+    notes.append(["请按附件2格式填写，每个单位一张表"])
+    for name, n in (("横山镇", 3), ("郭扶镇", 4)):
+        ws = wb.create_sheet(name)
+        ws.append([TITLE2])
+        ws.append(ANNEX2_HEADERS)
+        for i in range(n):
+            ws.append(list(annex2_row(序号=i + 1, 合同名称=f"{name}{i}号合同").values()))
+    path = tmp_path / "county.xlsx"
+    wb.save(path)
+    fr, _ = validate_file(path, Options())
+    assert fr.sheet == "横山镇" and fr.rows == 3
+    others = [f for f in fr.findings if f.rule == "other-ledger-sheet"]
+    assert [(f.severity, f.sheet) for f in others] == [("warning", "郭扶镇")]
+    assert "only '横山镇' was read" in others[0].message("en")
+    fr, _ = validate_file(path, Options(sheet="郭扶镇"))
+    assert fr.rows == 4 and not [f for f in fr.findings if f.rule == "other-ledger-sheet"]
+
+
+def test_a_second_ledger_sheet_in_a_format_without_heads() -> None:
+    """Where only whole sheets can be loaded (.xls, .ods), the other sheets are still looked at."""
+    from ledgercli.validate import _validate
+    from ledgercli.workbook import Book, Sheet
+
+    def sheet(name: str) -> Sheet:
+        rows = [(1, list(ANNEX2_HEADERS)), (2, list(annex2_row().values()))]
+        return Sheet(name=name, rows=rows if name != "说明" else [(1, ["每个单位一张表"])])
+
+    book = Book(
+        path=Path("county.xls"),
+        format="xls",
+        sheet_names=["甲镇", "说明", "乙镇"],
+        typed=True,
+        _loader=sheet,
+    )
+    fr, _ = _validate(Path("county.xls"), Options(), None, lambda: book)
+    assert fr.sheet == "甲镇"
+    assert [f.sheet for f in fr.findings if f.rule == "other-ledger-sheet"] == ["乙镇"]

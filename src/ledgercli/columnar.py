@@ -167,16 +167,18 @@ def _python(array: Any, repeating: bool) -> list[Any]:
     return values
 
 
-def head_book(book: Book, limit: int) -> Book | None:
-    """The book with each sheet cut to its first `limit` non-blank rows, or None (not xlsx)."""
+def head_book(book: Book, limit: int, only: list[str] | None = None) -> Book | None:
+    """The book with each sheet (or `only` those) cut to its first `limit` non-blank rows, or
+    None (not xlsx)."""
     if book.format != "xlsx" or not book.parts or book.source is None:
         return None
+    wanted = book.sheet_names if only is None else only
     try:
         with zipfile.ZipFile(book.source) as zf:
             heads = {
                 name: _head_rows(zf, part, limit)
                 for name, part in book.parts.items()
-                if name in book.sheet_names
+                if name in wanted
             }
             _resolve_strings(zf, book.strings_part, heads)
     except Exception:  # anything unusual: the ordinary reader decides what is wrong

@@ -187,6 +187,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与第{other_row}行为同一案件（{identity}）",
         "the same case as row {other_row} ({identity})",
     ),
+    "other-ledger-sheet": (
+        "工作表“{other}”也是{form}台账，但只读取了“{read}”，“{other}”中的案件未计入；"
+        "请把各表合并到一个工作表，或用 --sheet 分别校验",
+        "sheet '{other}' also holds a {form} ledger, but only '{read}' was read: its cases are "
+        "not counted; put them on one sheet, or check each with --sheet",
+    ),
     "duplicate-unit": (
         "“{unit}”已在第{other_row}行填报；每个单位一行",
         "'{unit}' already has row {other_row}; a roster holds one row per unit",

@@ -19,7 +19,7 @@ from .forms import FormSpec, get_form, input_forms, load_form
 from .ledger import Ledger
 from .report import FileReport, Finding, Report
 from .rules import Context, get_rules
-from .table import Located, locate
+from .table import HEADER_SCAN_ROWS, Located, locate
 from .text import norm_key
 from .workbook import (
     DEFAULT_MAX_UNPACKED_MB,
@@ -166,6 +166,8 @@ def _validate(
     fr.merged = "source_file" in loc.extras
     fr.metadata = dict(loc.metadata)
     fr.findings.extend(loc.findings)
+    if options.sheet is None and not fr.merged and len(book.sheet_names) > 1:
+        fr.findings.extend(_other_ledger_sheets(book, loc))
     if loc.form.kind == "keyvalue":
         ledger = _keyvalue(loc, fr, path)
     else:
@@ -174,6 +176,26 @@ def _validate(
     fr.rows = len(ledger)
     _sort(fr)
     return fr, ledger
+
+
+def _other_ledger_sheets(book: Book, loc: Located) -> list[Finding]:
+    """Other sheets holding the same form (a county's workbook with a sheet per town): only
+    one sheet is read, so each of the others is a warning rather than cases silently lost."""
+    from .columnar import head_book
+
+    others = [n for n in book.sheet_names if n != loc.sheet.name]
+    # Only the first rows of each are parsed where the format allows it (xlsx).
+    heads = head_book(book, HEADER_SCAN_ROWS, only=others) or book
+    found = []
+    for name in others:
+        try:
+            other = locate(heads, [loc.form], name, collect=False)
+        except UnreadableFile:
+            continue
+        if other.form.id == loc.form.id:
+            params = {"other": name, "form": loc.form.id, "read": loc.sheet.name}
+            found.append(Finding("warning", "other-ledger-sheet", sheet=name, params=params))
+    return found
 
 
 def _sort(fr: FileReport) -> None:
