@@ -197,6 +197,12 @@ def test_identical_files_are_named(tmp_path: Path) -> None:
     shutil.copy(p, tmp_path / "附件2(1).xlsx")
     r = run("validate", str(tmp_path), "--lang", "en")
     assert "byte-identical" in r.output and "附件2(1).xlsx" in r.output
+    assert r.exit_code == 0 and "1 warning(s)" in r.output
+    # It is a warning of the copy: counted, seen by --strict, carried in JSON.
+    assert run("validate", str(tmp_path), "--strict").exit_code == 1
+    data = json.loads(run("validate", str(tmp_path), "--format", "json").output)
+    copy = next(f for f in data["files"] if f["path"].endswith("附件2(1).xlsx"))
+    assert [f["rule"] for f in copy["findings"]] == ["identical-file"] and data["warnings"] == 1
     from ledgercli.validate import identical_files
 
     assert identical_files([p, tmp_path / "附件2(1).xlsx"]) == [

@@ -255,6 +255,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read schema {path}: {reason}",
     ),
     "schema-invalid": ("表样文件{path}有误：{reason}", "schema {path} is not valid: {reason}"),
+    "identical-file": (
+        "与{other}内容完全相同（同一份报送保存了两次？），其中案件会重复计算",
+        "byte-identical to {other} (one submission saved twice?), so its cases count twice",
+    ),
     "identical-files": (
         "以下文件内容完全相同（同一份报送保存了两次？），其中案件会重复计算：{paths}",
         "these files are byte-identical (one submission saved twice?), so their cases count "

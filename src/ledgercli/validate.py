@@ -91,6 +91,16 @@ def validate_paths(
         if ledger is not None:
             ledgers.append(ledger)
     report.identical = identical_files([Path(fr.path) for fr in report.files])
+    # A warning of each copy (not only a line under the report): it counts, --strict sees it,
+    # and JSON carries it.
+    by_path = {fr.path: fr for fr in report.files}
+    for group in report.identical:
+        # The copy is the longer name: 附件2(1).xlsx, 附件2 - 副本.xlsx.
+        first = min(group, key=lambda p: (len(Path(p).name), p))
+        for copy in group:
+            if copy != first:
+                finding = Finding("warning", "identical-file", params={"other": first})
+                by_path[copy].findings.insert(0, finding)
     return report, ledgers
 
 
