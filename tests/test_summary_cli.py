@@ -651,3 +651,12 @@ def test_a_districts_annex_beside_its_ledger_is_skipped_not_unreadable(
     assert r.exit_code == 0, r.output
     r = run("validate", str(annex), "--lang", "en")
     assert r.exit_code == 2 and "is a summary table" in r.output
+
+
+def test_check_without_annex_compares_the_table_reported(city: Path, tmp_path: Path) -> None:
+    """--check annex3.xlsx without --annex 3: the reported title says which table it is."""
+    reported = tmp_path / "annex3.xlsx"
+    assert run("summarize", str(city), "--annex", "3", "-o", str(reported)).exit_code == 0
+    r = run("summarize", str(city), "--check", str(reported), "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "agrees" in r.output and "问题排查情况汇总表" in r.output

@@ -103,6 +103,22 @@ def read_reported(path: Path, summary: Summary, password: str | None = None) -> 
     )
 
 
+def reported_annex(path: Path, password: str | None = None) -> str | None:
+    """Which annex ("3", "4") a reported workbook is, by its title; None if it does not say.
+    `--check annex3.xlsx` without `--annex 3` then compares it with the right table."""
+    from .forms import builtin_forms
+    from .table import summary_title
+
+    try:
+        title = summary_title(open_book(path, password))
+    except Exception:
+        return None  # read_reported says what is wrong with it
+    for form in builtin_forms().values():
+        if form.kind == "summary" and form.title == title and form.id.startswith("cq-annex"):
+            return form.id.removeprefix("cq-annex")
+    return None
+
+
 def _header_row(sheet: Sheet, unit_idx: int, names: set[str]) -> int | None:
     for excel_row, cells in sheet.rows[:40]:
         cell = cells[unit_idx] if unit_idx < len(cells) else None

@@ -173,14 +173,14 @@ def _nearest(spec: ColumnSpec, unknown: list[tuple[int, str]]) -> str | None:
     return f"{col_letter(best[1])} “{best[2]}”" if best else None
 
 
-def _summary_title(book: Book, names: list[str]) -> str | None:
+def summary_title(book: Book, names: list[str] | None = None) -> str | None:
     """The title of a computed summary (annex 3 or 4) a district sent instead of its ledger."""
     from .forms import builtin_forms
 
     titles = {
         k: f.title for f in builtin_forms().values() if f.kind == "summary" for k in f.title_keys
     }
-    for name in names:
+    for name in book.sheet_names if names is None else names:
         for _, cells in book.sheet(name).rows[:6]:
             for cell in cells:
                 if isinstance(cell, str) and cell.strip():
@@ -248,7 +248,7 @@ def locate(
         if best is not None and best[1] is sheet and _complete(best[3], best[4]):
             break
     if best is None and kv_best is None:
-        summary = _summary_title(book, names)
+        summary = summary_title(book, names)
         if summary is not None:
             raise UnreadableFile("summary-table", path=str(book.path), title=summary)
         raise UnreadableFile("no-header", path=str(book.path), sheets="、".join(names))

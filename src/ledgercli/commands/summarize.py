@@ -126,6 +126,10 @@ def summarize(
             err.print(message(code, language, paths=", ".join(paths)), style="cyan")
     wuhan = [lg for lg in ledgers if lg.form.id == "wh-ledger"]
     cq = [lg for lg in ledgers if lg.form.id == "cq-annex2"]
+    if annex is None and check is not None and cq:
+        from ..reconcile import reported_annex
+
+        annex = reported_annex(check, password)  # the table the district reported
     if annex is None:
         annex = "wh" if wuhan and not cq else "4"
     if annex == "wh":
