@@ -474,3 +474,27 @@ def test_a_second_ledger_sheet_in_a_format_without_heads() -> None:
     fr, _ = _validate(Path("county.xls"), Options(), None, lambda: book)
     assert fr.sheet == "甲镇"
     assert [f.sheet for f in fr.findings if f.rule == "other-ledger-sheet"] == ["乙镇"]
+
+
+def test_unit_merged_down_the_rows_is_each_rows_unit(tmp_path: Path) -> None:
+    """街镇部门 merged over a town's cases holds its value in the top cell only: each row it
+    covers takes that value (one notice for the range), while a merged amount is left alone."""
+    rows = [annex2_row(序号=i + 1, 合同名称=f"{i}号合同") for i in range(4)]
+    path = write_annex2(tmp_path / "merged.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    col = ANNEX2_HEADERS.index("街镇部门") + 1
+    owed = ANNEX2_HEADERS.index("拖欠金额") + 1
+    for r in (4, 5):
+        ws.cell(r, col).value = None
+    ws.merge_cells(start_row=3, start_column=col, end_row=5, end_column=col)
+    ws.merge_cells(start_row=5, start_column=owed, end_row=6, end_column=owed)
+    wb.save(path)
+    fr, ledger = validate_file(path, Options())
+    assert ledger is not None
+    assert ledger.values["unit"] == [annex2_row()["街镇部门"]] * 4
+    notes = [(f.rule, f.row, f.params) for f in fr.findings if f.rule == "merged-filled"]
+    letter = openpyxl.utils.get_column_letter(col)
+    assert notes == [("merged-filled", 3, {"range": f"{letter}3:{letter}5"})]
+    # The amount merged over rows 5–6 is one amount: row 6 is still missing its own.
+    assert [f.row for f in fr.findings if f.rule == "required" and f.header == "拖欠金额"] == [6]

@@ -65,6 +65,7 @@ NOTICE_NAMES = {
     "total-row-skipped": ("合计行", "total row"),
     "data-end": ("填写说明", "instructions"),
     "too-many-decimals": ("小数超过4位", "over 4 decimals"),
+    "merged-filled": ("合并单元格", "merged cells"),
 }
 
 

@@ -187,6 +187,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与第{other_row}行为同一案件（{identity}）",
         "the same case as row {other_row} ({identity})",
     ),
+    "merged-filled": (
+        "{range}是合并单元格，所覆盖的各行都按首行的值填写",
+        "{range} is one merged cell: each row it covers takes the value of its first row",
+    ),
     "other-ledger-sheet": (
         "工作表“{other}”也是{form}台账，但只读取了“{read}”，“{other}”中的案件未计入；"
         "请把各表合并到一个工作表，或用 --sheet 分别校验",

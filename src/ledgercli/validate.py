@@ -188,6 +188,47 @@ def _validate(
     return fr, ledger
 
 
+# Kinds a merged cell may stand for in every row it covers. An amount merged over rows is
+# one amount, not one a row, and a 序号 is the row's own: those are left for the rules.
+_FILL_DOWN = {"text", "enum", "credit_code", "phone", "month", "date"}
+
+
+def _fill_merged(loc: Located, findings: list[Finding]) -> None:
+    """A cell merged down the data rows (街镇部门 over a town's six cases, very common) holds
+    its value in the top cell only; each row it covers takes that value, with a notice."""
+    by_row = {excel_row: cells for excel_row, cells in loc.data}
+    keys = {j: key for key, j in loc.columns.items()}
+    for (r0, c0), (r1, c1) in loc.sheet.merged:
+        key = keys.get(c0)
+        top = by_row.get(r0 + 1)
+        if c0 != c1 or r1 == r0 or key is None or top is None or c0 >= len(top):
+            continue
+        spec = loc.form.by_key[key]
+        value = top[c0]
+        if spec.kind not in _FILL_DOWN or value in ("", None):
+            continue
+        filled = False
+        for excel_row in range(r0 + 2, r1 + 2):
+            cells = by_row.get(excel_row)
+            if cells is not None and c0 < len(cells) and cells[c0] in ("", None):
+                cells[c0] = value
+                filled = True
+        if filled:
+            span = f"{letter(c0)}{r0 + 1}:{letter(c0)}{r1 + 1}"
+            findings.append(
+                Finding(
+                    "notice",
+                    "merged-filled",
+                    loc.sheet.name,
+                    r0 + 1,
+                    letter(c0),
+                    spec.named,
+                    _show(value),
+                    {"range": span},
+                )
+            )
+
+
 def _other_ledger_sheets(book: Book, loc: Located) -> list[Finding]:
     """Other sheets holding the same form (a county's workbook with a sheet per town): only
     one sheet is read, so each of the others is a warning rather than cases silently lost."""
@@ -250,6 +291,8 @@ def check_table(
             warnings[i] += 1
 
     broken: dict[str, set[int]] = {}
+    if sheet.merged and loc.column_rows is None:
+        _fill_merged(loc, findings)
 
     # 1. Each column on its own: kind, allowed values, signs. Every distinct value is parsed
     # once and mapped back to the rows in one pass; only rows whose value has an issue are
