@@ -51,3 +51,20 @@ def test_messages_wrap_and_are_never_cut(
     messages = [f.message(lang) for f in shown_findings]
     assert len(messages) > 10
     assert shown.startswith("".join("".join(m.split()) for m in messages))
+
+
+@pytest.mark.parametrize("width", [50, 80])
+def test_check_differences_fold_and_are_never_cut(width: int) -> None:
+    """summarize --check: the column path says which figure differs; at any width it folds
+    onto more lines instead of ending in '…'."""
+    from ledgercli.commands.summarize import _render_diffs
+    from ledgercli.reconcile import Difference
+
+    path = "化解情况/有分歧问题/协议还款/金额（万元）"
+    diffs = [Difference("重庆市綦江区住房和城乡建设委员会", path, 1.5, "2.5000", 9)]
+    buf = io.StringIO()
+    _render_diffs(diffs, 3, "zh", Console(file=buf, width=width, highlight=False))
+    text = buf.getvalue()
+    assert "…" not in text
+    column = "".join(line.split("│")[2].strip() for line in text.splitlines() if "│" in line)
+    assert column == path

@@ -296,7 +296,8 @@ def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
     table.add_column(_l(lang, "creditor"), max_width=18, overflow="ellipsis")
     table.add_column(_l(lang, "contract"), max_width=20, overflow="ellipsis")
     table.add_column(_l(lang, "owed"), justify="right", no_wrap=True)
-    table.add_column(_l(lang, "what"), ratio=1)
+    # What changed is what the clerk reads: folded onto more lines, never cut.
+    table.add_column(_l(lang, "what"), ratio=1, overflow="fold")
     table.add_column(_l(lang, "where"), no_wrap=True)
     shown = changes if limit <= 0 else changes[:limit]
     for ch in shown:

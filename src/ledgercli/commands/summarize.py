@@ -319,7 +319,8 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
     }[lang]
     table = Table(header_style="bold")
     for h in heads:
-        table.add_column(h)
+        # The column path says which figure differs: folded, never cut to 总体情况/拖欠 ….
+        table.add_column(h, overflow="fold")
     for d in diffs:
         table.add_row(
             d.unit,
