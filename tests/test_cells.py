@@ -137,13 +137,28 @@ def test_case_number_stored_as_number_is_error() -> None:
 
 
 def test_credit_code_lowercase_normalized() -> None:
-    """A code typed in lower case or full width is normalized with a notice, then checked."""
+    """A code typed in lower case, with a hyphen or in full width is normalized with a notice
+    that says which (capitals and hyphens, or the width of characters), then checked."""
     from stdnum.cn.uscc import calc_check_digit
 
+    from ledgercli.text import nfkc
+
     code = "91500222MA5U12345" + calc_check_digit("91500222MA5U12345")
-    value, issues = parse("debtor_code", " " + code.lower())
-    assert value == code
-    assert [i[1] for i in issues] == ["text-normalized"]
+    for typed, rule in (
+        (" " + code.lower(), "code-normalized"),
+        (code[:8] + "-" + code[8:], "code-normalized"),
+        ("".join(chr(ord(c) + 0xFEE0) for c in code), "text-normalized"),
+    ):
+        assert nfkc(typed).strip().upper().replace("-", "") == code
+        value, issues = parse("debtor_code", typed)
+        assert value == code and [i[1] for i in issues] == [rule], typed
+
+
+def test_credit_code_in_scientific_notation() -> None:
+    """A CSV saved by Excel holds 9.15002E+17 for a code stored as a number: the digits are
+    gone, which is what the message says (not '11 characters')."""
+    value, issues = parse("debtor_code", "9.15002E+17")
+    assert [i[:2] for i in issues] == [("error", "stored-as-number")]
 
 
 def test_check_character_equals_stdnum() -> None:

@@ -342,6 +342,9 @@ def check_credit_code(code: str) -> Issue | None:
     return None
 
 
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
+
+
 def parse_credit_code(raw: Any, spec: ColumnSpec) -> Parsed:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         text = int_text(raw) or number_text(float(raw))
@@ -349,10 +352,16 @@ def parse_credit_code(raw: Any, spec: ColumnSpec) -> Parsed:
     if not isinstance(raw, str):
         return str(raw), (_issue("error", "credit-code-length", length=len(str(raw))),)
     text = raw.strip()
-    code = re.sub(r"[\s\-]", "", nfkc(text)).upper()
+    if _SCIENTIFIC.fullmatch(text):
+        # A CSV saved by Excel holds what the cell showed: 9.15002E+17, the digits gone.
+        return text, (_issue("error", "stored-as-number"),)
+    folded = nfkc(text)
+    code = re.sub(r"[\s\-]", "", folded).upper()
     issues: list[Issue] = []
     if code != text:
-        issues.append(_issue("notice", "text-normalized", canonical=code))
+        # Say what was changed: the width of characters, or the code's own spelling.
+        rule = "text-normalized" if code == re.sub(r"\s", "", folded) else "code-normalized"
+        issues.append(_issue("notice", rule, canonical=code))
     problem = check_credit_code(code)
     if problem:
         issues.append(problem)

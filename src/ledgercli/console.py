@@ -60,6 +60,7 @@ NOTICE_NAMES = {
     "number-normalized": ("文本型数字", "number typed as text"),
     "alias-normalized": ("取值别名", "value alias"),
     "text-normalized": ("全半角或空格", "width or spaces"),
+    "code-normalized": ("代码大小写或连字符", "code case or hyphens"),
     "header-alias": ("表头别名", "header alias"),
     "unknown-column": ("多余的列", "extra column"),
     "total-row-skipped": ("合计行", "total row"),

@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "全角字符或多余空格已规范为“{canonical}”",
         "full-width characters or extra spaces normalized to '{canonical}'",
     ),
+    "code-normalized": (
+        "已规范为“{canonical}”（去掉空格和连字符，字母改为大写）",
+        "normalized to '{canonical}' (spaces and hyphens removed, letters in capitals)",
+    ),
     "credit-code-length": (
         "统一社会信用代码应为18位，此处为{length}位",
         "a unified social credit code has 18 characters; this one has {length}",
