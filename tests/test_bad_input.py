@@ -150,6 +150,19 @@ def test_bad_option_values() -> None:
     assert r.exit_code == 2 and "--cutoff" in r.output
 
 
+def test_month_options_read_months_as_cells_do(tmp_path: Path) -> None:
+    """--cutoff and --as-of take a month written any way a month cell may be."""
+    from ledgercli.overdue import parse_month
+
+    for typed in ("2022-05", "2022/5", "2022-5", "202205", "2022年5月", "2022-05-15"):
+        assert parse_month(typed) == "2022-05", typed
+        r = run("validate", str(valid(tmp_path)), "--cutoff", typed, "--format", "json")
+        assert r.exit_code == 0, (typed, r.output)
+    for typed in ("May 2022", "2022-13", "22-05"):
+        r = run("overdue", str(valid(tmp_path)), "--as-of", typed, "--lang", "en")
+        assert r.exit_code == 2 and "is not a month" in r.output, (typed, r.output)
+
+
 @pytest.mark.parametrize("name", ["bad-schema.toml"])
 def test_schema_typo_names_file_and_key(tmp_path: Path, name: str) -> None:
     """A typo in a custom schema is an error naming the file and the column key."""

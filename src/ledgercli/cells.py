@@ -217,7 +217,7 @@ def _serial_date(value: float) -> dt.date | None:
     return None
 
 
-def parse_month(raw: Any, spec: ColumnSpec) -> Parsed:
+def parse_month(raw: Any, spec: ColumnSpec | None = None) -> Parsed:
     if isinstance(raw, dt.datetime | dt.date):
         canon = f"{raw.year:04d}-{raw.month:02d}"
         return canon, (
@@ -266,6 +266,15 @@ def parse_month(raw: Any, spec: ColumnSpec) -> Parsed:
     if found is None:
         return None, (_issue("error", "bad-month", value=text),)
     return found, (_issue("notice", "month-normalized", value=text, canonical=found),)
+
+
+def month_of(text: str) -> str | None:
+    """A month given as an option (--cutoff, --as-of), read as a month cell is: 2022-05,
+    2022/5, 2022年5月, 202205, 2022-05-15. None if it is none of them."""
+    value, issues = parse_month(text)
+    if value is None or any(i[0] == "error" for i in issues):
+        return None
+    return str(value)
 
 
 def parse_date(raw: Any, spec: ColumnSpec, today: dt.date) -> Parsed:

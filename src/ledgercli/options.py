@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -91,10 +90,15 @@ def make_options(
 ) -> Any:
     from .validate import Options
 
-    if cutoff is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", cutoff):
-        raise click.BadParameter(
-            f"{cutoff!r} is not a month written YYYY-MM", param_hint="--cutoff"
-        )
+    if cutoff is not None:
+        from .cells import month_of
+
+        month = month_of(cutoff)
+        if month is None:
+            raise click.BadParameter(
+                f"{cutoff!r} is not a month (write it 2022-05)", param_hint="--cutoff"
+            )
+        cutoff = month
     if form_id and schema:
         raise click.UsageError("give --form or --schema, not both")
     return Options(

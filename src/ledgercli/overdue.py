@@ -17,7 +17,6 @@ lapsed the case counts once, with the larger amount.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,11 +126,14 @@ class Overdue:
 
 
 def parse_month(value: str) -> str:
-    """An as-of month written YYYY-MM (2022-9 and 2022/09 are accepted too)."""
-    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", value or "")
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    """An as-of month, written any way a month cell may be (2022-09, 2022/9, 2022年9月,
+    202209, 2022-09-15), as YYYY-MM."""
+    from .cells import month_of
+
+    month = month_of(value or "")
+    if month is None:
         raise LedgerError("overdue-bad-month", value=value)
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    return month
 
 
 def current_month(today: dt.date | None = None) -> str:
