@@ -498,3 +498,14 @@ def test_unit_merged_down_the_rows_is_each_rows_unit(tmp_path: Path) -> None:
     assert notes == [("merged-filled", 3, {"range": f"{letter}3:{letter}5"})]
     # The amount merged over rows 5–6 is one amount: row 6 is still missing its own.
     assert [f.row for f in fr.findings if f.rule == "required" and f.header == "拖欠金额"] == [6]
+
+
+def test_placeholder_in_a_required_cell_is_named(tmp_path: Path) -> None:
+    """无 in a required cell counts as blank, and the finding says so with the 无 shown
+    (not 'empty' beside a cell that visibly is not)."""
+    path = write_annex2(tmp_path / "a.xlsx", [annex2_row(债务人统一社会信用代码="无")])
+    fr, _ = validate_file(path, Options())
+    found = [(f.rule, f.value) for f in fr.findings if f.severity == "error"]
+    assert found == [("required-placeholder", "无")]
+    error = next(f for f in fr.findings if f.severity == "error")
+    assert error.message("en") == "'无' stands for blank, but this is required"

@@ -14,6 +14,10 @@ LANGS = ("zh", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- cells --------------------------------------------------------------------------
     "required": ("必填项为空", "required, but empty"),
+    "required-placeholder": (
+        "“{placeholder}”表示空白，但此项必填",
+        "'{placeholder}' stands for blank, but this is required",
+    ),
     "required-when": (
         "{cond_header}为“{cond_value}”时必须填写",
         "required when {cond_header} is {cond_value}",

@@ -372,8 +372,15 @@ def check_table(
         blank = blanks.get(key, [])
         if spec.required:
             sev = "warning" if spec.required == "warning" else "error"
+            col_raw = raw[key]
             for i in blank:
-                add(sev, "required", i, key, None, {})
+                # 无 or a dash stands for blank; said so, not called an empty cell.
+                cell = col_raw[i]
+                if isinstance(cell, str) and cell.strip():
+                    params = {"placeholder": cell.strip()}
+                    add(sev, "required-placeholder", i, key, cell, params)
+                else:
+                    add(sev, "required", i, key, None, {})
         cond = spec.required_when
         if cond is not None and cond.column in values:
             other = values[cond.column]
