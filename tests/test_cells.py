@@ -191,3 +191,18 @@ def test_dates(raw: object, date: dt.date, rules: list[str]) -> None:
     value, issues = parse("accepted", raw, WUHAN)
     assert value == date
     assert [i[1] for i in issues] == rules
+
+
+def test_amount_in_another_unit_says_what_it_is_in_wan() -> None:
+    """1200000元 and 1.5亿元 are not read as 万元 figures, but the error converts them."""
+    from ledgercli.i18n import message
+
+    for typed, wan in (("1200000元", "120.0000"), ("1.5亿元", "15000.0000"), ("3,000元", "0.3000")):
+        value, issues = parse("owed", typed)
+        assert value is None and [i[:2] for i in issues] == [("error", "amount-other-unit")]
+        assert issues[0][2]["wan"] == wan, typed
+    assert message("amount-other-unit", "zh", value="1200000元", unit="元", wan="120.0000") == (
+        "“1200000元”以元为单位，本表金额以万元计：应填120.0000"
+    )
+    assert parse("owed", "12.5万元")[0] == Decimal("12.5")
+    assert [i[1] for i in parse("owed", "十万")[1]] == ["bad-number"]

@@ -124,7 +124,7 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
         text = raw.strip()
         parsed = number_from_text(text)
         if parsed is None:
-            return None, (_issue("error", "bad-number", value=text),)
+            return None, (_other_unit(text) or _issue("error", "bad-number", value=text),)
         value = parsed
         issues.append(_issue("notice", "number-normalized", value=text, canonical=f"{value:f}"))
     else:
@@ -142,6 +142,23 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
     if isinstance(exponent, int) and exponent < -4 and value != value.quantize(_FOUR_PLACES):
         issues.append(_issue("notice", "too-many-decimals"))
     return value, tuple(issues)
+
+
+# Other units a district writes out, and what one of them is in 万元.
+_UNITS = (("亿元", Decimal(10000)), ("亿", Decimal(10000)), ("元", Decimal("0.0001")))
+
+
+def _other_unit(text: str) -> Issue | None:
+    """1200000元 or 1.5亿元: not read (the figure is the district's to restate), but the
+    error says the unit and what the amount would be in 万元."""
+    folded = nfkc(text).replace(" ", "")
+    for suffix, factor in _UNITS:
+        if folded.endswith(suffix) and not folded.endswith("万元"):
+            number = number_from_text(folded[: -len(suffix)])
+            if number is not None:
+                wan = (number * factor).quantize(_FOUR_PLACES)
+                return _issue("error", "amount-other-unit", value=text, unit=suffix, wan=f"{wan:f}")
+    return None
 
 
 def _plain_range(spec: ColumnSpec, form: FormSpec) -> tuple[float, float]:

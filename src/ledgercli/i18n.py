@@ -70,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "number typed as text '{value}' read as {canonical}",
     ),
     "bad-number": ("“{value}”不是数字", "'{value}' is not a number"),
+    "amount-other-unit": (
+        "“{value}”以{unit}为单位，本表金额以万元计：应填{wan}",
+        "'{value}' is in {unit}, but amounts here are in 万元: it would be {wan}",
+    ),
     "bad-integer": ("“{value}”不是整数", "'{value}' is not a whole number"),
     "negative-amount": ("金额不能为负数", "an amount cannot be negative"),
     "amount-not-positive": ("金额必须大于0", "the amount must be greater than 0"),
