@@ -103,14 +103,14 @@ FAILING = [
     (
         "remaining without due",
         {"剩余金额约定最迟偿还时间": None},
-        ["warning", "required-when", "Y"],
+        ["warning", "required-above", "Y"],
     ),
     (
         "agreement above balance",
         {"协议还款金额": 60, "协议约定最迟偿还时间": "2022-12"},
         ["error", "agreement-exceeds-balance", "Z"],
     ),
-    ("agreement without date", {"协议还款金额": 10}, ["error", "required-when", "AA"]),
+    ("agreement without date", {"协议还款金额": 10}, ["error", "required-above", "AA"]),
     ("judicial above owed", {"进入司法程序的金额": 51}, ["error", "judicial-exceeds-owed", "AB"]),
     ("excel error text", {"合同金额": "#REF!"}, ["error", "excel-error", "Q"]),
     ("not a number", {"合同金额": "一百"}, ["error", "bad-number", "Q"]),
@@ -214,3 +214,14 @@ def test_merged_workbook_duplicate_across_submissions_is_a_warning() -> None:
     assert [(f.severity, f.rule) for f in fr.findings if f.column == "C"] == [
         ("error", "duplicate-value")
     ]
+
+
+def test_required_above_reads_as_a_sentence() -> None:
+    """A condition on an amount is said in words ('大于0'), and a warning does not say 必须."""
+    row = annex2_row(剩余金额约定最迟偿还时间=None)
+    grid = [ANNEX2_HEADERS, [row.get(h) for h in ANNEX2_HEADERS]]
+    fr, _ = validate_grid(grid, Options())
+    found = next(f for f in fr.findings if f.rule == "required-above")
+    assert found.severity == "warning"
+    assert found.message("zh") == "剩余金额大于0时应填写"
+    assert found.message("en") == "required when 剩余金额 is above 0"

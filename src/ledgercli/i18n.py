@@ -19,8 +19,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{placeholder}' stands for blank, but this is required",
     ),
     "required-when": (
-        "{cond_header}为“{cond_value}”时必须填写",
+        "{cond_header}为“{cond_value}”时应填写",
         "required when {cond_header} is {cond_value}",
+    ),
+    "required-above": (
+        "{cond_header}大于{limit}时应填写",
+        "required when {cond_header} is above {limit}",
     ),
     "value-not-allowed": (
         "“{value}”不是允许的取值；可选：{allowed}",

@@ -392,16 +392,12 @@ def check_table(
                 hit = (
                     v in cond.in_ if cond.in_ is not None else (cond.gt is not None and v > cond.gt)
                 )
-                if hit:
-                    shown = v if cond.in_ is not None else f"> {cond.gt}"
-                    add(
-                        cond.severity,
-                        "required-when",
-                        i,
-                        key,
-                        None,
-                        {"cond_header": cond_header, "cond_value": shown},
-                    )
+                if hit and cond.in_ is not None:
+                    params = {"cond_header": cond_header, "cond_value": v}
+                    add(cond.severity, "required-when", i, key, None, params)
+                elif hit:
+                    params = {"cond_header": cond_header, "limit": f"{cond.gt}"}
+                    add(cond.severity, "required-above", i, key, None, params)
         by = spec.values_by
         if by is not None and by.column in values:
             other = values[by.column]
