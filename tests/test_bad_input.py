@@ -47,7 +47,18 @@ def test_text_named_xlsx(tmp_path: Path) -> None:
     p.write_text("这不是表格", encoding="utf-8")
     r = run("validate", str(p), "--lang", "zh")
     assert r.exit_code == 2
-    assert "不是电子表格" in r.output and ".xlsx、.xls、.ods或.csv" in r.output
+    assert "不是电子表格（纯文本）" in r.output and ".xlsx、.xls、.ods或.csv" in r.output
+    assert "plain text" in run("validate", str(p), "--lang", "en").output
+
+
+def test_word_document_named_xlsx_is_named_in_chinese(tmp_path: Path) -> None:
+    """A .docx renamed .xlsx: what it is, in the reader's language."""
+    p = tmp_path / "报告.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    r = run("validate", str(p), "--lang", "zh")
+    assert r.exit_code == 2 and "不是电子表格（Word文档）" in r.output, r.output
 
 
 def test_docx_named_xlsx(tmp_path: Path) -> None:

@@ -314,9 +314,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# The `detail` of an unreadable file, in the words the reader module gives it; library errors
+# (calamine's, zipfile's) other than these stay as they are, being for whoever fixes the file.
+DETAILS_ZH = {
+    "a folder": "文件夹",
+    "a PDF document": "PDF文档",
+    "an HTML or XML document": "HTML或XML文档",
+    "plain text": "纯文本",
+    "unknown format": "未知格式",
+    "a Word document": "Word文档",
+    "a PowerPoint file": "PowerPoint文件",
+    "a zip archive": "zip压缩包",
+    "binary data": "二进制数据",
+    "File is not a zip file": "不是有效的zip文件",
+}
+
+
 def message(code: str, lang: str, **params: Any) -> str:
     zh, en = MESSAGES.get(code, (code, code))
     template = zh if lang == "zh" else en
+    if lang == "zh" and params.get("detail") in DETAILS_ZH:
+        params["detail"] = DETAILS_ZH[params["detail"]]
     try:
         return template.format_map(_Default(params))
     except (ValueError, IndexError):

@@ -8,6 +8,7 @@ inflated, and XML that declares entities is refused before any parser sees it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -97,7 +98,8 @@ def _sniff(head: bytes) -> str:
     if head.startswith((b"<html", b"<!DOC", b"<?xml")):
         return "an HTML or XML document"
     try:
-        head.decode("utf-8")
+        # Incremental: the head may end inside a character (Chinese text is 3 bytes a char).
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "plain text"
     except UnicodeDecodeError:
         return "unknown format"
