@@ -168,10 +168,10 @@ def test_vanished_or_regression_exits_one(weeks: tuple[Path, Path]) -> None:
     """Vanished cases and regressions are what inspections look for: exit code 1, flagged."""
     res = CliRunner().invoke(cli, ["diff", str(weeks[0]), str(weeks[1]), "--lang", "zh"])
     assert res.exit_code == 1, res.output
-    assert "消失案件 1件：拖欠金额 30 万元" in res.output
+    assert "消失案件 1件：拖欠金额 30.0000 万元" in res.output
     assert "倒退 2件" in res.output
     res = CliRunner().invoke(cli, ["diff", str(weeks[0]), str(weeks[1]), "--lang", "en"])
-    assert "1 VANISHED case(s): owed 30 万元" in res.output
+    assert "1 VANISHED case(s): owed 30.0000 万元" in res.output
 
 
 def test_progress_only_exits_zero(tmp_path: Path) -> None:

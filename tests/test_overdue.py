@@ -138,7 +138,7 @@ def test_terminal_lists_units_and_cases(tmp_path: Path) -> None:
         cli, ["overdue", str(ledger(tmp_path)), "--as-of", "2022-11", "--lang", "zh"]
     )
     assert res.exit_code == 1
-    assert "逾期未偿还3件，金额 53 万元" in res.output
+    assert "逾期未偿还3件，金额 53.0000 万元" in res.output
     assert "协议到期未落实" in res.output and "文龙街道" in res.output
 
 

@@ -206,7 +206,7 @@ def render(d: Diff, lang: str, limit: int) -> None:
             )
         )
     out.print()
-    from ..diff import amount
+    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
 
     sections = [
         (
@@ -238,7 +238,7 @@ def render(d: Diff, lang: str, limit: int) -> None:
 
 def _what(ch: Change, lang: str) -> str:
     from ..changebook import status_word, word
-    from ..diff import amount
+    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
 
     if ch.kind in ("new", "vanished"):
         c = ch.case
@@ -288,7 +288,7 @@ def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
     from rich.text import Text
 
     from ..console import out
-    from ..diff import amount
+    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column(_l(lang, "unit"), no_wrap=True, max_width=14)
@@ -321,7 +321,8 @@ def _units_table(d: Diff, lang: str) -> None:
     from rich.text import Text
 
     from ..console import out
-    from ..diff import Tally, amount
+    from ..diff import Tally
+    from ..summary import fmt_amount as amount
 
     out.print(Text(_l(lang, "units"), style="bold"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))

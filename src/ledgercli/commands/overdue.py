@@ -151,7 +151,7 @@ def render(o: Overdue, lang: str, limit: int) -> None:
 
     from ..changebook import word
     from ..console import out
-    from ..diff import amount
+    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
 
     checked = sum(len(lg) for lg in o.side.ledgers)
     if not o.cases:
