@@ -78,7 +78,7 @@ def test_unreadable_file_exit_1_and_the_rest_merged(tmp_path: Path) -> None:
     out = tmp_path / "city.xlsx"
     r = run("merge", str(d), "-o", str(out), "--lang", "en")
     assert r.exit_code == 1
-    assert "坏文件.xlsx（unreadable）" in r.output and "damaged or incomplete" in r.output
+    assert "坏文件.xlsx (unreadable)" in r.output and "damaged or incomplete" in r.output
     assert "skipped an Excel/WPS lock file" in r.output
     assert "rows: 3 read = 3 written + 0 left out ✓" in r.output
     ws = openpyxl.load_workbook(out)["明细"]
@@ -121,6 +121,7 @@ def test_mixed_forms_exit_2_nothing_written(tmp_path: Path) -> None:
     r = run("merge", str(d), "-o", str(out), "--form", "cq-annex2", "--lang", "en")
     assert r.exit_code == 0
     assert "this file is form cq-annex1, not cq-annex2 being merged; skipped" in r.output
+    assert "联络表.xlsx (" in r.output and "（" not in r.output  # English punctuation in English
 
 
 def test_overwrite_protection(tmp_path: Path) -> None:

@@ -142,6 +142,23 @@ def test_terminal_lists_units_and_cases(tmp_path: Path) -> None:
     assert "协议到期未落实" in res.output and "文龙街道" in res.output
 
 
+def test_two_reasons_are_listed_in_each_language(tmp_path: Path) -> None:
+    """A case with both promises lapsed: 、 between them in Chinese, a comma in English."""
+    row = case(
+        "两项逾期",
+        20,
+        剩余金额约定最迟偿还时间="2022-06",
+        协议还款金额=10,
+        协议约定最迟偿还时间="2022-06",
+    )
+    path = write_annex2(tmp_path / "l.xlsx", [row])
+    args = ["overdue", str(path), "--as-of", "2022-11"]
+    zh = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"}).output
+    assert "剩余金额到期未还、协议到期未落实" in zh, zh
+    en = CliRunner().invoke(cli, [*args, "--lang", "en"], env={"COLUMNS": "200"}).output
+    assert "、" not in en and "past due, " in en, en
+
+
 def test_default_as_of_is_current_month(tmp_path: Path) -> None:
     """Without --as-of the current month is used (every 2022 promise has lapsed by now)."""
     res = CliRunner().invoke(cli, ["overdue", str(ledger(tmp_path)), "--format", "json"])

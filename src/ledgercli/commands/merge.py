@@ -249,7 +249,12 @@ def _render(result: Any, output: Path, lang: str) -> None:
             for f in s.findings
             if f.severity != "notice" or s.status != "unreadable"
         )
-        out.print(Text(f"{s.path.name}（{lab[s.status]}）：{reason}", style=style))
+        shown = (
+            f"{s.path.name}（{lab[s.status]}）：{reason}"
+            if lang == "zh"
+            else f"{s.path.name} ({lab[s.status]}): {reason}"
+        )
+        out.print(Text(shown, style=style))
 
     left = [(s, lo) for s in result.sources for lo in s.left_out]
     if left:

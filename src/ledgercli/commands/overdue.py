@@ -219,7 +219,7 @@ def render(o: Overdue, lang: str, limit: int) -> None:
             amount(oc.amount),
             oc.due,
             str(oc.months_late),
-            "、".join(word(lang, r) for r in oc.reasons),
+            ("、" if lang == "zh" else ", ").join(word(lang, r) for r in oc.reasons),
             where,
         )
     out.print(table)
