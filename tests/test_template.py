@@ -422,6 +422,9 @@ def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path: Path) -> Non
     )
     assert res.exit_code == 0
     assert "wrote the blank wh-ledger template" in res.output
+    a1 = tmp_path / "附件1.xlsx"
+    res = runner.invoke(cli, ["template", "--form", "cq-annex1", "-o", str(a1), "--lang", "zh"])
+    assert res.exit_code == 0 and "（8个栏目）" in res.output and "0行" not in res.output
     assert openpyxl.load_workbook(out).worksheets[0]["A1"].value == "拖欠中小企业账款投诉表"
 
 
@@ -431,6 +434,7 @@ def test_cli_rejects_bad_arguments(tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
     res = runner.invoke(cli, ["template", "--form", "nope", "-o", str(out), "--lang", "en"])
     assert res.exit_code == 2 and "unknown form 'nope'" in res.output
+    assert "cq-annex2" in res.output and "cq-annex4" not in res.output  # only forms to fill
     res = runner.invoke(cli, ["template", "-o", str(out)])
     assert res.exit_code == 2 and "give --form or --schema" in res.output
     res = runner.invoke(cli, ["template", "--form", "cq-annex2", "-o", str(tmp_path / "t.xls")])

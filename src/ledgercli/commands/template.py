@@ -17,6 +17,10 @@ register(
             "wrote the blank {form} template to {path} "
             "({columns} columns, {rows} data rows with dropdowns and checks)",
         ),
+        "template-written-fields": (
+            "已生成{form}空白表样：{path}（{columns}个栏目）",
+            "wrote the blank {form} template to {path} ({columns} fields)",
+        ),
         "template-not-input": (
             "{form}是汇总表，由 ledger summarize 生成，不需要空白表样；可用：{known}",
             "{form} is a summary computed by `ledger summarize`, not a form to fill; "
@@ -83,9 +87,11 @@ def template(
         raise click.UsageError("give --form or --schema (one of them)")
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template is an .xlsx file", param_hint="-o/--output")
+    known = ", ".join(f.id for f in builtin_forms().values() if f.kind != "summary")
+    if schema is None and str(form_id) not in builtin_forms():
+        raise LedgerError("unknown-form", form=str(form_id), known=known)  # no summaries listed
     form = load_form(schema) if schema is not None else get_form(str(form_id))
     if form.kind not in ("table", "keyvalue"):
-        known = ", ".join(f.id for f in builtin_forms().values() if f.kind != "summary")
         raise LedgerError("template-not-input", form=form.id, known=known)
     write_template(form, output, force=force, rows=rows)
     columns = len(form.columns) or len(form.fields)
@@ -96,16 +102,8 @@ def template(
         return
     from ..console import out
 
-    out.print(
-        message(
-            "template-written",
-            language,
-            form=form.id,
-            path=str(output),
-            columns=columns,
-            rows=shown,
-        )
-    )
+    code = "template-written" if form.kind == "table" else "template-written-fields"
+    out.print(message(code, language, form=form.id, path=str(output), columns=columns, rows=shown))
 
 
 command = template
