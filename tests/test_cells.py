@@ -206,3 +206,12 @@ def test_amount_in_another_unit_says_what_it_is_in_wan() -> None:
     )
     assert parse("owed", "12.5万元")[0] == Decimal("12.5")
     assert [i[1] for i in parse("owed", "十万")[1]] == ["bad-number"]
+
+
+def test_code_that_lost_its_digits_is_named() -> None:
+    """915002220058243000 (a code once stored as a number, carried on as text) is not just a
+    wrong check character: the message says what happened to it."""
+    value, issues = parse("debtor_code", "915002220058243000")
+    assert [i[1] for i in issues] == ["credit-code-lost-digits"]
+    value, issues = parse("debtor_code", "915002220058243001")
+    assert [i[1] for i in issues] == ["credit-code-check"]

@@ -364,6 +364,10 @@ def check_credit_code(code: str) -> Issue | None:
         return _issue("error", "credit-code-region")
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
+        if code.isdigit() and code.endswith("000"):
+            # Excel keeps 15 significant digits: a code once stored as a number ends in 000
+            # (a merged workbook or a re-typed copy carries it on as text).
+            return _issue("error", "credit-code-lost-digits", expected=expected)
         return _issue("error", "credit-code-check", expected=expected)
     return None
 

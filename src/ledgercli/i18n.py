@@ -64,6 +64,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "统一社会信用代码校验位错误（应为{expected}），请核对是否抄错",
         "the check character is wrong (it should be {expected}): the code was probably mistyped",
     ),
+    "credit-code-lost-digits": (
+        "统一社会信用代码校验位错误，且全为数字、以000结尾：像是曾以数字格式保存而丢失了末几位；请按原件重新录入",
+        "the check character is wrong, and the code is all digits ending in 000: it looks "
+        "stored as a number once, losing its last digits; type it again from the original",
+    ),
     "stored-as-number": (
         "该栏以数字格式保存，Excel只保留15位有效数字，可能已丢失数字；请将该列设为文本后重新录入",
         "stored as a number: Excel keeps only 15 significant digits, so digits may be lost; "
