@@ -245,3 +245,28 @@ def test_schema_context_must_name_a_label(tmp_path: Path) -> None:
     p.write_text(text.replace('context = "联络人"', 'context = "联洛人"', 1), encoding="utf-8")
     r = run("validate", str(valid(tmp_path)), "--schema", str(p), "--lang", "en")
     assert r.exit_code == 2 and "a1.toml" in r.output and "联洛人" in r.output
+
+
+def test_usage_errors_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped command line is explained in Chinese (the default), in English with
+    --lang en; both say where the usage is."""
+    from ledgercli.cli import main
+
+    def run_main(*args: str) -> tuple[int, str]:
+        monkeypatch.setattr("sys.argv", ["ledger", *args])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        return int(exit_.value.code or 0), capsys.readouterr().err
+
+    monkeypatch.delenv("LEDGER_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    code, err = run_main("validate")
+    assert code == 2 and err == "错误：缺少参数 PATHS...。\n用 ledger validate --help 查看用法。\n"
+    code, err = run_main("validate", "x.xlsx", "--cutoff", "May 2022")
+    assert code == 2 and "选项 --cutoff 的取值无效：“May 2022”不是年月（请写成2022-05）" in err
+    code, err = run_main("validate", "x.xlsx", "--nope")
+    assert code == 2 and "没有选项 --nope" in err
+    code, err = run_main("validate", "--lang", "en")
+    assert code == 2 and "Missing argument 'PATHS...'" in err

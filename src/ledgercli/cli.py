@@ -87,8 +87,11 @@ def main() -> None:
     """Entry point: a clear message and exit code for every expected failure."""
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, prog_name="ledger")
     except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        _show_usage_error(exc)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -107,6 +110,43 @@ def main() -> None:
             err=True,
         )
         sys.exit(3)
+
+
+# click's own sentences (it ships no Chinese) and ours raised as usage errors, for a reader of
+# Chinese: patterns over the English text, so an unknown sentence still shows, in English.
+_USAGE_ZH = [
+    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
+    (r"No such option '(.+?)'\.", r"没有选项 \1。"),
+    (r"No such command '(.+?)'\.", r"没有命令 \1。"),
+    (r"\(Did you mean one of: (.+?)\?\)", r"（是否要用：\1？）"),
+    (r"\(Did you mean (.+?)\?\)", r"（是否要用 \1？）"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数（\1）"),
+    (r"Invalid value for (.+?): ", r"选项 \1 的取值无效："),
+    (r"'(.+?)' is not one of (.+?)\.", r"“\1”不是可选值（\2）之一。"),
+    (r"'(.+?)' is not a month \(write it 2022-05\)", r"“\1”不是年月（请写成2022-05）"),
+    (r"give --form or --schema \(one of them\)", "请给出 --form 或 --schema（二选一）"),
+    (r"give --form or --schema, not both", "--form 与 --schema 只能给一个"),
+    (r"the template is an \.xlsx file", "空白表样须为.xlsx文件"),
+]
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    """A usage error in the reader's language, with where to find the usage."""
+    from .i18n import detect_lang
+
+    if detect_lang(_argv_lang()) != "zh":
+        exc.show()
+        return
+    import re
+
+    text = exc.format_message()
+    for pattern, zh in _USAGE_ZH:
+        text = re.sub(pattern, zh, text)
+    text = text.replace("。 （", "（")
+    command = exc.ctx.command_path if exc.ctx is not None else "ledger"
+    click.echo(f"错误：{text}\n用 {command} --help 查看用法。", err=True)
 
 
 def _argv_lang() -> str | None:
