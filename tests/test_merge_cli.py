@@ -153,6 +153,14 @@ def test_overwrite_protection(tmp_path: Path) -> None:
         r = run(*cmd, "-o", str(src), "--force", "--lang", "en")
         assert r.exit_code == 2 and "is one of the inputs" in r.output, (cmd, r.output)
         assert src.read_bytes() == before, cmd
+    # A file that cannot be read (damaged, encrypted, of a form not given) is kept too: only
+    # a workbook positively known as a merged one may be replaced.
+    junk = d / "损坏.xlsx"
+    junk.write_bytes(b"PK\x03\x04 damaged")
+    r = run("merge", str(d), "-o", str(junk), "--force", "--lang", "en")
+    assert r.exit_code == 2 and "is one of the inputs" in r.output
+    assert junk.read_bytes() == b"PK\x03\x04 damaged"
+    junk.unlink()
     # Last week's city workbook in the folder may be replaced with --force (and is skipped).
     assert run("merge", str(d), "-o", str(d / "city.xlsx")).exit_code == 0
     r = run("merge", str(d), "-o", str(d / "city.xlsx"), "--force", "--lang", "en")

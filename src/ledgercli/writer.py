@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,30 +26,45 @@ def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) ->
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         # A workbook saved as city.csv opens as garbage in Excel and WPS.
         raise LedgerError("output-suffix", path=str(out))
-    target = out.resolve()
+    # Both the file a link points to and the link itself: replacing either loses a file.
+    targets = {out.resolve(), out.absolute()}
     for p in inputs:
         with suppress(OSError):
-            # Inside an input folder an existing file is replaced only with --force, and only
-            # if it is not a submission: last week's city workbook (which the readers skip in
-            # a folder) may go, a district's ledger never.
-            inside = p.is_dir() and target.is_relative_to(p.resolve()) and target.exists()
-            if p.resolve() == target or (inside and (not force or _is_submission(target))):
-                raise LedgerError("output-is-input", path=str(out))
+            folder = p.resolve()
+            for target in targets:
+                # Inside an input folder an existing file is replaced only with --force, and
+                # only if it is last week's city workbook (which the readers skip): anything
+                # else there (a ledger, an encrypted one, a district's annex) is a submission.
+                inside = p.is_dir() and target.is_relative_to(folder) and target.exists()
+                if folder == target or (inside and (not force or not _merged_workbook(target))):
+                    raise LedgerError("output-is-input", path=str(out))
     if out.exists() and not force:
         raise LedgerError("output-exists", path=str(out))
     if not out.parent.exists():
         raise LedgerError("output-dir-missing", path=str(out.parent))
 
 
-def _is_submission(path: Path) -> bool:
-    """Would a merge of its folder read this file as a ledger? (A merged workbook is skipped.)"""
-    from .validate import Options, validate_file
+def _merged_workbook(path: Path) -> bool:
+    """Is this positively a merged city workbook (its header has the provenance columns)?
+    Only the head rows are read, so a 100k-row file costs no more than a small one."""
+    stat = path.stat()
+    return _merged_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _merged_cached(path: str, mtime_ns: int, size: int) -> bool:
+    from .columnar import head_book
+    from .forms import input_forms
+    from .table import HEADER_SCAN_ROWS, locate
+    from .workbook import open_book
 
     try:
-        report, _ = validate_file(path, Options())
+        book = open_book(Path(path))
+        heads = head_book(book, HEADER_SCAN_ROWS) or book
+        loc = locate(heads, input_forms(), collect=False)
     except Exception:
-        return True  # in doubt, it is kept
-    return report.readable and report.form is not None and not report.merged
+        return False  # unreadable, encrypted, of an unknown form: kept
+    return "source_file" in loc.extras
 
 
 def atomic_save(save: Any, out: Path) -> None:
