@@ -65,7 +65,7 @@ def test_json_shape_equals_library_report(tmp_path: Path) -> None:
     )
     r = run("validate", str(p), "--format", "json", "--lang", "en")
     data = json.loads(r.output)
-    assert set(data) == {"files", "errors", "warnings", "notices"}
+    assert set(data) == {"files", "errors", "warnings", "notices", "skipped"}
     (f,) = data["files"]
     assert set(f) == {"path", "form", "sheet", "rows", "metadata", "findings"}
     assert (f["form"], f["sheet"], f["rows"], f["metadata"]) == (

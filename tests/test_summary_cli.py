@@ -641,6 +641,8 @@ def test_a_districts_annex_beside_its_ledger_is_skipped_not_unreadable(
     r = run("validate", str(city), "--lang", "en")
     assert r.exit_code == 1, r.output  # the planted error of the fixture, nothing unreadable
     assert "skipped summary tables (annex 3/4)" in r.output and "附件4-甲街道.xlsx" in r.output
+    data = json.loads(run("validate", str(city), "--format", "json").output)
+    assert data["skipped"] == {"merged": [], "summaries": [str(annex)]}
     merged = tmp_path / "city.xlsx"
     r = run("merge", str(city), "-o", str(merged), "--format", "json")
     data = json.loads(r.output)
@@ -651,6 +653,14 @@ def test_a_districts_annex_beside_its_ledger_is_skipped_not_unreadable(
     assert r.exit_code == 0, r.output
     r = run("validate", str(annex), "--lang", "en")
     assert r.exit_code == 2 and "is a summary table" in r.output
+    # A unit whose folder holds only its annex sent it instead of the ledger: still an error.
+    alone = city / "古南"
+    alone.mkdir()
+    annex.rename(alone / annex.name)
+    r = run("validate", str(city), "--lang", "en")
+    assert r.exit_code == 2 and "is a summary table" in r.output
+    r = run("merge", str(city), "-o", str(tmp_path / "c2.xlsx"), "--lang", "en")
+    assert r.exit_code == 1 and "is a summary table" in r.output
 
 
 def test_check_without_annex_compares_the_table_reported(city: Path, tmp_path: Path) -> None:

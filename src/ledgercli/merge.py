@@ -26,7 +26,7 @@ from .ledger import Ledger
 from .parallel import FileRows, read_for_merge
 from .report import FileReport, Finding
 from .text import norm_key
-from .validate import Options
+from .validate import Options, ledger_folders
 from .workbook import iter_spreadsheets
 
 register(
@@ -309,16 +309,20 @@ def read_sources(
             src.status = "skipped"
             src.skip_reason = "merged-workbook"
             src.notes.append(Finding("notice", "merge-skip-merged-workbook"))
-        elif report.is_summary and path.resolve() not in named:
-            # A district sends its annex 3/4 beside its ledger: the ledger is what is merged.
-            src.status = "skipped"
-            src.skip_reason = "summary-table"
-            src.notes.append(Finding("notice", "merge-skip-summary-table"))
         elif not report.readable or data is None:
             src.status = "unreadable"
         else:
             src.data = data
         sources.append(src)
+    beside = ledger_folders(s.report for s in sources if s.report is not None)
+    for src in sources:
+        # A district sends its annex 3/4 beside its ledger: the ledger is merged. Without one
+        # beside it, it was sent instead of one: unreadable it stays.
+        summary = src.report is not None and src.report.is_summary
+        if src.status == "unreadable" and summary and src.path.resolve().parent in beside:
+            src.status = "skipped"
+            src.skip_reason = "summary-table"
+            src.notes.append(Finding("notice", "merge-skip-summary-table"))
     return sources, forms
 
 

@@ -119,6 +119,9 @@ class Report:
             "errors": self.count("error"),
             "warnings": self.count("warning"),
             "notices": self.count("notice"),
+            # Files found in a folder and not read: last week's city workbook, an annex 3/4
+            # beside a ledger. Listed so that no file vanishes from the machine's view.
+            "skipped": {"merged": self.skipped_merged, "summaries": self.skipped_summaries},
         }
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:

@@ -7,6 +7,7 @@ exception, so a folder of forty workbooks is checked to the end.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -77,14 +78,17 @@ def validate_paths(
     files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
     named = {p.resolve() for p in paths if not p.is_dir()}
     jobs = jobs if jobs is not None else options.jobs
-    for fr, ledger in validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers):
+    results = validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers)
+    beside = ledger_folders(fr for fr, _ in results)
+    for fr, ledger in results:
         if fr.merged and Path(fr.path).resolve() not in named:
             # A city workbook left in the inbox is last week's result, not a submission:
             # reading it again would count every case twice. Named explicitly, it is read.
             report.skipped_merged.append(fr.path)
             continue
-        if fr.is_summary and Path(fr.path).resolve() not in named:
+        if fr.is_summary and Path(fr.path).resolve().parent in beside:
             # A district's annex 3/4 beside its ledger: not a ledger, and not broken either.
+            # Without a ledger beside it, it was sent instead of one: the error stands.
             report.skipped_summaries.append(fr.path)
             continue
         report.files.append(fr)
@@ -102,6 +106,15 @@ def validate_paths(
                 finding = Finding("warning", "identical-file", params={"other": first})
                 by_path[copy].findings.insert(0, finding)
     return report, ledgers
+
+
+def ledger_folders(reports: Iterable[FileReport]) -> set[Path]:
+    """Folders holding a readable ledger (a summary table there is sent beside one)."""
+    return {
+        Path(fr.path).resolve().parent
+        for fr in reports
+        if fr.readable and fr.form is not None and not fr.merged
+    }
 
 
 def identical_files(paths: list[Path]) -> list[list[str]]:
