@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -268,5 +269,28 @@ def test_usage_errors_in_the_readers_language(
     assert code == 2 and "选项 --cutoff 的取值无效：“May 2022”不是年月（请写成2022-05）" in err
     code, err = run_main("validate", "x.xlsx", "--nope")
     assert code == 2 and "没有选项 --nope" in err
+    code, err = run_main("validate", "x.xlsx", "--format", "xml")
+    assert "选项 '--format' 的取值无效：“xml”不是可选值（'table', 'json'）之一。" in err
+    code, err = run_main("validate", "x.xlsx", "--limit")
+    assert err == "错误：选项 --limit 需要一个值。\n用 ledger validate --help 查看用法。\n"
     code, err = run_main("validate", "--lang", "en")
     assert code == 2 and "Missing argument 'PATHS...'" in err
+
+
+@pytest.mark.parametrize(
+    ("head", "zh"),
+    [(b"Rar!\x1a\x07\x01\x00" + bytes(64), "RAR压缩包"), (b"\x01\x02\x03binary" * 8, "未知格式")],
+)
+def test_archives_and_binary_are_not_called_text(tmp_path: Path, head: bytes, zh: str) -> None:
+    """A .rar sent as .xlsx (districts do) says it is an archive; control bytes are no text."""
+    p = tmp_path / "附件2.xlsx"
+    p.write_bytes(head)
+    r = run("validate", str(p), "--lang", "zh")
+    assert r.exit_code == 2 and f"不是电子表格（{zh}）" in r.output, r.output
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    """x.xlsx and ./x.xlsx, or a folder and a file in it, are one file: its cases once."""
+    p = valid(tmp_path)
+    data = json.loads(run("validate", str(tmp_path), str(p), "--format", "json").output)
+    assert [Path(f["path"]).name for f in data["files"]] == [p.name]

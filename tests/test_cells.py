@@ -215,3 +215,12 @@ def test_code_that_lost_its_digits_is_named() -> None:
     assert [i[1] for i in issues] == ["credit-code-lost-digits"]
     value, issues = parse("debtor_code", "915002220058243001")
     assert [i[1] for i in issues] == ["credit-code-check"]
+
+
+def test_absurd_amounts_are_not_numbers_not_crashes() -> None:
+    """1e30 (typed, or as a cell number) and 1e30元 are errors of their cell; before, rounding
+    them to 0.0001 overflowed Decimal's precision and the whole file became unreadable."""
+    for raw in ("1e30", 1e30, "1e30元", "1e25亿元", "100000000000000000"):
+        value, issues = parse("owed", raw)
+        assert value is None and [i[:2] for i in issues] == [("error", "bad-number")], raw
+    assert parse("owed", 99999999999999.0)[0] == Decimal("99999999999999")

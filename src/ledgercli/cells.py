@@ -25,7 +25,7 @@ BLANK: Parsed = (None, NO_ISSUES)
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
-_PLACEHOLDERS = {"-", "—", "–", "/", "\\", "无", "－", "——", "／"}
+PLACEHOLDERS = {"-", "—", "–", "/", "\\", "无", "－", "——", "／"}
 
 
 def _issue(severity: str, rule: str, **params: Any) -> Issue:
@@ -91,10 +91,13 @@ def number_from_text(text: str) -> Decimal | None:
         d = Decimal(s)
     except InvalidOperation:
         return None
-    return d if d.is_finite() else None
+    return d if d.is_finite() and d.adjusted() <= _MAX_DIGITS else None
 
 
 _FOUR_PLACES = Decimal("0.0001")
+# No amount in 万元 has more than 15 integer digits; beyond that a figure is a typo, and one
+# beyond 24 could not even be rounded to 0.0001 in Decimal's 28 digits.
+_MAX_DIGITS = 14
 
 
 @lru_cache(maxsize=64)
@@ -104,7 +107,7 @@ def _threshold(text: str | None) -> Decimal | None:
 
 def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
     issues: list[Issue] = []
-    if type(raw) is float and 0 <= raw < 1e300:
+    if type(raw) is float and 0 <= raw < 1e15:
         # The common cell: a plain non-negative number. Only what can go wrong is tested.
         value = Decimal(number_text(raw))
         threshold = _threshold(form.params.get("yuan_threshold"))
@@ -120,6 +123,8 @@ def parse_amount(raw: Any, spec: ColumnSpec, form: FormSpec) -> Parsed:
         return None, (_issue("error", "bad-number", value=str(raw)),)
     if isinstance(raw, int | float):
         value = Decimal(number_text(float(raw))) if isinstance(raw, float) else Decimal(raw)
+        if value.adjusted() > _MAX_DIGITS:
+            return None, (_issue("error", "bad-number", value=number_text(float(raw))),)
     elif isinstance(raw, str):
         text = raw.strip()
         parsed = number_from_text(text)
@@ -549,7 +554,7 @@ class ColumnParser:
         """One value, uncached: for callers that already hold the distinct values."""
         if type(raw) is str:
             text = raw.strip()
-            if not text or (text in _PLACEHOLDERS and self.spec.kind != "enum"):
+            if not text or (text in PLACEHOLDERS and self.spec.kind != "enum"):
                 return BLANK
             if text[0] == "#" and text in EXCEL_ERRORS:
                 return (None, (_issue("error", "excel-error"),))

@@ -115,17 +115,19 @@ def main() -> None:
 # click's own sentences (it ships no Chinese) and ours raised as usage errors, for a reader of
 # Chinese: patterns over the English text, so an unknown sentence still shows, in English.
 _USAGE_ZH = [
-    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
-    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
-    (r"No such option '(.+?)'\.", r"没有选项 \1。"),
-    (r"No such command '(.+?)'\.", r"没有命令 \1。"),
-    (r"\(Did you mean one of: (.+?)\?\)", r"（是否要用：\1？）"),
-    (r"\(Did you mean (.+?)\?\)", r"（是否要用 \1？）"),
-    (r"Option '(.+?)' requires an argument\.", r"选项 \1 需要一个值。"),
-    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数（\1）"),
-    (r"Invalid value for (.+?): ", r"选项 \1 的取值无效："),
-    (r"'(.+?)' is not one of (.+?)\.", r"“\1”不是可选值（\2）之一。"),
-    (r"'(.+?)' is not a month \(write it 2022-05\)", r"“\1”不是年月（请写成2022-05）"),
+    (r"'([^']*)' is not one of ([^.]*)\.", r"“\1”不是可选值（\2）之一。"),
+    (r"'([^']*)' is not a month \(write it 2022-05\)", r"“\1”不是年月（请写成2022-05）"),
+    (r"'([^']*)' is not a valid integer( range)?\.", r"“\1”不是整数。"),
+    (r"(\S+) is not in the range ([^.]*)\.", r"\1 不在允许范围（\2）内。"),
+    (r"Missing argument '([^']*)'\.", r"缺少参数 \1。"),
+    (r"Missing option '([^']*)'\.", r"缺少选项 \1。"),
+    (r"No such option '([^']*)'\.", r"没有选项 \1。"),
+    (r"No such command '([^']*)'\.", r"没有命令 \1。"),
+    (r"\(Did you mean one of: ([^?]*)\?\)", r"（是否要用：\1？）"),
+    (r"\(?Did you mean ([^?]*)\?\)?", r"（是否要用 \1？）"),
+    (r"Option '([^']*)' requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"Got unexpected extra arguments? \(([^)]*)\)", r"多余的参数（\1）"),
+    (r"Invalid value for ('[^:]*'|[^':]*): ", r"选项 \1 的取值无效："),
     (r"give --form or --schema \(one of them\)", "请给出 --form 或 --schema（二选一）"),
     (r"give --form or --schema, not both", "--form 与 --schema 只能给一个"),
     (r"the template is an \.xlsx file", "空白表样须为.xlsx文件"),
@@ -144,8 +146,10 @@ def _show_usage_error(exc: click.UsageError) -> None:
     text = exc.format_message()
     for pattern, zh in _USAGE_ZH:
         text = re.sub(pattern, zh, text)
-    text = text.replace("。 （", "（")
+    text = text.replace("。 （", "（").replace(" （", "（")
     command = exc.ctx.command_path if exc.ctx is not None else "ledger"
+    if command == "ledger" and len(sys.argv) > 1 and sys.argv[1] in COMMANDS:
+        command += " " + sys.argv[1]  # an option's missing value is caught above the command
     click.echo(f"错误：{text}\n用 {command} --help 查看用法。", err=True)
 
 

@@ -330,6 +330,9 @@ DETAILS_ZH = {
     "a Word document": "Word文档",
     "a PowerPoint file": "PowerPoint文件",
     "a zip archive": "zip压缩包",
+    "a RAR archive": "RAR压缩包",
+    "a 7z archive": "7z压缩包",
+    "an image": "图片",
     "binary data": "二进制数据",
     "File is not a zip file": "不是有效的zip文件",
 }

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .cells import number_from_text
+from .cells import PLACEHOLDERS, number_from_text
 from .errors import LedgerError
 from .forms import get_form
 from .i18n import register
@@ -255,8 +255,8 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
 
 
 def _blank(cell: Any) -> bool:
-    """Empty, or a dash for nothing: read as 0."""
-    return cell is None or (isinstance(cell, str) and cell.strip() in ("", "-", "—", "/"))
+    """Empty, or what validate takes for blank (无, a dash, a slash): read as 0."""
+    return cell is None or (isinstance(cell, str) and nfkc(cell).strip() in ("", *PLACEHOLDERS))
 
 
 def _number(cell: Any) -> Decimal | None:

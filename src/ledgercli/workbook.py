@@ -92,14 +92,22 @@ def open_book(
     raise UnreadableFile("not-spreadsheet", path=p, detail=_sniff(head))
 
 
+_BINARY = {b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7z archive", b"GIF8": "an image"}
+
+
 def _sniff(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "a PDF document"
+    for magic, what in _BINARY.items():
+        if head.startswith(magic):
+            return what
     if head.startswith((b"<html", b"<!DOC", b"<?xml")):
         return "an HTML or XML document"
     try:
         # Incremental: the head may end inside a character (Chinese text is 3 bytes a char).
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        if any(c < " " and c not in "\t\r\n" for c in text):
+            return "unknown format"  # control characters: binary that happens to decode
         return "plain text"
     except UnicodeDecodeError:
         return "unknown format"
@@ -451,10 +459,21 @@ def iter_spreadsheets(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
     Lock files (~$x.xlsx), hidden files and non-spreadsheets are yielded with a reason, so the
     caller can say what it passed over instead of passing over it silently.
     """
+    seen: set[Path] = set()
+
+    def first_time(p: Path) -> bool:
+        # A file named twice (a folder and a file in it, or x.xlsx and ./x.xlsx) is read once:
+        # twice would count its cases twice.
+        key = p.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for root in paths:
         if root.is_dir():
             for p in sorted(root.rglob("*")):
-                if p.is_dir():
+                if p.is_dir() or not first_time(p):
                     continue
                 rel = p.relative_to(root)
                 if any(part.startswith(".") for part in rel.parts):
@@ -465,5 +484,5 @@ def iter_spreadsheets(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
                     yield p, "not-spreadsheet"
                 else:
                     yield p, None
-        else:
+        elif first_time(root):
             yield root, None

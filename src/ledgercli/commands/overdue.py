@@ -201,7 +201,7 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     table.add_column(_l(lang, "due"), no_wrap=True)
     table.add_column(_l(lang, "late"), justify="right", no_wrap=True)
     table.add_column(_l(lang, "why"), overflow="fold")
-    table.add_column(_l(lang, "where"), no_wrap=True)
+    table.add_column(_l(lang, "where"), overflow="fold")
     shown = o.cases if limit <= 0 else o.cases[:limit]
     for oc in shown:
         c = oc.case
