@@ -438,7 +438,7 @@ def test_a_second_ledger_sheet_is_named_not_lost(tmp_path: Path) -> None:
     notes = wb.active
     notes.title = "填报说明"
     notes.append(["请按附件2格式填写，每个单位一张表"])
-    for name, n in (("横山镇", 3), ("郭扶镇", 4)):
+    for name, n in (("横山镇", 3), ("郭扶镇", 4), ("空白表", 0)):
         ws = wb.create_sheet(name)
         ws.append([TITLE2])
         ws.append(ANNEX2_HEADERS)
@@ -449,6 +449,7 @@ def test_a_second_ledger_sheet_is_named_not_lost(tmp_path: Path) -> None:
     fr, _ = validate_file(path, Options())
     assert fr.sheet == "横山镇" and fr.rows == 3
     others = [f for f in fr.findings if f.rule == "other-ledger-sheet"]
+    # The blank copy of the form (空白表) loses nothing, so it is not warned about.
     assert [(f.severity, f.sheet) for f in others] == [("warning", "郭扶镇")]
     assert "only '横山镇' was read" in others[0].message("en")
     fr, _ = validate_file(path, Options(sheet="郭扶镇"))

@@ -256,7 +256,12 @@ def _other_ledger_sheets(book: Book, loc: Located) -> list[Finding]:
             other = locate(heads, [loc.form], name, collect=False)
         except UnreadableFile:
             continue
-        if other.form.id == loc.form.id:
+        below = [c for r, c in heads.sheet(name).rows if r > other.header_row]
+        has_rows = loc.form.kind != "table" or any(
+            sum(1 for v in cells if v not in ("", None)) >= 2 for cells in below
+        )
+        # A blank copy of the form on another sheet loses nothing: no warning for it.
+        if other.form.id == loc.form.id and has_rows:
             params = {"other": name, "form": loc.form.id, "read": loc.sheet.name}
             found.append(Finding("warning", "other-ledger-sheet", sheet=name, params=params))
     return found
