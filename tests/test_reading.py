@@ -452,6 +452,14 @@ def test_a_second_ledger_sheet_is_named_not_lost(tmp_path: Path) -> None:
     # The blank copy of the form (空白表) loses nothing, so it is not warned about.
     assert [(f.severity, f.sheet) for f in others] == [("warning", "郭扶镇")]
     assert "only '横山镇' was read" in others[0].message("en")
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    r = CliRunner().invoke(
+        cli, ["merge", str(path), "-o", str(tmp_path / "c.xlsx"), "--lang", "en"]
+    )
+    assert "county.xlsx: sheet '郭扶镇' also holds a cq-annex2 ledger" in r.output, r.output
     fr, _ = validate_file(path, Options(sheet="郭扶镇"))
     assert fr.rows == 4 and not [f for f in fr.findings if f.rule == "other-ledger-sheet"]
 

@@ -242,6 +242,11 @@ def _render(result: Any, output: Path, lang: str) -> None:
 
     for s in result.sources:
         if s.status == "merged":
+            # A file's own warnings (another sheet holding cases, a byte-identical copy) are
+            # about rows the count above does not see: shown, not left to the 问题 sheet.
+            for f in s.findings:
+                if f.severity == "warning" and f.row is None:
+                    out.print(Text(f"{s.path.name}: {f.message(lang)}", style="yellow"))
             continue
         style = "bold red" if s.status == "unreadable" else "dim"
         reason = "; ".join(
