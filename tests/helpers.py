@@ -156,6 +156,27 @@ def write_wuhan(path: Path) -> Path:
 
 
 ROSTER_HEADERS = ["区县", "牵头单位", "责任领导", "职务", "联系电话", "联络人", "职务", "联系电话"]
+# Two units' rows, in ROSTER_HEADERS order (a test with the blocks swapped reads them swapped).
+GUNAN_ROW = [
+    "古南街道",
+    "古南街道办事处",
+    "张三",
+    "副主任",
+    "13812345678",
+    "李四",
+    "科员",
+    "023-63895398",
+]
+WENLONG_ROW = [
+    "文龙街道",
+    "文龙街道办事处",
+    "王五",
+    "干事",
+    "023-63895399",
+    "赵六",
+    "主任",
+    "13912345678",
+]
 
 
 def write_roster(path: Path, rows: list[list[Any]], headers: list[str] | None = None) -> Path:

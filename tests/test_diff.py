@@ -11,7 +11,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from helpers import ANNEX2_HEADERS, annex2_row, uscc, write_annex2, write_roster, write_wuhan
+from helpers import (
+    ANNEX2_HEADERS,
+    GUNAN_ROW,
+    annex2_row,
+    uscc,
+    write_annex2,
+    write_roster,
+    write_wuhan,
+)
 from ledgercli.cli import cli
 from ledgercli.diff import diff_paths
 from ledgercli.validate import Options, validate_file
@@ -368,16 +376,7 @@ def test_renamed_unit_is_a_changed_key_field(tmp_path: Path) -> None:
 def test_a_roster_in_the_folder_holds_no_cases(tmp_path: Path) -> None:
     """A county's roster of annex-1 forms beside the ledgers is not a ledger of another form:
     diff compares the ledgers, overdue lists their cases, and a roster alone has no cases."""
-    unit = [
-        "古南街道",
-        "古南街道办事处",
-        "张三",
-        "副主任",
-        "13812345678",
-        "李四",
-        "科员",
-        "023-63895398",
-    ]
+    unit = GUNAN_ROW
     week = tmp_path / "w"
     week.mkdir()
     write_annex2(week / "ledger.xlsx", week1())

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import CREDITOR, DEBTOR, annex2_row, write_annex2, write_roster
+from helpers import CREDITOR, DEBTOR, WENLONG_ROW, annex2_row, write_annex2, write_roster
 from ledgercli import citybook
 from ledgercli.citybook import write_city
 from ledgercli.errors import LedgerError
@@ -310,16 +310,7 @@ def test_roster_columns_follow_their_label_and_units_meet_forms(tmp_path: Path) 
         "副主任",
         "13812345678",
     ]
-    wen = [
-        "文龙街道",
-        "文龙街道办事处",
-        "王五",
-        "干事",
-        "023-63895399",
-        "赵六",
-        "主任",
-        "13912345678",
-    ]
+    wen = WENLONG_ROW
     write_roster(d / "roster.xlsx", [gu, wen], liaison_first)
     fr, ledger = validate_file(d / "roster.xlsx", Options())
     assert ledger is not None and fr.form == "cq-annex1" and fr.rows == 2
@@ -342,16 +333,7 @@ def test_a_unit_twice_in_a_roster_is_a_warning(tmp_path: Path) -> None:
     (validate), and the merge's 问题 sheet carries it."""
     d = tmp_path / "in"
     d.mkdir()
-    wen = [
-        "文龙街道",
-        "文龙街道办事处",
-        "王五",
-        "干事",
-        "023-63895399",
-        "赵六",
-        "主任",
-        "13912345678",
-    ]
+    wen = WENLONG_ROW
     write_roster(d / "roster.xlsx", [wen, ["古南街道", *wen[1:]], [" 文龙街道", *wen[1:]]])
     fr, _ = validate_file(d / "roster.xlsx", Options())
     dupes = [f for f in fr.findings if f.rule == "duplicate-unit"]

@@ -233,20 +233,11 @@ def test_city_workbook_left_in_the_inbox_is_skipped(tmp_path: Path) -> None:
 
 def test_roster_duplicates_are_units_not_cases(tmp_path: Path) -> None:
     """Merging rosters, a unit listed twice is reported as a unit sent twice, not a case."""
-    from helpers import write_roster
+    from helpers import WENLONG_ROW, write_roster
 
     d = tmp_path / "in"
     d.mkdir()
-    wen = [
-        "文龙街道",
-        "文龙街道办事处",
-        "王五",
-        "干事",
-        "023-63895399",
-        "赵六",
-        "主任",
-        "13912345678",
-    ]
+    wen = WENLONG_ROW
     write_roster(d / "a.xlsx", [wen])
     write_roster(d / "b.xlsx", [wen])
     r = run("merge", str(d), "-o", str(tmp_path / "out.xlsx"), "--lang", "en")
