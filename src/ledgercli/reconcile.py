@@ -229,10 +229,9 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
             # A cell that is no number (650,2541) makes its column's sum unknown: it is
             # already a difference of its unit's row, and a guessed sum would only mislead.
             column = [cells[n] for cells in units]
-            known = all(_number(c) is not None or _blank(c) for c in column)
-            sums[col.key] = (
-                sum((_number(c) or Decimal(0) for c in column), Decimal(0)) if known else None
-            )
+            numbers = [_number(c) for c in column]
+            known = all(v is not None or _blank(c) for v, c in zip(numbers, column, strict=True))
+            sums[col.key] = sum((v or Decimal(0) for v in numbers), Decimal(0)) if known else None
     diffs = []
     for col, cell in zip(figures, total, strict=True):
         value: Figure
