@@ -201,7 +201,17 @@ def test_json_shape(weeks: tuple[Path, Path]) -> None:
     res = CliRunner().invoke(cli, ["diff", str(weeks[0]), str(weeks[1]), "--format", "json"])
     assert res.exit_code == 1
     data = json.loads(res.output)
-    assert set(data) == {"form", "old", "new", "totals", "units", "changes", "exit_code"}
+    assert set(data) == {
+        "form",
+        "old",
+        "new",
+        "totals",
+        "units",
+        "changes",
+        "suspect_yuan",
+        "exit_code",
+    }
+    assert data["suspect_yuan"] == {"rows": 0, "owed": "0", "percent": "0.00", "cases": []}
     assert data["form"] == "cq-annex2"
     assert data["old"]["cases"] == 7 and data["old"]["files"] == [str(weeks[0])]
     assert list(data["changes"]) == [

@@ -450,8 +450,15 @@ def test_city_workbook_layout_and_types(tmp_path: Path) -> None:
     ws = wb["明细"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["序号", "问题来源", "问题编号"]
-    assert header[-5:] == ["来源文件", "来源工作表", "来源行号", "校验状态", "重复组"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:AG2"
+    assert header[-6:] == [
+        "来源文件",
+        "来源工作表",
+        "来源行号",
+        "校验状态",
+        "重复组",
+        "金额单位核查",
+    ]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:AH2"
     cell = {h: ws.cell(row=2, column=j + 1) for j, h in enumerate(header)}
     assert cell["问题来源"].value == "工业和信息化部违约拖欠中小企业款项登记（投诉）平台"
     for h in ("问题编号", "债务人统一社会信用代码", "债务人联系电话", "最迟付款日期"):

@@ -204,11 +204,12 @@ def test_required_column_missing(tmp_path: Path) -> None:
     assert [(m.severity, m.header, m.row) for m in missing] == [("error", "有无分歧", 2)]
 
 
-def test_yuan_unit_row_warns(tmp_path: Path) -> None:
-    """A sheet that says its amounts are in 元 is warned: the form is in 万元."""
+def test_yuan_declared_over_wan_amounts_is_a_conflict(tmp_path: Path) -> None:
+    """A sheet that says 元 above amounts that cannot be 元 (50.5 owed): the unit is in
+    doubt, an error at the declaration (test_amount_unit.py covers the unit of amount)."""
     p = write_annex2(tmp_path / "a.xlsx", [annex2_row()], above=[["金额单位：元"]])
     fr, _ = validate_file(p, Options())
-    assert ("warning", "unit-yuan", 2) in rules(fr)
+    assert ("error", "amount-unit-conflict", 2) in rules(fr)
 
 
 @pytest.mark.parametrize(

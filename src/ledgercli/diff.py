@@ -15,13 +15,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .amountunit import CONFLICT, CONVERTED, RATIO, evidence_params
 from .errors import LedgerError
 from .forms import FormSpec
 from .i18n import register
 from .ledger import Ledger, money
+from .report import Finding
 from .status import rank, remaining, repaid, status
 from .text import norm_key
 from .validate import Options, validate_paths
+from .workbook import col_letter
 
 register(
     {
@@ -219,6 +222,48 @@ class Tally:
 
 
 @dataclass
+class Suspect:
+    """A case of this week whose 拖欠金额 is thousands of times last week's: typed in 元."""
+
+    old: Case
+    new: Case
+
+    @property
+    def ratio(self) -> Decimal:
+        return (self.new.owed / self.old.owed).quantize(Decimal(1))
+
+    def finding(self) -> Finding:
+        lg = self.new.ledger
+        column = lg.columns.get("owed")
+        params = evidence_params(
+            [{"kind": "last-week", "owed": _plain_amount(self.old.owed), "ratio": str(self.ratio)}]
+        )
+        return Finding(
+            "warning",
+            "amount-suspect-yuan",
+            lg.sheet,
+            self.new.row,
+            None if column is None else col_letter(column),
+            "拖欠金额",
+            _plain_amount(self.new.owed),
+            params,
+        )
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        f = self.finding()
+        return {
+            "unit": self.new.unit,
+            "identity": self.new.identity,
+            "owed_old": amount(self.old.owed),
+            "owed_new": amount(self.new.owed),
+            "ratio": str(self.ratio),
+            **f.to_json(lang),
+            "file": self.new.ledger.path,
+            "evidence": f.params["evidence"],
+        }
+
+
+@dataclass
 class Diff:
     form: FormSpec
     old: Side
@@ -226,6 +271,14 @@ class Diff:
     changes: list[Change]
     totals: Tally
     units: dict[str, Tally]
+    # Cases of this week whose amount owed looks typed in 元, by last week's figure.
+    suspects: list[Suspect] = field(default_factory=list)
+
+    def suspect_share(self) -> Decimal | None:
+        """The suspects' share (percent) of this week's total amount owed."""
+        from .summary import rate
+
+        return rate(sum((s.new.owed for s in self.suspects), Decimal(0)), self.totals.owed_new)
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -246,7 +299,7 @@ class Diff:
             ),
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {
             "form": self.form.id,
             "old": _side_json(self.old),
@@ -254,6 +307,12 @@ class Diff:
             "totals": self.totals.to_json(),
             "units": [{"unit": u, **t.to_json()} for u, t in self.units_worst_first()],
             "changes": {k: [c.to_json() for c in self.of(k)] for k in KINDS},
+            "suspect_yuan": {
+                "rows": len(self.suspects),
+                "owed": amount(sum((s.new.owed for s in self.suspects), Decimal(0))),
+                "percent": _percent(self.suspect_share()),
+                "cases": [s.to_json(lang) for s in self.suspects],
+            },
             "exit_code": 1 if self.alarming else 0,
         }
 
@@ -339,7 +398,25 @@ def compare(old: Side, new: Side) -> Diff:
     for ch in changes:
         for t in (totals, units[ch.unit]):
             _count(t, ch)
-    return Diff(form, old, new, changes, totals, dict(units))
+    suspects = [Suspect(o, n) for o, n in pairs if _yuan_since_last_week(o, n)]
+    return Diff(form, old, new, changes, totals, dict(units), suspects)
+
+
+def _yuan_since_last_week(o: Case, n: Case) -> bool:
+    """This week's 拖欠金额 is thousands of times last week's (0.79 then, 7900 now), and its
+    file did not declare 元 (a converted or conflicting row is said already)."""
+    marks = n.ledger.marks
+    if marks and marks[n.i] in (CONVERTED, CONFLICT):
+        return False
+    return o.owed > 0 and n.owed >= RATIO * o.owed
+
+
+def _plain_amount(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
 
 def _count(t: Tally, ch: Change) -> None:

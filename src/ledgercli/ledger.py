@@ -24,6 +24,9 @@ class Ledger:
     errors: list[int] = field(default_factory=list)  # error findings per row
     warnings: list[int] = field(default_factory=list)
     extras: dict[str, list[Any]] = field(default_factory=dict)  # provenance columns read back
+    # Per row, what the unit of amount made of it (amountunit.py: converted, conflict, suspect,
+    # or ""); None when no row is concerned.
+    marks: list[str] | None = None
     _identities: list[str | None] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:

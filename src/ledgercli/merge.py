@@ -541,6 +541,7 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
                 "sheet": s.report.sheet if s.report is not None else None,
                 "unit": s.unit,
                 "metadata": s.report.metadata if s.report is not None else {},
+                "amount_unit": s.report.amount_unit if s.report is not None else None,
                 "rows_read": s.rows_read,
                 "rows_written": s.rows_written,
                 "rows_left_out": s.rows_left_out,

@@ -66,6 +66,7 @@ class FileRows:
     unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
     units: str | None  # every unit of the file, for the 来源 sheet
     spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
+    marks: list[str] | None = None  # the unit of amount of each row (amountunit.py)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -269,6 +270,7 @@ def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, s
         unit=ledger.unit,
         units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
         spill=spill,
+        marks=ledger.marks,
     )
     return fr, rows, sha
 

@@ -32,9 +32,16 @@ class Finding:
         return text
 
     def _message(self, lang: str) -> str:
-        return message(
-            self.rule, lang, **{"value": self.value, "header": self.header, **self.params}
-        )
+        params = {"value": self.value, "header": self.header, **self.params}
+        # One rule, several sentences: `variant` picks `rule.variant`; `because` lists the
+        # codes of the sentences giving the evidence, rendered in the same language.
+        code = f"{self.rule}.{params['variant']}" if params.get("variant") else self.rule
+        because = params.get("because")
+        if isinstance(because, list):
+            params["because"] = ("；" if lang == "zh" else "; ").join(
+                message(c, lang, **params) for c in because
+            )
+        return message(code, lang, **params)
 
     def location(self) -> str:
         """`Sheet!F12` as Excel writes it; what exists of it for row or file findings."""
@@ -68,6 +75,8 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     merged: bool = False  # a city workbook written by `ledger merge` (it has 来源文件)
+    # The unit of amount (amountunit.Assessment.to_json) of a table; None for other files.
+    amount_unit: dict[str, Any] | None = None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -84,6 +93,7 @@ class FileReport:
             "sheet": self.sheet,
             "rows": self.rows,
             "metadata": self.metadata,
+            "amount_unit": self.amount_unit,
             "findings": [f.to_json(lang) for f in self.findings],
         }
 

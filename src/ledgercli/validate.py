@@ -14,6 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from . import amountunit
 from .cells import ColumnParser, check_phone, int_text, number_text
 from .errors import UnreadableFile
 from .forms import FormSpec, get_form, input_forms, load_form
@@ -332,6 +333,7 @@ def check_table(
         )
         columns = _transpose(grid, wanted, max(widths, default=0))
     blanks: dict[str, list[int]] = {}
+    held: list[tuple[int, str, Any, dict[str, Any]]] = []  # cells that look like 元
     for key, j in loc.columns.items():
         if only is not None and key not in only:
             continue
@@ -363,7 +365,9 @@ def check_table(
                 k = keyof(c)
                 if k in noisy:
                     for sev, code, params in parsed_by[k][1]:
-                        if typed or code != "number-normalized":
+                        if code == "looks-like-yuan":
+                            held.append((i, key, c, params))  # decided with the unit, below
+                        elif typed or code != "number-normalized":
                             add(sev, code, i, key, c, params)
         if bad_cells:
             for i, excel_row in enumerate(rows):
@@ -381,6 +385,25 @@ def check_table(
     # Cells that could not be read correctly; cross-field rules say nothing about them, so a
     # clerk sees "cannot be negative", not also "remaining should be -1".
     unreadable = {k: set(v) for k, v in broken.items()}
+
+    # 1b. The unit of amount: a file declared in 元 is converted here, before any rule compares
+    # or any summary adds its amounts; a conflict or a suspected 元 is said once per cause.
+    unit = _amount_unit(loc, values, rows, columns, only is None)
+    for finding, touched in unit.file_findings:
+        findings.append(finding)
+        per_row = errors if finding.severity == "error" else warnings
+        if finding.severity != "notice":
+            for i in touched:
+                per_row[i] += 1
+    for rf in unit.row_findings:
+        add(rf.severity, rf.rule, rf.index, rf.key, raw[rf.key][rf.index], rf.params)
+    marks = unit.marks
+    in_yuan = amountunit.YUAN in (unit.declared or "")
+    for i, key, c, params in held:
+        # A declared 元, or a row already marked, explains the size: one cause, one finding.
+        if not in_yuan and not (marks and marks[i]):
+            add("warning", "looks-like-yuan", i, key, c, params)
+    fr.amount_unit = unit.to_json() if form.kind == "table" else None
 
     # 2. Required, required-when and values that depend on another column.
     j_origin = loc.extras.get("source_file")
@@ -488,6 +511,7 @@ def check_table(
         headers=dict(loc.headers),
         errors=errors,
         warnings=warnings,
+        marks=marks,
     )
     for key, j in loc.extras.items():
         if loc.column_rows is not None and j not in loc.column_cells:
@@ -504,6 +528,26 @@ def check_table(
     # 4. The same case twice in one file.
     _duplicate_cases(ledger, add)
     return ledger
+
+
+def _amount_unit(
+    loc: Located, values: dict[str, list[Any]], rows: list[int], columns: list[Any], full: bool
+) -> amountunit.Assessment:
+    """The unit verdict of a submission; for a merged city workbook, what merge decided (its
+    金额单位核查 column), restated per source file when the workbook is validated in full."""
+    letters = {key: letter(j) for key, j in loc.columns.items()}
+    sheet = loc.sheet.name
+    if "source_file" not in loc.extras:
+        return amountunit.assess(loc.form, values, rows, loc.units, sheet, letters, loc.header_row)
+    j = loc.extras.get("amount_mark")
+    marks = amountunit.marks_from(columns[j]) if j is not None and j < len(columns) else None
+    unit = amountunit.Assessment(None, "merged", marks)
+    if marks and full:
+        k = loc.extras["source_file"]
+        origins = columns[k] if k < len(columns) else [""] * len(rows)
+        owed_at = letters.get(amountunit.OWED)
+        unit.file_findings = amountunit.recorded(marks, origins, rows, sheet, owed_at)
+    return unit
 
 
 def _ckey(cell: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ LABELS = {
         "status": "化解状态推进 {n}件",
         "changed": "关键字段变更 {n}件",
         "corrected": "标识字段更正后匹配 {n}件",
+        "suspect": "疑似按元填写 {n}件：本周拖欠金额是上周同一案件的上千倍，合计{owed}万元，"
+        "占本周拖欠金额的{percent}%（已计入，请核实）",
         "none": "两周之间没有变化",
         "units": "分单位",
         "more": "另有{n}条未显示（用 --limit 0 显示全部，或 -o 输出变更工作簿）",
@@ -60,6 +63,9 @@ LABELS = {
         "status": "{n} status move(s) forward",
         "changed": "{n} case(s) with key fields changed",
         "corrected": "{n} case(s) matched after their identity was corrected",
+        "suspect": "{n} amount(s) owed look typed in yuan: thousands of times last week's "
+        "figure of the same case, {owed} 万元 in all, {percent}% of this week's amount owed "
+        "(counted: please check them)",
         "none": "no changes between the two weeks",
         "units": "By unit",
         "more": "{n} more not shown (--limit 0 shows all; -o writes them all to a workbook)",
@@ -159,7 +165,7 @@ def diff(
 
         save(diff_sheets(result, language), output, [old, new], force)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_json(language), ensure_ascii=False, indent=2))
     else:
         render(result, language, limit)
         if output is not None:
@@ -229,6 +235,16 @@ def render(d: Diff, lang: str, limit: int) -> None:
             continue
         out.print(Text(_l(lang, kind, n=len(changes), **params), style=style))
         _cases_table(changes, lang, limit)
+        out.print()
+    if d.suspects:
+        owed = sum((x.new.owed for x in d.suspects), Decimal(0))
+        share = d.suspect_share()
+        text = _l(lang, "suspect", n=len(d.suspects), owed=amount(owed), percent=share or "—")
+        out.print(Text(text, style="yellow"))
+        for x in d.suspects[: limit or None]:
+            f = x.finding()
+            where = f"{Path(x.new.ledger.path).name} {f.location()}"
+            out.print(Text(f"  {where}: {f.message(lang)}", style="yellow"))
         out.print()
     if len(d.units) > 1 or d.changes:
         _units_table(d, lang)

@@ -201,6 +201,7 @@ def _render(result: Any, output: Path, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from ..amountunit import describe
     from ..console import out
     from ..i18n import message
 
@@ -247,6 +248,12 @@ def _render(result: Any, output: Path, lang: str) -> None:
             for f in s.findings:
                 if f.severity == "warning" and f.row is None:
                     out.print(Text(f"{s.path.name}: {f.message(lang)}", style="yellow"))
+            # So is the unit of its amounts: converted, not counted, or in doubt.
+            unit = s.report.amount_unit if s.report is not None else None
+            note = describe(unit, lang)
+            if note:
+                style = "bold red" if unit and unit["rows_conflict"] else "yellow"
+                out.print(Text(f"{s.path.name}: {note}", style=style))
             continue
         style = "bold red" if s.status == "unreadable" else "dim"
         reason = "; ".join(

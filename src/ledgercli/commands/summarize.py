@@ -174,7 +174,7 @@ def summarize(
         drop_duplicates=drop_duplicates,
     )
     for caveat in result.caveats:
-        _warn(err, message(caveat.code, language, **caveat.params))
+        _warn(err, caveat.message(language))
 
     default_name = {"3": "annex3.xlsx", "4": "annex4.xlsx", "wh": "wuhan-weekly.xlsx"}[annex]
     target = output
