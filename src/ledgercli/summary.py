@@ -607,7 +607,6 @@ def _unit_notes(counted: Sequence[Case], layout: SummaryLayout, total: SummaryRo
     if suspect:
         part = figures(suspect, layout)
         amounts = [c for c in layout.figures if c.kind == "amount"]
-        leaves = Counter(c.path[-1] for c in amounts)
         shares = []
         for col in amounts:
             if not part[col.key]:
@@ -617,8 +616,7 @@ def _unit_notes(counted: Sequence[Case], layout: SummaryLayout, total: SummaryRo
             shares.append(
                 {
                     "column": col.label,
-                    # As a person names it: the header itself where no other is so headed.
-                    "name": col.path[-1] if leaves[col.path[-1]] == 1 else col.label,
+                    "name": _short_name(col, amounts),
                     "amount": fmt_amount(_dec(part[col.key])),
                     "total": fmt_amount(whole),
                     "percent": None if share is None else f"{share:.2f}",
@@ -638,6 +636,16 @@ def _unit_notes(counted: Sequence[Case], layout: SummaryLayout, total: SummaryRo
             )
         )
     return notes
+
+
+def _short_name(col: SummaryColumn, columns: Sequence[SummaryColumn]) -> str:
+    """A column as a person names it: the shortest end of its header path no other column
+    shares (拖欠总金额; 无分歧问题/清偿金额小计 where 有分歧问题 has one too)."""
+    for k in range(1, len(col.path)):
+        tail = col.path[-k:]
+        if sum(1 for c in columns if c.path[-k:] == tail) == 1:
+            return "/".join(tail)
+    return col.label
 
 
 def _files(cases: Iterable[Case]) -> str:
