@@ -65,7 +65,8 @@ def test_json_shape_equals_library_report(tmp_path: Path) -> None:
     )
     r = run("validate", str(p), "--format", "json", "--lang", "en")
     data = json.loads(r.output)
-    assert set(data) == {"files", "errors", "warnings", "notices", "skipped"}
+    assert set(data) == {"files", "errors", "warnings", "notices", "skipped", "not_reported"}
+    assert data["not_reported"] is None  # no roster (--units): not known, not "nobody"
     (f,) = data["files"]
     assert set(f) == {"path", "form", "sheet", "rows", "metadata", "findings"}
     assert (f["form"], f["sheet"], f["rows"], f["metadata"]) == (

@@ -42,6 +42,7 @@ register(
 SHEET_NAMES = {
     "zh": {
         "summary": "汇总",
+        "not_reported": "未报送",
         "vanished": "消失案件",
         "regression": "倒退",
         "new": "新增案件",
@@ -54,6 +55,7 @@ SHEET_NAMES = {
     },
     "en": {
         "summary": "Summary",
+        "not_reported": "Not reported",
         "vanished": "Vanished",
         "regression": "Regressions",
         "new": "New cases",
@@ -146,6 +148,9 @@ TALLY_HEADERS = {
         "vanished": "消失件数",
         "vanished_amount": "消失拖欠金额",
         "vanished_remaining": "消失剩余金额",
+        "not_reported_cases": "未报送（上周件数）",
+        "not_reported_owed": "未报送（上周拖欠金额）",
+        "not_reported_remaining": "未报送（上周剩余金额）",
         "repaid": "本周偿还金额",
         "repaid_cases": "本周偿还件数",
         "status_moves": "状态推进",
@@ -165,6 +170,9 @@ TALLY_HEADERS = {
         "vanished": "Vanished",
         "vanished_amount": "Vanished owed",
         "vanished_remaining": "Vanished remaining",
+        "not_reported_cases": "Not reported: cases (old)",
+        "not_reported_owed": "Not reported: owed (old)",
+        "not_reported_remaining": "Not reported: remaining (old)",
         "repaid": "Repaid this week",
         "repaid_cases": "Cases repaid",
         "status_moves": "Status moves",
@@ -237,7 +245,7 @@ def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool
 
 
 def diff_sheets(d: Diff, lang: str) -> list[BookSheet]:
-    sheets = [_summary_sheet(d, lang)]
+    sheets = [_summary_sheet(d, lang), _not_reported_sheet(d, lang)]
     for kind in KINDS:
         sheets.append(_change_sheet(d.form, d.of(kind), kind, lang))
     return sheets
@@ -251,6 +259,19 @@ def _summary_sheet(d: Diff, lang: str) -> BookSheet:
         sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
     sheet.rows.append([word(lang, "total"), *(_cell(getattr(d.totals, k)) for k in keys)])
     sheet.widths = [18, *([12] * len(keys))]
+    return sheet
+
+
+def _not_reported_sheet(d: Diff, lang: str) -> BookSheet:
+    """One row per unit that sent nothing this week, with what it had last week."""
+    names = TALLY_HEADERS[lang]
+    keys = ["not_reported_cases", "not_reported_owed", "not_reported_remaining"]
+    sheet = BookSheet(SHEET_NAMES[lang]["not_reported"], [word(lang, "unit")])
+    sheet.headers += [names[k] for k in keys]
+    for unit in d.not_reported:
+        t = d.units[unit]
+        sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
+    sheet.widths = [18, 12, 14, 14]
     return sheet
 
 

@@ -47,6 +47,7 @@ SKIP_WORD = {
     "merged-workbook": "已合并的汇总台账",
     "summary-table": "汇总表（附件3/4）",
 }
+NOT_REPORTED_WORD = "未报送"
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.
 MAX_ROWS = MAX_SHEET_ROWS
@@ -110,7 +111,7 @@ def write_city(
     for sheet, rows in (
         (DETAIL_SHEET, header_rows + written_total),
         (FINDINGS_SHEET, 1 + len(findings)),
-        (SOURCES_SHEET, 1 + len(result.sources)),
+        (SOURCES_SHEET, 1 + len(result.sources) + len(result.not_reported or [])),
     ):
         if rows > MAX_ROWS:
             raise LedgerError("merge-too-many-rows", sheet=sheet, rows=rows, limit=MAX_ROWS)
@@ -276,6 +277,10 @@ def _write_detail(
         if c.header == "序号" and form.kind == "table" and id(c) not in own
     ]
     meta_at = [j for j, c in enumerate(cols) if c.kind == "meta"]
+    # Where the unit sits among the submission's own cells: written under its canonical name.
+    unit_at = next(
+        (n for n, c in enumerate(_form_columns(cols, form)) if c.key == form.unit_column), None
+    )
     prov_at = {c.key: j for j, c in enumerate(cols) if c.kind == "provenance"}
     write_string = ws.write_string
     write_number = ws.write_number
@@ -294,12 +299,17 @@ def _write_detail(
             continue
         cells = data.load()
         file_name = str(src.path)
-        unit = data.unit
+        renames = src.renames
+        unit = renames.get(data.unit, data.unit) if data.unit else data.unit
+        rename_at = unit_at if renames else None
         group_of = result.group_of
         for i in src.kept:
             r += 1
             seq += 1
-            for j, v in zip(own_at, cells[i], strict=True):
+            row = cells[i]
+            if rename_at is not None and row[rename_at] in renames:
+                row = (*row[:rename_at], renames[row[rename_at]], *row[rename_at + 1 :])
+            for j, v in zip(own_at, row, strict=True):
                 t = type(v)
                 if t is str:
                     write_string(r, j, v)
@@ -391,7 +401,7 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
     ]
     widths = [40, 20, 14, 11, 12, 20, *[16] * len(meta_labels), 9, 9, 10, 7, 7, 9]
     _prepare(ws, widths, 1)
-    ws.autofilter(0, 0, len(result.sources), len(headers) - 1)
+    ws.autofilter(0, 0, len(result.sources) + len(result.not_reported or []), len(headers) - 1)
     _text_row(ws, 0, headers, fmt.header)
     for r, s in enumerate(result.sources, start=1):
         status = STATUS_WORD[s.status]
@@ -417,3 +427,6 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
                 s.duplicates,
             ],
         )
+    # A unit of the roster that sent nothing is a row too: the sheet answers "who sent what".
+    for r, name in enumerate(result.not_reported or [], start=len(result.sources) + 1):
+        _row(ws, r, [None, None, NOT_REPORTED_WORD, None, None, name])

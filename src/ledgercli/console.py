@@ -85,6 +85,7 @@ def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool 
     ):
         if paths:
             out.print(Text(message(code, lang, paths=", ".join(paths)), style="cyan"))
+    not_reported(report.not_reported, lang, out)
     line = label(
         lang,
         "summary",
@@ -151,6 +152,13 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         detail = ", ".join(f"{names.get(rule, rule)} ×{n}" for rule, n in counts.most_common())
         out.print(Text("  " + label(lang, "notices", n=len(notices), detail=detail), style="cyan"))
     out.print()
+
+
+def not_reported(names: list[str] | None, lang: str, console: Console) -> None:
+    """The units of the roster that sent nothing, named once (nothing without a roster)."""
+    if names:
+        text = message("not-reported", lang, n=len(names), units="、".join(names))
+        console.print(Text(text, style="bold yellow"))
 
 
 def error(text: str) -> None:

@@ -222,6 +222,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{unit}”已在第{other_row}行填报；每个单位一行",
         "'{unit}' already has row {other_row}; a roster holds one row per unit",
     ),
+    "unit-renamed": (
+        "单位名称“{value}”（{rows}行）按“{canonical}”计，与其他写法合并为同一单位",
+        "unit '{value}' ({rows} row(s)) counted as '{canonical}', one unit with its other "
+        "spellings",
+    ),
+    "unit-from-metadata": (
+        "{rows}行的{header}为空，按表头上方的填报单位“{unit}”计",
+        "{header} is blank on {rows} row(s): counted as '{unit}', the 填报单位 above the header",
+    ),
+    "mixed-units": (
+        "本文件的行分属{n}个不同单位（{units}）；一个单位应单独报送，请核实",
+        "the rows of this file name {n} different units ({units}); a unit normally sends its "
+        "own file: please check",
+    ),
+    "unit-not-in-roster": (
+        "单位“{value}”（{rows}行）不在单位名单{roster}中（名单中最接近的：{near_unit}）",
+        "unit '{value}' ({rows} row(s)) is not on the roster {roster} (closest there: {near_unit})",
+    ),
     "no-rows": ("表中没有数据行", "the table has no data rows"),
     "missing-field": ("联络表缺少“{header}”", "the contact form has no '{header}'"),
     # --- whole files: cannot be read ----------------------------------------------------

@@ -26,6 +26,7 @@ from .ledger import Ledger
 from .parallel import FileRows, read_for_merge
 from .report import FileReport, Finding
 from .text import norm_key
+from .units import Roster, plan_units, read_roster, reporting_units
 from .validate import Options, ledger_folders
 from .workbook import iter_spreadsheets
 
@@ -122,6 +123,8 @@ class Source:
     left_out: list[LeftOut] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # findings the merge itself adds
     duplicates: int = 0  # rows of this file that belong to a duplicate group
+    # Unit names as written → their canonical name (units.py), applied as the rows are written.
+    renames: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -141,7 +144,14 @@ class Source:
 
     @property
     def unit(self) -> str | None:
-        return self.data.units if self.data is not None else None
+        """The file's unit (units, joined), by canonical name."""
+        if self.data is None:
+            return None
+        if self.data.unit:
+            return self.renames.get(self.data.unit, self.data.unit)
+        spellings = self.report.units if self.report is not None else []
+        names = sorted({self.renames.get(u.name, u.name) for u in spellings})
+        return "、".join(names) or self.data.units
 
     @property
     def findings(self) -> list[Finding]:
@@ -173,6 +183,8 @@ class MergeResult:
     only_valid: bool = False
     drop_duplicates: bool = False
     spill_dir: Any = field(default=None, repr=False)  # TemporaryDirectory of the rows
+    # With a roster (--units): its units that sent nothing. None without one.
+    not_reported: list[str] | None = None
 
     def close(self) -> None:
         """Remove the spilled rows (the city workbook can no longer be written after)."""
@@ -247,6 +259,8 @@ def merge_paths(
     without it every readable file must be of the same form. Files are read on `jobs`
     processes (None: every core; 1: in this process), with the same result.
     """
+    # The roster first: a wrong --units stops the merge before forty files are read.
+    roster = read_roster(options.units, options.password) if options.units else None
     spill = tempfile.TemporaryDirectory(prefix="ledger-merge-")
     try:
         sources, forms = read_sources(paths, options, progress, Path(spill.name), jobs)
@@ -265,6 +279,7 @@ def merge_paths(
             drop_duplicates=drop_duplicates,
             spill_dir=spill,
         )
+        canonical_units(result, roster)
         plan(result)
         check_conservation(result)
     except BaseException:
@@ -353,6 +368,26 @@ def choose_form(
         return None
     by_id = {f.id: f for f in forms or input_forms()}
     return by_id[readable[0].data.form_id]
+
+
+def canonical_units(result: MergeResult, roster: Roster | None) -> None:
+    """One name per unit in the city workbook, decided over every merged file (units.py); a
+    file's spellings are renamed as its rows are written, and each renaming is a notice of the
+    file, so the name it was written under stays in 问题."""
+    merged = [s for s in result.sources if s.status == "merged" and s.report is not None]
+    plan = plan_units([s.report for s in merged if s.report is not None], roster)
+    for s in merged:
+        assert s.report is not None
+        s.renames = plan.renames(u.name for u in s.report.units)
+    if roster is not None:
+        # A file that cannot be read was sent all the same; last week's city workbook in the
+        # inbox was not sent by anyone.
+        sent = [
+            s.report
+            for s in result.sources
+            if s.report is not None and s.status in ("merged", "unreadable")
+        ]
+        result.not_reported = plan.not_reported(roster.by_key, reporting_units(sent, roster.by_key))
 
 
 def identity(ledger: Ledger, i: int) -> str | None:
@@ -583,4 +618,5 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
         "duplicates": groups,
         "totals": t,
         "conserved": t["rows_read"] == t["rows_written"] + t["rows_left_out"],
+        "not_reported": result.not_reported,
     }

@@ -121,6 +121,7 @@ class Overdue:
             "units": [{"unit": u, **t.to_json()} for u, t in self.units],
             "cases": [c.to_json() for c in self.cases],
             "overdue_with_errors": self.with_errors,
+            "not_reported": self.side.not_reported,
             "exit_code": 1 if self.cases else 0,
         }
 

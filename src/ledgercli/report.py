@@ -58,6 +58,18 @@ class Finding:
         }
 
 
+@dataclass(slots=True)
+class UnitCount:
+    """A unit name as a file's rows write it: how many rows, and where it first appears."""
+
+    name: str
+    rows: int
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+
+
 @dataclass
 class FileReport:
     path: str
@@ -68,6 +80,8 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     merged: bool = False  # a city workbook written by `ledger merge` (it has 来源文件)
+    # The unit names its rows use (units.py canonicalizes them once every file is read).
+    units: list[UnitCount] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -97,6 +111,8 @@ class Report:
     skipped_summaries: list[str] = field(default_factory=list)
     # Byte-identical files (a re-sent submission saved twice): each group's paths.
     identical: list[list[str]] = field(default_factory=list)
+    # With a roster (--units): its units that sent nothing, by canonical name. None without one.
+    not_reported: list[str] | None = None
 
     def count(self, severity: str) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -122,6 +138,7 @@ class Report:
             # Files found in a folder and not read: last week's city workbook, an annex 3/4
             # beside a ledger. Listed so that no file vanishes from the machine's view.
             "skipped": {"merged": self.skipped_merged, "summaries": self.skipped_summaries},
+            "not_reported": self.not_reported,
         }
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:

@@ -22,6 +22,7 @@ from .report import FileReport, Finding, Report
 from .rules import Context, get_rules
 from .table import HEADER_SCAN_ROWS, Located, locate
 from .text import norm_key
+from .units import count_spellings, declared_unit
 from .workbook import (
     DEFAULT_MAX_UNPACKED_MB,
     Book,
@@ -48,6 +49,8 @@ class Options:
     summary_columns: frozenset[str] | None = None
     # Processes that read files (None: every core; 1: in this process); results never differ.
     jobs: int | None = None
+    # A roster of units (--units): their canonical names, and who did not report (units.py).
+    units: Path | None = None
 
     def forms(self) -> list[FormSpec]:
         if self.schema is not None:
@@ -63,15 +66,22 @@ def validate_paths(
     *,
     jobs: int | None = None,
     keep_ledgers: bool = True,
+    units: bool = True,
 ) -> tuple[Report, list[Ledger]]:
     """Validate files and folders (recursively); lock files and non-spreadsheets are skipped.
 
     Files are read on `jobs` processes (None: every core; 1: in this process); the report is
     the same, in the same order, whatever `jobs` is. `keep_ledgers=False` returns no ledgers,
-    which spares sending every file's rows back from the workers.
+    which spares sending every file's rows back from the workers. Unit names are then made
+    canonical across all files (units.py; with `options.units`, from that roster, and
+    `report.not_reported` names its units that sent nothing); `units=False` leaves that to a
+    caller that reads more files first (diff reads two weeks).
     """
     from .parallel import validate_many
+    from .units import canonicalize, read_roster
 
+    # The roster is read first: a wrong --units stops the run before forty files are read.
+    roster = read_roster(options.units, options.password) if units and options.units else None
     report = Report()
     ledgers: list[Ledger] = []
     forms = options.forms()
@@ -105,6 +115,8 @@ def validate_paths(
             if copy != first:
                 finding = Finding("warning", "identical-file", params={"other": first})
                 by_path[copy].findings.insert(0, finding)
+    if units:
+        canonicalize(report, ledgers, roster)
     return report, ledgers
 
 
@@ -197,6 +209,7 @@ def _validate(
         typed = book.typed and loc.column_rows is None  # columns are read as text
         ledger = check_table(loc, fr, str(path), options, typed=typed)
     fr.rows = len(ledger)
+    fr.units = count_spellings(ledger)
     _sort(fr)
     return fr, ledger
 
@@ -378,6 +391,8 @@ def check_table(
         if blank_keys and (spec.required or spec.required_when):
             blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
 
+    _unit_from_metadata(loc, values, blanks, findings, rows)
+
     # Cells that could not be read correctly; cross-field rules say nothing about them, so a
     # clerk sees "cannot be negative", not also "remaining should be -1".
     unreadable = {k: set(v) for k, v in broken.items()}
@@ -504,6 +519,42 @@ def check_table(
     # 4. The same case twice in one file.
     _duplicate_cases(ledger, add)
     return ledger
+
+
+def _unit_from_metadata(
+    loc: Located,
+    values: dict[str, list[Any]],
+    blanks: dict[str, list[int]],
+    findings: list[Finding],
+    rows: list[int],
+) -> None:
+    """Blank 街镇部门 cells under a `填报单位：横山镇` line are that unit's cases: the file says
+    whose they are. They take its name, with one notice for the file instead of an error a
+    row (the roster's spelling, if any, comes later with the other names; units.py)."""
+    key = loc.form.unit_column
+    blank = blanks.get(key) if key else None
+    if not key or not blank:
+        return
+    unit = declared_unit(loc.metadata)
+    if unit is None:
+        return
+    del blanks[key]
+    column = values[key]
+    for i in blank:
+        column[i] = unit
+    spec = loc.form.by_key[key]
+    findings.append(
+        Finding(
+            "notice",
+            "unit-from-metadata",
+            loc.sheet.name,
+            rows[blank[0]],
+            letter(loc.columns[key]),
+            spec.named,
+            None,
+            {"unit": unit, "rows": len(blank)},
+        )
+    )
 
 
 def _ckey(cell: Any) -> Any:

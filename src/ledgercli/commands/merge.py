@@ -104,6 +104,7 @@ def merge(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
     only_valid: bool,
     drop_duplicates: bool,
     force: bool,
@@ -129,7 +130,7 @@ def merge(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb, units)
     inputs = list(paths)
     check_output(output, inputs, force)  # before reading forty files, not after
     with _progress(language) as progress:
@@ -282,7 +283,10 @@ def _render(result: Any, output: Path, lang: str) -> None:
                     "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(rows)
                 )
             )
+    from ..console import not_reported
+
     out.print()
+    not_reported(result.not_reported, lang, out)
     ok = " ✓" if t["rows_read"] == t["rows_written"] + t["rows_left_out"] else ""
     out.print(
         Text(

@@ -106,6 +106,7 @@ def overdue(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
     lang: str | None,
     fmt: str,
     jobs: int | None,
@@ -124,7 +125,7 @@ def overdue(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb, units)
     options.jobs = jobs
     month = parse_month(as_of) if as_of is not None else None
     if output is not None:
@@ -150,9 +151,10 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     from rich.text import Text
 
     from ..changebook import word
-    from ..console import out
+    from ..console import not_reported, out
     from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
 
+    not_reported(o.side.not_reported, lang, out)
     checked = sum(len(lg) for lg in o.side.ledgers)
     if not o.cases:
         out.print(Text(_l(lang, "none", as_of=o.as_of), style="bold green"))
