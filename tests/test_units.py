@@ -171,6 +171,25 @@ def test_a_merged_city_workbook_names_many_units_without_warning(tmp_path: Path)
     assert findings(data, "mixed-units") == []
 
 
+def test_wuhan_units_from_the_reporting_line_fold_too(tmp_path: Path) -> None:
+    """Wuhan ledgers name their unit once, in 填报单位 above the header: spellings of it fold
+    like any other, and the notice points at no data row."""
+    from test_summary_cli import write_wuhan
+
+    d = tmp_path / "in"
+    d.mkdir()
+    one = [{"owed": 5, "nature": "机关", "progress": "正在沟通办理"}]
+    write_wuhan(d / "a.xlsx", "江岸区减负办", one)
+    write_wuhan(d / "b.xlsx", "江岸区减负办", [{**one[0], "owed": 6}])
+    write_wuhan(d / "c.xlsx", "江岸区 减负办", [{**one[0], "owed": 7}])
+    data = json.loads(run("validate", str(d), "--format", "json").output)
+    assert [(n, x["value"], x["row"], x["header"]) for n, x in findings(data, "unit-renamed")] == [
+        ("c.xlsx", "江岸区 减负办", None, "填报单位")
+    ]
+    summary = json.loads(run("summarize", str(d), "--format", "json").stdout)
+    assert [(r["填报单位"], r["合计/数量"]) for r in summary["rows"]] == [("江岸区减负办", 3)]
+
+
 # --- a blank unit under 填报单位 ---------------------------------------------------------------
 
 
@@ -193,6 +212,20 @@ def test_blank_unit_takes_the_declared_unit_with_one_notice(tmp_path: Path) -> N
     )
     assert [r["部门街镇"] for r in summary["rows"]] == ["横山镇人民政府"]
     assert summary["not_reported"] == []
+
+
+def test_merge_writes_the_declared_unit_into_blank_cells(tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    write_annex2(d / "横山镇.xlsx", [case(None, 1), case(None, 2)], above=[["填报单位：横山镇"]])
+    city = tmp_path / "city.xlsx"
+    assert run("merge", str(d), "-o", str(city)).exit_code == 0
+    detail = openpyxl.load_workbook(city)["明细"]
+    j = [c.value for c in detail[1]].index("街镇部门")
+    assert [r[j] for r in detail.iter_rows(min_row=2, values_only=True)] == ["横山镇", "横山镇"]
+    folder = json.loads(run("summarize", str(d), "--format", "json").stdout)
+    again = json.loads(run("summarize", str(city), "--format", "json").stdout)
+    assert again["rows"] == folder["rows"] and folder["rows"][0]["部门街镇"] == "横山镇"
 
 
 def test_blank_unit_without_a_declared_unit_stays_an_error(tmp_path: Path) -> None:

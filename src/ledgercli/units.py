@@ -121,6 +121,7 @@ def count_spellings(ledger: Any) -> list[UnitCount]:
     if form.kind != "table" or form.is_roster or len(ledger) == 0:
         return []
     key = form.unit_column
+    per_row = True
     if key and key in ledger.values:
         j = ledger.columns.get(key)
         from .workbook import col_letter
@@ -128,8 +129,10 @@ def count_spellings(ledger: Any) -> list[UnitCount]:
         column = col_letter(j) if j is not None else None
         header = form.by_key[key].named
     else:
+        # The 填报单位 line above the header (Wuhan), or its column in a merged workbook.
         column = None
         header = next((m.label for m in form.metadata if m.key == form.unit_metadata), None)
+        per_row = ledger.extras.get("reporter") is not None
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for i, unit in enumerate(ledger.units()):
@@ -138,7 +141,9 @@ def count_spellings(ledger: Any) -> list[UnitCount]:
         counts[unit] += 1
         first.setdefault(unit, i)
     return [
-        UnitCount(name, n, ledger.sheet, ledger.rows[first[name]], column, header)
+        UnitCount(
+            name, n, ledger.sheet, ledger.rows[first[name]] if per_row else None, column, header
+        )
         for name, n in counts.items()
     ]
 
