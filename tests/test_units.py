@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import realinbox
-from helpers import annex2_row, write_annex2, write_roster
+from helpers import GUNAN_ROW, WENLONG_ROW, annex2_row, write_annex2, write_roster
 from ledgercli.cli import cli
 from ledgercli.diff import diff_paths
 from ledgercli.units import RosterUnreadable, read_roster, unit_key
@@ -261,23 +261,8 @@ def test_roster_as_csv_and_xlsx_lists(tmp_path: Path) -> None:
 def test_roster_of_annex1_forms(tmp_path: Path) -> None:
     """A merged annex-1 roster workbook, and a folder of annex-1 forms (a ledger in it is
     passed over): the 区县 field is the unit."""
-    merged = write_roster(
-        tmp_path / "roster.xlsx",
-        [
-            [
-                "古南街道",
-                "古南街道办事处",
-                "张三",
-                "副主任",
-                "13812345678",
-                "李四",
-                "科员",
-                "023-63895398",
-            ],
-            ["永新镇", "永新镇政府", "王五", "干事", "023-63895399", "赵六", "主任", "13912345678"],
-        ],
-    )
-    assert read_roster(merged).names == ["古南街道", "永新镇"]
+    merged = write_roster(tmp_path / "roster.xlsx", [GUNAN_ROW, WENLONG_ROW])
+    assert read_roster(merged).names == ["古南街道", "文龙街道"]
     folder = tmp_path / "forms"
     folder.mkdir()
     for unit in ("文龙街道", "横山镇"):
@@ -313,6 +298,26 @@ def test_an_unreadable_roster_stops_every_command(tmp_path: Path, command: str) 
     empty.write_text("\n# nothing\n", encoding="utf-8")
     r = CliRunner().invoke(cli, [command, *args, "--units", str(empty), "--lang", "zh"])
     assert r.exit_code == 2 and f"单位名单 {empty} 无法读取：没有找到单位名称" in r.output
+
+
+def test_a_ledger_is_no_roster(tmp_path: Path) -> None:
+    p = write_annex2(tmp_path / "附件2.xlsx", [case("古南街道", 1)])
+    with pytest.raises(RosterUnreadable) as info:
+        read_roster(p)
+    assert info.value.render("en").endswith("it is a cq-annex2 ledger, not a roster of units")
+
+
+@pytest.mark.parametrize(
+    ("label", "unit"),
+    [
+        ("填报单位：横山镇", "横山镇"),
+        ("填报单位（盖章）：横山镇人民政府（盖章）", "横山镇人民政府"),
+    ],
+)
+def test_the_declared_unit_may_carry_a_seal(tmp_path: Path, label: str, unit: str) -> None:
+    p = write_annex2(tmp_path / "x.xlsx", [case(None, 1)], above=[[label]])
+    report, ledgers = validate_paths([p], Options())
+    assert ledgers[0].units() == [unit]
 
 
 def test_missing_roster_is_named(tmp_path: Path) -> None:

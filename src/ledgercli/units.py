@@ -41,6 +41,10 @@ register(
             "no unit names found in it (give annex-1 liaison forms, a merged roster of them, or "
             "a list with one unit name a line: .xlsx, .csv or .txt)",
         ),
+        "roster-other-form": (
+            "这是{form}台账，不是单位名单",
+            "it is a {form} ledger, not a roster of units",
+        ),
         "roster-bad-text": (
             "不是UTF-8或GB18030编码的文本",
             "not text in UTF-8 or GB18030",
@@ -195,8 +199,8 @@ def read_roster(path: Path, password: str | None = None) -> Roster:
         from .workbook import iter_spreadsheets
 
         for p, skip in iter_spreadsheets([path]):
-            if skip is None:
-                names += _annex1_units(p, password) or []
+            if skip is None:  # annex-1 forms beside ledgers (an inbox): the ledgers are passed over
+                names += _annex1_units(p, password, ledger_ok=True) or []
     elif path.suffix.lower() == ".txt":
         names = _text_list(path)
     else:
@@ -208,14 +212,19 @@ def read_roster(path: Path, password: str | None = None) -> Roster:
     return Roster(path, names)
 
 
-def _annex1_units(path: Path, password: str | None) -> list[str] | None:
-    """The units of an annex-1 form or roster; None when the file is neither."""
-    from .forms import get_form
+def _annex1_units(path: Path, password: str | None, ledger_ok: bool = False) -> list[str] | None:
+    """The units of an annex-1 form or roster; None when the file is neither. A ledger of
+    another form named as the roster is refused: its first column is no list of units."""
+    from .forms import input_forms
     from .validate import Options, validate_file
 
-    fr, ledger = validate_file(path, Options(password=password), [get_form("cq-annex1")])
+    fr, ledger = validate_file(path, Options(password=password), input_forms())
     if not fr.readable or ledger is None:
         return None
+    if not ledger.form.one_row_per_unit:
+        if ledger_ok:
+            return None
+        raise RosterUnreadable(path, LedgerError("roster-other-form", form=ledger.form.id))
     key = ledger.form.unit_column or "unit"
     return [clean_text(str(v)) for v in ledger.values.get(key, []) if v not in (None, "")]
 
