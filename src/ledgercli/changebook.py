@@ -333,7 +333,8 @@ def _provenance(case: Case | None) -> list[Any]:
     if case is None:
         return [None, None, None]
     file, row = case.source()
-    return [f"{case.ledger.path} › {case.ledger.sheet} › {case.row}", file, row]
+    sheet = case.ledger.sheet_of(case.i)
+    return [f"{case.ledger.path} › {sheet} › {case.row}", file, row]
 
 
 def _link(case: Case) -> str:
@@ -343,7 +344,7 @@ def _link(case: Case) -> str:
         target = str(path.resolve())
     except OSError:
         target = str(path)
-    sheet = case.ledger.sheet.replace("'", "''")
+    sheet = case.ledger.sheet_of(case.i).replace("'", "''")
     return f"{target}#'{sheet}'!A{case.row}"
 
 

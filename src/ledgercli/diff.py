@@ -21,7 +21,7 @@ from .i18n import register
 from .ledger import Ledger, money
 from .status import rank, remaining, repaid, status
 from .text import norm_key
-from .validate import Options, validate_paths
+from .validate import Options, case_ledgers, validate_paths
 
 register(
     {
@@ -83,6 +83,13 @@ class Side:
     rows_with_errors: int = 0
     skipped: list[str] = field(default_factory=list)  # files of another form (with --form)
     identical: list[list[str]] = field(default_factory=list)  # byte-identical files
+    contacts: list[str] = field(default_factory=list)  # annex-1 forms beside the ledgers
+    keep_copies: bool = False  # identical files are each counted (--keep-copies)
+
+    @property
+    def copies(self) -> list[str]:
+        """The copies left out: each identical group but its first file."""
+        return [] if self.keep_copies else [p for g in self.identical for p in g[1:]]
 
     def cases(self) -> list[Case]:
         return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
@@ -125,15 +132,32 @@ class Case:
         file = _text(src[self.i]) if src else None
         return file, (_int(row[self.i]) if row else None)
 
+    def source_sheet(self) -> str | None:
+        """来源工作表 of a merged workbook read back (a file may have had a sheet per town)."""
+        sheets = self.ledger.extras.get("source_sheet")
+        return _text(sheets[self.i]) if sheets else None
+
     def where(self) -> dict[str, Any]:
         file, row = self.source()
         return {
             "file": self.ledger.path,
-            "sheet": self.ledger.sheet,
+            "sheet": self.ledger.sheet_of(self.i),
             "row": self.row,
             "source_file": file,
+            "source_sheet": self.source_sheet(),
             "source_row": row,
         }
+
+    def place(self) -> str:
+        """Where the case is, for the terminal: `file:row` (`file:sheet!row` in a file with
+        several sheets read), then its 来源 in a merged workbook: `(file:sheet!row)`."""
+        text = f"{Path(self.ledger.path).name}:{self.ledger.place(self.i)}"
+        file, row = self.source()
+        if file:
+            at = "?" if row is None else str(row)
+            sheet = self.source_sheet()
+            text += f" ({file}:{sheet}!{at})" if sheet else f" ({file}:{at})"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         lg = self.ledger
@@ -271,6 +295,7 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
     paths = list(paths)
     shown = ", ".join(map(str, paths))
     report, ledgers = validate_paths(paths, options)
+    ledgers, contacts = case_ledgers(ledgers)
     skipped: list[str] = []
     for f in report.files:
         if f.readable:
@@ -295,7 +320,14 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
         raise LedgerError("diff-mixed-forms", paths=shown, forms="、".join(forms))
     rows_bad = sum(1 for lg in tables for e in lg.errors if e)
     return Side(
-        [str(p) for p in paths], tables[0].form, tables, rows_bad, skipped, report.identical
+        [str(p) for p in paths],
+        tables[0].form,
+        tables,
+        rows_bad,
+        skipped,
+        report.identical,
+        contacts,
+        options.keep_copies,
     )
 
 
@@ -481,6 +513,8 @@ def _side_json(side: Side) -> dict[str, Any]:
         "cases": sum(len(lg) for lg in side.ledgers),
         "rows_with_errors": side.rows_with_errors,
         "skipped": side.skipped,
+        "contact_forms": side.contacts,
+        "copies": side.copies,
     }
 
 

@@ -74,6 +74,12 @@ def input_options(fn: F) -> F:
                 show_default=True,
                 help="Refuse workbooks whose parts would inflate beyond this size.",
             ),
+            click.option(
+                "--keep-copies",
+                is_flag=True,
+                help="Count byte-identical copies of a file (附件2(1).xlsx) too; by default a "
+                "copy counts once, with a warning.",
+            ),
         ]
     ):
         fn = opt(fn)
@@ -87,6 +93,7 @@ def make_options(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    keep_copies: bool = False,
 ) -> Any:
     from .validate import Options
 
@@ -108,4 +115,5 @@ def make_options(
         password=password,
         cutoff=cutoff,
         max_unpacked_mb=max_unpacked_mb,
+        keep_copies=keep_copies,
     )
