@@ -67,6 +67,7 @@ NOTICE_NAMES = {
     "data-end": ("填写说明", "instructions"),
     "too-many-decimals": ("小数超过4位", "over 4 decimals"),
     "merged-filled": ("合并单元格", "merged cells"),
+    "ledger-sheets": ("多个工作表均已读取", "several sheets read"),
 }
 
 
