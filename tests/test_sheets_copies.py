@@ -89,6 +89,16 @@ def test_merge_reads_every_sheet_and_counts_them(inbox: realinbox.Truth, tmp_pat
     assert sources["附件2-区教委(1).xlsx"][2] == "已跳过（与另一文件完全相同的副本）"
     wb.close()
 
+    # Read on two processes, each row still carries its sheet: the same JSON and workbook.
+    city2 = tmp_path / "city2.xlsx"
+    assert as_json("merge", str(w1), "-o", str(city2), "--jobs", "2") == {
+        **data,
+        "output": str(city2),
+    }
+    wb2 = openpyxl.load_workbook(city2, read_only=True)
+    assert list(wb2["明细"].iter_rows(min_row=3, values_only=True)) == rows
+    wb2.close()
+
     r = run("merge", str(w1), "-o", str(city), "--force", "--lang", "zh")
     assert "行数核对：读取9个工作表117行 = 写入117行 + 未写入0行 ✓" in r.output
     assert "附件2-赶水镇.xlsx: 2个工作表填有本表，均已读取" in r.output.replace("\n", "")
