@@ -213,7 +213,9 @@ def test_marked_copy_marks_each_sheet(tmp_path: Path) -> None:
         ws = wb.active if n == 0 else wb.create_sheet()
         ws.title = name
         ws.append(ANNEX2_HEADERS)
-        ws.append(list(annex2_row(合同名称=f"{name}合同", 欠款类型="劳务" if n else "工程").values()))
+        ws.append(
+            list(annex2_row(合同名称=f"{name}合同", 欠款类型="劳务" if n else "工程").values())
+        )
     wb.save(path)
     out = tmp_path / "marked.xlsx"
     r = run("validate", str(path), "--annotate", str(out), "--lang", "zh")
