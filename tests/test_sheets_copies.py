@@ -174,6 +174,29 @@ def test_diff_and_overdue_name_the_sheet_of_a_case(tmp_path: Path) -> None:
     r = run("overdue", str(city), "--as-of", "2022-09", "--lang", "en")
     assert f"({new}:乙镇!5)" in r.output.replace("\n", "")
 
+    # The workbooks -o writes say the same, each version's sheet and its 来源工作表.
+    out = tmp_path / "overdue.xlsx"
+    r = run("overdue", str(city), "--as-of", "2022-09", "-o", str(out), "--lang", "zh")
+    assert r.exit_code == 1
+    ws = openpyxl.load_workbook(out).worksheets[1]
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    got = {h: row[header.index(h)] for h in ("位置", "来源文件", "来源工作表", "来源行号")}
+    assert got == {
+        "位置": f"{city} › 明细 › 6",
+        "来源文件": str(new),
+        "来源工作表": "乙镇",
+        "来源行号": 5,
+    }
+    out = tmp_path / "changes.xlsx"
+    run("diff", str(old), str(new), "-o", str(out), "--lang", "zh")
+    wb = openpyxl.load_workbook(out)
+    ws = next(ws for ws in wb.worksheets if ws.title == "本周偿还")
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    assert row[header.index("本周位置")] == f"{new} › 乙镇 › 4"
+    assert row[header.index("上周位置")] == f"{old} › 乙镇 › 4"
+
 
 def test_a_case_on_two_sheets_is_a_duplicate_in_merge_and_summaries(tmp_path: Path) -> None:
     """The same case on two town sheets of one file: merge groups it, naming each sheet and
