@@ -71,6 +71,7 @@ class FileRows:
     # Each row's reporting unit where the file's sheets name different ones above their
     # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
     row_units: list[str | None] | None = None
+    _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.row_sheets:
@@ -84,7 +85,10 @@ class FileRows:
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(dict.fromkeys(self.row_sheets)) or [self.sheet]
+        """The sheets read, in order (counted by merge's conservation line)."""
+        if self._sheet_names is None:
+            self._sheet_names = list(dict.fromkeys(self.row_sheets)) or [self.sheet]
+        return self._sheet_names
 
     def place(self, i: int) -> str:
         """Row i as a person looks for it: `sheet!row` (the 来源 of a merge names sheets)."""
