@@ -10,8 +10,31 @@ from .forms import FormSpec
 from .text import norm_keys
 
 
+class SheetRows:
+    """Rows that each keep their sheet (a workbook with a sheet per town is read whole)."""
+
+    sheet: str  # the first sheet read
+    rows: list[int]
+    row_sheets: list[str]
+    _sheet_names: list[str] | None
+
+    def _fill_sheets(self) -> None:
+        if not self.row_sheets:
+            self.row_sheets = [self.sheet] * len(self.rows)
+
+    def sheet_of(self, i: int) -> str:
+        return self.row_sheets[i]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The sheets read, in order (one for most files; a sheet per town for some)."""
+        if self._sheet_names is None:
+            self._sheet_names = list(dict.fromkeys(self.row_sheets)) or [self.sheet]
+        return self._sheet_names
+
+
 @dataclass
-class Ledger:
+class Ledger(SheetRows):
     form: FormSpec
     path: str
     sheet: str
@@ -31,21 +54,10 @@ class Ledger:
     _sheet_names: list[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.row_sheets:
-            self.row_sheets = [self.sheet] * len(self.rows)
+        self._fill_sheets()
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    def sheet_of(self, i: int) -> str:
-        return self.row_sheets[i]
-
-    @property
-    def sheet_names(self) -> list[str]:
-        """The sheets read, in order (one for most files; a sheet per town for some)."""
-        if self._sheet_names is None:
-            self._sheet_names = list(dict.fromkeys(self.row_sheets)) or [self.sheet]
-        return self._sheet_names
 
     def place(self, i: int) -> str:
         """Where row i is, as a person looks for it: `row`, or `sheet!row` when the file has

@@ -26,7 +26,7 @@ from typing import Any
 
 from .forms import FormSpec
 from .i18n import register
-from .ledger import Ledger
+from .ledger import Ledger, SheetRows
 from .prestart import PRELOAD, SERIAL_BELOW_BYTES
 from .report import FileReport, Finding
 
@@ -52,7 +52,7 @@ _STATE: dict[str, Any] = {}
 
 
 @dataclass
-class FileRows:
+class FileRows(SheetRows):
     """What a merge needs of one file's rows, without holding their cells in memory."""
 
     form_id: str
@@ -74,21 +74,10 @@ class FileRows:
     _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not self.row_sheets:
-            self.row_sheets = [self.sheet] * len(self.rows)
+        self._fill_sheets()
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    def sheet_of(self, i: int) -> str:
-        return self.row_sheets[i]
-
-    @property
-    def sheet_names(self) -> list[str]:
-        """The sheets read, in order (counted by merge's conservation line)."""
-        if self._sheet_names is None:
-            self._sheet_names = list(dict.fromkeys(self.row_sheets)) or [self.sheet]
-        return self._sheet_names
 
     def place(self, i: int) -> str:
         """Row i as a person looks for it: `sheet!row` (the 来源 of a merge names sheets)."""
