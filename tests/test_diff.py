@@ -261,6 +261,7 @@ def test_merged_workbooks_link_to_sources(tmp_path: Path) -> None:
         "sheet": "附件2",
         "row": 4,
         "source_file": "附件2-古南街道.xlsx",
+        "source_sheet": None,  # this workbook has no 来源工作表 column
         "source_row": 9,
     }
 

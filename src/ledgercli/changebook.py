@@ -79,6 +79,7 @@ WORDS = {
         "repaid": "已偿还合计",
         "where": "位置",
         "source_file": "来源文件",
+        "source_sheet": "来源工作表",
         "source_row": "来源行号",
         "old_side": "上周",
         "new_side": "本周",
@@ -111,6 +112,7 @@ WORDS = {
         "repaid": "Repaid in total",
         "where": "Where",
         "source_file": "Source file",
+        "source_sheet": "Source sheet",
         "source_row": "Source row",
         "old_side": "Old",
         "new_side": "New",
@@ -284,7 +286,12 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
         headers += [name + old, name + new]
     headers += [word(lang, "status") + old, word(lang, "status") + new]
     headers += [word(lang, "repaid") + old, word(lang, "repaid") + new]
-    prov = [word(lang, "where"), word(lang, "source_file"), word(lang, "source_row")]
+    prov = [
+        word(lang, "where"),
+        word(lang, "source_file"),
+        word(lang, "source_sheet"),
+        word(lang, "source_row"),
+    ]
     sep = "" if lang == "zh" else " "
     headers += [f"{word(lang, 'old_side')}{sep}{p}" for p in prov]
     headers += [f"{word(lang, 'new_side')}{sep}{p}" for p in prov]
@@ -352,9 +359,10 @@ def _cell(value: Any) -> Any:
 
 def _provenance(case: Case | None) -> list[Any]:
     if case is None:
-        return [None, None, None]
+        return [None, None, None, None]
     file, row = case.source()
-    return [f"{case.ledger.path} › {case.ledger.sheet} › {case.row}", file, row]
+    sheet = case.ledger.sheet_of(case.i)
+    return [f"{case.ledger.path} › {sheet} › {case.row}", file, case.source_sheet(), row]
 
 
 def _link(case: Case) -> str:
@@ -364,7 +372,7 @@ def _link(case: Case) -> str:
         target = str(path.resolve())
     except OSError:
         target = str(path)
-    sheet = case.ledger.sheet.replace("'", "''")
+    sheet = case.ledger.sheet_of(case.i).replace("'", "''")
     return f"{target}#'{sheet}'!A{case.row}"
 
 
@@ -402,6 +410,7 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
         *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
         w["where"],
         w["source_file"],
+        w["source_sheet"],
         w["source_row"],
     ]
     cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)

@@ -46,6 +46,8 @@ SKIP_WORD = {
     "not-spreadsheet": "非电子表格",
     "merged-workbook": "已合并的汇总台账",
     "summary-table": "汇总表（附件3/4）",
+    "copy": "与另一文件完全相同的副本",
+    "contact-form": "联络表（附件1）",
 }
 NOT_REPORTED_WORD = "未报送"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -302,6 +304,9 @@ def _write_detail(
         renames = src.renames
         unit = renames.get(data.unit, data.unit) if data.unit else data.unit
         rename_at = unit_at if renames else None
+        unit = data.unit
+        row_units = data.row_units
+        sheet_of = data.row_sheets
         group_of = result.group_of
         for i in src.kept:
             r += 1
@@ -325,11 +330,14 @@ def _write_detail(
                     write_datetime(r, j, v, date)
             for j in seq_at:
                 write_number(r, j, seq)
-            if unit:
+            here = row_units[i] if row_units is not None else unit
+            if here and renames:
+                here = renames.get(here, here)
+            if here:
                 for j in meta_at:
-                    write_string(r, j, unit)
+                    write_string(r, j, here)
             write_string(r, j_file, file_name)
-            write_string(r, j_sheet, data.sheet)
+            write_string(r, j_sheet, sheet_of[i])
             write_number(r, j_row, data.rows[i])
             write_string(r, j_status, status_of(data, i))
             gid = group_of.get((k, i))
@@ -416,7 +424,7 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
                 s.sha256,
                 status,
                 s.form,
-                s.report.sheet if s.report is not None else None,
+                "、".join(s.sheets) or None,
                 s.unit,
                 *[meta.get(label) for label in meta_labels],
                 s.rows_read,

@@ -23,7 +23,7 @@ from .report import FileReport
 from .status import rank, remaining, repaid, status
 from .text import norm_key
 from .units import apply_to_ledger, plan_units, read_roster, reporting_units, unit_key
-from .validate import Options, validate_paths
+from .validate import Options, case_ledgers, validate_paths
 
 register(
     {
@@ -88,6 +88,13 @@ class Side:
     reports: list[FileReport] = field(default_factory=list)  # every file read, for its units
     # With a roster (--units): its units that sent nothing (overdue). None without one.
     not_reported: list[str] | None = None
+    contacts: list[str] = field(default_factory=list)  # annex-1 forms beside the ledgers
+    keep_copies: bool = False  # identical files are each counted (--keep-copies)
+
+    @property
+    def copies(self) -> list[str]:
+        """The copies left out: each identical group but its first file."""
+        return [] if self.keep_copies else [p for g in self.identical for p in g[1:]]
 
     def cases(self) -> list[Case]:
         return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
@@ -130,15 +137,32 @@ class Case:
         file = _text(src[self.i]) if src else None
         return file, (_int(row[self.i]) if row else None)
 
+    def source_sheet(self) -> str | None:
+        """来源工作表 of a merged workbook read back (a file may have had a sheet per town)."""
+        sheets = self.ledger.extras.get("source_sheet")
+        return _text(sheets[self.i]) if sheets else None
+
     def where(self) -> dict[str, Any]:
         file, row = self.source()
         return {
             "file": self.ledger.path,
-            "sheet": self.ledger.sheet,
+            "sheet": self.ledger.sheet_of(self.i),
             "row": self.row,
             "source_file": file,
+            "source_sheet": self.source_sheet(),
             "source_row": row,
         }
+
+    def place(self) -> str:
+        """Where the case is, for the terminal: `file:row` (`file:sheet!row` in a file with
+        several sheets read), then its 来源 in a merged workbook: `(file:sheet!row)`."""
+        text = f"{Path(self.ledger.path).name}:{self.ledger.place(self.i)}"
+        file, row = self.source()
+        if file:
+            at = "?" if row is None else str(row)
+            sheet = self.source_sheet()
+            text += f" ({file}:{sheet}!{at})" if sheet else f" ({file}:{at})"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         lg = self.ledger
@@ -294,6 +318,7 @@ def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Si
     paths = list(paths)
     shown = ", ".join(map(str, paths))
     report, ledgers = validate_paths(paths, options, units=units)
+    ledgers, contacts = case_ledgers(ledgers)
     skipped: list[str] = []
     for f in report.files:
         if f.readable:
@@ -326,6 +351,8 @@ def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Si
         report.identical,
         report.files,
         report.not_reported,
+        contacts,
+        options.keep_copies,
     )
 
 
@@ -533,6 +560,8 @@ def _side_json(side: Side) -> dict[str, Any]:
         "cases": sum(len(lg) for lg in side.ledgers),
         "rows_with_errors": side.rows_with_errors,
         "skipped": side.skipped,
+        "contact_forms": side.contacts,
+        "copies": side.copies,
     }
 
 

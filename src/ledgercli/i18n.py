@@ -133,6 +133,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与第{other_row}行重复",
         "the same as row {other_row}",
     ),
+    # Variants (rule@variant) of a rule's sentence: the other row is on another sheet.
+    "duplicate-value@sheet": (
+        "与工作表“{other_sheet}”第{other_row}行重复",
+        "the same as sheet '{other_sheet}' row {other_row}",
+    ),
     # --- rows ---------------------------------------------------------------------------
     "debtor-is-creditor": (
         "债务人与债权人统一社会信用代码相同",
@@ -208,6 +213,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与第{other_row}行为同一案件（{identity}）",
         "the same case as row {other_row} ({identity})",
     ),
+    "duplicate-case@sheet": (
+        "与工作表“{other_sheet}”第{other_row}行为同一案件（{identity}）",
+        "the same case as sheet '{other_sheet}' row {other_row} ({identity})",
+    ),
+    "ledger-sheets": (
+        "{count}个工作表填有本表，均已读取（工作表 行数）：{detail}",
+        "{count} sheets hold this form and every one was read (sheet rows): {detail}",
+    ),
     "merged-filled": (
         "{range}是合并单元格，所覆盖的各行都按首行的值填写",
         "{range} is one merged cell: each row it covers takes the value of its first row",
@@ -239,6 +252,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unit-not-in-roster": (
         "单位“{value}”（{rows}行）不在单位名单{roster}中（名单中最接近的：{near_unit}）",
         "unit '{value}' ({rows} row(s)) is not on the roster {roster} (closest there: {near_unit})",
+    ),
+    "duplicate-unit@sheet": (
+        "“{unit}”已在工作表“{other_sheet}”第{other_row}行填报；每个单位一行",
+        "'{unit}' already has sheet '{other_sheet}' row {other_row}; a roster holds one row "
+        "per unit",
     ),
     "no-rows": ("表中没有数据行", "the table has no data rows"),
     "missing-field": ("联络表缺少“{header}”", "the contact form has no '{header}'"),
@@ -299,13 +317,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "schema-invalid": ("表样文件{path}有误：{reason}", "schema {path} is not valid: {reason}"),
     "identical-file": (
-        "与{other}内容完全相同（同一份报送保存了两次？），其中案件会重复计算",
-        "byte-identical to {other} (one submission saved twice?), so its cases count twice",
+        "与{other}内容完全相同（同一份报送保存了两次？），只计一次：本文件未计入；"
+        "如确需两份都计入，用 --keep-copies",
+        "byte-identical to {other} (one submission saved twice?), so it counts once: this "
+        "copy is not counted (--keep-copies counts both)",
+    ),
+    "identical-file@kept": (
+        "与{other}内容完全相同（同一份报送保存了两次？），按 --keep-copies 两份都计入，其中案件重复计算",
+        "byte-identical to {other} (one submission saved twice?); --keep-copies counts both, "
+        "so its cases count twice",
     ),
     "identical-files": (
-        "以下文件内容完全相同（同一份报送保存了两次？），其中案件会重复计算：{paths}",
-        "these files are byte-identical (one submission saved twice?), so their cases count "
-        "twice: {paths}",
+        "以下文件内容完全相同（同一份报送保存了两次？），只计第一个：{paths}",
+        "these files are byte-identical (one submission saved twice?); only the first is "
+        "counted: {paths}",
+    ),
+    "identical-files@kept": (
+        "以下文件内容完全相同（同一份报送保存了两次？），按 --keep-copies 都计入，其中案件重复计算：{paths}",
+        "these files are byte-identical (one submission saved twice?); --keep-copies counts "
+        "each, so their cases count more than once: {paths}",
+    ),
+    "contact-forms-skipped": (
+        "跳过与台账一同报送的联络表（附件1），它们不含案件：{paths}",
+        "skipped contact forms (annex 1) sent beside the ledgers, which hold no cases: {paths}",
     ),
     "summaries-skipped": (
         "跳过文件夹中的汇总表（附件3/4），它们不是明细台账：{paths}；用 ledger summarize --check 核对",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import message
+from .i18n import MESSAGES, message
 
 SEVERITIES = ("error", "warning", "notice")
 
@@ -32,9 +32,13 @@ class Finding:
         return text
 
     def _message(self, lang: str) -> str:
-        return message(
-            self.rule, lang, **{"value": self.value, "header": self.header, **self.params}
-        )
+        # A variant of the rule's sentence (the other row on another sheet, a copy kept by
+        # --keep-copies): the same rule code, said as the case needs.
+        code = self.rule
+        variant = self.params.get("variant")
+        if variant and f"{code}@{variant}" in MESSAGES:
+            code = f"{code}@{variant}"
+        return message(code, lang, **{"value": self.value, "header": self.header, **self.params})
 
     def location(self) -> str:
         """`Sheet!F12` as Excel writes it; what exists of it for row or file findings."""
@@ -74,7 +78,8 @@ class UnitCount:
 class FileReport:
     path: str
     form: str | None = None
-    sheet: str | None = None
+    sheet: str | None = None  # the (first) sheet read
+    sheets: list[str] = field(default_factory=list)  # every sheet read, in order
     rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -96,6 +101,7 @@ class FileReport:
             "path": self.path,
             "form": self.form,
             "sheet": self.sheet,
+            "sheets": self.sheets,
             "rows": self.rows,
             "metadata": self.metadata,
             "findings": [f.to_json(lang) for f in self.findings],

@@ -278,6 +278,7 @@ class Case(NamedTuple):
     identity: str | None
     file: str
     row: int
+    sheet: str = ""  # only where the file has several sheets read (a sheet per town)
 
     @property
     def attrs(self) -> dict[str, str]:
@@ -293,7 +294,9 @@ class Case(NamedTuple):
 
     @property
     def where(self) -> str:
-        """File name and Excel row, for messages."""
+        """File name and Excel row (with the sheet where the file has several), for messages."""
+        if self.sheet:
+            return f"{self.file}:{self.sheet}!{self.row}"
         return f"{self.file}:{self.row}"
 
 
@@ -405,6 +408,7 @@ def cases_from(
                 identities,
                 repeat(name),
                 ledger.rows,
+                ledger.row_sheets if len(ledger.sheet_names) > 1 else repeat(""),
             )
         )
     return cases

@@ -134,6 +134,7 @@ def diff(
     cutoff: str | None,
     max_unpacked_mb: int,
     units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
     jobs: int | None,
@@ -161,7 +162,9 @@ def diff(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb, units)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     options.jobs = jobs
     if output is not None:
         check_output(output, [old, new], force)  # fail before the reading, not after
@@ -201,10 +204,8 @@ def render(d: Diff, lang: str, limit: int) -> None:
             style="bold",
         )
     )
-    from ..i18n import message
 
-    for group in [*d.old.identical, *d.new.identical]:
-        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
+    render_set_aside([d.old, d.new], lang)
     skipped = [*d.old.skipped, *d.new.skipped]
     if skipped:
         out.print(
@@ -297,17 +298,26 @@ def _show(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def render_set_aside(sides: list[Any], lang: str) -> None:
+    """What was read and deliberately not counted: copies of a file, contact forms."""
+    from rich.text import Text
+
+    from ..console import out
+    from ..i18n import message
+
+    for side in sides:
+        code = "identical-files@kept" if side.keep_copies else "identical-files"
+        for group in side.identical:
+            out.print(Text(message(code, lang, paths=" = ".join(group)), style="yellow"))
+    contacts = [p for side in sides for p in side.contacts]
+    if contacts:
+        out.print(
+            Text(message("contact-forms-skipped", lang, paths=", ".join(contacts)), style="cyan")
+        )
+
+
 def _where(ch: Change) -> str:
-    parts = []
-    for c in (ch.old, ch.new):
-        if c is None:
-            continue
-        file, row = c.source()
-        text = f"{Path(c.ledger.path).name}:{c.row}"
-        if file:
-            text += f" ({file}:{row if row is not None else '?'})"
-        parts.append(text)
-    return " → ".join(parts)
+    return " → ".join(c.place() for c in (ch.old, ch.new) if c is not None)
 
 
 def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
