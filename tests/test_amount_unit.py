@@ -292,6 +292,7 @@ def test_one_case_typed_in_yuan_is_suspect_by_its_contract(tmp_path: Path) -> No
     assert not [f for f in fr.findings if f.rule == "looks-like-yuan"]
     assert fr.amount_unit is not None and fr.amount_unit["suspects"] == [
         {
+            "sheet": "附件2",
             "row": 7,
             "owed": "7900",
             "evidence": [{"kind": "contract", "contract": "1", "ratio": "7900"}],
@@ -476,3 +477,66 @@ def test_annex_note_and_header_heights(tmp_path: Path) -> None:
     assert header_heights(summarize([], form, layout))[3] >= 2 * LINE_HEIGHT
     for r, height in enumerate(header_heights(summarize([], form, layout)), start=3):
         assert abs(ws.row_dimensions[r].height - height) < 0.5  # Excel keeps quarter points
+
+
+# --- the two-week inbox of issue 12 -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import realinbox
+
+    return realinbox.build(tmp_path_factory.mktemp("inbox"))
+
+
+def _rows_by_unit(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    label = data["columns"][1] if data["columns"][0] == "序号" else data["columns"][0]
+    return {row[label]: row for row in [*data["rows"], {**data["total"], label: "合计"}]}
+
+
+@pytest.mark.parametrize("annex", ["3", "4"])
+def test_inbox_yuan_file_and_suspect_row_against_the_truth(
+    inbox: Any, tmp_path: Path, annex: str
+) -> None:
+    """Week 1: 打通镇 declared in 元 is exactly its 万元 truth; 文龙街道's 7,900 is counted as
+    written and stated with its share; the city workbook merged from the folder gives the same
+    figures and the same notes."""
+    import realinbox
+
+    w1 = inbox.week1.folder
+    fr, _ = validate_file(w1 / "附件2-打通镇（元）.xlsx", Options())
+    assert [f.rule for f in fr.findings if f.severity != "notice"] == ["amount-unit-yuan"]
+    truth = realinbox.annex_figures(inbox.week1.counted(), int(annex))
+    folder = json.loads(run("summarize", str(w1), "--annex", annex, "--format", "json").stdout)
+    rows = _rows_by_unit(folder)
+    for unit in ("打通镇", "文龙街道"):
+        got = {k: rows[unit][k] for k in truth[unit] if not k.endswith("清偿率（%）")}
+        want = {k: v for k, v in truth[unit].items() if not k.endswith("清偿率（%）")}
+        assert got == want, unit
+    notes = {w["code"]: w for w in folder["warnings"]}
+    converted = notes["summary-amount-converted"]
+    assert (converted["files"], converted["rows"]) == ("附件2-打通镇（元）.xlsx", 9)
+    suspect = notes["summary-suspect-yuan"]
+    assert (suspect["rows"], suspect["files"]) == (1, "附件2-文龙街道.xlsx")
+    owed = "总体情况/涉及金额/拖欠总金额" if annex == "4" else "总计/涉及金额"
+    (share,) = [s for s in suspect["shares"] if s["column"] == owed]
+    total = Decimal(folder["total"][owed])
+    assert (share["amount"], share["total"]) == ("7900.0000", f"{total:.4f}")
+    assert share["percent"] == f"{(D(7900) * 100 / total).quantize(D('0.01')):.2f}"
+    city = tmp_path / "city.xlsx"
+    assert run("merge", str(w1), "-o", str(city)).exit_code == 0
+    merged = json.loads(run("summarize", str(city), "--annex", annex, "--format", "json").stdout)
+    for key in ("rows", "total", "cases", "warnings"):
+        assert merged[key] == folder[key], key
+
+
+def test_inbox_diff_catches_the_case_typed_in_yuan_in_week_2(inbox: Any) -> None:
+    """Week 2's 文龙街道 case typed in 元 in both 合同金额 and 拖欠金额: only last week's figure
+    gives it away, and diff says so."""
+    w1, w2 = inbox.week1.folder, inbox.week2.folder
+    data = json.loads(run("diff", str(w1), str(w2), "--format", "json").stdout)
+    cases = data["suspect_yuan"]["cases"]
+    typed = inbox.typed_in_yuan_week2
+    assert [(D(c["owed_new"]), c["ratio"]) for c in cases] == [(typed["拖欠金额"], "10000")]
+    assert Path(cases[0]["file"]).name == "附件2-文龙街道.xlsx"
+    assert cases[0]["evidence"][0]["kind"] == "last-week"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from helpers import annex2_row, write_annex2
+from helpers import annex2_row, needs_program, write_annex2
 from ledgercli.annotate import (
     ERROR_FILL,
     RESULT_SHEET,
@@ -190,9 +189,7 @@ def test_csv_becomes_an_xlsx_of_values_with_a_notice(tmp_path: Path) -> None:
     ]
 
 
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+needs_soffice = needs_program("soffice")
 
 
 @needs_soffice

@@ -194,7 +194,20 @@ def test_json_output_and_no_workbook(city: Path, tmp_path: Path, monkeypatch: An
     result = CliRunner().invoke(cli, ["summarize", str(city), "--annex", "3", "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"form", "title", "unit", "columns", "rows", "total", "cases", "warnings"}
+    assert set(data) == {
+        "form",
+        "title",
+        "unit",
+        "columns",
+        "rows",
+        "total",
+        "cases",
+        "warnings",
+        "not_reported",
+        "skipped",
+    }
+    assert data["not_reported"] is None  # no roster given
+    assert data["skipped"] == {"merged": [], "summaries": [], "contact_forms": [], "copies": []}
     assert data["total"] == {
         "街镇、部门、央企总公司": "合计",
         "问题来源/自行排查/数量": 2,

@@ -166,6 +166,23 @@ class Assessment:
         }
 
 
+_STATES = ("conflict", "converted", "merged", "declared", "undeclared")
+
+
+def combine(first: dict[str, Any] | None, then: dict[str, Any]) -> dict[str, Any]:
+    """The verdicts of two sheets of one file as one: the rows add up, `declared` names every
+    unit declared, `state` is the strongest (conflict, converted, …, undeclared)."""
+    if first is None:
+        return then
+    units = {u for a in (first, then) if a["declared"] for u in a["declared"].split("/")}
+    return {
+        "declared": "/".join(sorted(units, key=(YUAN, WAN).index)) or None,
+        "state": min(first["state"], then["state"], key=_STATES.index),
+        **{k: first[k] + then[k] for k in ("rows_converted", "rows_conflict", "rows_suspect")},
+        "suspects": [*first["suspects"], *then["suspects"]],
+    }
+
+
 def amount_keys(form: FormSpec, values: dict[str, list[Any]]) -> list[str]:
     return [c.key for c in form.columns if c.kind == "amount" and c.key in values]
 
@@ -333,6 +350,7 @@ def _suspects(
         finding.params = params
         suspects = [
             {
+                "sheet": sheet,
                 "row": rows[i],
                 "owed": _plain(v),
                 "evidence": [{"kind": "file", "median": _plain(median)}],
@@ -348,7 +366,7 @@ def _suspects(
     for i in evidence:
         marks[i] = SUSPECT
     suspects = [
-        {"row": rows[i], "owed": _plain(values[OWED][i]), "evidence": ev}
+        {"sheet": sheet, "row": rows[i], "owed": _plain(values[OWED][i]), "evidence": ev}
         for i, ev in sorted(evidence.items())
     ]
     if len(evidence) >= MIN_PEERS and 2 * len(evidence) > len(positives):

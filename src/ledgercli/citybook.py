@@ -47,7 +47,10 @@ SKIP_WORD = {
     "not-spreadsheet": "非电子表格",
     "merged-workbook": "已合并的汇总台账",
     "summary-table": "汇总表（附件3/4）",
+    "copy": "与另一文件完全相同的副本",
+    "contact-form": "联络表（附件1）",
 }
+NOT_REPORTED_WORD = "未报送"
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.
 MAX_ROWS = MAX_SHEET_ROWS
@@ -111,7 +114,7 @@ def write_city(
     for sheet, rows in (
         (DETAIL_SHEET, header_rows + written_total),
         (FINDINGS_SHEET, 1 + len(findings)),
-        (SOURCES_SHEET, 1 + len(result.sources)),
+        (SOURCES_SHEET, 1 + len(result.sources) + len(result.not_reported or [])),
     ):
         if rows > MAX_ROWS:
             raise LedgerError("merge-too-many-rows", sheet=sheet, rows=rows, limit=MAX_ROWS)
@@ -277,6 +280,10 @@ def _write_detail(
         if c.header == "序号" and form.kind == "table" and id(c) not in own
     ]
     meta_at = [j for j, c in enumerate(cols) if c.kind == "meta"]
+    # Where the unit sits among the submission's own cells: written under its canonical name.
+    unit_at = next(
+        (n for n, c in enumerate(_form_columns(cols, form)) if c.key == form.unit_column), None
+    )
     prov_at = {c.key: j for j, c in enumerate(cols) if c.kind == "provenance"}
     write_string = ws.write_string
     write_number = ws.write_number
@@ -296,13 +303,21 @@ def _write_detail(
             continue
         cells = data.load()
         file_name = str(src.path)
+        renames = src.renames
+        unit = renames.get(data.unit, data.unit) if data.unit else data.unit
+        rename_at = unit_at if renames else None
         unit = data.unit
         marks = data.marks
+        row_units = data.row_units
+        sheet_of = data.row_sheets
         group_of = result.group_of
         for i in src.kept:
             r += 1
             seq += 1
-            for j, v in zip(own_at, cells[i], strict=True):
+            row = cells[i]
+            if rename_at is not None and row[rename_at] in renames:
+                row = (*row[:rename_at], renames[row[rename_at]], *row[rename_at + 1 :])
+            for j, v in zip(own_at, row, strict=True):
                 t = type(v)
                 if t is str:
                     write_string(r, j, v)
@@ -318,11 +333,14 @@ def _write_detail(
                     write_datetime(r, j, v, date)
             for j in seq_at:
                 write_number(r, j, seq)
-            if unit:
+            here = row_units[i] if row_units is not None else unit
+            if here and renames:
+                here = renames.get(here, here)
+            if here:
                 for j in meta_at:
-                    write_string(r, j, unit)
+                    write_string(r, j, here)
             write_string(r, j_file, file_name)
-            write_string(r, j_sheet, data.sheet)
+            write_string(r, j_sheet, sheet_of[i])
             write_number(r, j_row, data.rows[i])
             write_string(r, j_status, status_of(data, i))
             gid = group_of.get((k, i))
@@ -399,7 +417,7 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
     ]
     widths = [40, 20, 14, 11, 12, 20, *[16] * len(meta_labels), 9, 9, 10, 7, 7, 9, 40]
     _prepare(ws, widths, 1)
-    ws.autofilter(0, 0, len(result.sources), len(headers) - 1)
+    ws.autofilter(0, 0, len(result.sources) + len(result.not_reported or []), len(headers) - 1)
     _text_row(ws, 0, headers, fmt.header)
     for r, s in enumerate(result.sources, start=1):
         status = STATUS_WORD[s.status]
@@ -414,7 +432,7 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
                 s.sha256,
                 status,
                 s.form,
-                s.report.sheet if s.report is not None else None,
+                "、".join(s.sheets) or None,
                 s.unit,
                 *[meta.get(label) for label in meta_labels],
                 s.rows_read,
@@ -427,3 +445,6 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
                 describe(s.report.amount_unit if s.report is not None else None, "zh") or None,
             ],
         )
+    # A unit of the roster that sent nothing is a row too: the sheet answers "who sent what".
+    for r, name in enumerate(result.not_reported or [], start=len(result.sources) + 1):
+        _row(ws, r, [None, None, NOT_REPORTED_WORD, None, None, name])

@@ -297,8 +297,9 @@ class Case(NamedTuple):
     identity: str | None
     file: str
     row: int
-    mark: str  # the unit of amount (amountunit.py): converted, conflict, suspect or ""
-    origin: str  # the submission's file name (a merged workbook's 来源文件), for notes
+    sheet: str = ""  # only where the file has several sheets read (a sheet per town)
+    mark: str = ""  # the unit of amount (amountunit.py): converted, conflict, suspect or ""
+    origin: str = ""  # the submission's file name (a merged workbook's 来源文件), for notes
 
     @property
     def attrs(self) -> dict[str, str]:
@@ -314,7 +315,9 @@ class Case(NamedTuple):
 
     @property
     def where(self) -> str:
-        """File name and Excel row, for messages."""
+        """File name and Excel row (with the sheet where the file has several), for messages."""
+        if self.sheet:
+            return f"{self.file}:{self.sheet}!{self.row}"
         return f"{self.file}:{self.row}"
 
 
@@ -431,6 +434,7 @@ def cases_from(
                 identities,
                 repeat(name),
                 ledger.rows,
+                ledger.row_sheets if len(ledger.sheet_names) > 1 else repeat(""),
                 ledger.marks or repeat(""),
                 origins,
             )

@@ -50,7 +50,10 @@ LABELS = {
         "total": "合计",
         "errors": "注意：上周{old}行、本周{new}行有错误，相关金额可能不准",
         "saved": "变更工作簿已写入 {path}",
-        "alarm": "有消失案件或倒退（退出码1）",
+        "alarm": "有未报送单位、消失案件或倒退（退出码1）",
+        "not_reported": "未报送 {n}个单位：本周没有报送任何文件（其上周案件计在该单位名下，不逐件列为消失案件）",
+        "not_reported_unit": "  {unit}：上周{cases}件，拖欠金额 {owed} 万元，剩余 {rest} 万元",
+        "n_not_reported": "未报送",
         "skipped": "未参与比较（不是{form}表样）：{paths}",
     },
     "en": {
@@ -90,7 +93,12 @@ LABELS = {
         "errors": "note: {old} row(s) of the old and {new} of the new ledger have errors; "
         "their amounts may be wrong",
         "saved": "change workbook written to {path}",
-        "alarm": "vanished cases or regressions found (exit code 1)",
+        "alarm": "units that sent nothing, vanished cases or regressions found (exit code 1)",
+        "not_reported": "{n} unit(s) NOT REPORTED: nothing sent this week (their cases of last "
+        "week are counted under the unit, not listed one by one as vanished)",
+        "not_reported_unit": "  {unit}: {cases} case(s) last week, owed {owed} 万元, "
+        "remaining {rest} 万元",
+        "n_not_reported": "not rep.",
         "skipped": "not compared (not {form}): {paths}",
     },
 }
@@ -131,6 +139,8 @@ def diff(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
     jobs: int | None,
@@ -143,8 +153,11 @@ def diff(
     Lists vanished cases, regressions, new cases, repayments, status moves and changed key
     fields, per unit and in total.
 
-    Exit code 0: nothing alarming; 1: a case vanished or went backwards; 2: a file cannot be
-    read (its cases would otherwise all look vanished).
+    A unit with cases last week (or on the --units roster) that sent nothing this week is
+    named once as 未报送; its cases are not listed one by one as vanished.
+
+    Exit code 0: nothing alarming; 1: a unit sent nothing, a case vanished or went backwards;
+    2: a file cannot be read (its cases would otherwise all look vanished).
     """
     from ..prestart import prestart
 
@@ -155,7 +168,9 @@ def diff(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     options.jobs = jobs
     if output is not None:
         check_output(output, [old, new], force)  # fail before the reading, not after
@@ -195,10 +210,8 @@ def render(d: Diff, lang: str, limit: int) -> None:
             style="bold",
         )
     )
-    from ..i18n import message
 
-    for group in [*d.old.identical, *d.new.identical]:
-        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
+    render_set_aside([d.old, d.new], lang)
     skipped = [*d.old.skipped, *d.new.skipped]
     if skipped:
         out.print(
@@ -227,7 +240,22 @@ def render(d: Diff, lang: str, limit: int) -> None:
         ("changed", "yellow", {}),
         ("corrected", "cyan", {}),
     ]
-    if not d.changes:
+    if d.not_reported:
+        out.print(Text(_l(lang, "not_reported", n=len(d.not_reported)), style="bold red"))
+        for name in d.not_reported:
+            u = d.units[name]
+            out.print(
+                _l(
+                    lang,
+                    "not_reported_unit",
+                    unit=name,
+                    cases=u.not_reported_cases,
+                    owed=amount(u.not_reported_owed),
+                    rest=amount(u.not_reported_remaining),
+                )
+            )
+        out.print()
+    if not d.changes and not d.not_reported:
         out.print(Text(_l(lang, "none"), style="bold green"))
     for kind, style, params in sections:
         changes = d.of(kind)
@@ -246,7 +274,7 @@ def render(d: Diff, lang: str, limit: int) -> None:
             where = f"{Path(x.new.ledger.path).name} {f.location()}"
             out.print(Text(f"  {where}: {f.message(lang)}", style="yellow"))
         out.print()
-    if len(d.units) > 1 or d.changes:
+    if len(d.units) > 1 or d.changes or d.not_reported:
         _units_table(d, lang)
     if d.alarming:
         out.print(Text(_l(lang, "alarm"), style="bold red"))
@@ -286,17 +314,26 @@ def _show(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def render_set_aside(sides: list[Any], lang: str) -> None:
+    """What was read and deliberately not counted: copies of a file, contact forms."""
+    from rich.text import Text
+
+    from ..console import out
+    from ..i18n import message
+
+    for side in sides:
+        code = "identical-files@kept" if side.keep_copies else "identical-files"
+        for group in side.identical:
+            out.print(Text(message(code, lang, paths=" = ".join(group)), style="yellow"))
+    contacts = [p for side in sides for p in side.contacts]
+    if contacts:
+        out.print(
+            Text(message("contact-forms-skipped", lang, paths=", ".join(contacts)), style="cyan")
+        )
+
+
 def _where(ch: Change) -> str:
-    parts = []
-    for c in (ch.old, ch.new):
-        if c is None:
-            continue
-        file, row = c.source()
-        text = f"{Path(c.ledger.path).name}:{c.row}"
-        if file:
-            text += f" ({file}:{row if row is not None else '?'})"
-        parts.append(text)
-    return " → ".join(parts)
+    return " → ".join(c.place() for c in (ch.old, ch.new) if c is not None)
 
 
 def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
@@ -344,14 +381,19 @@ def _units_table(d: Diff, lang: str) -> None:
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column(_l(lang, "unit"), no_wrap=True)
     table.add_column(_l(lang, "cases"), justify="right", no_wrap=True)
+    table.add_column(_l(lang, "n_not_reported"), justify="right", no_wrap=True)
     for key in ("n_vanished", "n_regression", "n_new", "n_repaid", "n_status", "n_changed"):
         table.add_column(_l(lang, key), justify="right", no_wrap=True)
     table.add_column(_l(lang, "n_corrected"), justify="right", no_wrap=True)
 
-    def row(name: str, t: Tally, style: str = "") -> None:
+    def row(name: str, t: Tally, style: str = "", missing: bool = False) -> None:
         table.add_row(
             name,
             f"{t.cases_old}→{t.cases_new}",
+            Text(
+                f"{t.not_reported_cases} ({amount(t.not_reported_owed)})" if missing else "",
+                style="bold red" if missing else "",
+            ),
             Text(
                 f"{t.vanished} ({amount(t.vanished_amount)})" if t.vanished else "0",
                 style="bold red" if t.vanished else "",
@@ -366,8 +408,8 @@ def _units_table(d: Diff, lang: str) -> None:
         )
 
     for unit, t in d.units_worst_first():
-        row(unit or "—", t)
-    row(_l(lang, "total"), d.totals, "bold")
+        row(unit or "—", t, missing=unit in d.not_reported)
+    row(_l(lang, "total"), d.totals, "bold", missing=bool(d.not_reported))
     out.print(table)
 
 
