@@ -20,18 +20,10 @@ from ledgercli.cli import cli
 from ledgercli.diff import diff_paths
 from ledgercli.summary import annex_layout, cases_from, summarize
 from ledgercli.validate import Options, validate_file, validate_paths
+from realinbox import AMOUNTS
 from test_summary import ANNEX4_JIA, ANNEX4_TOTAL, ANNEX4_YI, rows_bing, rows_jia, rows_yi
 
 D = Decimal
-AMOUNTS = (
-    "合同金额",
-    "拖欠金额",
-    "清偿完毕金额",
-    "已偿还金额",
-    "剩余金额",
-    "协议还款金额",
-    "进入司法程序的金额",
-)
 
 
 def in_yuan(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
