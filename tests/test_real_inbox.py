@@ -153,3 +153,17 @@ def test_a_districts_own_annex_is_checked_for_its_unit_only(
     }
     others = set(realinbox.ROSTER) - {"古南街道"}
     assert set(data["check"]["not_compared"]) == others
+
+
+def test_the_demos_yuan_sample_is_converted_to_its_truth() -> None:
+    """sample_data/traps holds 打通镇 filled in 元: summarized, it is its generator's 万元
+    figures exactly, with one warning for the file."""
+    traps = Path(__file__).parent.parent / "sample_data" / "traps"
+    rows = realinbox.gen.annex2_rows(
+        realinbox.random.Random(f"{realinbox.gen.SEED}:{realinbox.gen.YUAN_UNIT}"),
+        realinbox.gen.YUAN_UNIT,
+        10,
+    )
+    _, data = run_json("summarize", str(traps), "--annex", "4")
+    assert_figures(data, realinbox.annex_figures(rows, 4))
+    assert [w["code"] for w in data["warnings"]] == ["summary-amount-converted"]
