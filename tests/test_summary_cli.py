@@ -135,6 +135,10 @@ def test_annex4_workbook_cell_by_cell(city: Path, tmp_path: Path) -> None:
     assert len(chart_sheet._charts) == 1
     assert [chart_sheet.cell(r, 1).value for r in range(2, 5)] == ["丙镇", "乙街道", "甲街道"]
     assert [chart_sheet.cell(r, 2).value for r in range(2, 5)] == [None, 86, 59.81]
+    # The chart prints on one landscape page, not cut across four.
+    assert chart_sheet.page_setup.orientation == "landscape"
+    assert chart_sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert chart_sheet.page_setup.fitToHeight in (None, 1)
 
 
 def test_annex3_workbook_positions(city: Path, tmp_path: Path) -> None:

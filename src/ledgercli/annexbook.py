@@ -268,5 +268,10 @@ def _chart_sheet(wb: Any, summary: Summary, lang: str) -> None:
     chart.set_title({"name": title})
     chart.set_x_axis({"name": chart_spec.title})  # a bar chart's value axis is horizontal
     chart.set_legend({"none": True})
-    chart.set_size({"width": 18 * CM, "height": max(7.5, 0.6 * len(summary.rows) + 3) * CM})
+    # A label per bar (a short chart shows every other unit), the first unit at the top as in
+    # the table, and the sheet printed on one landscape page rather than cut across four.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1})
+    chart.set_size({"width": 18 * CM, "height": max(7.5, 0.8 * len(summary.rows) + 3) * CM})
     ws.insert_chart("D2", chart)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)
