@@ -421,6 +421,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or GB18030); save it from Excel as .xlsx and send that",
     ),
     "unknown-form": ("未知表样“{form}”；可用：{known}", "unknown form '{form}'; known: {known}"),
+    # --- Python front (frame.py, rowmodel.py) ----------------------------------------------
+    "frame-several-forms": (
+        '这些台账属于不同表样（{forms}）：每种表样各建一个表格，例如 Options(form="{first}")',
+        "the ledgers are of several forms ({forms}): make one frame per form, e.g. with "
+        'Options(form="{first}")',
+    ),
+    "no-row-model": (
+        "表样“{form}”是由明细计算出的汇总表，没有自己的数据行；行模型可用于：{known}",
+        "form '{form}' is a summary computed from the detail, with no rows of its own; row "
+        "models exist for: {known}",
+    ),
     "schema-unreadable": (
         "无法读取表样文件{path}：{reason}",
         "cannot read schema {path}: {reason}",
