@@ -229,3 +229,52 @@ def test_the_cli_does_not_import_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.split()[-2:] == ["False", "False"], out.stderr
+
+
+CUSTOM = """
+id = "my-ledger"
+kind = "table"
+title = "某市拖欠台账"
+title_en = "A city's own ledger"
+unit_column = "unit"
+
+[[columns]]
+key = "unit"
+header = "单位"
+en = "Unit"
+kind = "text"
+required = true
+
+[[columns]]
+key = "owed"
+header = "拖欠金额"
+en = "Owed"
+kind = "amount"
+required = true
+
+[[columns]]
+key = "status"
+header = "状态"
+en = "Status"
+kind = "enum"
+values = ["在办", "办结"]
+"""
+
+
+def test_a_custom_column_named_like_an_added_one_keeps_its_name(tmp_path: Path) -> None:
+    """A --schema form with its own `status`: the form's column keeps the name, the status
+    status.py gives is `_status`."""
+    import openpyxl
+
+    schema = tmp_path / "my.toml"
+    schema.write_text(CUSTOM, encoding="utf-8")
+    wb = openpyxl.Workbook()
+    wb.active.append(["单位", "拖欠金额", "状态"])
+    wb.active.append(["甲街道", 12.5, "办结"])
+    wb.save(tmp_path / "a.xlsx")
+    df = read_frame(tmp_path / "a.xlsx", Options(schema=schema))
+    assert list(df["status"]) == ["办结"] and list(df["_status"]) == ["未化解"]
+    assert list(df["owed"]) == [Decimal("12.5")]
+    named = read_frame(tmp_path / "a.xlsx", Options(schema=schema), headers=True)
+    assert list(named.columns[6:9]) == ["单位", "拖欠金额", "状态"]
+    assert "化解状态" in named.columns

@@ -122,10 +122,10 @@ def cases_frame(
 def column_headers(form: FormSpec | None, keys: list[str] | None = None) -> dict[str, str]:
     """Column key → the header a clerk reads: the form's official header (联络人/职务 where
     the header alone would repeat), and the Chinese names of the added columns."""
-    named = dict(PROVENANCE)
+    named: dict[str, str] = {}
     if form is not None:
         named.update((c.key, c.label if c.group else c.named) for c in _columns(form))
-    for key, header in DERIVED.items():
+    for key, header in {**PROVENANCE, **DERIVED}.items():
         if key == "unit" and form is not None and form.unit_metadata:
             header = next(m.label for m in form.metadata if m.key == form.unit_metadata)
         # A form's own unit column (街镇部门) keeps its header.
@@ -140,7 +140,7 @@ def _columns(form: FormSpec) -> list[ColumnSpec]:
 
 
 def _derived_name(key: str, form: FormSpec | None) -> str:
-    """A derived column's key; `_status` where a custom form has a column named `status`."""
+    """An added column's key; `_status` where a custom form has a column named `status`."""
     if form is None or key not in {c.key for c in _columns(form)} or form.unit_column == key:
         return key
     return f"_{key}"
@@ -152,18 +152,18 @@ def _gather(
     """Every column as one Python list over all ledgers (Arrow arrays are built once)."""
     own = [c.key for c in _columns(form)] if form is not None else []
     cases = form is not None and not form.one_row_per_unit
-    keys = [*PROVENANCE, *own]
     derived = [k for k in DERIVED if k != "unit" or (form is not None and not form.unit_column)]
     if not cases:
         derived = [k for k in derived if k in ("unit", "errors", "warnings", "amount_unit")]
-    names = {k: _derived_name(k, form) for k in derived}
-    out: dict[str, list[Any]] = {k: [] for k in [*keys, *names.values()]}
+    names = {k: _derived_name(k, form) for k in [*PROVENANCE, *derived]}
+    order = [*(names[k] for k in PROVENANCE), *own, *(names[k] for k in derived)]
+    out: dict[str, list[Any]] = {k: [] for k in order}
     for lg in ledgers:
         n = len(lg)
         keep = list(range(n))
         if not conflicts and lg.marks:
             keep = [i for i in keep if lg.marks[i] != CONFLICT]
-        part: dict[str, list[Any]] = {
+        where: dict[str, list[Any]] = {
             "file": [lg.path] * n,
             "sheet": list(lg.row_sheets),
             "row": list(lg.rows),
@@ -171,6 +171,7 @@ def _gather(
             "source_sheet": lg.extras.get("source_sheet") or list(lg.row_sheets),
             "source_row": [_int(v) for v in lg.extras.get("source_row") or lg.rows],
         }
+        part = {names[k]: column for k, column in where.items()}
         for key in own:
             part[key] = lg.values.get(key) or [None] * n
         if "unit" in names:
@@ -192,16 +193,14 @@ def _gather(
 def _kinds(form: FormSpec | None, columns: dict[str, list[Any]]) -> dict[str, str]:
     """Column key → how its values are typed (a form kind, or text/integer/amount)."""
     kinds = {k: "text" for k in columns}
-    kinds.update(row="integer", source_row="integer")
     if form is not None:
         kinds.update((c.key, c.kind) for c in _columns(form))
-        repaid = _derived_name("repaid_amount", form)
-        if repaid in columns:
-            kinds[repaid] = "amount"
-        for key in ("errors", "warnings"):
-            kinds[_derived_name(key, form)] = "integer"
-    else:
-        kinds.update(errors="integer", warnings="integer")
+    added = {"repaid_amount": "amount", "row": "integer", "source_row": "integer"}
+    added.update(errors="integer", warnings="integer")
+    for key, kind in added.items():
+        name = _derived_name(key, form)
+        if name in columns:
+            kinds[name] = kind
     return kinds
 
 
