@@ -164,7 +164,7 @@ def test_bad_option_values() -> None:
 
 def test_month_options_read_months_as_cells_do(tmp_path: Path) -> None:
     """--cutoff and --as-of take a month written any way a month cell may be."""
-    from ledgercli.overdue import parse_month
+    from ledgercli.compare.overdue import parse_month
 
     for typed in ("2022-05", "2022/5", "2022-5", "202205", "2022年5月", "2022-05-15"):
         assert parse_month(typed) == "2022-05", typed
@@ -178,7 +178,7 @@ def test_month_options_read_months_as_cells_do(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["bad-schema.toml"])
 def test_schema_typo_names_file_and_key(tmp_path: Path, name: str) -> None:
     """A typo in a custom schema is an error naming the file and the column key."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex2").path).read_text(encoding="utf-8")
     bad = text.replace('kind = "credit_code"', 'kind = "creditcode"', 1)
@@ -228,7 +228,7 @@ def test_csv_in_no_known_encoding_says_which_are_read(tmp_path: Path) -> None:
 
 def test_schema_cannot_claim_the_roster_flag(tmp_path: Path) -> None:
     """The roster flag is the tool's own: a schema claiming it would merge cases by unit."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex2").path).read_text("utf-8")
     p = tmp_path / "custom.toml"
@@ -239,7 +239,7 @@ def test_schema_cannot_claim_the_roster_flag(tmp_path: Path) -> None:
 
 def test_schema_context_must_name_a_label(tmp_path: Path) -> None:
     """A misspelled `context` would silently fall back to column order: it is refused."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex1").path).read_text("utf-8")
     p = tmp_path / "a1.toml"

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledgercli import columnar
-from ledgercli import validate as validate_mod
+from ledgercli.check import validate as validate_mod
+from ledgercli.check.validate import Options, validate_file
 from ledgercli.cli import cli
-from ledgercli.summary import input_columns
-from ledgercli.validate import Options, validate_file
+from ledgercli.read import columnar
+from ledgercli.summary.figures import input_columns
 
 SUBS = Path(__file__).parent.parent / "sample_data" / "submissions"
 
@@ -101,7 +101,7 @@ def test_text_in_an_amount_falls_back_to_rows(
     assert columnar.locate_merged is not None
     options = Options()
     options.summary_columns = input_columns(None)
-    from ledgercli.workbook import open_book
+    from ledgercli.read.workbook import open_book
 
     book = open_book(path)
     forms = options.forms()
@@ -112,7 +112,7 @@ def test_text_in_an_amount_falls_back_to_rows(
 
 def test_submission_is_not_read_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     """A district's own ledger (no 校验状态) is validated in full, not read by columns."""
-    from ledgercli.workbook import open_book
+    from ledgercli.read.workbook import open_book
 
     path = next(SUBS.glob("附件2-*.xlsx"))
     options = Options()
@@ -218,7 +218,7 @@ def _summary_options() -> Options:
 
 
 def _book(path: Path) -> Any:
-    from ledgercli.workbook import open_book
+    from ledgercli.read.workbook import open_book
 
     return open_book(path)
 

@@ -20,9 +20,9 @@ from helpers import (
     write_roster,
     write_wuhan,
 )
+from ledgercli.check.validate import Options, validate_file
 from ledgercli.cli import cli
-from ledgercli.diff import diff_paths
-from ledgercli.validate import Options, validate_file
+from ledgercli.compare.diff import diff_paths
 
 WENLONG = "文龙街道"
 

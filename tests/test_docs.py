@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ledgercli.check.rules import REGISTRY, _load
 from ledgercli.cli import COMMANDS, _module_exists
-from ledgercli.i18n import MESSAGES
-from ledgercli.rules import REGISTRY, _load
+from ledgercli.model.i18n import MESSAGES
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -31,7 +31,7 @@ NOT_RULES = {
 
 def core_codes() -> set[str]:
     """The codes declared in i18n.py itself (commands register their own separately)."""
-    source = (Path(__file__).parent.parent / "src/ledgercli/i18n.py").read_text("utf-8")
+    source = (Path(__file__).parent.parent / "src/ledgercli/model/i18n.py").read_text("utf-8")
     block = source[source.index("MESSAGES: dict") : source.index("def message(")]
     return set(re.findall(r'^    "([a-z0-9-]+)": \(', block, re.M))
 

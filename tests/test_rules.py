@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from helpers import ANNEX2_HEADERS, CREDITOR, DEBTOR, annex2_row, uscc
-from ledgercli.validate import Options, validate_grid
+from ledgercli.check.validate import Options, validate_grid
 
 
 def check(*rows: dict[str, Any], cutoff: str | None = None) -> list[list[Any]]:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from helpers import annex2_row, write_annex2
-from ledgercli.errors import LedgerError
-from ledgercli.forms import builtin_forms
-from ledgercli.summary import (
+from ledgercli.check.validate import Options, validate_paths
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import builtin_forms
+from ledgercli.summary.figures import (
     SummaryLayout,
     annex_layout,
     cases_from,
@@ -20,7 +21,6 @@ from ledgercli.summary import (
     summarize,
     to_json,
 )
-from ledgercli.validate import Options, validate_paths
 
 PLATFORM = "工业和信息化部违约拖欠中小企业款项登记（投诉）平台"
 D = Decimal
@@ -317,7 +317,7 @@ def test_by_another_column(folder: Path) -> None:
     """--by groups by any column of the detail form, named by header."""
     report, ledgers = validate_paths([folder], Options())
     form, layout = annex_layout("3")
-    from ledgercli.summary import resolve_by
+    from ledgercli.summary.figures import resolve_by
 
     key = resolve_by(ledgers[0].form, "有无分歧")
     s = summarize(cases_from(ledgers, layout, report, key), form, layout)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import LedgerError
+from ledgercli.model.errors import LedgerError
 
 # Command name → module under ledgercli.commands exposing `command`. A command whose module is
 # not there (yet) is simply not listed.
@@ -55,7 +55,7 @@ class LedgerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            from .i18n import detect_lang
+            from ledgercli.model.i18n import detect_lang
 
             lang = detect_lang((ctx.obj or {}).get("lang") or _argv_lang())
             prefix = "错误" if lang == "zh" else "Error"
@@ -136,7 +136,7 @@ _USAGE_ZH = [
 
 def _show_usage_error(exc: click.UsageError) -> None:
     """A usage error in the reader's language, with where to find the usage."""
-    from .i18n import detect_lang
+    from ledgercli.model.i18n import detect_lang
 
     if detect_lang(_argv_lang()) != "zh":
         exc.show()

@@ -10,10 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..options import format_option, input_options, jobs_option, lang_option, make_options
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    make_options,
+)
 
 if TYPE_CHECKING:
-    from ..diff import Change, Diff
+    from ledgercli.compare.diff import Change, Diff
 
 LABELS = {
     "zh": {
@@ -159,12 +165,12 @@ def diff(
     Exit code 0: nothing alarming; 1: a unit sent nothing, a case vanished or went backwards;
     2: a file cannot be read (its cases would otherwise all look vanished).
     """
-    from ..prestart import prestart
+    from ledgercli.run.prestart import prestart
 
     prestart([old, new], jobs)
-    from ..diff import diff_paths
-    from ..i18n import detect_lang
-    from ..writer import check_output
+    from ledgercli.compare.diff import diff_paths
+    from ledgercli.model.i18n import detect_lang
+    from ledgercli.write.base import check_output
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -176,7 +182,7 @@ def diff(
         check_output(output, [old, new], force)  # fail before the reading, not after
     result = diff_paths([old], [new], options)
     if output is not None:
-        from ..changebook import diff_sheets, save
+        from ledgercli.write.changebook import diff_sheets, save
 
         save(diff_sheets(result, language), output, [old, new], force)
     if fmt == "json":
@@ -184,7 +190,7 @@ def diff(
     else:
         render(result, language, limit)
         if output is not None:
-            from ..console import err
+            from ledgercli.ui.console import err
 
             err.print(_l(language, "saved", path=output))
     sys.exit(1 if result.alarming else 0)
@@ -193,7 +199,7 @@ def diff(
 def render(d: Diff, lang: str, limit: int) -> None:
     from rich.text import Text
 
-    from ..console import out
+    from ledgercli.ui.console import out
 
     t = d.totals
     out.print(
@@ -225,7 +231,9 @@ def render(d: Diff, lang: str, limit: int) -> None:
             )
         )
     out.print()
-    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
+    from ledgercli.summary.figures import (
+        fmt_amount as amount,  # four decimals, as every amount is shown
+    )
 
     sections = [
         (
@@ -281,8 +289,10 @@ def render(d: Diff, lang: str, limit: int) -> None:
 
 
 def _what(ch: Change, lang: str) -> str:
-    from ..changebook import status_word, word
-    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
+    from ledgercli.summary.figures import (
+        fmt_amount as amount,  # four decimals, as every amount is shown
+    )
+    from ledgercli.write.changebook import status_word, word
 
     if ch.kind in ("new", "vanished"):
         c = ch.case
@@ -318,8 +328,8 @@ def render_set_aside(sides: list[Any], lang: str) -> None:
     """What was read and deliberately not counted: copies of a file, contact forms."""
     from rich.text import Text
 
-    from ..console import out
-    from ..i18n import message
+    from ledgercli.model.i18n import message
+    from ledgercli.ui.console import out
 
     for side in sides:
         code = "identical-files@kept" if side.keep_copies else "identical-files"
@@ -340,8 +350,10 @@ def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..console import out
-    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
+    from ledgercli.summary.figures import (
+        fmt_amount as amount,  # four decimals, as every amount is shown
+    )
+    from ledgercli.ui.console import out
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column(_l(lang, "unit"), no_wrap=True, max_width=14)
@@ -373,9 +385,9 @@ def _units_table(d: Diff, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..console import out
-    from ..diff import Tally
-    from ..summary import fmt_amount as amount
+    from ledgercli.compare.diff import Tally
+    from ledgercli.summary.figures import fmt_amount as amount
+    from ledgercli.ui.console import out
 
     out.print(Text(_l(lang, "units"), style="bold"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from ..i18n import register
-from ..options import format_option, lang_option
+from ledgercli.commands.options import format_option, lang_option
+from ledgercli.model.i18n import register
 
 register(
     {
@@ -60,11 +60,11 @@ def _kind(kind: str, language: str) -> str:
 @lang_option
 def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> None:
     """List the forms (schemas) this tool knows."""
-    from ..forms import builtin_forms
-    from ..i18n import detect_lang
+    from ledgercli.model.forms import builtin_forms
+    from ledgercli.model.i18n import detect_lang
 
     if schema_of is not None:
-        from ..rowmodel import json_schema
+        from ledgercli.check.rowmodel import json_schema
 
         click.echo(json.dumps(json_schema(schema_of), ensure_ascii=False, indent=2))
         return
@@ -86,7 +86,7 @@ def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> N
         return
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    from ..console import out
+    from ledgercli.ui.console import out
 
     # rich measures Chinese characters as two columns wide, so tables stay aligned, and
     # wraps (never cuts) a long title.
@@ -103,7 +103,7 @@ def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> N
 def _table(head: str, language: str) -> Any:
     from rich.table import Table
 
-    from ..i18n import message
+    from ledgercli.model.i18n import message
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in message(head, language).split("|"):
@@ -112,8 +112,8 @@ def _table(head: str, language: str) -> Any:
 
 
 def _details(known: dict[str, Any], language: str, out: Any) -> None:
-    from ..i18n import message
-    from ..rules import REGISTRY, get_rules
+    from ledgercli.check.rules import REGISTRY, get_rules
+    from ledgercli.model.i18n import message
 
     for f in known.values():
         if f.kind == "summary":
@@ -142,14 +142,14 @@ def _details(known: dict[str, Any], language: str, out: Any) -> None:
 def _rule_line(r: Any, language: str) -> str:
     from rich.markup import escape
 
-    from ..i18n import message
+    from ledgercli.model.i18n import message
 
     severity = message(f"forms-severity-{r.severity}", language)
     return escape(f"  {r.code} ({severity}): {r.describe(language)}")
 
 
 def _requirement(c: Any, form: Any, language: str) -> str:
-    from ..i18n import message
+    from ledgercli.model.i18n import message
 
     if c.required is True:
         return message("forms-required", language)

@@ -9,8 +9,14 @@ from typing import Any
 
 import click
 
-from ..i18n import register
-from ..options import format_option, input_options, jobs_option, lang_option, make_options
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    make_options,
+)
+from ledgercli.model.i18n import register
 
 register(
     {
@@ -122,13 +128,13 @@ def merge(
     Exit code 0: merged; 1: a file could not be read (the others are merged);
     2: nothing written (mixed forms, output exists, output is an input…).
     """
-    from ..prestart import prestart
+    from ledgercli.run.prestart import prestart
 
     prestart(paths, jobs)
-    from ..citybook import write_city
-    from ..i18n import detect_lang
-    from ..merge import merge_paths
-    from ..writer import check_output
+    from ledgercli.merge.plan import merge_paths
+    from ledgercli.model.i18n import detect_lang
+    from ledgercli.write.base import check_output
+    from ledgercli.write.citybook import write_city
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -146,18 +152,18 @@ def merge(
             progress=progress,
             jobs=jobs,
         )
-    from ..console import err
+    from ledgercli.ui.console import err
 
     with result:  # the rows wait in spill files until the workbook is written
         if err.is_terminal:
-            from ..i18n import message
+            from ledgercli.model.i18n import message
 
             with err.status(message("merge-line-writing", language, path=str(output))):
                 write_city(result, output, inputs, force, language)
         else:
             write_city(result, output, inputs, force, language)
     if fmt == "json":
-        from ..merge import to_json
+        from ledgercli.merge.plan import to_json
 
         click.echo(json.dumps(to_json(result, language, output), ensure_ascii=False, indent=2))
     else:
@@ -169,8 +175,8 @@ class _progress:
     """A progress bar over files on stderr, only when a person is watching."""
 
     def __init__(self, lang: str) -> None:
-        from ..console import err
-        from ..i18n import message
+        from ledgercli.model.i18n import message
+        from ledgercli.ui.console import err
 
         self.console = err
         self.word = message("merge-line-reading", lang)
@@ -206,9 +212,9 @@ def _render(result: Any, output: Path, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..amountunit import describe
-    from ..console import out
-    from ..i18n import message
+    from ledgercli.model.amountunit import describe
+    from ledgercli.model.i18n import message
+    from ledgercli.ui.console import out
 
     lab = LABELS[lang]
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
@@ -297,7 +303,7 @@ def _render(result: Any, output: Path, lang: str) -> None:
                     "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(rows)
                 )
             )
-    from ..console import not_reported
+    from ledgercli.ui.console import not_reported
 
     out.print()
     not_reported(result.not_reported, lang, out)

@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..options import format_option, input_options, jobs_option, lang_option, make_options
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    make_options,
+)
 
 if TYPE_CHECKING:
-    from ..overdue import Overdue
+    from ledgercli.compare.overdue import Overdue
 
 LABELS = {
     "zh": {
@@ -120,9 +126,9 @@ def overdue(
 
     Exit code 0: nothing overdue; 1: overdue cases found; 2: a file cannot be read.
     """
-    from ..i18n import detect_lang
-    from ..overdue import overdue_paths, parse_month
-    from ..writer import check_output
+    from ledgercli.compare.overdue import overdue_paths, parse_month
+    from ledgercli.model.i18n import detect_lang
+    from ledgercli.write.base import check_output
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -135,7 +141,7 @@ def overdue(
         check_output(output, list(paths), force)
     result = overdue_paths(list(paths), options, month)
     if output is not None:
-        from ..changebook import overdue_sheets, save
+        from ledgercli.write.changebook import overdue_sheets, save
 
         save(overdue_sheets(result, language), output, list(paths), force)
     if fmt == "json":
@@ -143,7 +149,7 @@ def overdue(
     else:
         render(result, language, limit)
         if output is not None:
-            from ..console import err
+            from ledgercli.ui.console import err
 
             err.print(_l(language, "saved", path=output))
     sys.exit(1 if result.cases else 0)
@@ -153,10 +159,12 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..changebook import word
-    from ..console import not_reported, out
-    from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
-    from .diff import render_set_aside
+    from ledgercli.commands.diff import render_set_aside
+    from ledgercli.summary.figures import (
+        fmt_amount as amount,  # four decimals, as every amount is shown
+    )
+    from ledgercli.ui.console import not_reported, out
+    from ledgercli.write.changebook import word
 
     not_reported(o.side.not_reported, lang, out)
     render_set_aside([o.side], lang)

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from ..errors import LedgerError
-from ..i18n import register
-from ..options import format_option, input_options, lang_option, make_options
+from ledgercli.commands.options import format_option, input_options, lang_option, make_options
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.i18n import register
 
 register(
     {
@@ -98,10 +98,10 @@ def summarize(
     ./city.xlsx). Exit code 0: done; 1: an input could not be read, or --check found
     differences; 2: nothing to summarize.
     """
-    from .. import summary as sm
-    from ..console import err, out
-    from ..i18n import detect_lang, message
-    from ..validate import case_ledgers, validate_paths
+    from ledgercli.check.validate import case_ledgers, validate_paths
+    from ledgercli.model.i18n import detect_lang, message
+    from ledgercli.summary import figures as sm
+    from ledgercli.ui.console import err, out
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -131,13 +131,13 @@ def summarize(
     ):
         if paths:
             err.print(message(code, language, paths=", ".join(paths)), style="cyan")
-    from ..console import not_reported
+    from ledgercli.ui.console import not_reported
 
     not_reported(report.not_reported, language, err)
     wuhan = [lg for lg in ledgers if lg.form.id == "wh-ledger"]
     cq = [lg for lg in ledgers if lg.form.id == "cq-annex2"]
     if annex is None and check is not None and cq:
-        from ..reconcile import reported_annex
+        from ledgercli.summary.reconcile import reported_annex
 
         annex = reported_annex(check, password)  # the table the district reported
     if annex is None:
@@ -195,13 +195,13 @@ def summarize(
     diffs: list[Any] | None = None
     skipped_units: list[str] = []
     if check is not None:
-        from ..reconcile import not_compared, read_reported, reconcile
+        from ledgercli.summary.reconcile import not_compared, read_reported, reconcile
 
         reported = read_reported(check, result, password)
         diffs = reconcile(result, reported)
         skipped_units = not_compared(result, reported)
 
-    from ..annexbook import write_summary
+    from ledgercli.write.annexbook import write_summary
 
     if fmt == "json":
         if target is not None:
@@ -287,7 +287,7 @@ def _render(result: Any, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..summary import fmt_figure
+    from ledgercli.summary.figures import fmt_figure
 
     layout = result.layout
     unit_row = " ".join(layout.unit_row.split())
@@ -328,7 +328,7 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..i18n import message
+    from ledgercli.model.i18n import message
 
     if not diffs:
         console.print(Text(message("check-agrees", lang, rows=rows), style="bold green"))

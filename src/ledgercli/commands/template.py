@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..i18n import register
-from ..options import format_option, lang_option
+from ledgercli.commands.options import format_option, lang_option
+from ledgercli.model.i18n import register
 
 register(
     {
@@ -76,10 +76,10 @@ def template(
     ledger template --form cq-annex2 -o 附件2.xlsx
     ledger template --schema my-city.toml -o 台账.xlsx
     """
-    from ..errors import LedgerError
-    from ..forms import builtin_forms, get_form, load_form
-    from ..i18n import detect_lang, message
-    from ..template import write_template
+    from ledgercli.model.errors import LedgerError
+    from ledgercli.model.forms import builtin_forms, get_form, load_form
+    from ledgercli.model.i18n import detect_lang, message
+    from ledgercli.write.template import write_template
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -100,7 +100,7 @@ def template(
         data = {"form": form.id, "path": str(output), "columns": columns, "rows": shown}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    from ..console import out
+    from ledgercli.ui.console import out
 
     code = "template-written" if form.kind == "table" else "template-written-fields"
     out.print(message(code, language, form=form.id, path=str(output), columns=columns, rows=shown))

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import click
 
-from ..errors import LedgerError
-from ..options import format_option, input_options, jobs_option, lang_option, make_options
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    make_options,
+)
+from ledgercli.model.errors import LedgerError
 
 
 @click.command()
@@ -64,11 +70,11 @@ def validate(
 
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: a file cannot be read.
     """
-    from ..prestart import prestart
+    from ledgercli.run.prestart import prestart
 
     prestart(paths, jobs)
-    from ..i18n import detect_lang
-    from ..validate import validate_paths
+    from ledgercli.check.validate import validate_paths
+    from ledgercli.model.i18n import detect_lang
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -77,7 +83,7 @@ def validate(
     )
     annotating = annotate is not None or annotate_dir is not None
     if annotate_dir is not None:
-        from ..annotate import check_annotate_dir
+        from ledgercli.write.annotate import check_annotate_dir
 
         check_annotate_dir(annotate_dir, list(paths))
     # Ledgers are only needed to name units in the index of returns; not sending every row
@@ -88,12 +94,12 @@ def validate(
     if fmt == "json":
         click.echo(json.dumps(report.to_json(language), ensure_ascii=False, indent=2))
     else:
-        from ..console import render_validation
+        from ledgercli.ui.console import render_validation
 
         render_validation(report, language, limit=limit, verbose=verbose)
     # The report is shown first: an annotated copy that cannot be written must not hide it.
     if annotating:
-        from ..annotate import annotate_reports
+        from ledgercli.write.annotate import annotate_reports
 
         annotate_reports(
             report,

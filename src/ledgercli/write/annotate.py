@@ -1,0 +1,552 @@
+"""Annotated returns: a copy of a submission with every problem marked where a clerk looks.
+
+Errors get a red fill, warnings amber, and each marked cell a comment with all its messages; a
+finding about a whole row marks that row's column-A cell. A first sheet 校验结果 lists every
+finding with a link to its cell. The same Finding records feed the terminal and the JSON, so the
+marks and the report can never disagree.
+
+An .xlsx/.xlsm is opened with openpyxl so the district's own fonts, fills, widths and merges
+stay as they were (macros too, for an .xlsm written back as .xlsm). Other formats (.xls, .ods,
+.csv) become an .xlsx holding the values as the validator read them, and the result sheet says
+so. The original is only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.i18n import message, register
+from ledgercli.model.ledger import Ledger
+from ledgercli.model.report import FileReport, Finding, Report
+from ledgercli.write.base import apply_style, atomic_save, check_output, header_style, set_text
+
+RESULT_SHEET = "校验结果"
+INDEX_NAME = "index.xlsx"
+# Excel's own "Bad" and "Neutral" cell-style fills: colours a clerk already reads as such.
+ERROR_FILL = "FFFFC7CE"
+WARNING_FILL = "FFFFEB9C"
+COMMENT_AUTHOR = "ledger"
+MARKED = ("error", "warning")  # notices are listed on 校验结果 but no cell is coloured for them
+
+register(
+    {
+        "annotate-written": (
+            "已生成标注文件{path}（{errors}个错误，{warnings}个警告）",
+            "annotated copy written to {path} ({errors} error(s), {warnings} warning(s))",
+        ),
+        "annotate-converted": (
+            "{source}不是.xlsx格式，标注文件{path}为按读取值新建的.xlsx，原表格式未保留",
+            "{source} is not an .xlsx workbook: the annotated {path} is a new .xlsx holding "
+            "the values as read, without the original's formatting",
+        ),
+        "annotate-one-file": (
+            "--annotate 只能用于单个文件（本次校验了{count}个文件）；多个文件请用 --annotate-dir",
+            "--annotate takes one submission ({count} files were validated); "
+            "use --annotate-dir for several",
+        ),
+        "annotate-unreadable": (
+            "{path}无法读取，未生成标注文件",
+            "{path} cannot be read, so no annotated copy was written",
+        ),
+        "annotate-suffix": (
+            "标注文件{path}应以.xlsx结尾（原文件为.xlsm时也可用.xlsm以保留宏）",
+            "the annotated copy {path} must end in .xlsx (or .xlsm, for an .xlsm submission "
+            "whose macros should be kept)",
+        ),
+        "annotate-dir-not-folder": (
+            "{path}已存在且不是文件夹",
+            "{path} exists and is not a folder",
+        ),
+        "annotate-dir-in-input": (
+            "标注副本不能写入输入文件夹{folder}之内（{path}）：下次校验或合并时会被当作报送文件"
+            "再读一遍；请另选一个文件夹",
+            "the marked copies cannot go inside the input folder {folder} ({path}): the next "
+            "validate or merge of that folder would read them as submissions; choose a folder "
+            "outside it",
+        ),
+        "annotate-index-written": (
+            "已生成退回清单{path}：{files}个文件需修改",
+            "index of returns written to {path}: {files} file(s) to fix",
+        ),
+    }
+)
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "校验结果",
+        "file": "文件",
+        "form": "表样",
+        "sheet": "工作表",
+        "rows": "数据行数",
+        "counts": "错误{errors}个，警告{warnings}个，提示{notices}条",
+        "legend": "红色底纹为错误（必须修改），黄色底纹为警告（请核实）；批注中为具体说明。",
+        "clean": "未发现问题。",
+        "converted": "原文件为.{format}格式：本文件为按读取值新建的.xlsx，原表格式未保留。",
+        "no": "序号",
+        "severity": "级别",
+        "where": "位置",
+        "header": "列",
+        "value": "值",
+        "message": "说明",
+        "rule": "规则",
+        "error": "错误",
+        "warning": "警告",
+        "notice": "提示",
+        "index": "退回清单",
+        "unit": "单位",
+        "returned": "标注文件",
+        "status": "状态",
+        "fix": "需修改",
+        "check": "请核实警告",
+        "ok": "无问题",
+        "unreadable": "无法读取",
+    },
+    "en": {
+        "title": "Validation results",
+        "file": "File",
+        "form": "Form",
+        "sheet": "Sheet",
+        "rows": "Data rows",
+        "counts": "{errors} errors, {warnings} warnings, {notices} notices",
+        "legend": "Red fill: errors (must be fixed). Amber fill: warnings (please check). "
+        "The cell comments say what is wrong.",
+        "clean": "No problems found.",
+        "converted": "The submission is a .{format} file: this is a new .xlsx holding the "
+        "values as read, without the original's formatting.",
+        "no": "No.",
+        "severity": "Severity",
+        "where": "Where",
+        "header": "Column",
+        "value": "Value",
+        "message": "Message",
+        "rule": "Rule",
+        "error": "error",
+        "warning": "warning",
+        "notice": "notice",
+        "index": "Returns",
+        "unit": "Unit",
+        "returned": "Annotated copy",
+        "status": "Status",
+        "fix": "to fix",
+        "check": "check warnings",
+        "ok": "clean",
+        "unreadable": "cannot be read",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Annotated:
+    path: Path
+    converted: bool  # True when the copy holds values as read, not the original workbook
+    errors: int
+    warnings: int
+
+
+def annotate_file(
+    fr: FileReport,
+    out: Path,
+    lang: str,
+    force: bool = False,
+    password: str | None = None,
+    inputs: Iterable[Path] = (),
+) -> Annotated:
+    """Write an annotated copy of the submission `fr` describes to `out`."""
+    src = Path(fr.path)
+    if not fr.readable:
+        raise LedgerError("annotate-unreadable", path=fr.path)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm") or (suffix == ".xlsm" and src.suffix.lower() != ".xlsm"):
+        raise LedgerError("annotate-suffix", path=str(out))
+    check_output(out, [src, *inputs], force)
+    wb, names = _open_styled(src, keep_vba=suffix == ".xlsm")
+    converted = wb is None
+    if wb is None:
+        wb, names = _open_values(src, password)
+    _mark(wb, names, fr.findings, lang)
+    _result_sheet(wb, names, fr, lang, converted)
+    atomic_save(wb.save, out)
+    return Annotated(out, converted, fr.count("error"), fr.count("warning"))
+
+
+def check_annotate_dir(annotate_dir: Path, inputs: Sequence[Path]) -> None:
+    """Refuse, before any reading, a folder of marked copies inside an input folder."""
+    target = annotate_dir.resolve()
+    for p in inputs:
+        if p.is_dir() and target.is_relative_to(p.resolve()):
+            raise LedgerError("annotate-dir-in-input", folder=str(p), path=str(annotate_dir))
+
+
+def annotate_reports(
+    report: Report,
+    ledgers: list[Ledger],
+    annotate: Path | None,
+    annotate_dir: Path | None,
+    lang: str,
+    force: bool,
+    *,
+    password: str | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """`validate --annotate FILE` / `--annotate-dir DIR`: the annotated copies, and for a
+    folder the index of who must fix what (DIR/index.xlsx). Returns every path written."""
+    say = notify or (lambda _text: None)
+    inputs = [Path(fr.path) for fr in report.files]
+    written: list[Path] = []
+    if annotate is not None:
+        if len(report.files) != 1:
+            raise LedgerError("annotate-one-file", count=len(report.files))
+        fr = report.files[0]
+        if not fr.readable:
+            say(message("annotate-unreadable", lang, path=fr.path))
+        else:
+            done = annotate_file(fr, annotate, lang, force, password, inputs)
+            _tell(done, fr, lang, say)
+            written.append(done.path)
+    if annotate_dir is not None:
+        if annotate_dir.exists() and not annotate_dir.is_dir():
+            raise LedgerError("annotate-dir-not-folder", path=str(annotate_dir))
+        annotate_dir.mkdir(parents=True, exist_ok=True)
+        copies: dict[str, Path] = {}
+        taken: set[str] = {INDEX_NAME.casefold()}
+        for fr in report.files:
+            if not fr.readable or not (fr.count("error") or fr.count("warning")):
+                continue
+            out = annotate_dir / _copy_name(Path(fr.path), taken)
+            done = annotate_file(fr, out, lang, force, password, inputs)
+            _tell(done, fr, lang, say)
+            copies[fr.path] = done.path
+            written.append(done.path)
+        index = annotate_dir / INDEX_NAME
+        write_index(report, ledgers, copies, index, lang, force, inputs)
+        to_fix = sum(1 for fr in report.files if not fr.readable or fr.count("error"))
+        say(message("annotate-index-written", lang, path=str(index), files=to_fix))
+        written.append(index)
+    return written
+
+
+def _tell(done: Annotated, fr: FileReport, lang: str, say: Callable[[str], None]) -> None:
+    if done.converted:
+        say(message("annotate-converted", lang, source=fr.path, path=str(done.path)))
+    say(
+        message(
+            "annotate-written",
+            lang,
+            path=str(done.path),
+            errors=done.errors,
+            warnings=done.warnings,
+        )
+    )
+
+
+def _copy_name(src: Path, taken: set[str]) -> str:
+    """Named after the original; a second 台账.xls beside 台账.xlsx becomes 台账-2.xlsx."""
+    suffix = ".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx"
+    name, n = src.stem + suffix, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{src.stem}-{n}{suffix}"
+    taken.add(name.casefold())
+    return name
+
+
+# --- opening the copy -----------------------------------------------------------------------
+
+
+def _open_styled(src: Path, keep_vba: bool) -> tuple[Any, dict[str, str]]:
+    """The workbook itself, formatting and all, when openpyxl can read it; else (None, {})."""
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None, {}
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(src, keep_vba=keep_vba, rich_text=True)
+    except Exception:  # encrypted, damaged or exotic: the values as read are still worth sending
+        return None, {}
+    return wb, {ws.title: ws.title for ws in wb.worksheets}
+
+
+def _open_values(src: Path, password: str | None) -> tuple[Any, dict[str, str]]:
+    """A new workbook with every sheet's values as the validator read them."""
+    import openpyxl
+
+    from ledgercli.read.workbook import open_book
+
+    book = open_book(src, password)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    names: dict[str, str] = {}
+    for name in book.sheet_names:
+        title = _sheet_title(name, set(names.values()))
+        names[name] = title
+        ws = wb.create_sheet(title)
+        sheet = book.sheet(name)
+        width = 0
+        for excel_row, cells in sheet.rows:
+            for j, value in enumerate(cells):
+                if value is None or value == "":
+                    continue
+                _put(ws.cell(excel_row, j + 1), value)
+            width = max(width, len(cells))
+        for (r0, c0), (r1, c1) in sheet.merged:
+            if (r0, c0) != (r1, c1):
+                try:
+                    ws.merge_cells(
+                        start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1
+                    )
+                except ValueError:
+                    continue
+        from openpyxl.utils import get_column_letter
+
+        for j in range(1, width + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 14
+    return wb, names
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """A legal, unused sheet title (a CSV's sheet is its file name, which may be neither)."""
+    base = re.sub(r"[\\/*?:\[\]]", "_", name)[:31] or "Sheet"
+    title, n = base, 1
+    while title in used or title == RESULT_SHEET:
+        n += 1
+        title = f"{base[:28]}-{n}"
+    return title
+
+
+def _put(cell: Any, value: Any) -> None:
+    if isinstance(value, str):
+        set_text(cell, value)
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        cell.value = int(value)
+    elif isinstance(value, dt.datetime):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd hh:mm:ss" if value.time() else "yyyy-mm-dd"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, bool | int | float | dt.timedelta | dt.time):
+        cell.value = value
+    else:
+        set_text(cell, str(value))
+
+
+# --- marking --------------------------------------------------------------------------------
+
+
+def _anchor(ws: Any, coord: str) -> Any:
+    """The cell a mark can live on: the top-left cell when `coord` is inside a merge."""
+    for rng in ws.merged_cells.ranges:
+        if coord in rng:
+            return ws.cell(rng.min_row, rng.min_col)
+    return ws[coord]
+
+
+def _target(f: Finding) -> str | None:
+    if f.sheet is None or f.row is None:
+        return None
+    return f"{f.column or 'A'}{f.row}"
+
+
+def _mark(wb: Any, names: dict[str, str], findings: list[Finding], lang: str) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    marks: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        coord = _target(f)
+        if f.severity in MARKED and coord is not None and names.get(f.sheet or "") in wb.sheetnames:
+            marks.setdefault((names[f.sheet or ""], coord), []).append(f)
+    words = LABELS[lang]
+    for (title, coord), found in marks.items():
+        cell = _anchor(wb[title], coord)
+        worst = "error" if any(f.severity == "error" for f in found) else "warning"
+        color = ERROR_FILL if worst == "error" else WARNING_FILL
+        cell.fill = PatternFill("solid", fgColor=color, bgColor=color)
+        lines = [f"[{words[f.severity]}] {_said(f, lang)}" for f in found]
+        text = "\n".join(lines)
+        if cell.comment is not None and cell.comment.author != COMMENT_AUTHOR:
+            # The district's own note stays, above ours.
+            text = f"{cell.comment.text}\n——\n{text}"
+        comment = Comment(text, COMMENT_AUTHOR)
+        comment.width = 320
+        comment.height = min(600, 40 + 36 * len(lines))
+        cell.comment = comment
+
+
+def _said(f: Finding, lang: str) -> str:
+    """The message with the column named, for row findings that mark column A."""
+    text = f.message(lang)
+    if f.column is None and f.header:
+        return f"{f.header}：{text}" if lang == "zh" else f"{f.header}: {text}"
+    return text
+
+
+def _link(cell: Any, sheet: str, coord: str) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quoted}!{coord}")
+    cell.font = Font(color="FF0563C1", underline="single")
+
+
+def _result_sheet(
+    wb: Any, names: dict[str, str], fr: FileReport, lang: str, converted: bool
+) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    words = LABELS[lang]
+    if RESULT_SHEET in wb.sheetnames:
+        # A workbook annotated before and sent back again: the old results are stale.
+        wb.remove(wb[RESULT_SHEET])
+    ws = wb.create_sheet(RESULT_SHEET, 0)
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+    wb.active = 0
+    set_text(ws["A1"], words["title"])
+    ws["A1"].font = Font(bold=True, size=14)
+    facts = [
+        (words["file"], Path(fr.path).name),
+        (words["form"], fr.form or ""),
+        (words["sheet"], "、".join(fr.sheets) or fr.sheet or ""),
+        (words["rows"], str(fr.rows)),
+    ]
+    row = 2
+    for label, value in facts:
+        set_text(ws.cell(row, 1), label)
+        set_text(ws.cell(row, 2), value)
+        row += 1
+    counts = words["counts"].format(
+        errors=fr.count("error"), warnings=fr.count("warning"), notices=fr.count("notice")
+    )
+    set_text(ws.cell(row, 1), counts)
+    ws.cell(row, 1).font = Font(bold=True, color="FF9C0006" if fr.count("error") else None)
+    row += 1
+    set_text(ws.cell(row, 1), words["legend"] if fr.findings else words["clean"])
+    if converted:
+        row += 1
+        fmt = Path(fr.path).suffix.lstrip(".") or "?"
+        set_text(ws.cell(row, 1), words["converted"].format(format=fmt))
+        ws.cell(row, 1).font = Font(italic=True)
+    row += 2
+    heads = ["no", "severity", "where", "header", "value", "message", "rule"]
+    style = header_style()
+    for c, key in enumerate(heads, start=1):
+        set_text(ws.cell(row, c), words[key])
+        apply_style(ws.cell(row, c), style)
+    ws.freeze_panes = ws.cell(row + 1, 1).coordinate
+    fills = {
+        "error": PatternFill("solid", fgColor=ERROR_FILL, bgColor=ERROR_FILL),
+        "warning": PatternFill("solid", fgColor=WARNING_FILL, bgColor=WARNING_FILL),
+    }
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for n, f in enumerate(fr.findings, start=1):
+        row += 1
+        ws.cell(row, 1).value = n
+        sev = ws.cell(row, 2)
+        set_text(sev, words[f.severity])
+        if f.severity in fills:
+            sev.fill = fills[f.severity]
+        where = ws.cell(row, 3)
+        title = names.get(f.sheet or "")
+        coord = _target(f)
+        set_text(where, f"{title}!{coord}" if title and coord else f.location())
+        if title and coord and title in wb.sheetnames:
+            _link(where, title, coord)
+        set_text(ws.cell(row, 4), f.header or "")
+        set_text(ws.cell(row, 5), f.value or "")
+        set_text(ws.cell(row, 6), f.message(lang))
+        ws.cell(row, 6).alignment = wrap
+        set_text(ws.cell(row, 7), f.rule)
+    for letter, w in zip("ABCDEFG", (8, 8, 16, 18, 22, 60, 22), strict=True):
+        ws.column_dimensions[letter].width = w
+
+
+# --- the index of returns -------------------------------------------------------------------
+
+
+def unit_of(fr: FileReport, ledger: Ledger | None) -> str:
+    """Who sent the file: the form's unit (填报单位 / 街镇部门), every one when it holds several."""
+    if ledger is None:
+        return ""
+    if ledger.unit:
+        return ledger.unit
+    key = ledger.form.unit_column
+    if key and key in ledger.values:
+        units = dict.fromkeys(u for u in ledger.values[key] if u)
+        return "、".join(units)
+    return ""
+
+
+def write_index(
+    report: Report,
+    ledgers: list[Ledger],
+    copies: dict[str, Path],
+    out: Path,
+    lang: str,
+    force: bool = False,
+    inputs: Iterable[Path] = (),
+) -> Path:
+    """DIR/index.xlsx: unit, file, errors, warnings, status and a link to each annotated copy;
+    the files to fix first."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    check_output(out, inputs, force)
+    words = LABELS[lang]
+    by_path = {ledger.path: ledger for ledger in ledgers}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = words["index"]
+    heads = ["unit", "file", "form", "error", "warning", "status", "returned"]
+    style = header_style()
+    for c, key in enumerate(heads, start=1):
+        set_text(ws.cell(1, c), words[key])
+        apply_style(ws.cell(1, c), style)
+    ws.freeze_panes = "A2"
+
+    def rank(fr: FileReport) -> int:
+        if not fr.readable:
+            return 0
+        return 1 if fr.count("error") else (2 if fr.count("warning") else 3)
+
+    red = PatternFill("solid", fgColor=ERROR_FILL, bgColor=ERROR_FILL)
+    amber = PatternFill("solid", fgColor=WARNING_FILL, bgColor=WARNING_FILL)
+    for row, fr in enumerate(sorted(report.files, key=rank), start=2):
+        status = ["unreadable", "fix", "check", "ok"][rank(fr)]
+        set_text(ws.cell(row, 1), unit_of(fr, by_path.get(fr.path)))
+        set_text(ws.cell(row, 2), fr.path)
+        set_text(ws.cell(row, 3), fr.form or "")
+        ws.cell(row, 4).value = fr.count("error")
+        ws.cell(row, 5).value = fr.count("warning")
+        cell = ws.cell(row, 6)
+        set_text(cell, words[status])
+        if not fr.readable:
+            set_text(
+                cell,
+                f"{words[status]}：{fr.findings[0].message(lang)}"
+                if fr.findings
+                else words[status],
+            )
+        if rank(fr) <= 1:
+            cell.fill = red
+        elif rank(fr) == 2:
+            cell.fill = amber
+        copy = copies.get(fr.path)
+        if copy is not None:
+            link = ws.cell(row, 7)
+            set_text(link, copy.name)
+            # Relative, so the folder can be zipped and sent on with its index.
+            link.hyperlink = copy.name
+            link.font = Font(color="FF0563C1", underline="single")
+    for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
+        ws.column_dimensions[letter].width = w
+    atomic_save(wb.save, out)
+    return out

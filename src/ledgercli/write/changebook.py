@@ -1,0 +1,444 @@
+"""The change workbooks of `ledger diff -o` and `ledger overdue -o`.
+
+One sheet per kind of change; each row puts last week's and this week's value of every column
+side by side (changed cells marked), then where each version came from: the workbook row read,
+and for a merged city workbook the submission file and row it was merged from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ledgercli.compare.diff import KINDS, Case, Change, Diff, Tally, comparable
+from ledgercli.compare.overdue import Overdue
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import FormSpec
+from ledgercli.model.i18n import register
+from ledgercli.model.status import STATUS_EN
+from ledgercli.write.base import (
+    AMOUNT_FORMAT,
+    MAX_SHEET_ROWS,
+    apply_style,
+    atomic_save,
+    check_output,
+    header_style,
+    set_text,
+    set_value,
+)
+
+register(
+    {
+        "changebook-suffix": (
+            "输出文件{path}应以.xlsx结尾",
+            "the output {path} must end in .xlsx",
+        ),
+    }
+)
+
+SHEET_NAMES = {
+    "zh": {
+        "summary": "汇总",
+        "not_reported": "未报送",
+        "vanished": "消失案件",
+        "regression": "倒退",
+        "new": "新增案件",
+        "repaid": "本周偿还",
+        "status": "状态推进",
+        "changed": "关键字段变更",
+        "corrected": "更正标识",
+        "overdue": "逾期未偿还",
+        "overdue_units": "逾期汇总",
+    },
+    "en": {
+        "summary": "Summary",
+        "not_reported": "Not reported",
+        "vanished": "Vanished",
+        "regression": "Regressions",
+        "new": "New cases",
+        "repaid": "Repaid this week",
+        "status": "Status moves",
+        "changed": "Key fields changed",
+        "corrected": "Identity corrected",
+        "overdue": "Overdue",
+        "overdue_units": "Overdue by unit",
+    },
+}
+
+WORDS = {
+    "zh": {
+        "unit": "街镇部门",
+        "detail": "说明",
+        "amount": "金额（万元）",
+        "old": "（上周）",
+        "new": "（本周）",
+        "status": "化解状态",
+        "repaid": "已偿还合计",
+        "where": "位置",
+        "source_file": "来源文件",
+        "source_sheet": "来源工作表",
+        "source_row": "来源行号",
+        "old_side": "上周",
+        "new_side": "本周",
+        "total": "合计",
+        "as_of": "截至月份",
+        "overdue_amount": "逾期金额（万元）",
+        "months_late": "逾期月数",
+        "due": "最早到期月份",
+        "reasons": "逾期原因",
+        "row_check": "校验",
+        "row_errors": "有{n}处错误",
+        "cases": "件数",
+        "oldest_due": "最早到期",
+        "remaining_lapsed": "剩余金额逾期",
+        "agreement_lapsed": "协议逾期",
+        "remaining": "剩余金额到期未还",
+        "agreement": "协议到期未落实",
+        "remaining-up": "剩余金额增加",
+        "status-back": "化解状态倒退",
+        "owed-changed": "拖欠金额变化",
+        "repaid-down": "已偿还金额减少",
+    },
+    "en": {
+        "unit": "Unit (街镇部门)",
+        "detail": "Detail",
+        "amount": "Amount (万元)",
+        "old": " (old)",
+        "new": " (new)",
+        "status": "Status",
+        "repaid": "Repaid in total",
+        "where": "Where",
+        "source_file": "Source file",
+        "source_sheet": "Source sheet",
+        "source_row": "Source row",
+        "old_side": "Old",
+        "new_side": "New",
+        "total": "Total",
+        "as_of": "As of",
+        "overdue_amount": "Overdue (万元)",
+        "months_late": "Months late",
+        "due": "Earliest lapsed month",
+        "reasons": "Why",
+        "row_check": "Check",
+        "row_errors": "{n} error(s)",
+        "cases": "Cases",
+        "oldest_due": "Oldest due",
+        "remaining_lapsed": "Remaining lapsed",
+        "agreement_lapsed": "Agreement lapsed",
+        "remaining": "remaining amount past due",
+        "agreement": "repayment agreement lapsed",
+        "remaining-up": "remaining up",
+        "status-back": "status backwards",
+        "owed-changed": "amount owed changed",
+        "repaid-down": "repaid down",
+    },
+}
+
+TALLY_HEADERS = {
+    "zh": {
+        "cases_old": "上周件数",
+        "cases_new": "本周件数",
+        "owed_old": "上周拖欠金额",
+        "owed_new": "本周拖欠金额",
+        "remaining_old": "上周剩余金额",
+        "remaining_new": "本周剩余金额",
+        "new": "新增件数",
+        "new_amount": "新增金额",
+        "vanished": "消失件数",
+        "vanished_amount": "消失拖欠金额",
+        "vanished_remaining": "消失剩余金额",
+        "not_reported_cases": "未报送（上周件数）",
+        "not_reported_owed": "未报送（上周拖欠金额）",
+        "not_reported_remaining": "未报送（上周剩余金额）",
+        "repaid": "本周偿还金额",
+        "repaid_cases": "本周偿还件数",
+        "status_moves": "状态推进",
+        "regressions": "倒退",
+        "changed": "关键字段变更",
+        "corrected": "更正标识",
+    },
+    "en": {
+        "cases_old": "Cases (old)",
+        "cases_new": "Cases (new)",
+        "owed_old": "Owed (old)",
+        "owed_new": "Owed (new)",
+        "remaining_old": "Remaining (old)",
+        "remaining_new": "Remaining (new)",
+        "new": "New",
+        "new_amount": "New amount",
+        "vanished": "Vanished",
+        "vanished_amount": "Vanished owed",
+        "vanished_remaining": "Vanished remaining",
+        "not_reported_cases": "Not reported: cases (old)",
+        "not_reported_owed": "Not reported: owed (old)",
+        "not_reported_remaining": "Not reported: remaining (old)",
+        "repaid": "Repaid this week",
+        "repaid_cases": "Cases repaid",
+        "status_moves": "Status moves",
+        "regressions": "Regressions",
+        "changed": "Key fields changed",
+        "corrected": "Identity corrected",
+    },
+}
+
+
+def word(lang: str, key: str) -> str:
+    return WORDS[lang].get(key, key)
+
+
+def status_word(lang: str, st: str | None) -> str:
+    if st is None:
+        return ""
+    return st if lang == "zh" else STATUS_EN.get(st, st)
+
+
+@dataclass
+class BookSheet:
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    marks: list[set[int]] = field(default_factory=list)  # per row: 0-based columns to mark
+    links: list[dict[int, str]] = field(default_factory=list)  # per row: column → hyperlink
+    widths: list[int] = field(default_factory=list)
+
+
+def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool) -> None:
+    """Write the sheets to `out` atomically; never over an input, never over a file unasked."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    if out.suffix.lower() != ".xlsx":
+        raise LedgerError("changebook-suffix", path=str(out))
+    check_output(out, list(inputs), force)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    style = header_style()
+    mark = PatternFill("solid", fgColor="FFEB9C")
+    for spec in sheets:
+        ws = wb.create_sheet(spec.title[:31])
+        for j, h in enumerate(spec.headers, start=1):
+            cell = ws.cell(row=1, column=j)
+            set_text(cell, h)
+            apply_style(cell, style)
+        ws.freeze_panes = "A2"
+        for r, values in enumerate(spec.rows[: MAX_SHEET_ROWS - 1], start=2):
+            marks = spec.marks[r - 2] if r - 2 < len(spec.marks) else set()
+            links = spec.links[r - 2] if r - 2 < len(spec.links) else {}
+            for j, v in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=j)
+                set_value(cell, v, AMOUNT_FORMAT if isinstance(v, Decimal) else None)
+                if j - 1 in marks:
+                    cell.fill = mark
+                if j - 1 in links:
+                    cell.hyperlink = links[j - 1]
+                    cell.style = "Hyperlink"
+        from openpyxl.utils import get_column_letter
+
+        for j, h in enumerate(spec.headers, start=1):
+            width = spec.widths[j - 1] if j - 1 < len(spec.widths) else max(10, len(h) * 2)
+            ws.column_dimensions[get_column_letter(j)].width = min(width, 40)
+    atomic_save(wb.save, out)
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+def diff_sheets(d: Diff, lang: str) -> list[BookSheet]:
+    sheets = [_summary_sheet(d, lang), _not_reported_sheet(d, lang)]
+    for kind in KINDS:
+        sheets.append(_change_sheet(d.form, d.of(kind), kind, lang))
+    return sheets
+
+
+def _summary_sheet(d: Diff, lang: str) -> BookSheet:
+    names = TALLY_HEADERS[lang]
+    keys = list(names)
+    sheet = BookSheet(SHEET_NAMES[lang]["summary"], [word(lang, "unit"), *names.values()])
+    for unit, t in d.units_worst_first():
+        sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
+    sheet.rows.append([word(lang, "total"), *(_cell(getattr(d.totals, k)) for k in keys)])
+    sheet.widths = [18, *([12] * len(keys))]
+    return sheet
+
+
+def _not_reported_sheet(d: Diff, lang: str) -> BookSheet:
+    """One row per unit that sent nothing this week, with what it had last week."""
+    names = TALLY_HEADERS[lang]
+    keys = ["not_reported_cases", "not_reported_owed", "not_reported_remaining"]
+    sheet = BookSheet(SHEET_NAMES[lang]["not_reported"], [word(lang, "unit")])
+    sheet.headers += [names[k] for k in keys]
+    for unit in d.not_reported:
+        t = d.units[unit]
+        sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
+    sheet.widths = [18, 12, 14, 14]
+    return sheet
+
+
+def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -> BookSheet:
+    cols = [c for c in form.columns if c.key != "seq"]
+    old, new = word(lang, "old"), word(lang, "new")
+    headers = [word(lang, "unit"), word(lang, "detail"), word(lang, "amount")]
+    for c in cols:
+        name = c.header if lang == "zh" else f"{c.header} {c.en}"
+        headers += [name + old, name + new]
+    headers += [word(lang, "status") + old, word(lang, "status") + new]
+    headers += [word(lang, "repaid") + old, word(lang, "repaid") + new]
+    prov = [
+        word(lang, "where"),
+        word(lang, "source_file"),
+        word(lang, "source_sheet"),
+        word(lang, "source_row"),
+    ]
+    sep = "" if lang == "zh" else " "
+    headers += [f"{word(lang, 'old_side')}{sep}{p}" for p in prov]
+    headers += [f"{word(lang, 'new_side')}{sep}{p}" for p in prov]
+    sheet = BookSheet(SHEET_NAMES[lang][kind], headers)
+    sheet.widths = [14, 28, 12, *([14] * (len(headers) - 3))]
+    for ch in changes:
+        row: list[Any] = [ch.unit, _detail(ch, lang), _cell(ch.amount)]
+        marks: set[int] = set()
+        for c in cols:
+            a = _raw(ch.old, c.key)
+            b = _raw(ch.new, c.key)
+            if ch.old and ch.new and comparable(ch.old.get(c.key)) != comparable(ch.new.get(c.key)):
+                marks.update((len(row), len(row) + 1))
+            row += [a, b]
+        statuses = (
+            status_word(lang, ch.old.status if ch.old else None),
+            status_word(lang, ch.new.status if ch.new else None),
+        )
+        repaids = (ch.old.repaid if ch.old else None, ch.new.repaid if ch.new else None)
+        for pair in (statuses, repaids):
+            if ch.old and ch.new and pair[0] != pair[1]:
+                marks.update((len(row), len(row) + 1))
+            row += list(pair)
+        links: dict[int, str] = {}
+        for case in (ch.old, ch.new):
+            if case is not None:
+                links[len(row)] = _link(case)
+            row += _provenance(case)
+        sheet.rows.append(row)
+        sheet.marks.append(marks)
+        sheet.links.append(links)
+    return sheet
+
+
+def _detail(ch: Change, lang: str) -> str:
+    if ch.reasons:
+        return "、".join(word(lang, r) for r in ch.reasons)
+    if ch.fields:
+        return "、".join(f["header"] for f in ch.fields)
+    if ch.kind == "status" and ch.old and ch.new:
+        return f"{status_word(lang, ch.old.status)} → {status_word(lang, ch.new.status)}"
+    return ""
+
+
+def _raw(case: Case | None, key: str) -> Any:
+    """The value as the unit wrote it (parsed where it parsed, the cell as read otherwise)."""
+    if case is None:
+        return None
+    value = case.get(key)
+    if value is None:
+        raw = case.ledger.raw.get(key)
+        value = raw[case.i] if raw else None
+        if value == "":
+            value = None
+    return _cell(value)
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return str(value)
+
+
+def _provenance(case: Case | None) -> list[Any]:
+    if case is None:
+        return [None, None, None, None]
+    file, row = case.source()
+    sheet = case.ledger.sheet_of(case.i)
+    return [f"{case.ledger.path} › {sheet} › {case.row}", file, case.source_sheet(), row]
+
+
+def _link(case: Case) -> str:
+    """A link Excel and WPS open at the row: file#'sheet'!A<row>."""
+    path = Path(case.ledger.path)
+    try:
+        target = str(path.resolve())
+    except OSError:
+        target = str(path)
+    sheet = case.ledger.sheet_of(case.i).replace("'", "''")
+    return f"{target}#'{sheet}'!A{case.row}"
+
+
+# --- overdue --------------------------------------------------------------------------------
+
+
+def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
+    w = WORDS[lang]
+    units = BookSheet(
+        SHEET_NAMES[lang]["overdue_units"],
+        [
+            w["unit"],
+            w["cases"],
+            w["overdue_amount"],
+            w["remaining_lapsed"],
+            w["agreement_lapsed"],
+            w["oldest_due"],
+        ],
+        widths=[18, 8, 14, 12, 12, 12],
+    )
+    for unit, t in [*o.units, (w["total"], o.totals)]:
+        units.rows.append(
+            [unit, t.cases, t.amount, t.remaining_lapsed, t.agreement_lapsed, t.oldest_due]
+        )
+    form = o.side.form
+    cols = [c for c in form.columns if c.key != "seq"]
+    headers = [
+        w["unit"],
+        w["reasons"],
+        w["overdue_amount"],
+        w["due"],
+        w["months_late"],
+        w["status"],
+        w["row_check"],
+        *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
+        w["where"],
+        w["source_file"],
+        w["source_sheet"],
+        w["source_row"],
+    ]
+    cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)
+    cases.widths = [14, 20, 12, 12, 8, 10, 10, *([14] * (len(headers) - 7))]
+    lapsed = {"remaining_due", "agreed_due"}
+    for oc in o.cases:
+        c = oc.case
+        row: list[Any] = [
+            c.unit,
+            "、".join(word(lang, r) for r in oc.reasons),
+            oc.amount,
+            oc.due,
+            oc.months_late,
+            status_word(lang, c.status),
+            w["row_errors"].format(n=oc.row_errors) if oc.row_errors else "",
+        ]
+        marks = {
+            7 + j
+            for j, col in enumerate(cols)
+            if col.key in lapsed and isinstance(c.get(col.key), str) and c.get(col.key) < o.as_of
+        }
+        row += [_raw(c, col.key) for col in cols]
+        links = {len(row): _link(c)}
+        row += _provenance(c)
+        cases.rows.append(row)
+        cases.marks.append(marks)
+        cases.links.append(links)
+    return [units, cases]
+
+
+__all__ = ["BookSheet", "Tally", "diff_sheets", "overdue_sheets", "save"]
