@@ -18,11 +18,10 @@ from helpers import (
     write_roster,
     write_wuhan,
 )
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import Options, validate_file, validate_many
 from ledgercli.merge.plan import check_conservation, merge_paths
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import input_forms
-from ledgercli.run.pool import validate_many
 from ledgercli.write import citybook
 from ledgercli.write.citybook import write_city
 

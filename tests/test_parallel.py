@@ -223,7 +223,7 @@ def test_fork_server_started_early_only_for_a_pool(
     code = (
         "import sys; from pathlib import Path; from multiprocessing import forkserver\n"
         "from ledgercli.run.prestart import prestart\n"
-        f"prestart([Path(sys.argv[1])], {jobs})\n"
+        f"prestart([Path(sys.argv[1])], {jobs}, ['ledgercli.check.validate'])\n"
         "print(forkserver._forkserver._forkserver_pid is not None)\n"
         "print('ledgercli.check.validate' in sys.modules)\n"
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -18,6 +18,7 @@ from typing import Any
 
 from ledgercli.check.rules import Context, get_rules
 from ledgercli.model import amountunit
+from ledgercli.model.cityformat import is_merged, recorded_errors
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import FormSpec, get_form, input_forms, load_form
 from ledgercli.model.ledger import Ledger, join
@@ -34,6 +35,7 @@ from ledgercli.read.workbook import (
     open_book,
 )
 from ledgercli.read.workbook import col_letter as letter
+from ledgercli.run.pool import Progress, Work, run
 
 
 @dataclass
@@ -83,7 +85,6 @@ def validate_paths(
     caller that reads more files first (diff reads two weeks).
     """
     from ledgercli.model.units import canonicalize, read_roster
-    from ledgercli.run.pool import validate_many
 
     # The roster is read first: a wrong --units stops the run before forty files are read.
     roster = read_roster(options.units, options.password) if units and options.units else None
@@ -117,6 +118,32 @@ def validate_paths(
     if units:
         canonicalize(report, ledgers, roster)
     return report, ledgers
+
+
+def validate_many(
+    paths: Sequence[Path],
+    options: Options,
+    forms: list[FormSpec],
+    *,
+    jobs: int | None = None,
+    keep_ledgers: bool = True,
+    progress: Progress | None = None,
+) -> list[tuple[FileReport, Ledger | None]]:
+    """Validate each file on a pool; results in input order, the same whatever `jobs` is."""
+    work = Work(_validate_task, _unreadable, (options, forms))
+    return run(work, [(p, keep_ledgers) for p in paths], jobs=jobs, progress=progress)
+
+
+def _validate_task(
+    shared: tuple[Options, list[FormSpec]], path: Path, keep_ledger: bool
+) -> tuple[FileReport, Ledger | None]:
+    options, forms = shared
+    fr, ledger = validate_file(path, options, forms)
+    return fr, ledger if keep_ledger else None
+
+
+def _unreadable(path: Path, finding: Finding) -> tuple[FileReport, Ledger | None]:
+    return FileReport(path=str(path), readable=False, findings=[finding]), None
 
 
 def mark_copies(
@@ -236,7 +263,7 @@ def _validate(
         return fr, None
     fr.form = loc.form.id
     fr.sheet = loc.sheet.name
-    fr.merged = "source_file" in loc.extras
+    fr.merged = is_merged(loc.extras)
     fr.metadata = dict(loc.metadata)
     fr.findings.extend(loc.findings)
     others: list[Located] = []
@@ -683,7 +710,7 @@ def check_table(
         recorded = ledger.extras.get("status")
         if recorded is not None:
             ledger.errors = [
-                max(e, _recorded_errors(r)) for e, r in zip(errors, recorded, strict=True)
+                max(e, recorded_errors(r)) for e, r in zip(errors, recorded, strict=True)
             ]
         return ledger
 
@@ -768,12 +795,6 @@ def _transpose(grid: list[list[Any]], wanted: list[int], width: int) -> list[Any
     for j, col in zip(wanted, picked, strict=True):
         columns[j] = col
     return columns
-
-
-def _recorded_errors(status: Any) -> int:
-    """'错误3' in a merged workbook's 校验状态 → 3; 通过 and 警告N → 0."""
-    text = str(status).strip()
-    return int(text[2:]) if text.startswith("错误") and text[2:].isdigit() else 0
 
 
 def _same(cell: Any) -> Any:

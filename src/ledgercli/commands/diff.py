@@ -167,7 +167,7 @@ def diff(
     """
     from ledgercli.run.prestart import prestart
 
-    prestart([old, new], jobs)
+    prestart([old, new], jobs, ["ledgercli.check.validate"])
     from ledgercli.compare.diff import diff_paths
     from ledgercli.model.i18n import detect_lang
     from ledgercli.write.base import check_output

@@ -130,7 +130,7 @@ def merge(
     """
     from ledgercli.run.prestart import prestart
 
-    prestart(paths, jobs)
+    prestart(paths, jobs, ["ledgercli.merge.worker"])
     from ledgercli.merge.plan import merge_paths
     from ledgercli.model.i18n import detect_lang
     from ledgercli.write.base import check_output

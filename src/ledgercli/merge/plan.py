@@ -20,15 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.check.validate import Options, ledger_folders
+from ledgercli.merge.worker import FileRows, read_for_merge
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec, get_form, input_forms, load_form
 from ledgercli.model.i18n import message, register
-from ledgercli.model.ledger import Ledger
 from ledgercli.model.report import FileReport, Finding
-from ledgercli.model.text import norm_key
 from ledgercli.model.units import Roster, plan_units, read_roster, reporting_units
 from ledgercli.read.workbook import iter_spreadsheets
-from ledgercli.run.pool import FileRows, read_for_merge
 
 register(
     {
@@ -461,25 +459,6 @@ def _contact_form(source: Source, by_id: dict[str, FormSpec]) -> bool:
     return form is not None and form.one_row_per_unit
 
 
-def identity(ledger: Ledger, i: int) -> str | None:
-    """The case identity; for the contact form, the unit (one roster row per unit)."""
-    if ledger.form.one_row_per_unit:
-        unit = ledger.unit_of(i)
-        return f"unit:{norm_key(str(unit))}" if unit else None
-    return ledger.identity(i)
-
-
-def describe(ledger: Ledger, i: int) -> str:
-    """The identity of a row as written in its file, for messages."""
-    form = ledger.form
-    keys = [form.unit_column] if form.one_row_per_unit and form.unit_column else []
-    for key in [*keys, *form.identity]:
-        value = ledger.get(key, i)
-        if value:
-            return str(value)
-    return " / ".join(str(ledger.get(k, i) or "") for k in form.identity_fallback)
-
-
 def plan(result: MergeResult) -> None:
     """Group duplicates, then decide for every row whether it is written or left out."""
     merged = [(k, s) for k, s in enumerate(result.sources) if s.status == "merged"]
@@ -623,15 +602,6 @@ def check_conservation(result: MergeResult, written: dict[int, int] | None = Non
         problems.append(f"total: planned {t['rows_written']}, wrote {sum(written.values())}")
     if problems:
         raise LedgerError("merge-conservation", detail="; ".join(problems))
-
-
-def status_of(ledger: Ledger | FileRows, i: int) -> str:
-    """校验状态 of one row, as written in the city workbook."""
-    if ledger.errors[i]:
-        return f"错误{ledger.errors[i]}"
-    if ledger.warnings[i]:
-        return f"警告{ledger.warnings[i]}"
-    return "通过"
 
 
 def all_findings(result: MergeResult) -> list[tuple[Source, Finding]]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, SupportsIndex
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
@@ -247,6 +247,20 @@ class FormSpec(_Strict):
 
     def param(self, name: str, default: str | None = None) -> str | None:
         return self.params.get(name, default)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        """A bundled form crosses a process boundary by its id: a worker's ledger comes back
+        holding the parent's own spec (not a copy per file), and 300 copies of a schema need
+        not cross the pipe. A custom schema's spec travels whole."""
+        bundled = builtin_forms().get(self.id)
+        if bundled is not None and (bundled.roster if self.is_roster else bundled) is self:
+            return (_bundled, (self.id, self.is_roster))
+        return super().__reduce_ex__(protocol)
+
+
+def _bundled(form_id: str, roster: bool) -> FormSpec:
+    form = get_form(form_id)
+    return (form.roster or form) if roster else form
 
 
 def _schema_dirs() -> list[Path]:

@@ -107,19 +107,27 @@ class Ledger(SheetRows):
         return [self.unit] * len(self)
 
     def identity(self, i: int) -> str | None:
-        """The case identity of SPEC.md: 问题编号 when present, else debtor, creditor, contract."""
+        """The case identity of SPEC.md: 问题编号 when present, else debtor, creditor, contract;
+        for a contact form (one row per unit), the unit. Merge, diff, the summaries and the
+        duplicate checks all compare cases by this one identity."""
         return self.identities()[i]
 
     def identities(self) -> list[str | None]:
         """Every row's case identity, computed column-wise once (merge and diff need them all).
 
-        Codes are canonical already; text (contract names) is compared as norm_key reads it,
-        so spaces, full-width characters and quotes do not make two cases of one.
+        Codes are canonical already; text (contract names, units) is compared as norm_key
+        reads it, so spaces, full-width characters and quotes do not make two cases of one.
         """
         if self._identities is not None:
             return self._identities
         n = len(self.rows)
         form = self.form
+        if form.one_row_per_unit:
+            units = self.units()
+            distinct = [u for u in set(units) if u]
+            keyed = dict(zip(distinct, norm_keys(distinct), strict=True))
+            self._identities = [f"unit:{keyed[u]}" if u else None for u in units]
+            return self._identities
         out: list[str | None] = [None] * n
         for key in form.identity:
             numbers = self.values.get(key)
@@ -148,6 +156,18 @@ class Ledger(SheetRows):
                     out[i] = "|".join(parts)
         self._identities = out
         return out
+
+    def label(self, i: int) -> str:
+        """Row i's identity as written in its file, for messages ("" for a row without one)."""
+        if self.identity(i) is None:
+            return ""
+        form = self.form
+        keys = [form.unit_column] if form.one_row_per_unit and form.unit_column else []
+        for key in [*keys, *form.identity]:
+            value = self.get(key, i)
+            if value:
+                return str(value)
+        return " / ".join(str(self.get(k, i) or "") for k in form.identity_fallback)
 
 
 def money(value: Any) -> Decimal:

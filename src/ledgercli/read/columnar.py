@@ -22,12 +22,12 @@ from functools import reduce
 from pathlib import Path
 from typing import Any
 
+from ledgercli.model.cityformat import DETAIL_SHEET
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.report import Finding
 from ledgercli.read.table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
 from ledgercli.read.workbook import Book, Sheet, col_index, scan_bad_cells
-from ledgercli.write.citybook import DETAIL_SHEET
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

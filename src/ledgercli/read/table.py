@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledgercli.model.amountunit import (
-    MARK_HEADER,
     Declaration,
     declarations_above,
     header_declarations,
 )
+from ledgercli.model.cityformat import READ_BACK
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import ColumnSpec, FormSpec
 from ledgercli.model.report import Finding
@@ -26,18 +26,6 @@ from ledgercli.read.workbook import Book, Sheet, col_letter
 
 HEADER_SCAN_ROWS = 40
 METADATA_SCAN_ROWS = 12
-# Columns the merged city workbook adds after the form's own: recognised, never "unknown".
-PROVENANCE_HEADERS = {
-    "来源文件": "source_file",
-    "来源工作表": "source_sheet",
-    "来源行号": "source_row",
-    "校验状态": "status",
-    "重复组": "dup_group",
-    # A merged Wuhan ledger carries each row's 填报单位 (a file's metadata in a submission).
-    "填报单位": "reporter",
-    # What merge decided about the unit of the row's amounts (amountunit.py).
-    MARK_HEADER: "amount_mark",
-}
 _TOTAL_WORDS = ("合计", "总计", "小计", "总合计")
 _END_WORDS = (
     "填写说明",
@@ -146,8 +134,8 @@ def match_header(form: FormSpec, lower: list[Any], upper: list[Any] | None) -> _
                 aliased[hit.key] = clean_text(shown)
         elif taken:
             duplicates.append((j, clean_text(shown)))
-        elif nfkc(shown).replace(" ", "") in PROVENANCE_HEADERS:
-            extras[PROVENANCE_HEADERS[nfkc(shown).replace(" ", "")]] = j
+        elif nfkc(shown).replace(" ", "") in READ_BACK:
+            extras[READ_BACK[nfkc(shown).replace(" ", "")]] = j
         else:
             unknown.append((j, clean_text(shown)))
     return _Match(

@@ -1,34 +1,29 @@
-"""Reading many submissions on every core, with the same result as reading them one by one.
+"""Running one task per file on every core, with the same result as running them one by one.
 
-Files are independent, so each is validated in a worker process of a pool; results come back
-in input order, so reports and merged workbooks are byte-identical to a serial run. A worker
-that raises, or dies (out of memory, a fault in a reader library), becomes that file's report:
-one file never takes the others down, and never shows a traceback.
+Files are independent, so each file's task runs in a worker process of a pool; results come
+back in input order, so reports and merged workbooks are byte-identical to a serial run. A
+task that raises, or a worker that dies (out of memory, a fault in a reader library), becomes
+that file's result through the run's `failed`: one file never takes the others down, and never
+shows a traceback.
 
-For a merge the workers do not send whole ledgers back: each writes its file's rows, already
-as the city workbook will hold them, to a spill file, and returns what the merge plans with
-(Excel rows, error counts, case identities). The merge then streams spills to the writer one
-file at a time, so memory stays at one file's rows whatever the number of files.
+The pool knows nothing of validating or merging: a `Work` names the task, the result standing
+for a file that failed, and what every task of the run shares (sent once per worker).
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from ledgercli.model.forms import FormSpec
 from ledgercli.model.i18n import register
-from ledgercli.model.ledger import Ledger, SheetRows
-from ledgercli.model.report import FileReport, Finding
-from ledgercli.run.prestart import PRELOAD, SERIAL_BELOW_BYTES
+from ledgercli.model.report import Finding
+from ledgercli.run.prestart import SERIAL_BELOW_BYTES
 
 register(
     {
@@ -46,49 +41,25 @@ register(
 
 Progress = Callable[[Path, int, int], None]
 
-# The forms of a run, set once per worker process by the pool's initializer (spawn-safe:
-# everything a worker needs arrives pickled, nothing is inherited).
+S = TypeVar("S")  # what every task of a run shares (options, forms)
+A = TypeVar("A")  # a task's own argument besides its file
+R = TypeVar("R")  # a task's result
+
+
+@dataclass(frozen=True)
+class Work(Generic[S, A, R]):
+    """One run: `task(shared, path, arg)` per file, and `failed(path, finding)`, the result
+    that stands for a file whose task raised or whose worker died. Both are module-level
+    functions: a worker process gets them by name."""
+
+    task: Callable[[S, Path, A], R]
+    failed: Callable[[Path, Finding], R]
+    shared: S
+
+
+# What the tasks of a run share, set once per worker process by the pool's initializer
+# (spawn-safe: everything a worker needs arrives pickled, nothing is inherited).
 _STATE: dict[str, Any] = {}
-
-
-@dataclass
-class FileRows(SheetRows):
-    """What a merge needs of one file's rows, without holding their cells in memory."""
-
-    form_id: str
-    form_kind: str
-    sheet: str  # the first sheet read
-    rows: list[int]  # Excel row of each data row
-    errors: list[int]
-    warnings: list[int]
-    identities: list[str | None]
-    labels: list[str]  # the identity as a person reads it ("" where there is none)
-    unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
-    units: str | None  # every unit of the file, for the 来源 sheet
-    spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
-    marks: list[str] | None = None  # the unit of amount of each row (amountunit.py)
-    # The sheet of each row (a sheet per town: every one is read); [sheet] * rows when empty.
-    row_sheets: list[str] = field(default_factory=list)
-    # Each row's reporting unit where the file's sheets name different ones above their
-    # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
-    row_units: list[str | None] | None = None
-    _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._fill_sheets()
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def place(self, i: int) -> str:
-        """Row i as a person looks for it: `sheet!row` (the 来源 of a merge names sheets)."""
-        return f"{self.row_sheets[i]}!{self.rows[i]}"
-
-    def load(self) -> list[tuple[Any, ...]]:
-        assert self.spill is not None
-        with self.spill.open("rb") as fh:
-            rows: list[tuple[Any, ...]] = pickle.load(fh)
-        return rows
 
 
 def effective_jobs(jobs: int | None, n_files: int, total_bytes: int | None = None) -> int:
@@ -99,71 +70,35 @@ def effective_jobs(jobs: int | None, n_files: int, total_bytes: int | None = Non
     return max(1, min(want, n_files))
 
 
-def validate_many(
-    paths: Sequence[Path],
-    options: Any,
-    forms: list[FormSpec],
-    *,
-    jobs: int | None = None,
-    keep_ledgers: bool = True,
-    progress: Progress | None = None,
-) -> list[tuple[FileReport, Ledger | None]]:
-    """Validate each file; results in input order, the same whatever `jobs` is."""
-    by_id = {f.id: f for f in forms}
-    results = _run(
-        _validate_task, [(p, keep_ledgers) for p in paths], paths, options, forms, jobs, progress
-    )
-    out: list[tuple[FileReport, Ledger | None]] = []
-    for fr, ledger in results:
-        if ledger is not None and isinstance(ledger.form, tuple):
-            form_id, is_roster = ledger.form
-            form = by_id[form_id]
-            ledger.form = form.roster or form if is_roster else form
-        out.append((fr, ledger))
-    return out
-
-
-def read_for_merge(
-    paths: Sequence[Path],
-    options: Any,
-    forms: list[FormSpec],
-    spill_dir: Path,
+def run(
+    work: Work[S, A, R],
+    items: Sequence[tuple[Path, A]],
     *,
     jobs: int | None = None,
     progress: Progress | None = None,
-) -> list[tuple[FileReport, FileRows | None, str | None]]:
-    """Validate each file and spill its rows; (report, rows, sha256) in input order."""
-    tasks = [(p, spill_dir / f"{n:06d}.pickle") for n, p in enumerate(paths)]
-    return _run(_merge_task, tasks, paths, options, forms, jobs, progress)
-
-
-def _run(
-    task: Callable[..., Any],
-    args: list[tuple[Any, ...]],
-    paths: Sequence[Path],
-    options: Any,
-    forms: list[FormSpec],
-    jobs: int | None,
-    progress: Progress | None,
-) -> list[Any]:
-    total = len(args)
+) -> list[R]:
+    """Each item's task; results in input order, the same whatever `jobs` is (None: every
+    core, or one for a few small files; 1: in this process)."""
+    total = len(items)
+    paths = [path for path, _ in items]
     n_jobs = effective_jobs(jobs, total, sum(map(_size, paths)) if jobs is None else None)
     if n_jobs == 1:
-        _init(options, forms)
+        _init(work.shared)
         out = []
-        for n, a in enumerate(args, start=1):
+        for n, (path, arg) in enumerate(items, start=1):
             if progress is not None:
-                progress(paths[n - 1], n, total)
-            out.append(_guarded(task, *a))
+                progress(path, n, total)
+            out.append(_guarded(work.task, work.failed, path, arg))
         return out
 
-    results: list[Any] = [None] * total
+    results: dict[int, R] = {}
     failed: list[int] = []
     with ProcessPoolExecutor(
-        max_workers=n_jobs, mp_context=_context(), initializer=_init, initargs=(options, forms)
+        max_workers=n_jobs, mp_context=_context(work), initializer=_init, initargs=(work.shared,)
     ) as pool:
-        futures: dict[Future[Any], int] = {
-            pool.submit(_guarded, task, *a): k for k, a in enumerate(args)
+        futures: dict[Future[R], int] = {
+            pool.submit(_guarded, work.task, work.failed, path, arg): k
+            for k, (path, arg) in enumerate(items)
         }
         for done, fut in enumerate(as_completed(futures), start=1):
             k = futures[fut]
@@ -176,23 +111,20 @@ def _run(
     # A dead worker breaks every pending file of the pool; each is read again alone, so only
     # the file that kills its process is reported as such.
     for k in sorted(failed):
-        results[k] = _isolated(task, args[k], options, forms)
-    return results
+        results[k] = _isolated(work, *items[k])
+    return [results[k] for k in range(total)]
 
 
-def _isolated(
-    task: Callable[..., Any], a: tuple[Any, ...], options: Any, forms: list[FormSpec]
-) -> Any:
-    path = a[0]
+def _isolated(work: Work[S, A, R], path: Path, arg: A) -> R:
     try:
         with ProcessPoolExecutor(
-            max_workers=1, mp_context=_context(), initializer=_init, initargs=(options, forms)
+            max_workers=1, mp_context=_context(work), initializer=_init, initargs=(work.shared,)
         ) as pool:
-            return pool.submit(_guarded, task, *a).result()
+            return pool.submit(_guarded, work.task, work.failed, path, arg).result()
     except BrokenProcessPool:
-        return _failed(task, path, Finding("error", "worker-died"))
+        return work.failed(path, Finding("error", "worker-died"))
     except Exception as exc:
-        return _failed(task, path, _internal(exc))
+        return work.failed(path, _internal(exc))
 
 
 def _size(path: Path) -> int:
@@ -202,14 +134,15 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _context() -> Any:
+def _context(work: Work[Any, Any, Any]) -> Any:
     # forkserver: workers do not inherit the parent's threads (the progress bar's) mid-lock,
     # and start faster than spawn; spawn where there is no forkserver.
     methods = multiprocessing.get_all_start_methods()
     method = START_METHOD or ("forkserver" if "forkserver" in methods else "spawn")
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(PRELOAD)
+        # What the task needs, imported once in the fork server instead of once per worker.
+        ctx.set_forkserver_preload([__name__, work.task.__module__])
     return ctx
 
 
@@ -217,85 +150,19 @@ def _context() -> Any:
 START_METHOD: str | None = None
 
 
-def _init(options: Any, forms: list[FormSpec]) -> None:
-    _STATE["options"] = options
-    _STATE["forms"] = forms
+def _init(shared: Any) -> None:
+    _STATE["shared"] = shared
 
 
-def _guarded(task: Callable[..., Any], path: Path, *rest: Any) -> Any:
-    """A bug on one file is that file's report, never the end of the run."""
+def _guarded(
+    task: Callable[[Any, Path, A], R], failed: Callable[[Path, Finding], R], path: Path, arg: A
+) -> R:
+    """A bug on one file is that file's result, never the end of the run."""
     try:
-        return task(path, *rest)
+        return task(_STATE["shared"], path, arg)
     except Exception as exc:
-        return _failed(task, path, _internal(exc))
+        return failed(path, _internal(exc))
 
 
 def _internal(exc: BaseException) -> Finding:
     return Finding("error", "internal-error", params={"detail": f"{type(exc).__name__}: {exc}"})
-
-
-def _failed(task: Callable[..., Any], path: Path, finding: Finding) -> Any:
-    fr = FileReport(path=str(path), readable=False, findings=[finding])
-    if task is _merge_task:
-        return fr, None, sha256_of(path)
-    return fr, None
-
-
-def _validate_task(path: Path, keep_ledger: bool) -> tuple[FileReport, Ledger | None]:
-    from ledgercli.check.validate import validate_file
-
-    fr, ledger = validate_file(path, _STATE["options"], _STATE["forms"])
-    if ledger is None or not keep_ledger:
-        return fr, None
-    # The form goes back by its id: the parent holds the same specs, and 300 copies of a
-    # schema need not cross the pipe.
-    ledger.form = (ledger.form.id, ledger.form.is_roster)  # type: ignore[assignment]
-    return fr, ledger
-
-
-def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, str | None]:
-    from ledgercli.check.validate import validate_file
-    from ledgercli.merge.plan import describe, identity
-    from ledgercli.write.citybook import detail_columns, row_cells
-
-    fr, ledger = validate_file(path, _STATE["options"], _STATE["forms"])
-    sha = sha256_of(path)
-    if not fr.readable or ledger is None:
-        return fr, None, sha
-    n = len(ledger)
-    identities = [identity(ledger, i) for i in range(n)]
-    labels = [describe(ledger, i) if identities[i] is not None else "" for i in range(n)]
-    units = {ledger.unit_of(i) for i in range(n)} - {None, ""}
-    cols, _ = detail_columns(ledger.form)
-    cells = row_cells(ledger, cols)
-    with spill.open("wb") as fh:
-        pickle.dump(cells, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    del cells
-    rows = FileRows(
-        form_id=ledger.form.id,
-        form_kind=ledger.form.kind,
-        sheet=ledger.sheet,
-        rows=list(ledger.rows),
-        errors=list(ledger.errors),
-        warnings=list(ledger.warnings),
-        identities=identities,
-        labels=labels,
-        unit=ledger.unit,
-        units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
-        spill=spill,
-        row_sheets=list(ledger.row_sheets),
-        row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
-        marks=ledger.marks,
-    )
-    return fr, rows, sha
-
-
-def sha256_of(path: Path) -> str | None:
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()

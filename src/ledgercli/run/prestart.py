@@ -17,9 +17,6 @@ from pathlib import Path
 # explicit --jobs is obeyed whatever the size.
 SERIAL_BELOW_BYTES = 2 * 1024 * 1024
 
-# What each worker needs, imported once in the fork server instead of once per worker.
-PRELOAD = ["ledgercli.run.pool", "ledgercli.check.validate", "ledgercli.write.citybook"]
-
 
 def inputs(paths: Iterable[Path], enough: int = SERIAL_BELOW_BYTES) -> tuple[int, int]:
     """(files, bytes) of the inputs (folders walked), counted only until there are two files
@@ -39,8 +36,11 @@ def inputs(paths: Iterable[Path], enough: int = SERIAL_BELOW_BYTES) -> tuple[int
     return files, total
 
 
-def prestart(paths: Iterable[Path], jobs: int | None) -> None:
-    """Start the fork server now if this run will use a pool; otherwise do nothing."""
+def prestart(paths: Iterable[Path], jobs: int | None, preload: list[str]) -> None:
+    """Start the fork server now if this run will use a pool; otherwise do nothing.
+
+    `preload` names the modules of the run's task (by name: importing them here is what
+    this module avoids), imported once in the fork server instead of once per worker."""
     if jobs == 1 or (os.cpu_count() or 1) < 2:
         return
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -50,5 +50,5 @@ def prestart(paths: Iterable[Path], jobs: int | None) -> None:
         return  # one file is read in this process; a few small ones too
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload)
     forkserver.ensure_running()

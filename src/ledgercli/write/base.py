@@ -53,6 +53,7 @@ def _merged_workbook(path: Path) -> bool:
 
 @lru_cache(maxsize=8)
 def _merged_cached(path: str, mtime_ns: int, size: int) -> bool:
+    from ledgercli.model.cityformat import is_merged
     from ledgercli.model.forms import input_forms
     from ledgercli.read.columnar import head_book
     from ledgercli.read.table import HEADER_SCAN_ROWS, locate
@@ -64,7 +65,7 @@ def _merged_cached(path: str, mtime_ns: int, size: int) -> bool:
         loc = locate(heads, input_forms(), collect=False)
     except Exception:
         return False  # unreadable, encrypted, of an unknown form: kept
-    return "source_file" in loc.extras
+    return is_merged(loc.extras)
 
 
 def atomic_save(save: Any, out: Path) -> None:

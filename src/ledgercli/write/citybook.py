@@ -10,25 +10,26 @@ or '@SUM(A1)' typed by a district stays text and never runs on the clerk's machi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ledgercli.merge.plan import MergeResult, Source, all_findings, check_conservation, status_of
+from ledgercli.merge.plan import MergeResult, Source, all_findings, check_conservation
 from ledgercli.model.amountunit import MARK_HEADER, MARK_TEXT, describe
+from ledgercli.model.cityformat import (
+    DETAIL_SHEET,
+    FINDINGS_SHEET,
+    SOURCES_SHEET,
+    Column,
+    Plain,
+    detail_columns,
+    form_columns,
+    status_text,
+)
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.forms import FormSpec
-from ledgercli.model.ledger import Ledger
 from ledgercli.model.report import Finding
 from ledgercli.write.base import AMOUNT_FORMAT, MAX_SHEET_ROWS, atomic_save, check_output
 
-DETAIL_SHEET = "明细"
-FINDINGS_SHEET = "问题"
-SOURCES_SHEET = "来源"
-PROVENANCE = ["来源文件", "来源工作表", "来源行号", "校验状态", "重复组", MARK_HEADER]
 FINDINGS_HEADERS = ["文件", "工作表", "行", "列", "表头", "值", "级别", "规则", "说明"]
 FINDINGS_WIDTHS = [36, 12, 7, 5, 20, 24, 7, 22, 60]
 SEVERITY_WORD = {
@@ -54,21 +55,6 @@ NOT_REPORTED_WORD = "未报送"
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.
 MAX_ROWS = MAX_SHEET_ROWS
-# Kinds whose parsed value is text: written as text cells whatever they look like.
-_TEXT_KINDS = {"text", "enum", "month", "credit_code", "phone"}
-
-
-@dataclass
-class _Column:
-    header: str
-    group: str | None
-    width: int
-    kind: str  # a form kind, or "meta" / "provenance"
-    key: str
-
-
-class Plain(float):
-    """A number that is not an amount (amounts get the 0.0000 format; this does not)."""
 
 
 # The workbook's own options: a string is only ever a string.
@@ -147,104 +133,6 @@ class _Formats:
         self.date = wb.add_format({"num_format": DATE_FORMAT})
 
 
-def detail_columns(form: FormSpec) -> tuple[list[_Column], int]:
-    """The columns of 明细 for a form, and how many header rows they need."""
-    cols: list[_Column] = []
-    if form.kind == "keyvalue":
-        for f in form.fields:
-            cols.append(_Column(f.label, None, max(12, 2 * len(f.label) + 4), "text", f.key))
-    else:
-        for c in form.columns:
-            width = min(max(c.width, len(c.header) + 4), 30)
-            cols.append(_Column(c.header, c.group, width, c.kind, c.key))
-        if form.unit_metadata:
-            label = next(m.label for m in form.metadata if m.key == form.unit_metadata)
-            cols.append(_Column(label, None, 20, "meta", form.unit_metadata))
-    widths = [36, 12, 9, 9, 8, 16]
-    for name, w in zip(PROVENANCE, widths, strict=True):
-        cols.append(_Column(name, None, w, "provenance", name))
-    header_rows = 2 if any(c.group for c in cols) else 1
-    return cols, header_rows
-
-
-def _form_columns(cols: list[_Column], form: FormSpec) -> list[_Column]:
-    """The columns whose cells come from the submission (not numbering, unit or provenance)."""
-    return [
-        c
-        for c in cols
-        if c.kind not in ("provenance", "meta")
-        and not (c.header == "序号" and form.kind == "table")
-    ]
-
-
-def row_cells(ledger: Ledger, cols: list[_Column]) -> list[tuple[Any, ...]]:
-    """Every row's cells as the city workbook holds them, in the order of `_form_columns`.
-
-    str is a text cell, float an amount, Plain another number, int and bool themselves, a date
-    a date, None an empty cell. Computed column-wise, each distinct value once.
-    """
-    n = len(ledger)
-    out_cols: list[list[Any]] = []
-    for c in _form_columns(cols, ledger.form):
-        values = ledger.values.get(c.key)
-        raw = ledger.raw.get(c.key)
-        if values is None:
-            values = [None] * n
-        text_kind = c.kind in _TEXT_KINDS
-        col: list[Any] = []
-        cache: dict[Any, Any] = {}
-        for i, v in enumerate(values):
-            if v is None:
-                col.append(_raw_text(raw[i] if raw is not None else None))
-                continue
-            if type(v) is str:
-                col.append(v)
-                continue
-            try:
-                key = (type(v), v)
-                got = cache.get(key, _MISSING)
-            except TypeError:  # an unhashable value: converted each time
-                key, got = None, _MISSING
-            if got is _MISSING:
-                got = _canonical(v, text_kind)
-                if key is not None:
-                    cache[key] = got
-            col.append(got)
-        out_cols.append(col)
-    if not out_cols:
-        return [()] * n
-    return list(zip(*out_cols, strict=True))
-
-
-_MISSING = object()
-
-
-def _canonical(value: Any, text_kind: bool) -> Any:
-    if text_kind or isinstance(value, str):
-        return str(value)
-    if isinstance(value, Decimal):
-        # Excel holds doubles; amounts to 0.0001 万元 are far inside their 15 digits.
-        return float(value)
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool | int):
-        return value
-    if isinstance(value, float):
-        return Plain(value)
-    return str(value)
-
-
-def _raw_text(raw: Any) -> str | None:
-    if raw is None:
-        return None
-    if isinstance(raw, float):
-        return f"{raw:.0f}" if raw.is_integer() else f"{raw:.15g}"
-    if isinstance(raw, dt.datetime | dt.date):
-        return raw.isoformat()[:10]
-    text = str(raw)
-    return text if text.strip() else None
-
-
 def _prepare(ws: Any, widths: list[int], header_rows: int) -> None:
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
@@ -257,7 +145,7 @@ def _text_row(ws: Any, r: int, values: list[str], fmt: Any) -> None:
 
 
 def _write_detail(
-    wb: Any, fmt: _Formats, result: MergeResult, cols: list[_Column], header_rows: int
+    wb: Any, fmt: _Formats, result: MergeResult, cols: list[Column], header_rows: int
 ) -> dict[int, int]:
     ws = wb.add_worksheet(DETAIL_SHEET)
     _prepare(ws, [c.width for c in cols], header_rows)
@@ -272,7 +160,7 @@ def _write_detail(
     form = result.form
     assert form is not None
     # Where each kind of cell goes: the submission's own cells in their order, then ours.
-    own = {id(c) for c in _form_columns(cols, form)}
+    own = {id(c) for c in form_columns(cols, form)}
     own_at = [j for j, c in enumerate(cols) if id(c) in own]
     seq_at = [
         j
@@ -282,7 +170,7 @@ def _write_detail(
     meta_at = [j for j, c in enumerate(cols) if c.kind == "meta"]
     # Where the unit sits among the submission's own cells: written under its canonical name.
     unit_at = next(
-        (n for n, c in enumerate(_form_columns(cols, form)) if c.key == form.unit_column), None
+        (n for n, c in enumerate(form_columns(cols, form)) if c.key == form.unit_column), None
     )
     prov_at = {c.key: j for j, c in enumerate(cols) if c.kind == "provenance"}
     write_string = ws.write_string
@@ -342,7 +230,7 @@ def _write_detail(
             write_string(r, j_file, file_name)
             write_string(r, j_sheet, sheet_of[i])
             write_number(r, j_row, data.rows[i])
-            write_string(r, j_status, status_of(data, i))
+            write_string(r, j_status, status_text(data.errors[i], data.warnings[i]))
             gid = group_of.get((k, i))
             if gid:
                 write_string(r, j_group, gid)

@@ -1,0 +1,132 @@
+"""A merge's reading: each file validated on the pool, its rows spilled as the city workbook
+will hold them.
+
+The workers do not send whole ledgers back: each writes its file's rows, already as the city
+workbook will hold them, to a spill file, and returns what the merge plans with (Excel rows,
+error counts, case identities). The merge then streams spills to the writer one file at a
+time, so memory stays at one file's rows whatever the number of files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ledgercli.check import validate
+from ledgercli.check.validate import Options
+from ledgercli.model.cityformat import detail_columns, row_cells
+from ledgercli.model.forms import FormSpec
+from ledgercli.model.ledger import SheetRows
+from ledgercli.model.report import FileReport, Finding
+from ledgercli.run.pool import Progress, Work, run
+
+Read = tuple[FileReport, "FileRows | None", str | None]
+
+
+@dataclass
+class FileRows(SheetRows):
+    """What a merge needs of one file's rows, without holding their cells in memory."""
+
+    form_id: str
+    form_kind: str
+    sheet: str  # the first sheet read
+    rows: list[int]  # Excel row of each data row
+    errors: list[int]
+    warnings: list[int]
+    identities: list[str | None]
+    labels: list[str]  # the identity as a person reads it ("" where there is none)
+    unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
+    units: str | None  # every unit of the file, for the 来源 sheet
+    spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
+    marks: list[str] | None = None  # the unit of amount of each row (amountunit.py)
+    # The sheet of each row (a sheet per town: every one is read); [sheet] * rows when empty.
+    row_sheets: list[str] = field(default_factory=list)
+    # Each row's reporting unit where the file's sheets name different ones above their
+    # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
+    row_units: list[str | None] | None = None
+    _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fill_sheets()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def place(self, i: int) -> str:
+        """Row i as a person looks for it: `sheet!row` (the 来源 of a merge names sheets)."""
+        return f"{self.row_sheets[i]}!{self.rows[i]}"
+
+    def load(self) -> list[tuple[Any, ...]]:
+        assert self.spill is not None
+        with self.spill.open("rb") as fh:
+            rows: list[tuple[Any, ...]] = pickle.load(fh)
+        return rows
+
+
+def read_for_merge(
+    paths: Sequence[Path],
+    options: Options,
+    forms: list[FormSpec],
+    spill_dir: Path,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> list[Read]:
+    """Validate each file and spill its rows; (report, rows, sha256) in input order."""
+    work = Work(_merge_task, _unreadable, (options, forms))
+    items = [(p, spill_dir / f"{n:06d}.pickle") for n, p in enumerate(paths)]
+    return run(work, items, jobs=jobs, progress=progress)
+
+
+def _unreadable(path: Path, finding: Finding) -> Read:
+    return FileReport(path=str(path), readable=False, findings=[finding]), None, sha256_of(path)
+
+
+def _merge_task(shared: tuple[Options, list[FormSpec]], path: Path, spill: Path) -> Read:
+    options, forms = shared
+    # Looked up on the module at each call: tests replace it to make one file fail.
+    fr, ledger = validate.validate_file(path, options, forms)
+    sha = sha256_of(path)
+    if not fr.readable or ledger is None:
+        return fr, None, sha
+    n = len(ledger)
+    identities = ledger.identities()
+    labels = [ledger.label(i) for i in range(n)]
+    units = {ledger.unit_of(i) for i in range(n)} - {None, ""}
+    cols, _ = detail_columns(ledger.form)
+    cells = row_cells(ledger, cols)
+    with spill.open("wb") as fh:
+        pickle.dump(cells, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    del cells
+    rows = FileRows(
+        form_id=ledger.form.id,
+        form_kind=ledger.form.kind,
+        sheet=ledger.sheet,
+        rows=list(ledger.rows),
+        errors=list(ledger.errors),
+        warnings=list(ledger.warnings),
+        identities=list(identities),
+        labels=labels,
+        unit=ledger.unit,
+        units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
+        spill=spill,
+        row_sheets=list(ledger.row_sheets),
+        row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
+        marks=ledger.marks,
+    )
+    return fr, rows, sha
+
+
+def sha256_of(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
