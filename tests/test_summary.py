@@ -11,13 +11,13 @@ from helpers import annex2_row, write_annex2
 from ledgercli.check.validate import Options, validate_paths
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import builtin_forms
+from ledgercli.model.numbers import rate
 from ledgercli.summary.figures import (
     SummaryLayout,
     annex_layout,
     cases_from,
     header_merges,
     layout_of,
-    rate,
     summarize,
     to_json,
 )

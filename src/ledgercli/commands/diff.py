@@ -231,7 +231,7 @@ def render(d: Diff, lang: str, limit: int) -> None:
             )
         )
     out.print()
-    from ledgercli.summary.figures import (
+    from ledgercli.model.numbers import (
         fmt_amount as amount,  # four decimals, as every amount is shown
     )
 
@@ -289,7 +289,7 @@ def render(d: Diff, lang: str, limit: int) -> None:
 
 
 def _what(ch: Change, lang: str) -> str:
-    from ledgercli.summary.figures import (
+    from ledgercli.model.numbers import (
         fmt_amount as amount,  # four decimals, as every amount is shown
     )
     from ledgercli.write.changebook import status_word, word
@@ -350,7 +350,7 @@ def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ledgercli.summary.figures import (
+    from ledgercli.model.numbers import (
         fmt_amount as amount,  # four decimals, as every amount is shown
     )
     from ledgercli.ui.console import out
@@ -386,7 +386,7 @@ def _units_table(d: Diff, lang: str) -> None:
     from rich.text import Text
 
     from ledgercli.compare.diff import Tally
-    from ledgercli.summary.figures import fmt_amount as amount
+    from ledgercli.model.numbers import fmt_amount as amount
     from ledgercli.ui.console import out
 
     out.print(Text(_l(lang, "units"), style="bold"))

@@ -21,8 +21,6 @@ register(
         "forms-required-above": ("{column}大于{limit}时必填", "required when {column} > {limit}"),
         "forms-checks": ("跨列检查", "cross-column checks"),
         "forms-all-checks": ("全部检查", "all checks"),
-        "forms-severity-error": ("错误", "error"),
-        "forms-severity-warning": ("警告", "warning"),
     }
 )
 
@@ -142,9 +140,9 @@ def _details(known: dict[str, Any], language: str, out: Any) -> None:
 def _rule_line(r: Any, language: str) -> str:
     from rich.markup import escape
 
-    from ledgercli.model.i18n import message
+    from ledgercli.model.report import severity_word
 
-    severity = message(f"forms-severity-{r.severity}", language)
+    severity = severity_word(r.severity, language)
     return escape(f"  {r.code} ({severity}): {r.describe(language)}")
 
 

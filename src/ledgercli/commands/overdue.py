@@ -160,7 +160,7 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     from rich.text import Text
 
     from ledgercli.commands.diff import render_set_aside
-    from ledgercli.summary.figures import (
+    from ledgercli.model.numbers import (
         fmt_amount as amount,  # four decimals, as every amount is shown
     )
     from ledgercli.ui.console import not_reported, out

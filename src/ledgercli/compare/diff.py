@@ -21,6 +21,7 @@ from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, money
+from ledgercli.model.numbers import rate
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.status import rank, remaining, repaid, status
 from ledgercli.model.text import norm_key
@@ -316,8 +317,6 @@ class Diff:
 
     def suspect_share(self) -> Decimal | None:
         """The suspects' share (percent) of this week's total amount owed."""
-        from ledgercli.summary.figures import rate
-
         return rate(sum((s.new.owed for s in self.suspects), Decimal(0)), self.totals.owed_new)
 
     def of(self, kind: str) -> list[Change]:

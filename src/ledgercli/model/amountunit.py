@@ -26,10 +26,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from ledgercli.model.forms import FormSpec
+from ledgercli.model.numbers import percent, plain
 from ledgercli.model.report import Finding
 from ledgercli.model.text import header_unit, nfkc
 from ledgercli.read.workbook import col_letter
@@ -265,7 +266,7 @@ def _declared_yuan(
             "scope": "file",
             "at": where.cell,
             "text": where.text,
-            "median": _plain(median),
+            "median": plain(median),
             "subfen": _percent(share),
             "rows": n,
         }
@@ -286,9 +287,9 @@ def _declared_yuan(
                 OWED,
                 {
                     "variant": "row",
-                    "median": _plain(peers_median),
+                    "median": plain(peers_median),
                     "peers": peers,
-                    "ratio": _plain((peers_median / v).quantize(Decimal(1))),
+                    "ratio": plain((peers_median / v).quantize(Decimal(1))),
                 },
             )
         )
@@ -332,7 +333,7 @@ def _suspects(
                 "scope": "file",
                 "at": where.cell,
                 "text": where.text,
-                "median": _plain(median),
+                "median": plain(median),
                 "rows": n,
             }
             finding = _at(where, "error", "amount-unit-conflict", sheet, params)
@@ -344,7 +345,7 @@ def _suspects(
             "scope": "file",
             "rows": len(every),
             "because": ["yuan-evidence.file"],
-            "median": _plain(median),
+            "median": plain(median),
         }
         finding = Finding("warning", "amount-suspect-yuan", sheet, header_row, owed_at, "拖欠金额")
         finding.params = params
@@ -352,8 +353,8 @@ def _suspects(
             {
                 "sheet": sheet,
                 "row": rows[i],
-                "owed": _plain(v),
-                "evidence": [{"kind": "file", "median": _plain(median)}],
+                "owed": plain(v),
+                "evidence": [{"kind": "file", "median": plain(median)}],
             }
             for i, v in positives
         ]
@@ -366,7 +367,7 @@ def _suspects(
     for i in evidence:
         marks[i] = SUSPECT
     suspects = [
-        {"sheet": sheet, "row": rows[i], "owed": _plain(values[OWED][i]), "evidence": ev}
+        {"sheet": sheet, "row": rows[i], "owed": plain(values[OWED][i]), "evidence": ev}
         for i, ev in sorted(evidence.items())
     ]
     if len(evidence) >= MIN_PEERS and 2 * len(evidence) > len(positives):
@@ -403,22 +404,22 @@ def _evidence(
     contract = values.get(CONTRACT)
     for i, v in positives:
         if limit is not None and v >= limit:
-            found.setdefault(i, []).append({"kind": "magnitude", "limit": _plain(limit)})
+            found.setdefault(i, []).append({"kind": "magnitude", "limit": plain(limit)})
         if contract is not None:
             c = contract[i]
             # (v > c first: a plain comparison rules out almost every row.)
             if type(c) is Decimal and c > 0 and v > c and v >= RATIO * c:
-                ratio = _plain((v / c).quantize(Decimal(1)))
+                ratio = plain((v / c).quantize(Decimal(1)))
                 found.setdefault(i, []).append(
-                    {"kind": "contract", "contract": _plain(c), "ratio": ratio}
+                    {"kind": "contract", "contract": plain(c), "ratio": ratio}
                 )
     for i, v, peers_median, peers in _outliers(positives, ordered, above=True):
         found.setdefault(i, []).append(
             {
                 "kind": "peers",
-                "median": _plain(peers_median),
+                "median": plain(peers_median),
                 "peers": peers,
-                "ratio": _plain((v / peers_median).quantize(Decimal(1))),
+                "ratio": plain((v / peers_median).quantize(Decimal(1))),
             }
         )
     return found
@@ -483,14 +484,8 @@ def _median_without(ordered: list[Decimal], value: Decimal) -> Decimal:
     return (at(k // 2 - 1) + at(k // 2)) / 2
 
 
-def _plain(value: Decimal) -> str:
-    """An exact decimal string without exponent or trailing zeros ("7900", "0.79")."""
-    text = f"{value.normalize():f}"
-    return text
-
-
 def _percent(share: Decimal) -> str:
-    return f"{(share * _HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP):f}"
+    return f"{percent(share):f}"
 
 
 # --- a merged city workbook: marks as merge wrote them ----------------------------------------

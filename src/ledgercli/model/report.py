@@ -12,6 +12,15 @@ from typing import Any
 from ledgercli.model.i18n import MESSAGES, message
 
 SEVERITIES = ("error", "warning", "notice")
+# How each severity is said: the terminal, the 问题 sheet, the annotated returns, `ledger forms`.
+_SEVERITY_WORDS = {
+    "zh": {"error": "错误", "warning": "警告", "notice": "提示"},
+    "en": {"error": "error", "warning": "warning", "notice": "notice"},
+}
+
+
+def severity_word(severity: str, lang: str) -> str:
+    return _SEVERITY_WORDS.get(lang, _SEVERITY_WORDS["en"])[severity]
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -23,6 +23,7 @@ from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec, get_form
 from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, moneys
+from ledgercli.model.numbers import AMOUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT, fmt_amount, rate
 from ledgercli.model.report import Report
 from ledgercli.model.status import statuses_and_repaid
 from ledgercli.model.text import norm_header
@@ -94,11 +95,6 @@ register(
 )
 
 BLANK_LABEL = "（未填）"
-COUNT_FORMAT = "0"
-AMOUNT_FORMAT = "0.0000"
-RATE_FORMAT = "0.00"
-_CENT = Decimal("0.01")
-_HUNDRED = Decimal(100)
 
 Figure = int | Decimal | None
 
@@ -703,13 +699,6 @@ def total_of(rows: Sequence[SummaryRow], layout: SummaryLayout) -> dict[str, Fig
     return values
 
 
-def rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """清偿率 in percent, two decimals rounded half up; None (blank) when nothing is owed."""
-    if denominator == 0:
-        return None
-    return (numerator * _HUNDRED / denominator).quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
 def _rates(values: dict[str, Figure], layout: SummaryLayout) -> None:
     for col in layout.figures:
         if col.kind == "rate":
@@ -736,12 +725,6 @@ def _dec(value: Figure) -> Decimal:
 
 def _sum_owed(cases: Iterable[Case]) -> str:
     return fmt_amount(sum((c.owed for c in cases), Decimal(0)))
-
-
-def fmt_amount(value: Decimal) -> str:
-    """An amount as text: four decimals (the form's precision), more only if the data has more."""
-    q = value.quantize(Decimal("0.0001"))
-    return f"{q:f}" if q == value else f"{value.normalize():f}"
 
 
 def fmt_figure(col: SummaryColumn, value: Figure) -> str:

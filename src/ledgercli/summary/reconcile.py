@@ -16,6 +16,7 @@ from typing import Any
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import get_form
 from ledgercli.model.i18n import register
+from ledgercli.model.numbers import rate
 from ledgercli.model.text import nfkc, norm_header, norm_key
 from ledgercli.model.units import unit_key
 from ledgercli.read.cells import PLACEHOLDERS, number_from_text
@@ -26,7 +27,6 @@ from ledgercli.summary.figures import (
     SummaryColumn,
     SummaryRow,
     fmt_figure,
-    rate,
     total_of,
 )
 

@@ -13,16 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ledgercli.model.i18n import message
-from ledgercli.model.report import FileReport, Report
+from ledgercli.model.report import FileReport, Report, severity_word
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
 STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
-WORD = {
-    "zh": {"error": "错误", "warning": "警告", "notice": "提示"},
-    "en": {"error": "error", "warning": "warning", "notice": "notice"},
-}
 LABELS = {
     "zh": {
         "severity": "级别",
@@ -138,7 +134,7 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         table.add_column(label(lang, "message"), ratio=1, overflow="fold")
         for f in cut:
             table.add_row(
-                Text(WORD[lang][f.severity], style=STYLE[f.severity]),
+                Text(severity_word(f.severity, lang), style=STYLE[f.severity]),
                 f.location(),
                 f.header or "",
                 f.value or "",

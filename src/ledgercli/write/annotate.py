@@ -23,7 +23,7 @@ from typing import Any
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.i18n import message, register
 from ledgercli.model.ledger import Ledger
-from ledgercli.model.report import FileReport, Finding, Report
+from ledgercli.model.report import FileReport, Finding, Report, severity_word
 from ledgercli.write.base import apply_style, atomic_save, check_output, header_style, set_text
 
 RESULT_SHEET = "校验结果"
@@ -95,9 +95,9 @@ LABELS: dict[str, dict[str, str]] = {
         "value": "值",
         "message": "说明",
         "rule": "规则",
+        # Headings of the index's count columns.
         "error": "错误",
         "warning": "警告",
-        "notice": "提示",
         "index": "退回清单",
         "unit": "单位",
         "returned": "标注文件",
@@ -128,7 +128,6 @@ LABELS: dict[str, dict[str, str]] = {
         "rule": "Rule",
         "error": "error",
         "warning": "warning",
-        "notice": "notice",
         "index": "Returns",
         "unit": "Unit",
         "returned": "Annotated copy",
@@ -362,13 +361,12 @@ def _mark(wb: Any, names: dict[str, str], findings: list[Finding], lang: str) ->
         coord = _target(f)
         if f.severity in MARKED and coord is not None and names.get(f.sheet or "") in wb.sheetnames:
             marks.setdefault((names[f.sheet or ""], coord), []).append(f)
-    words = LABELS[lang]
     for (title, coord), found in marks.items():
         cell = _anchor(wb[title], coord)
         worst = "error" if any(f.severity == "error" for f in found) else "warning"
         color = ERROR_FILL if worst == "error" else WARNING_FILL
         cell.fill = PatternFill("solid", fgColor=color, bgColor=color)
-        lines = [f"[{words[f.severity]}] {_said(f, lang)}" for f in found]
+        lines = [f"[{severity_word(f.severity, lang)}] {_said(f, lang)}" for f in found]
         text = "\n".join(lines)
         if cell.comment is not None and cell.comment.author != COMMENT_AUTHOR:
             # The district's own note stays, above ours.
@@ -451,7 +449,7 @@ def _result_sheet(
         row += 1
         ws.cell(row, 1).value = n
         sev = ws.cell(row, 2)
-        set_text(sev, words[f.severity])
+        set_text(sev, severity_word(f.severity, lang))
         if f.severity in fills:
             sev.fill = fills[f.severity]
         where = ws.cell(row, 3)

@@ -15,9 +15,6 @@ from typing import Any
 
 from ledgercli.model.errors import LedgerError
 
-AMOUNT_FORMAT = "0.0000"
-COUNT_FORMAT = "0"
-RATE_FORMAT = "0.00"
 MAX_SHEET_ROWS = 1_048_576
 
 

@@ -18,9 +18,9 @@ from ledgercli.compare.overdue import Overdue
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.i18n import register
+from ledgercli.model.numbers import AMOUNT_FORMAT
 from ledgercli.model.status import STATUS_EN
 from ledgercli.write.base import (
-    AMOUNT_FORMAT,
     MAX_SHEET_ROWS,
     apply_style,
     atomic_save,

@@ -27,15 +27,12 @@ from ledgercli.model.cityformat import (
     status_text,
 )
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.report import Finding
-from ledgercli.write.base import AMOUNT_FORMAT, MAX_SHEET_ROWS, atomic_save, check_output
+from ledgercli.model.numbers import AMOUNT_FORMAT, DATE_FORMAT
+from ledgercli.model.report import Finding, severity_word
+from ledgercli.write.base import MAX_SHEET_ROWS, atomic_save, check_output
 
 FINDINGS_HEADERS = ["文件", "工作表", "行", "列", "表头", "值", "级别", "规则", "说明"]
 FINDINGS_WIDTHS = [36, 12, 7, 5, 20, 24, 7, 22, 60]
-SEVERITY_WORD = {
-    "zh": {"error": "错误", "warning": "警告", "notice": "提示"},
-    "en": {"error": "error", "warning": "warning", "notice": "notice"},
-}
 STATUS_WORD = {
     "merged": "已合并",
     "skipped": "已跳过",
@@ -52,7 +49,6 @@ SKIP_WORD = {
     "contact-form": "联络表（附件1）",
 }
 NOT_REPORTED_WORD = "未报送"
-DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.
 MAX_ROWS = MAX_SHEET_ROWS
 
@@ -250,7 +246,6 @@ def _write_findings(
     _prepare(ws, FINDINGS_WIDTHS, 1)
     ws.autofilter(0, 0, len(findings), len(FINDINGS_HEADERS) - 1)
     _text_row(ws, 0, FINDINGS_HEADERS, fmt.header)
-    words = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
     for r, (src, f) in enumerate(findings, start=1):
         _row(
             ws,
@@ -262,7 +257,7 @@ def _write_findings(
                 f.column,
                 f.header,
                 f.value,
-                words[f.severity],
+                severity_word(f.severity, lang),
                 f.rule,
                 f.message(lang),
             ],

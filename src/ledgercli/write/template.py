@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.model.forms import ColumnSpec, FormSpec
+from ledgercli.model.numbers import AMOUNT_FORMAT, DATE_FORMAT
 from ledgercli.write.base import (
-    AMOUNT_FORMAT,
     apply_style,
     atomic_save,
     check_output,
@@ -30,7 +30,6 @@ GUIDE_SHEET = "填写说明"
 # Text cells keep leading zeros and all 18 characters; months typed 2022-12 stay text instead
 # of turning into a date that reads back as 2022-12-01.
 TEXT_KINDS = {"credit_code", "phone", "month"}
-DATE_FORMAT = "yyyy-mm-dd"
 # 1990-01-01 and 2099-12-31 as Excel serials: the range cells.py accepts for dates.
 FIRST_DAY, LAST_DAY = 32874, 73050
 MAX_PROMPT = 250  # Excel refuses input messages over 255 characters

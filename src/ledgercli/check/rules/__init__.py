@@ -85,7 +85,3 @@ def same(a: Decimal, b: Decimal) -> bool:
 def exceeds(a: Decimal, b: Decimal) -> bool:
     """a is larger than b by at least 0.0001 万元 (one yuan)."""
     return a - b >= Q
-
-
-def fmt(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}"

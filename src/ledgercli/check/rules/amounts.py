@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import Context, RuleHits, exceeds, fmt, q, rule, same
+from ledgercli.model.numbers import plain as fmt
+
+from . import Context, RuleHits, exceeds, q, rule, same
 
 ZERO = Decimal(0)
 
