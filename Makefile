@@ -43,11 +43,13 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 
 # make bench [SCALE=city|national] [RUNS=3]: see bench/run.py
 bench: $(VENV)/.installed-test

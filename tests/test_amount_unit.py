@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
-from ledgercli.check.validate import Options, validate_file, validate_paths
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import Options, validate_file
 from ledgercli.cli import cli
 from ledgercli.compare.diff import diff_paths
 from ledgercli.model.amountunit import declarations_above

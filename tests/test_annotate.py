@@ -12,7 +12,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from helpers import annex2_row, needs_program, write_annex2
-from ledgercli.check.validate import Options, validate_file, validate_paths
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import Options, validate_file
 from ledgercli.model.errors import LedgerError
 from ledgercli.write.annotate import (
     ERROR_FILL,

@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from helpers import annex2_row, write_annex2
-from ledgercli.check.validate import Options, validate_paths
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 
 
@@ -222,7 +223,7 @@ def test_identical_files_are_named(tmp_path: Path) -> None:
     data = json.loads(run("validate", str(tmp_path), "--format", "json").output)
     copy = next(f for f in data["files"] if f["path"].endswith("附件2(1).xlsx"))
     assert [f["rule"] for f in copy["findings"]] == ["identical-file"] and data["warnings"] == 1
-    from ledgercli.check.validate import identical_files
+    from ledgercli.check.inbox import identical_files
 
     assert identical_files([p, tmp_path / "附件2(1).xlsx"]) == [
         [str(p), str(tmp_path / "附件2(1).xlsx")]

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 import realinbox
 from helpers import annex2_row, write_annex2, write_wuhan
-from ledgercli.check.validate import Options, validate_paths
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.frame import cases_frame, column_headers, read_cases, read_frame
 from ledgercli.model.errors import LedgerError

@@ -18,7 +18,8 @@ from helpers import (
     write_roster,
     write_wuhan,
 )
-from ledgercli.check.validate import Options, validate_file, validate_many
+from ledgercli.check.inbox import validate_many
+from ledgercli.check.validate import Options, validate_file
 from ledgercli.merge.plan import check_conservation, merge_paths
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import input_forms

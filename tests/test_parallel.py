@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
 from ledgercli.check import validate as validate_mod
-from ledgercli.check.validate import Options, validate_paths
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.merge.plan import merge_paths, to_json
 from ledgercli.run import pool as parallel

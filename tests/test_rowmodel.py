@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from pydantic import BaseModel, ValidationError
 
 from helpers import CREDITOR, annex2_row
+from ledgercli.check.inbox import validate_paths
 from ledgercli.check.rowmodel import json_schema, row_model
-from ledgercli.check.validate import Options, validate_paths
+from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import get_form

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import annex2_row, write_annex2
-from ledgercli.check.validate import Options, validate_paths
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import Options
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import builtin_forms
 from ledgercli.model.numbers import rate

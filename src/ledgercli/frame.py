@@ -17,7 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledgercli.check.validate import Options, case_ledgers, validate_paths
+from ledgercli.check.inbox import case_ledgers, validate_paths
+from ledgercli.check.validate import Options
 from ledgercli.model.amountunit import CONFLICT, MARK_HEADER
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import ColumnSpec, FormSpec

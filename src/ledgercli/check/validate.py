@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ledgercli.check.rules import Context, get_rules
+from ledgercli.check.rules import Context, get_rules, load_schema
 from ledgercli.model import amountunit
 from ledgercli.model.cityformat import is_merged, recorded_errors
 from ledgercli.model.errors import UnreadableFile
-from ledgercli.model.forms import FormSpec, get_form, input_forms, load_form
+from ledgercli.model.forms import FormSpec, get_form, input_forms
 from ledgercli.model.ledger import Ledger, join
-from ledgercli.model.report import FileReport, Finding, Report
+from ledgercli.model.report import FileReport, Finding
+from ledgercli.model.report import col_letter as letter
 from ledgercli.model.text import norm_key
 from ledgercli.model.units import count_spellings, declared_unit
 from ledgercli.read.cells import ColumnParser, check_phone, int_text, number_text
@@ -31,11 +30,8 @@ from ledgercli.read.workbook import (
     DEFAULT_MAX_UNPACKED_MB,
     Book,
     Sheet,
-    iter_spreadsheets,
     open_book,
 )
-from ledgercli.read.workbook import col_letter as letter
-from ledgercli.run.pool import Progress, Work, run
 
 
 @dataclass
@@ -61,157 +57,10 @@ class Options:
 
     def forms(self) -> list[FormSpec]:
         if self.schema is not None:
-            return [load_form(self.schema)]
+            return [load_schema(self.schema)]
         if self.form is not None:
             return [get_form(self.form)]
         return input_forms()
-
-
-def validate_paths(
-    paths: list[Path],
-    options: Options,
-    *,
-    jobs: int | None = None,
-    keep_ledgers: bool = True,
-    units: bool = True,
-) -> tuple[Report, list[Ledger]]:
-    """Validate files and folders (recursively); lock files and non-spreadsheets are skipped.
-
-    Files are read on `jobs` processes (None: every core; 1: in this process); the report is
-    the same, in the same order, whatever `jobs` is. `keep_ledgers=False` returns no ledgers,
-    which spares sending every file's rows back from the workers. Unit names are then made
-    canonical across all files (units.py; with `options.units`, from that roster, and
-    `report.not_reported` names its units that sent nothing); `units=False` leaves that to a
-    caller that reads more files first (diff reads two weeks).
-    """
-    from ledgercli.model.units import canonicalize, read_roster
-
-    # The roster is read first: a wrong --units stops the run before forty files are read.
-    roster = read_roster(options.units, options.password) if units and options.units else None
-    report = Report()
-    ledgers: list[Ledger] = []
-    forms = options.forms()
-    files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
-    jobs = jobs if jobs is not None else options.jobs
-    results = validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers)
-    beside = ledger_folders(fr for fr, _ in results)
-    for fr, ledger in results:
-        if fr.merged and Path(fr.path).resolve() not in named:
-            # A city workbook left in the inbox is last week's result, not a submission:
-            # reading it again would count every case twice. Named explicitly, it is read.
-            report.skipped_merged.append(fr.path)
-            continue
-        if fr.is_summary and Path(fr.path).resolve().parent in beside:
-            # A district's annex 3/4 beside its ledger: not a ledger, and not broken either.
-            # Without a ledger beside it, it was sent instead of one: the error stands.
-            report.skipped_summaries.append(fr.path)
-            continue
-        report.files.append(fr)
-        if ledger is not None:
-            ledgers.append(ledger)
-    # A copy of an unreadable file is unreadable for the same reason, and says so itself.
-    report.identical = identical_files([Path(fr.path) for fr in report.files if fr.readable])
-    copies = mark_copies(report.identical, {fr.path: fr for fr in report.files}, options)
-    if copies:
-        ledgers = [lg for lg in ledgers if lg.path not in copies]
-    if units:
-        canonicalize(report, ledgers, roster)
-    return report, ledgers
-
-
-def validate_many(
-    paths: Sequence[Path],
-    options: Options,
-    forms: list[FormSpec],
-    *,
-    jobs: int | None = None,
-    keep_ledgers: bool = True,
-    progress: Progress | None = None,
-) -> list[tuple[FileReport, Ledger | None]]:
-    """Validate each file on a pool; results in input order, the same whatever `jobs` is."""
-    work = Work(_validate_task, _unreadable, (options, forms))
-    return run(work, [(p, keep_ledgers) for p in paths], jobs=jobs, progress=progress)
-
-
-def _validate_task(
-    shared: tuple[Options, list[FormSpec]], path: Path, keep_ledger: bool
-) -> tuple[FileReport, Ledger | None]:
-    options, forms = shared
-    fr, ledger = validate_file(path, options, forms)
-    return fr, ledger if keep_ledger else None
-
-
-def _unreadable(path: Path, finding: Finding) -> tuple[FileReport, Ledger | None]:
-    return FileReport(path=str(path), readable=False, findings=[finding]), None
-
-
-def mark_copies(
-    groups: list[list[str]], reports: dict[str, FileReport], options: Options
-) -> set[str]:
-    """The copies among byte-identical files, each with an `identical-file` warning naming the
-    file it repeats (not only a line under the report: it counts, --strict sees it, and JSON
-    carries it). Unless `options.keep_copies`, a copy is not counted: its findings are those of
-    the file it repeats, said once there, and its rows are left out of every figure.
-
-    Each group is put in order, the file counted first; the copy is the longer name
-    (附件2(1).xlsx, 附件2 - 副本.xlsx). Returns the paths of the copies left out.
-    """
-    left_out: set[str] = set()
-    for group in groups:
-        group.sort(key=lambda p: (len(Path(p).name), p))
-        first = group[0]
-        for copy in group[1:]:
-            fr = reports.get(copy)
-            if fr is None:
-                continue
-            params: dict[str, Any] = {"other": first}
-            if options.keep_copies:
-                params["variant"] = "kept"
-            else:
-                fr.findings.clear()
-                left_out.add(copy)
-            fr.findings.insert(0, Finding("warning", "identical-file", params=params))
-    return left_out
-
-
-def case_ledgers(ledgers: list[Ledger]) -> tuple[list[Ledger], list[str]]:
-    """The ledgers of cases, and the contact forms (annex 1, or a roster of them) sent beside
-    them, which hold no case: those are set aside by what counts cases (summaries, diff,
-    overdue). Contact forms alone are what was given, and stay."""
-    cases = [lg for lg in ledgers if not lg.form.one_row_per_unit]
-    if not cases:
-        return ledgers, []
-    return cases, [lg.path for lg in ledgers if lg.form.one_row_per_unit]
-
-
-def ledger_folders(reports: Iterable[FileReport]) -> set[Path]:
-    """Folders holding a readable ledger (a summary table there is sent beside one)."""
-    return {
-        Path(fr.path).resolve().parent
-        for fr in reports
-        if fr.readable and fr.form is not None and not fr.merged
-    }
-
-
-def identical_files(paths: list[Path]) -> list[list[str]]:
-    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
-    cases would otherwise be counted twice without anyone seeing why."""
-    import hashlib
-
-    by_size: dict[int, list[Path]] = {}
-    for p in paths:
-        with suppress(OSError):
-            by_size.setdefault(p.stat().st_size, []).append(p)
-    groups: dict[str, list[str]] = {}
-    for same_size in by_size.values():
-        if len(same_size) < 2:
-            continue
-        for p in same_size:
-            with suppress(OSError):
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()
-                groups.setdefault(digest, []).append(str(p))
-    return [g for g in groups.values() if len(g) > 1]
 
 
 def validate_file(

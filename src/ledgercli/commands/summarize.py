@@ -98,7 +98,7 @@ def summarize(
     ./city.xlsx). Exit code 0: done; 1: an input could not be read, or --check found
     differences; 2: nothing to summarize.
     """
-    from ledgercli.check.validate import case_ledgers, validate_paths
+    from ledgercli.check.inbox import case_ledgers, validate_paths
     from ledgercli.model.i18n import detect_lang, message
     from ledgercli.summary import figures as sm
     from ledgercli.ui.console import err, out

@@ -76,8 +76,9 @@ def template(
     ledger template --form cq-annex2 -o 附件2.xlsx
     ledger template --schema my-city.toml -o 台账.xlsx
     """
+    from ledgercli.check.rules import load_schema
     from ledgercli.model.errors import LedgerError
-    from ledgercli.model.forms import builtin_forms, get_form, load_form
+    from ledgercli.model.forms import builtin_forms, get_form
     from ledgercli.model.i18n import detect_lang, message
     from ledgercli.write.template import write_template
 
@@ -90,7 +91,7 @@ def template(
     known = ", ".join(f.id for f in builtin_forms().values() if f.kind != "summary")
     if schema is None and str(form_id) not in builtin_forms():
         raise LedgerError("unknown-form", form=str(form_id), known=known)  # no summaries listed
-    form = load_form(schema) if schema is not None else get_form(str(form_id))
+    form = load_schema(schema) if schema is not None else get_form(str(form_id))
     if form.kind not in ("table", "keyvalue"):
         raise LedgerError("template-not-input", form=form.id, known=known)
     write_template(form, output, force=force, rows=rows)

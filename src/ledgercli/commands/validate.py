@@ -73,7 +73,7 @@ def validate(
     from ledgercli.run.prestart import prestart
 
     prestart(paths, jobs, ["ledgercli.check.validate"])
-    from ledgercli.check.validate import validate_paths
+    from ledgercli.check.inbox import validate_paths
     from ledgercli.model.i18n import detect_lang
 
     language = detect_lang(lang)

@@ -19,13 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ledgercli.check.validate import Options, ledger_folders
+from ledgercli.check.inbox import ledger_folders
+from ledgercli.check.roster import read_roster
+from ledgercli.check.rules import load_schema
+from ledgercli.check.validate import Options
 from ledgercli.merge.worker import FileRows, read_for_merge
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.forms import FormSpec, get_form, input_forms, load_form
+from ledgercli.model.forms import FormSpec, get_form, input_forms
 from ledgercli.model.i18n import message, register
 from ledgercli.model.report import FileReport, Finding
-from ledgercli.model.units import Roster, plan_units, read_roster, reporting_units
+from ledgercli.model.units import Roster, plan_units, reporting_units
 from ledgercli.read.workbook import iter_spreadsheets
 
 register(
@@ -328,7 +331,7 @@ def read_sources(
     # Detect each file's form among all of them, so a stray file of another form is named as
     # such rather than reported as a file without a header.
     if options.schema is not None:
-        forms = [load_form(options.schema)]
+        forms = [load_schema(options.schema)]
     else:
         if options.form is not None:
             get_form(options.form)  # an unknown --form fails before any file is read
@@ -410,7 +413,7 @@ def choose_form(
                 s.notes.append(Finding("notice", "merge-skip-contact-form"))
             readable = [s for s in readable if s.status == "merged"]
     if options.schema is not None or options.form is not None:
-        chosen = load_form(options.schema) if options.schema else get_form(str(options.form))
+        chosen = load_schema(options.schema) if options.schema else get_form(str(options.form))
         for s in readable:
             assert s.data is not None
             if s.data.form_id != chosen.id:

@@ -31,9 +31,8 @@ from typing import Any
 
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.numbers import percent, plain
-from ledgercli.model.report import Finding
+from ledgercli.model.report import Finding, col_letter
 from ledgercli.model.text import header_unit, nfkc
-from ledgercli.read.workbook import col_letter
 
 YUAN = "元"
 WAN = "万元"

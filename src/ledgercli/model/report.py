@@ -23,6 +23,25 @@ def severity_word(severity: str, lang: str) -> str:
     return _SEVERITY_WORDS.get(lang, _SEVERITY_WORDS["en"])[severity]
 
 
+# A finding names its column as a person sees it, by letter.
+def col_letter(index: int) -> str:
+    """0 → A, 27 → AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """A → 0, AB → 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 @dataclass(slots=True)
 class Finding:
     severity: str

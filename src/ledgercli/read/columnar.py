@@ -25,9 +25,9 @@ from typing import Any
 from ledgercli.model.cityformat import DETAIL_SHEET
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import FormSpec
-from ledgercli.model.report import Finding
+from ledgercli.model.report import Finding, col_index
 from ledgercli.read.table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
-from ledgercli.read.workbook import Book, Sheet, col_index, scan_bad_cells
+from ledgercli.read.workbook import Book, Sheet, scan_bad_cells
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

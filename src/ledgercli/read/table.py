@@ -20,9 +20,9 @@ from ledgercli.model.amountunit import (
 from ledgercli.model.cityformat import READ_BACK
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import ColumnSpec, FormSpec
-from ledgercli.model.report import Finding
+from ledgercli.model.report import Finding, col_letter
 from ledgercli.model.text import clean_text, nfkc, norm_header, norm_key
-from ledgercli.read.workbook import Book, Sheet, col_letter
+from ledgercli.read.workbook import Book, Sheet
 
 HEADER_SCAN_ROWS = 40
 METADATA_SCAN_ROWS = 12

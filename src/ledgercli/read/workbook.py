@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.model.errors import UnreadableFile
+from ledgercli.model.report import col_index
 
 DEFAULT_MAX_UNPACKED_MB = 2048
 # A real sheet compresses 5-30x; a zip bomb compresses thousands of times.
@@ -433,24 +434,6 @@ def _open_csv(path: Path, max_unpacked_mb: int) -> Book:
         return Sheet(name=name, rows=rows)
 
     return Book(path=path, format="csv", sheet_names=[name], typed=False, _loader=load)
-
-
-def col_letter(index: int) -> str:
-    """0 → A, 27 → AB."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    """A → 0, AB → 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def iter_spreadsheets(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:

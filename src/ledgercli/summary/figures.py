@@ -24,10 +24,9 @@ from ledgercli.model.forms import FormSpec, get_form
 from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, moneys
 from ledgercli.model.numbers import AMOUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT, fmt_amount, rate
-from ledgercli.model.report import Report
+from ledgercli.model.report import Report, col_letter
 from ledgercli.model.status import statuses_and_repaid
 from ledgercli.model.text import norm_header
-from ledgercli.read.workbook import col_letter
 
 register(
     {

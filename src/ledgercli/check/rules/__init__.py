@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import FormSpec, load_form
 
 RuleHits = Iterator[tuple[int, dict[str, Any]]]
 
@@ -58,6 +62,17 @@ def rule(
 def unknown_checks(codes: Iterable[str]) -> list[str]:
     _load()
     return [c for c in codes if c not in REGISTRY]
+
+
+def load_schema(path: Path) -> FormSpec:
+    """A custom schema (`--schema FILE`), refused like any other schema mistake when it lists
+    a check that does not exist (the bundled forms are held to the same by the tests)."""
+    form = load_form(path)
+    bad = unknown_checks(form.checks)
+    if bad:
+        reason = f"checks: unknown checks {bad}; known checks are listed by `ledger forms -v`"
+        raise LedgerError("schema-invalid", path=str(path), reason=reason)
+    return form
 
 
 def get_rules(codes: Iterable[str]) -> list[Rule]:
