@@ -14,6 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from ledgercli.check.columns import COLUMN_CHECKS, ColumnContext, other_row, unique
 from ledgercli.check.rules import Context, get_rules, load_schema
 from ledgercli.model import amountunit
 from ledgercli.model.cityformat import is_merged, recorded_errors
@@ -171,8 +172,12 @@ def _join_sheets(
         elif sev == "warning":
             whole.warnings[i] += 1
 
-    ids = {k: v for k, v in whole.values.items() if k in form.identity}
-    _unique_values(form, ids, whole.rows, whole.row_sheets, add, None)
+    for key in [k for k in whole.values if k in form.identity]:
+        cc = ColumnContext(
+            form, key, whole.values, whole.raw[key], [], whole.rows, whole.row_sheets
+        )
+        for sev, code, i, shown, params in unique.run(cc):
+            add(sev, code, i, key, shown, params)
     _duplicate_cases(whole, add)
     detail = "; ".join(f"{p.sheet} {len(p)}" for p in parts)
     fr.metadata = dict(whole.metadata)
@@ -180,42 +185,6 @@ def _join_sheets(
         Finding("notice", "ledger-sheets", params={"count": len(parts), "detail": detail})
     )
     return whole
-
-
-def _other(rows: list[int], sheets: list[str] | None, i: int, j: int) -> dict[str, Any]:
-    """The params naming row j, which row i repeats: its sheet too when that is another."""
-    params: dict[str, Any] = {"other_row": rows[j]}
-    if sheets is not None and sheets[j] != sheets[i]:
-        params.update(other_sheet=sheets[j], variant="sheet")
-    return params
-
-
-def _unique_values(
-    form: FormSpec,
-    values: dict[str, list[Any]],
-    rows: list[int],
-    sheets: list[str] | None,
-    add: Any,
-    origin: Any,
-) -> None:
-    """A column that must be unique (问题编号): each repeat of a value names its first row."""
-    for key, col in values.items():
-        spec = form.by_key[key]
-        if not spec.unique:
-            continue
-        first: dict[Any, int] = {}
-        for i, v in enumerate(col):
-            if v is None:
-                continue
-            if v in first:
-                # In a merged workbook two rows from different submissions are the same
-                # case reported twice: a duplicate (a warning, as merge said), not a typo.
-                sev = spec.unique
-                if origin is not None and origin[i] != origin[first[v]]:
-                    sev = "warning"
-                add(sev, "duplicate-value", i, key, v, _other(rows, sheets, i, first[v]))
-            else:
-                first[v] = i
 
 
 # Kinds a merged cell may stand for in every row it covers. An amount merged over rows is
@@ -453,74 +422,19 @@ def check_table(
         # One sheet of several: the file's verdict covers them all.
         fr.amount_unit = amountunit.combine(fr.amount_unit, unit.to_json())
 
-    # 2. Required, required-when and values that depend on another column.
+    # 2. What the schema says of each column: required, required when, values by another
+    # column, unique (check/columns.py).
     j_origin = loc.extras.get("source_file")
     origin = columns[j_origin] if j_origin is not None and j_origin < len(columns) else None
-    for key, col in values.items():
-        spec = form.by_key[key]
-        blank = blanks.get(key, [])
-        if spec.required:
-            sev = "warning" if spec.required == "warning" else "error"
-            col_raw = raw[key]
-            for i in blank:
-                # 无 or a dash stands for blank; said so, not called an empty cell.
-                cell = col_raw[i]
-                if isinstance(cell, str) and cell.strip():
-                    params = {"placeholder": cell.strip()}
-                    add(sev, "required-placeholder", i, key, cell, params)
-                else:
-                    add(sev, "required", i, key, None, {})
-        cond = spec.required_when
-        if cond is not None and cond.column in values:
-            other = values[cond.column]
-            cond_header = form.by_key[cond.column].header
-            for i in blank:
-                v = other[i]
-                if v is None:
-                    continue
-                hit = (
-                    v in cond.in_ if cond.in_ is not None else (cond.gt is not None and v > cond.gt)
-                )
-                if hit and cond.in_ is not None:
-                    params = {"cond_header": cond_header, "cond_value": v}
-                    add(cond.severity, "required-when", i, key, None, params)
-                elif hit:
-                    params = {"cond_header": cond_header, "limit": f"{cond.gt}"}
-                    add(cond.severity, "required-above", i, key, None, params)
-        by = spec.values_by
-        if by is not None and by.column in values:
-            other = values[by.column]
-            cond_header = form.by_key[by.column].header
-            for i, v in enumerate(col):
-                if v is None or other[i] is None:
-                    continue
-                allowed = by.map.get(other[i])
-                if allowed is None:
-                    add(
-                        "warning",
-                        "value-not-applicable",
-                        i,
-                        key,
-                        v,
-                        {"cond_header": cond_header, "cond_value": other[i]},
-                    )
-                elif v not in allowed:
-                    add(
-                        "error",
-                        "value-not-allowed-for",
-                        i,
-                        key,
-                        v,
-                        {
-                            "cond_header": cond_header,
-                            "cond_value": other[i],
-                            "allowed": "、".join(allowed),
-                        },
-                    )
-        # A case's identity (问题编号) is unique in the whole file, checked there when the file
-        # has several sheets; numbering (序号) starts again on each sheet.
-        if spec.unique and only is None and (whole or key not in form.identity):
-            _unique_values(form, {key: col}, rows, None, add, origin)
+    for key in values:
+        cc = ColumnContext(form, key, values, raw[key], blanks.get(key, []), rows, None, origin)
+        for check in COLUMN_CHECKS.values():
+            # A case's identity (问题编号) is unique in the whole file, checked there when the
+            # file has several sheets; numbering (序号) starts again on each sheet.
+            if check is unique and (only is not None or not (whole or key not in form.identity)):
+                continue
+            for sev, code, i, shown, params in check.run(cc):
+                add(sev, code, i, key, shown, params)
 
     # 3. Cross-field rules named by the schema.
     params = dict(form.params)
@@ -683,7 +597,7 @@ def _duplicate_cases(ledger: Ledger, add: Any) -> None:
             ident = tuple(norm_key(str(ledger.values[keys[n]][i])) for n in text)
             if ident in first:
                 shown = " / ".join(str(ledger.get(k, i)) for k in keys)
-                params = _other(ledger.rows, ledger.row_sheets, i, first[ident])
+                params = other_row(ledger.rows, ledger.row_sheets, i, first[ident])
                 params["identity"] = shown
                 add("warning", "duplicate-case", i, anchor, ledger.raw[anchor][i], params)
             else:
@@ -701,7 +615,7 @@ def _duplicate_units(ledger: Ledger, add: Any) -> None:
             continue
         ident = norm_key(str(unit))
         if ident in first:
-            params = _other(ledger.rows, ledger.row_sheets, i, first[ident])
+            params = other_row(ledger.rows, ledger.row_sheets, i, first[ident])
             params["unit"] = str(unit)
             add("warning", "duplicate-unit", i, key, ledger.raw[key][i], params)
         else:

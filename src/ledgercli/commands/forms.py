@@ -21,6 +21,10 @@ register(
         "forms-required-above": ("{column}大于{limit}时必填", "required when {column} > {limit}"),
         "forms-checks": ("跨列检查", "cross-column checks"),
         "forms-all-checks": ("全部检查", "all checks"),
+        "forms-column-checks": (
+            "列检查（在表样的列上设置，给出的规则代码在括号中）",
+            "column checks (set on a schema's columns; the rule codes they give in brackets)",
+        ),
     }
 )
 
@@ -110,6 +114,9 @@ def _table(head: str, language: str) -> Any:
 
 
 def _details(known: dict[str, Any], language: str, out: Any) -> None:
+    from rich.markup import escape
+
+    from ledgercli.check.columns import COLUMN_CHECKS
     from ledgercli.check.rules import REGISTRY, get_rules
     from ledgercli.model.i18n import message
 
@@ -135,6 +142,10 @@ def _details(known: dict[str, Any], language: str, out: Any) -> None:
     out.print(f"\n[bold]{message('forms-all-checks', language)}[/bold]")
     for code in sorted(REGISTRY):
         out.print(_rule_line(REGISTRY[code], language))
+    out.print(f"\n[bold]{message('forms-column-checks', language)}[/bold]")
+    for check in COLUMN_CHECKS.values():
+        gives = ", ".join(check.gives)
+        out.print(escape(f"  {check.code} ({gives}): {check.describe(language)}"))
 
 
 def _rule_line(r: Any, language: str) -> str:
