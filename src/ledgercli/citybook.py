@@ -46,6 +46,8 @@ SKIP_WORD = {
     "not-spreadsheet": "非电子表格",
     "merged-workbook": "已合并的汇总台账",
     "summary-table": "汇总表（附件3/4）",
+    "folder-link": "指向已读取文件夹的链接",
+    "folder-unreadable": "文件夹无法打开",
 }
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.

@@ -13,7 +13,6 @@ owns those spills: `close()` it (or use it as a context manager) when done.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from .parallel import FileRows, read_for_merge
 from .report import FileReport, Finding
 from .text import norm_key
 from .validate import Options, ledger_folders
-from .workbook import iter_spreadsheets
+from .workbook import UNREADABLE_REASONS, iter_spreadsheets, real
 
 register(
     {
@@ -45,6 +44,11 @@ register(
             "跳过文件夹中的汇总表（附件3/4），它不是明细台账；用 ledger summarize --check 核对它",
             "skipped a summary table (annex 3/4) found in the folder: it is no detail ledger; "
             "check it with ledger summarize --check",
+        ),
+        "merge-skip-folder-link": (
+            "跳过指向已读取文件夹的链接（循环链接，或同一文件夹出现两次），以免重复计算",
+            "skipped a link to a folder already read (a link loop, or the same folder twice), "
+            "so no case is counted twice",
         ),
         "merge-skip-not-spreadsheet": (
             "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
@@ -95,6 +99,7 @@ _SKIP_CODES = {
     "lock-file": "merge-skip-lock-file",
     "hidden": "merge-skip-hidden",
     "not-spreadsheet": "merge-skip-not-spreadsheet",
+    "folder-link": "merge-skip-folder-link",
 }
 
 
@@ -172,7 +177,7 @@ class MergeResult:
     group_of: dict[tuple[int, int], str]
     only_valid: bool = False
     drop_duplicates: bool = False
-    spill_dir: Any = field(default=None, repr=False)  # TemporaryDirectory of the rows
+    spill_dir: Any = field(default=None, repr=False)  # the rows' SpillDir (spill.py)
 
     def close(self) -> None:
         """Remove the spilled rows (the city workbook can no longer be written after)."""
@@ -247,9 +252,13 @@ def merge_paths(
     without it every readable file must be of the same form. Files are read on `jobs`
     processes (None: every core; 1: in this process), with the same result.
     """
-    spill = tempfile.TemporaryDirectory(prefix="ledger-merge-")
+    from .spill import SpillDir
+
+    spill = SpillDir()
     try:
-        sources, forms = read_sources(paths, options, progress, Path(spill.name), jobs)
+        sources, forms = read_sources(
+            paths, options, progress, Path(spill.name), jobs, key=spill.key
+        )
         form = choose_form(sources, options, forms)
         if form is None:
             unreadable = [s for s in sources if s.status == "unreadable"]
@@ -279,6 +288,8 @@ def read_sources(
     progress: Progress | None,
     spill_dir: Path,
     jobs: int | None = None,
+    *,
+    key: bytes | None = None,
 ) -> tuple[list[Source], list[FormSpec]]:
     listed = list(iter_spreadsheets(paths))
     if not listed:
@@ -292,10 +303,22 @@ def read_sources(
             get_form(options.form)  # an unknown --form fails before any file is read
         forms = input_forms()
     files = [path for path, skip in listed if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
-    read = iter(read_for_merge(files, options, forms, spill_dir, jobs=jobs, progress=progress))
+    named = {real(p) for p in paths if not p.is_dir()}
+    if key is None:
+        from .spill import new_key
+
+        key = new_key()
+    read = iter(
+        read_for_merge(files, options, forms, spill_dir, key=key, jobs=jobs, progress=progress)
+    )
     sources: list[Source] = []
     for path, skip in listed:
+        if skip in UNREADABLE_REASONS:
+            # A folder that cannot be opened: its files are missing from the merge.
+            src = Source(path=path, status="unreadable", skip_reason=skip)
+            src.notes.append(Finding("error", skip, params={"path": str(path)}))
+            sources.append(src)
+            continue
         if skip is not None:
             src = Source(path=path, status="skipped", skip_reason=skip)
             src.notes.append(Finding("notice", _SKIP_CODES.get(skip, "merge-skip-not-spreadsheet")))
@@ -303,7 +326,7 @@ def read_sources(
             continue
         report, data, sha = next(read)
         src = Source(path=path, status="merged", sha256=sha, report=report)
-        if report.merged and path.resolve() not in named:
+        if report.merged and real(path) not in named:
             # A city workbook in the inbox (last week's, or this merge's own output) is a
             # result, not a submission; merging it would double every case.
             src.status = "skipped"
@@ -319,7 +342,7 @@ def read_sources(
         # A district sends its annex 3/4 beside its ledger: the ledger is merged. Without one
         # beside it, it was sent instead of one: unreadable it stays.
         summary = src.report is not None and src.report.is_summary
-        if src.status == "unreadable" and summary and src.path.resolve().parent in beside:
+        if src.status == "unreadable" and summary and real(src.path).parent in beside:
             src.status = "skipped"
             src.skip_reason = "summary-table"
             src.notes.append(Finding("notice", "merge-skip-summary-table"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pickle
+import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -65,15 +65,17 @@ class FileRows:
     labels: list[str]  # the identity as a person reads it ("" where there is none)
     unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
     units: str | None  # every unit of the file, for the 来源 sheet
-    spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
+    spill: Path | None = None  # list of row tuples, the city workbook's cells (spill.py)
+    key: bytes | None = None  # the run's key of the spill, never written anywhere
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def load(self) -> list[tuple[Any, ...]]:
-        assert self.spill is not None
-        with self.spill.open("rb") as fh:
-            rows: list[tuple[Any, ...]] = pickle.load(fh)
+        from .spill import load
+
+        assert self.spill is not None and self.key is not None
+        rows: list[tuple[Any, ...]] = load(self.spill, self.key)
         return rows
 
 
@@ -115,11 +117,13 @@ def read_for_merge(
     forms: list[FormSpec],
     spill_dir: Path,
     *,
+    key: bytes,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> list[tuple[FileReport, FileRows | None, str | None]]:
-    """Validate each file and spill its rows; (report, rows, sha256) in input order."""
-    tasks = [(p, spill_dir / f"{n:06d}.pickle") for n, p in enumerate(paths)]
+    """Validate each file and spill its rows (encrypted with `key`); (report, rows, sha256)
+    in input order."""
+    tasks = [(p, spill_dir / f"{n:06d}.spill", key) for n, p in enumerate(paths)]
     return _run(_merge_task, tasks, paths, options, forms, jobs, progress)
 
 
@@ -239,13 +243,18 @@ def _validate_task(path: Path, keep_ledger: bool) -> tuple[FileReport, Ledger | 
     return fr, ledger
 
 
-def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, str | None]:
+def _merge_task(
+    path: Path, spill: Path, key: bytes
+) -> tuple[FileReport, FileRows | None, str | None]:
     from .citybook import detail_columns, row_cells
     from .merge import describe, identity
+    from .spill import dump
     from .validate import validate_file
 
     fr, ledger = validate_file(path, _STATE["options"], _STATE["forms"])
-    sha = sha256_of(path)
+    # The digest of the very bytes the rows were read from: a file rewritten during the
+    # merge cannot pair one version's rows with the other's SHA-256.
+    sha = fr.sha256
     if not fr.readable or ledger is None:
         return fr, None, sha
     n = len(ledger)
@@ -254,8 +263,7 @@ def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, s
     units = {ledger.unit_of(i) for i in range(n)} - {None, ""}
     cols, _ = detail_columns(ledger.form)
     cells = row_cells(ledger, cols)
-    with spill.open("wb") as fh:
-        pickle.dump(cells, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    dump(cells, spill, key)
     del cells
     rows = FileRows(
         form_id=ledger.form.id,
@@ -269,14 +277,21 @@ def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, s
         unit=ledger.unit,
         units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
         spill=spill,
+        key=key,
     )
     return fr, rows, sha
 
 
 def sha256_of(path: Path) -> str | None:
+    """The digest of a regular file (a pipe or a device is never opened: it could block)."""
     h = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
     except OSError:

@@ -68,6 +68,7 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     merged: bool = False  # a city workbook written by `ledger merge` (it has 来源文件)
+    sha256: str | None = None  # of the bytes read (not in the JSON of validate)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -24,10 +24,12 @@ from .table import HEADER_SCAN_ROWS, Located, locate
 from .text import norm_key
 from .workbook import (
     DEFAULT_MAX_UNPACKED_MB,
+    UNREADABLE_REASONS,
     Book,
     Sheet,
     iter_spreadsheets,
     open_book,
+    real,
 )
 from .workbook import col_letter as letter
 
@@ -75,18 +77,25 @@ def validate_paths(
     report = Report()
     ledgers: list[Ledger] = []
     forms = options.forms()
-    files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
+    listed = list(iter_spreadsheets(paths))
+    files = [path for path, skip in listed if skip is None]
+    named = {real(p) for p in paths if not p.is_dir()}
     jobs = jobs if jobs is not None else options.jobs
-    results = validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers)
+    read = iter(validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers))
+    # A folder that cannot be opened is an unreadable input, in its place among the files.
+    results = [
+        next(read) if skip is None else (unreadable_folder(path), None)
+        for path, skip in listed
+        if skip is None or skip in UNREADABLE_REASONS
+    ]
     beside = ledger_folders(fr for fr, _ in results)
     for fr, ledger in results:
-        if fr.merged and Path(fr.path).resolve() not in named:
+        if fr.merged and real(Path(fr.path)) not in named:
             # A city workbook left in the inbox is last week's result, not a submission:
             # reading it again would count every case twice. Named explicitly, it is read.
             report.skipped_merged.append(fr.path)
             continue
-        if fr.is_summary and Path(fr.path).resolve().parent in beside:
+        if fr.is_summary and real(Path(fr.path)).parent in beside:
             # A district's annex 3/4 beside its ledger: not a ledger, and not broken either.
             # Without a ledger beside it, it was sent instead of one: the error stands.
             report.skipped_summaries.append(fr.path)
@@ -94,7 +103,8 @@ def validate_paths(
         report.files.append(fr)
         if ledger is not None:
             ledgers.append(ledger)
-    report.identical = identical_files([Path(fr.path) for fr in report.files])
+    digests = {fr.path: fr.sha256 for fr in report.files if fr.sha256 is not None}
+    report.identical = identical_files([Path(fr.path) for fr in report.files], digests)
     # A warning of each copy (not only a line under the report): it counts, --strict sees it,
     # and JSON carries it.
     by_path = {fr.path: fr for fr in report.files}
@@ -111,28 +121,39 @@ def validate_paths(
 def ledger_folders(reports: Iterable[FileReport]) -> set[Path]:
     """Folders holding a readable ledger (a summary table there is sent beside one)."""
     return {
-        Path(fr.path).resolve().parent
+        real(Path(fr.path)).parent
         for fr in reports
         if fr.readable and fr.form is not None and not fr.merged
     }
 
 
-def identical_files(paths: list[Path]) -> list[list[str]]:
-    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
-    cases would otherwise be counted twice without anyone seeing why."""
-    import hashlib
+def unreadable_folder(path: Path) -> FileReport:
+    """The report of a folder that could not be listed: its files are missing from the run."""
+    finding = Finding("error", "folder-unreadable", params={"path": str(path)})
+    return FileReport(path=str(path), readable=False, findings=[finding])
 
+
+def identical_files(paths: list[Path], digests: dict[str, str] | None = None) -> list[list[str]]:
+    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
+    cases would otherwise be counted twice without anyone seeing why. `digests` are the
+    SHA-256 of files as they were read (so a file is not read again)."""
+    import hashlib
+    import stat
+
+    digests = digests or {}
     by_size: dict[int, list[Path]] = {}
     for p in paths:
         with suppress(OSError):
-            by_size.setdefault(p.stat().st_size, []).append(p)
+            st = p.stat()
+            if stat.S_ISREG(st.st_mode):  # never open a pipe or a device to hash it
+                by_size.setdefault(st.st_size, []).append(p)
     groups: dict[str, list[str]] = {}
     for same_size in by_size.values():
         if len(same_size) < 2:
             continue
         for p in same_size:
             with suppress(OSError):
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+                digest = digests.get(str(p)) or hashlib.sha256(p.read_bytes()).hexdigest()
                 groups.setdefault(digest, []).append(str(p))
     return [g for g in groups.values() if len(g) > 1]
 
@@ -173,6 +194,7 @@ def _validate(
     fr = FileReport(path=str(path))
     try:
         book = opener()
+        fr.sha256 = book.sha256
         loc = None
         if options.summary_columns is not None:
             from .columnar import locate_merged
@@ -182,6 +204,7 @@ def _validate(
             loc = locate(book, forms, options.sheet)
     except UnreadableFile as exc:
         fr.readable = False
+        fr.sha256 = fr.sha256 or exc.sha256
         fr.findings.append(Finding("error", exc.code, params=exc.params))
         return fr, None
     fr.form = loc.form.id
