@@ -171,7 +171,7 @@ def annotate_file(
         wb, names = _open_values(src, password)
     _mark(wb, names, fr.findings, lang)
     _result_sheet(wb, names, fr, lang, converted)
-    atomic_save(wb.save, out)
+    atomic_save(wb.save, out, replace=force)
     return Annotated(out, converted, fr.count("error"), fr.count("warning"))
 
 
@@ -548,5 +548,5 @@ def write_index(
             link.font = Font(color="FF0563C1", underline="single")
     for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
         ws.column_dimensions[letter].width = w
-    atomic_save(wb.save, out)
+    atomic_save(wb.save, out, replace=force)
     return out

@@ -134,7 +134,7 @@ def write_city(
         finally:
             wb.close()
 
-    atomic_save(save, out)
+    atomic_save(save, out, replace=force)
     return written
 
 
