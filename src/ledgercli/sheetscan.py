@@ -460,6 +460,46 @@ def find_bad_cells(archive: Archive, part: str) -> dict[tuple[int, int], BadCell
     return bad
 
 
+def formula_values(archive: Archive, part: str) -> dict[str, tuple[str, str]]:
+    """Every formula cell's cached result: cell reference → (type attribute, value text).
+    openpyxl keeps a formula but drops its result; an annotated copy puts them back."""
+    placer = _Placer()
+    found: dict[str, tuple[str, str]] = {}
+    cell: dict[str, Any] = {}
+    buf: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "row":
+            placer.row_start(attrs)
+        elif name == "c":
+            cell.clear()
+            cell["pos"] = placer.cell_start(attrs)
+            cell["t"] = attrs.get("t", "n")
+        elif name in ("f", "v") and cell:
+            cell[name] = None
+            buf.clear()
+
+    def end(name: str) -> None:
+        if name == "row":
+            placer.row_end()
+        elif name in ("f", "v") and cell:
+            cell[name] = "".join(buf)
+        elif name == "c":
+            pos, value = cell.get("pos"), cell.get("v")
+            keep = value is not None and (value or cell["t"] == "str")
+            if pos is not None and "f" in cell and keep:
+                found[_cell_name(*pos)] = (str(cell["t"]), str(value))
+            cell.clear()
+            placer.cell_end()
+
+    def text(data: str) -> None:
+        if cell:
+            buf.append(data)
+
+    _parse(archive, part, start, end, text)
+    return found
+
+
 def _ref(ref: str) -> tuple[int, int | None] | None:
     """'B12' → (11, 1), '12' → (11, None), as calamine reads a reference; None if invalid."""
     letters = 0

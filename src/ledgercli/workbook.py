@@ -295,7 +295,7 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
     sheet_xml: dict[str, str] = {}
     strings = None
     if fmt == "xlsx":
-        sheet_xml, strings = _sheet_parts(archive)
+        sheet_xml, strings = sheet_parts(archive)
     # Every part that is no worksheet is checked now (calamine reads the shared strings and
     # styles when it opens the file); worksheets when they are read.
     sheets = set(sheet_xml.values()) | _worksheet_parts(archive) if fmt == "xlsx" else set()
@@ -388,7 +388,7 @@ def _check_strings(archive: Archive, part: str) -> None:
         )
 
 
-def _sheet_parts(archive: Archive) -> tuple[dict[str, str], str | None]:
+def sheet_parts(archive: Archive) -> tuple[dict[str, str], str | None]:
     """Sheet name → its XML part inside an .xlsx, from workbook.xml and its relationships; and
     the shared strings' part. The same map calamine follows: it must be readable."""
     from defusedxml import ElementTree as ET
