@@ -295,6 +295,9 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
     sheet_xml: dict[str, str] = {}
     strings = None
     if fmt == "xlsx":
+        for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if archive.has(name):
+                archive.verify(name)  # checked (DTD included) before they are parsed
         sheet_xml, strings = sheet_parts(archive)
     # Every part that is no worksheet is checked now (calamine reads the shared strings and
     # styles when it opens the file); worksheets when they are read.
