@@ -22,9 +22,7 @@ def parts_of(path: Path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
-def write_parts(
-    path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED
-) -> Path:
+def write_parts(path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
     with zipfile.ZipFile(path, "w", method) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)

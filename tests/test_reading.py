@@ -182,12 +182,11 @@ def test_scan_finds_text_cut_between_chunks() -> None:
 def test_a_part_inflating_past_its_declared_size_is_refused(tmp_path: Path) -> None:
     """A part that inflates past the size the archive declares is not inflated further (the
     size limits were checked against the declared size), and the file is refused."""
+    import random
     import zipfile
 
     from ledgercli.archive import Archive
     from ledgercli.errors import UnreadableFile
-
-    import random
 
     p = tmp_path / "a.zip"
     rng = random.Random(2)

@@ -368,7 +368,10 @@ def check_extents(archive: Archive, part: str, sheet: str) -> None:
     cell: list[tuple[int, int] | None] = [None]
     holds = [False]
     far: dict[str, tuple[int, int]] = {}
-    extents = [-1, -1, 0]  # last row, last column, cells holding values
+    # The two largest rows and columns, so that the cell to blame can be told from the table.
+    rows = [-1, -1]
+    cols = [-1, -1]
+    values = [0]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if name == "row":
@@ -386,31 +389,43 @@ def check_extents(archive: Archive, part: str, sheet: str) -> None:
             pos = cell[0]
             if pos is not None and holds[0]:
                 row, col = pos
-                extents[2] += 1
-                if row > extents[0]:
-                    extents[0] = row
+                values[0] += 1
+                if row > rows[0]:
+                    rows[:] = [row, rows[0]]
                     far["row"] = pos
-                if col > extents[1]:
-                    extents[1] = col
+                elif row > rows[1]:
+                    rows[1] = row
+                if col > cols[0]:
+                    cols[:] = [col, cols[0]]
                     far["col"] = pos
+                elif col > cols[1]:
+                    cols[1] = col
             cell[0] = None
             placer.cell_end()
 
     _parse(archive, part, start, end)
-    last_row, last_col, values = extents
-    if values == 0:
+    if values[0] == 0:
         return
-    grid = (last_row + 1) * (last_col + 1)
-    if grid <= max(FLOOR_CELLS, VALUES_FACTOR * values):
+    allowed = max(FLOOR_CELLS, VALUES_FACTOR * values[0])
+    grid = (rows[0] + 1) * (cols[0] + 1)
+    if grid <= allowed:
         return
-    named = sorted({_cell_name(*pos) for pos in far.values()})
+    # Blame the one cell whose removal would bring the grid within bounds, if there is one.
+    without_row = (rows[1] + 1) * (cols[0] + 1)
+    without_col = (rows[0] + 1) * (cols[1] + 1)
+    if without_row <= allowed:
+        blamed = [far["row"]]
+    elif without_col <= allowed:
+        blamed = [far["col"]]
+    else:
+        blamed = list(far.values())
     raise UnreadableFile(
         "far-cell",
         path=archive.path,
         sheet=sheet,
-        cell="、".join(named),
+        cell="、".join(sorted({_cell_name(*pos) for pos in blamed})),
         cells=f"{grid:,}",
-        values=f"{values:,}",
+        values=f"{values[0]:,}",
     )
 
 
