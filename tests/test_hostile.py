@@ -114,11 +114,27 @@ def test_2_a_formula_with_an_empty_text_result_is_a_value(tmp_path: Path) -> Non
 
 
 def _peak_mb(*args: str) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run the command in its own process; (result, its peak RSS in MB, seconds)."""
+    code = (
+        "import atexit, resource, sys\n"
+        "atexit.register(lambda: sys.stderr.write("
+        "'PEAK %d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        f"sys.argv = ['ledger', *{[*args, '--lang', 'en']!r}]\n"
+        "from ledgercli.cli import main\n"
+        "main()\n"
+    )
     start = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    r = ledger(*args)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return r, max(before, after) / 1024, time.monotonic() - start
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    took = time.monotonic() - start
+    err, _, peak = r.stderr.rpartition("PEAK ")
+    r.stderr = err
+    return r, int(peak) / 1024, took
 
 
 @pytest.mark.parametrize("ref", ["XFD1048576", "CV1048576", "A1048576", "XFD70000"])

@@ -41,7 +41,9 @@ def dump(obj: Any, path: Path, key: bytes) -> None:
 
     nonce = os.urandom(12)
     sealed = AESGCM(key).encrypt(nonce, pickle.dumps(obj, pickle.HIGHEST_PROTOCOL), None)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # A file re-read after its worker died is spilled again over the first attempt.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(nonce)
         fh.write(sealed)
