@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -115,10 +114,11 @@ def test_2_a_formula_with_an_empty_text_result_is_a_value(tmp_path: Path) -> Non
 
 def _peak_mb(*args: str) -> tuple[subprocess.CompletedProcess[str], float, float]:
     """Run the command in its own process; (result, its peak RSS in MB, seconds)."""
+    # VmHWM belongs to this program's memory map (ru_maxrss would carry the forked pytest's).
     code = (
-        "import atexit, resource, sys\n"
-        "atexit.register(lambda: sys.stderr.write("
-        "'PEAK %d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "import atexit, re, sys\n"
+        "atexit.register(lambda: sys.stderr.write('PEAK ' + re.search("
+        "r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1)))\n"
         f"sys.argv = ['ledger', *{[*args, '--lang', 'en']!r}]\n"
         "from ledgercli.cli import main\n"
         "main()\n"
