@@ -507,7 +507,7 @@ def _result_sheet(
     facts = [
         (words["file"], Path(fr.path).name),
         (words["form"], fr.form or ""),
-        (words["sheet"], fr.sheet or ""),
+        (words["sheet"], "、".join(fr.sheets) or fr.sheet or ""),
         (words["rows"], str(fr.rows)),
     ]
     row = 2

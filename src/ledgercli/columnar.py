@@ -95,8 +95,9 @@ def _locate_merged(
     return loc
 
 
-# The provenance a summary needs: the row's validation result, and (Wuhan) its reporting unit.
-SUMMARY_EXTRAS = frozenset({"status", "reporter"})
+# The provenance a summary needs: the row's validation result, (Wuhan) its reporting unit,
+# what merge made of the unit of its amounts, and the file it came from (to name a converted one).
+SUMMARY_EXTRAS = frozenset({"status", "reporter", "amount_mark", "source_file"})
 _UNLIKE_MERGE = {"missing-column", "unknown-column", "duplicate-column"}
 
 

@@ -20,13 +20,13 @@ import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .forms import FormSpec
 from .i18n import register
-from .ledger import Ledger
+from .ledger import Ledger, SheetRows
 from .prestart import PRELOAD, SERIAL_BELOW_BYTES
 from .report import FileReport, Finding
 
@@ -52,12 +52,12 @@ _STATE: dict[str, Any] = {}
 
 
 @dataclass
-class FileRows:
+class FileRows(SheetRows):
     """What a merge needs of one file's rows, without holding their cells in memory."""
 
     form_id: str
     form_kind: str
-    sheet: str
+    sheet: str  # the first sheet read
     rows: list[int]  # Excel row of each data row
     errors: list[int]
     warnings: list[int]
@@ -67,9 +67,23 @@ class FileRows:
     units: str | None  # every unit of the file, for the 来源 sheet
     spill: Path | None = None  # list of row tuples, the city workbook's cells (spill.py)
     key: bytes | None = None  # the run's key of the spill, never written anywhere
+    marks: list[str] | None = None  # the unit of amount of each row (amountunit.py)
+    # The sheet of each row (a sheet per town: every one is read); [sheet] * rows when empty.
+    row_sheets: list[str] = field(default_factory=list)
+    # Each row's reporting unit where the file's sheets name different ones above their
+    # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
+    row_units: list[str | None] | None = None
+    _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fill_sheets()
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def place(self, i: int) -> str:
+        """Row i as a person looks for it: `sheet!row` (the 来源 of a merge names sheets)."""
+        return f"{self.row_sheets[i]}!{self.rows[i]}"
 
     def load(self) -> list[tuple[Any, ...]]:
         from .spill import load
@@ -278,6 +292,9 @@ def _merge_task(
         units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
         spill=spill,
         key=key,
+        row_sheets=list(ledger.row_sheets),
+        row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
+        marks=ledger.marks,
     )
     return fr, rows, sha
 
