@@ -75,6 +75,11 @@ class Book:
         return self._cache[name]
 
     @property
+    def source(self) -> Any:
+        """The bytes that were read, as a new file object (for readers that take one)."""
+        return io.BytesIO(self.data) if self.data is not None else self.path
+
+    @property
     def sha256(self) -> str | None:
         """SHA-256 of the file's bytes as they were read (not as they are on disk now)."""
         raw = self.original if self.original is not None else self.data
