@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import hostile as H
 from ledgercli.cli import cli
+from ledgercli.workbook import col_letter
 
 EXAMPLES = int(os.environ.get("LEDGER_FUZZ_EXAMPLES", "0") or 0)
 LONG = EXAMPLES > 0
@@ -52,15 +53,6 @@ def _zip(parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
         for name, data in parts.items():
             zf.writestr(name, data)
     return out.getvalue()
-
-
-def _col(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 _TEXT = st.lists(
@@ -112,7 +104,7 @@ def mutated(draw: Any) -> tuple[str, bytes]:
     if kind == "cells":
         row = draw(st.integers(3, 60))
         cols = draw(st.lists(st.integers(0, 30), min_size=1, max_size=12, unique=True))
-        cells = "".join(draw(_cell(f"{_col(c)}{row}")) for c in sorted(cols))
+        cells = "".join(draw(_cell(f"{col_letter(c)}{row}")) for c in sorted(cols))
         xml = f'<row r="{row}">{cells}</row>'.encode()
         parts[H.SHEET] = sheet.replace(b"</sheetData>", xml + b"</sheetData>")
         return kind, _zip(parts)
@@ -131,7 +123,7 @@ def mutated(draw: Any) -> tuple[str, bytes]:
             data[at] ^= 1 << draw(st.integers(0, 7))
         return kind, bytes(data)
     if kind == "far":
-        ref = f"{_col(draw(st.integers(0, 16383)))}{draw(st.integers(1, 1_048_576))}"
+        ref = f"{col_letter(draw(st.integers(0, 16383)))}{draw(st.integers(1, 1_048_576))}"
         row = int("".join(c for c in ref if c.isdigit()))
         xml = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
         parts[H.SHEET] = sheet.replace(b"</sheetData>", xml + b"</sheetData>")

@@ -159,10 +159,7 @@ class Archive:
                         out = inflate.decompress(pending, min(CHUNK, declared - seen + 1))
                         pending = inflate.unconsumed_tail
                         if out:
-                            seen += len(out)
-                            if seen > declared:
-                                raise self._lying(info)
-                            crc = zlib.crc32(out, crc)
+                            seen, crc = self._counted(info, out, seen, crc)
                             yield out
                         if not pending or not out or inflate.eof:
                             break
@@ -172,10 +169,7 @@ class Archive:
                     # The stream may still end without more input.
                     out = inflate.flush(declared - seen + 1)
                     if out:
-                        seen += len(out)
-                        if seen > declared:
-                            raise self._lying(info)
-                        crc = zlib.crc32(out, crc)
+                        seen, crc = self._counted(info, out, seen, crc)
                         yield out
                 if not inflate.eof:
                     raise self._damaged(info, "its compressed data ends too early")
@@ -185,6 +179,12 @@ class Archive:
             raise self._damaged(info, "it is shorter than the archive declares")
         if crc != info.CRC:
             raise UnreadableFile("part-checksum", path=self.path, part=info.filename)
+
+    def _counted(self, info: zipfile.ZipInfo, out: bytes, seen: int, crc: int) -> tuple[int, int]:
+        seen += len(out)
+        if seen > info.file_size:
+            raise self._lying(info)
+        return seen, zlib.crc32(out, crc)
 
     def _lying(self, info: zipfile.ZipInfo) -> UnreadableFile:
         return UnreadableFile(

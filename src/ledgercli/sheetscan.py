@@ -82,7 +82,7 @@ _UNUSUAL = (
 
 def _letters_beyond(cols: int) -> str:
     """Column letters (either case) naming a column past the first `cols` columns."""
-    top = _col_letters(cols - 1)
+    top = col_letter(cols - 1)
     n = len(top)
     alts = [f"[A-Za-z]{{{n + 1}}}"]
     for i, ch in enumerate(top):
@@ -109,7 +109,7 @@ def _number_beyond(n: int) -> str:
 
 
 def _beyond(rows: int, cols: int) -> str:
-    letters = len(_col_letters(cols - 1))
+    letters = len(col_letter(cols - 1))
     return (
         f'<c[ \\t\\r\\n]r="(?:{_letters_beyond(cols)}'
         f"|[A-Za-z]{{1,{letters}}}0{{0,16}}(?:{_number_beyond(rows)}))"
@@ -168,7 +168,7 @@ class _FastScan:
         m = _DIMENSION.search(chunk)
         if m is not None:
             last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else m.group(1, 2)
-            self.bounds = (int(last_row), _col_index(last_col.decode().upper()) + 1)
+            self.bounds = (int(last_row), col_index(last_col.decode().upper()) + 1)
         else:
             # Without a stated range, the fast path accepts a table of up to 256 columns.
             self.bounds = (FLOOR_CELLS // 256, 256)
@@ -429,57 +429,11 @@ def check_extents(archive: Archive, part: str, sheet: str) -> None:
     )
 
 
-def find_bad_cells(archive: Archive, part: str) -> dict[tuple[int, int], BadCell]:
-    """Error cells and formulas without a cached result, keyed (Excel row, column from 0)."""
+def _formula_cells(archive: Archive, part: str) -> list[tuple[tuple[int, int], str, Any, Any]]:
+    """(position, type, formula text or None, value text or None) of every cell holding a
+    formula or typed as an error, placed as calamine places them."""
     placer = _Placer()
-    bad: dict[tuple[int, int], BadCell] = {}
-    cell: dict[str, Any] = {}
-    buf: list[str] = []
-    capture = {"on": False}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name == "row":
-            placer.row_start(attrs)
-        elif name == "c":
-            cell.clear()
-            cell["pos"] = placer.cell_start(attrs)
-            cell["t"] = attrs.get("t", "n")
-        elif name in ("f", "v") and cell:
-            cell[name] = ""
-            capture["on"] = True
-            buf.clear()
-
-    def end(name: str) -> None:
-        if name == "row":
-            placer.row_end()
-        elif name in ("f", "v") and cell:
-            cell[name] = "".join(buf)
-            capture["on"] = False
-        elif name == "c":
-            pos = cell.get("pos")
-            if pos is not None:
-                key = (pos[0] + 1, pos[1])
-                value = cell.get("v")
-                if cell["t"] == "e":
-                    bad[key] = BadCell("excel-error", value or "#?")
-                elif "f" in cell and not value and not (cell["t"] == "str" and value == ""):
-                    bad[key] = BadCell("formula-no-value", "=" + cell["f"])
-            cell.clear()
-            placer.cell_end()
-
-    def text(data: str) -> None:
-        if capture["on"]:
-            buf.append(data)
-
-    _parse(archive, part, start, end, text)
-    return bad
-
-
-def formula_values(archive: Archive, part: str) -> dict[str, tuple[str, str]]:
-    """Every formula cell's cached result: cell reference → (type attribute, value text).
-    openpyxl keeps a formula but drops its result; an annotated copy puts them back."""
-    placer = _Placer()
-    found: dict[str, tuple[str, str]] = {}
+    found: list[tuple[tuple[int, int], str, Any, Any]] = []
     cell: dict[str, Any] = {}
     buf: list[str] = []
 
@@ -500,10 +454,9 @@ def formula_values(archive: Archive, part: str) -> dict[str, tuple[str, str]]:
         elif name in ("f", "v") and cell:
             cell[name] = "".join(buf)
         elif name == "c":
-            pos, value = cell.get("pos"), cell.get("v")
-            keep = value is not None and (value or cell["t"] == "str")
-            if pos is not None and "f" in cell and keep:
-                found[_cell_name(*pos)] = (str(cell["t"]), str(value))
+            pos = cell.get("pos")
+            if pos is not None and ("f" in cell or cell["t"] == "e"):
+                found.append((pos, cell["t"], cell.get("f"), cell.get("v")))
             cell.clear()
             placer.cell_end()
 
@@ -513,6 +466,28 @@ def formula_values(archive: Archive, part: str) -> dict[str, tuple[str, str]]:
 
     _parse(archive, part, start, end, text)
     return found
+
+
+def find_bad_cells(archive: Archive, part: str) -> dict[tuple[int, int], BadCell]:
+    """Error cells and formulas without a cached result, keyed (Excel row, column from 0)."""
+    bad: dict[tuple[int, int], BadCell] = {}
+    for (row, col), kind, formula, value in _formula_cells(archive, part):
+        if kind == "e":
+            bad[(row + 1, col)] = BadCell("excel-error", value or "#?")
+        elif not value and not (kind == "str" and value == ""):
+            # An empty result is one only when typed as text (how Excel writes "").
+            bad[(row + 1, col)] = BadCell("formula-no-value", "=" + (formula or ""))
+    return bad
+
+
+def formula_values(archive: Archive, part: str) -> dict[str, tuple[str, str]]:
+    """Every formula cell's cached result: cell reference → (type attribute, value text).
+    openpyxl keeps a formula but drops its result; an annotated copy puts them back."""
+    return {
+        _cell_name(*pos): (kind, value)
+        for pos, kind, formula, value in _formula_cells(archive, part)
+        if formula is not None and value is not None and (value or kind == "str")
+    }
 
 
 def _ref(ref: str) -> tuple[int, int | None] | None:
@@ -531,7 +506,8 @@ def _ref(ref: str) -> tuple[int, int | None] | None:
     return int(digits) - 1, (col - 1 if letters else None)
 
 
-def _col_letters(index: int) -> str:
+def col_letter(index: int) -> str:
+    """0 → A, 27 → AB."""
     letters = ""
     index += 1
     while index:
@@ -540,7 +516,8 @@ def _col_letters(index: int) -> str:
     return letters
 
 
-def _col_index(letters: str) -> int:
+def col_index(letters: str) -> int:
+    """A → 0, AB → 27."""
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
@@ -548,7 +525,7 @@ def _col_index(letters: str) -> int:
 
 
 def _cell_name(row: int, col: int) -> str:
-    return f"{_col_letters(col)}{row + 1}"
+    return f"{col_letter(col)}{row + 1}"
 
 
 # --- .ods: repeated rows and columns ------------------------------------------------------

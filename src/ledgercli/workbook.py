@@ -32,6 +32,8 @@ from .sheetscan import (
     SheetFacts,
     check_ods,
     check_xls,
+    col_index,
+    col_letter,
     find_bad_cells,
     scan_sheet,
 )
@@ -40,7 +42,16 @@ DEFAULT_MAX_UNPACKED_MB = 2048
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-__all__ = ["BadCell", "Book", "Sheet", "iter_spreadsheets", "open_book", "real"]
+__all__ = [
+    "BadCell",
+    "Book",
+    "Sheet",
+    "col_index",
+    "col_letter",
+    "iter_spreadsheets",
+    "open_book",
+    "real",
+]
 
 
 @dataclass
@@ -549,24 +560,6 @@ def _open_csv(path: Path, raw: bytes) -> Book:
         return Sheet(name=name, rows=[(i, list(r)) for i, r in rows])
 
     return Book(path=path, format="csv", sheet_names=[name], typed=False, _loader=load, data=raw)
-
-
-def col_letter(index: int) -> str:
-    """0 → A, 27 → AB."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    """A → 0, AB → 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 # Reasons iter_spreadsheets gives for a path it could not go into: each is an unreadable
