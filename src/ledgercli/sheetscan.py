@@ -22,8 +22,10 @@ saw a formula or an error value.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import struct
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -70,14 +72,21 @@ _DIMENSION = re.compile(
     rb"<(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}:)?dimension[ \t\r\n]+ref=\"([A-Za-z]{1,3})([0-9]{1,7})"
     rb"(?::([A-Za-z]{1,3})([0-9]{1,7}))?\""
 )
-_DTD = "<!(?:DOCTYPE|ENTITY)"
-_FORMULA = f"<(?:{_NAME}:)?(?:f[ \\t\\r\\n/>]|v(?:[ \\t\\r\\n][^>]{{0,64}})?>#)"
-# A cell written otherwise than `<c r="A1"`, or a cell or row with a namespace prefix: the
-# exact pass places those.
-_UNUSUAL = (
-    '<c(?:[>/]|[ \\t\\r\\n](?:[^r]|r[^=]|r=[^"]))'
-    '|:(?:c|row)[ \\t\\r\\n/>]|<c[ \\t\\r\\n]r="[A-Za-z]{0,3}0{17}'
-)
+# What the scan looks for, each as alternatives that start with a literal (Python's re then
+# skips ahead to it): a DTD; a formula or an error value (`<v>#REF!`), with or without a
+# namespace prefix; a cell written otherwise than `<c r="A1"`, or a cell or row with a
+# prefix, which the exact pass places.
+_WS = "[ \\t\\r\\n]"
+_ERROR = f"v(?:{_WS}[^>]{{0,64}})?>#"
+_KINDS: dict[str, list[str]] = {
+    "dtd": ["<!(?:DOCTYPE|ENTITY)"],
+    "formula": ["<f[ \\t\\r\\n/>]", f"<{_ERROR}", f":(?:f[ \\t\\r\\n/>]|{_ERROR})"],
+    "unusual": [
+        f'<c(?:[>/]|{_WS}(?:[^r]|r[^=]|r=[^"]))',
+        ":(?:c|row)[ \\t\\r\\n/>]",
+        f'<c{_WS}r="[A-Za-z]{{0,3}}0{{17}}',
+    ],
+}
 
 
 def _letters_beyond(cols: int) -> str:
@@ -111,31 +120,45 @@ def _number_beyond(n: int) -> str:
 def _beyond(rows: int, cols: int) -> str:
     letters = len(col_letter(cols - 1))
     return (
-        f'<c[ \\t\\r\\n]r="(?:{_letters_beyond(cols)}'
+        f'<c{_WS}r="(?:{_letters_beyond(cols)}'
         f"|[A-Za-z]{{1,{letters}}}0{{0,16}}(?:{_number_beyond(rows)}))"
     )
 
 
-_KINDS = {"dtd": _DTD, "formula": _FORMULA, "unusual": _UNUSUAL}
-
-
 class _Searcher:
-    """The first match of a regular expression in a buffer, by Python's re or by RE2."""
+    """The first of several patterns in a buffer, and which kind it is: by Python's re (one
+    pass per literal start the patterns share) or by RE2 (one pass for all)."""
 
-    def __init__(self, pattern: str, arrow: bool) -> None:
-        self.pattern = pattern
+    def __init__(self, alts: list[tuple[str, str]], arrow: bool) -> None:
         self.arrow = arrow
-        self.compiled = re.compile(pattern.encode())
+        self.alts = [(kind, re.compile(p.encode())) for kind, p in alts]
+        self.pattern = "|".join(f"(?:{p})" for _, p in alts)
+        groups: dict[str, list[str]] = {}
+        for _, p in alts:
+            groups.setdefault(p[:2], []).append(p)
+        self.groups = [
+            re.compile("|".join(f"(?:{p})" for p in ps).encode()) for ps in groups.values()
+        ]
 
-    def search(self, buf: bytes, start: int) -> int:
-        if not self.arrow:
-            m = self.compiled.search(buf, start)
-            return -1 if m is None else m.start()
+    def search(self, buf: bytes, start: int) -> tuple[int, str]:
+        at = self._arrow(buf, start) if self.arrow else self._re(buf, start)
+        if at < 0:
+            return -1, ""
+        kind = next((k for k, rx in self.alts if rx.match(buf, at)), "unusual")
+        return at, kind  # (engines disagreeing on an edge: the cells are placed exactly)
+
+    def _re(self, buf: bytes, start: int) -> int:
+        hits = [m.start() for rx in self.groups if (m := rx.search(buf, start)) is not None]
+        return min(hits, default=-1)
+
+    def _arrow(self, buf: bytes, start: int) -> int:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        view = buf[start:] if start else buf
-        at = pc.find_substring_regex(pa.array([view], pa.binary()), self.pattern)[0].as_py()
+        view = memoryview(buf)[start:]
+        offsets = pa.py_buffer(struct.pack("<ii", 0, len(view)))
+        array = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(view)])
+        at = pc.find_substring_regex(array, self.pattern)[0].as_py()
         return -1 if at is None or at < 0 else at + start
 
 
@@ -149,13 +172,12 @@ class _FastScan:
         self.dtd = False
         self.unusual = False
         self.bounds: tuple[int, int] | None = None
-        self.wanted: dict[str, str] = {}
+        self.wanted: dict[str, list[str]] = {}
         self.searcher: _Searcher | None = None
         self.tail = b""
         self.head = b""
         self.first = True
         self.dtd_scan: DtdScan | None = None
-        self.kinds: dict[str, re.Pattern[bytes]] = {}
 
     def _start(self, chunk: bytes) -> None:
         self.first = False
@@ -175,19 +197,16 @@ class _FastScan:
         rows, cols = self.bounds
         if rows * cols > budget(self.size) or rows > MAX_ROWS or cols > MAX_COLS:
             self.unusual = True  # the stated range itself is too large: count the cells
-        self.wanted = dict(_KINDS)
+        self.wanted = {k: list(v) for k, v in _KINDS.items()}
         if self.unusual:
             del self.wanted["unusual"]
         else:
-            self.wanted["beyond"] = _beyond(rows, cols)
+            self.wanted["beyond"] = [_beyond(rows, cols)]
         self._compile()
 
     def _compile(self) -> None:
-        if not self.wanted:
-            self.searcher = None
-            return
-        self.searcher = _Searcher("|".join(f"(?:{p})" for p in self.wanted.values()), self.arrow)
-        self.kinds = {k: re.compile(p.encode()) for k, p in self.wanted.items()}
+        alts = [(kind, p) for kind, ps in self.wanted.items() for p in ps]
+        self.searcher = _Searcher(alts, self.arrow) if alts else None
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         if self.first:
@@ -207,12 +226,9 @@ class _FastScan:
         end = len(buf) if final else max(0, len(buf) - OVERLAP)
         at = 0
         while self.searcher is not None:
-            hit = self.searcher.search(buf, at)
+            hit, kind = self.searcher.search(buf, at)
             if hit < 0 or hit >= end:
                 break
-            kind = next((k for k, rx in self.kinds.items() if rx.match(buf, hit)), None)
-            if kind is None:  # the engines disagree on an edge: place the cells exactly
-                kind = "unusual"
             self._found(kind)
             at = hit + 1
         self.tail = buf[end:]
@@ -229,6 +245,18 @@ class _FastScan:
             self.wanted.pop("unusual", None)
             self.wanted.pop("beyond", None)
         self._compile()
+
+
+def prefetch_arrow(archive: Archive, parts: Iterable[str]) -> None:
+    """Import pyarrow on a thread now if a sheet is large enough to be scanned with it, so the
+    0.2 s import overlaps the opening instead of delaying the scan."""
+    if any(archive.has(p) and archive.size(p) > ARROW_ABOVE for p in parts):
+        threading.Thread(target=_import_arrow, daemon=True).start()
+
+
+def _import_arrow() -> None:
+    with contextlib.suppress(ImportError):
+        import pyarrow.compute  # noqa: F401
 
 
 def scan_sheet(archive: Archive, part: str, sheet: str) -> SheetFacts:

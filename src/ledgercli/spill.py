@@ -63,9 +63,9 @@ class SpillDir:
 
     def __init__(self) -> None:
         clean_stale(Path(tempfile.gettempdir()), SPILL_PREFIX)
+        self.key = new_key()  # first: nothing is on disk while its library loads
         # mkdtemp makes the folder 0700 whatever the umask.
         self.name = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
-        self.key = new_key()
 
     def cleanup(self) -> None:
         shutil.rmtree(self.name, ignore_errors=True)

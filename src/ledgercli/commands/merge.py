@@ -146,9 +146,9 @@ def merge(
             progress=progress,
             jobs=jobs,
         )
-    from ..console import err
-
     with result:  # the rows wait in spill files until the workbook is written
+        from ..console import err
+
         if err.is_terminal:
             from ..i18n import message
 
