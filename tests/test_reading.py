@@ -119,9 +119,10 @@ def test_formula_found_however_the_part_is_packed(
     (past many chunks, its text cut anywhere), stored uncompressed, or password-protected."""
     import zipfile
 
-    from ledgercli.read import workbook
+    from ledgercli.read import archive
 
-    monkeypatch.setattr(workbook, "INFLATE_CHUNK", 7)
+    monkeypatch.setattr(archive, "INFLATE_CHUNK", 7)
+    monkeypatch.setattr(archive, "CHUNK", 50)
     rows = [annex2_row(序号=n) for n in range(1, 60 if packing == "deep" else 3)]
     rows[-1]["剩余金额"] = "=R3-V3-W3"
     p = write_annex2(tmp_path / "a.xlsx", rows)
@@ -144,43 +145,63 @@ def test_formula_found_however_the_part_is_packed(
     assert ("error", "formula-no-value", last) in rules(fr)
 
 
-def test_search_finds_text_cut_between_chunks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A marker that straddles two inflated chunks is still found, at every chunk size."""
+def test_scan_finds_text_cut_between_chunks() -> None:
+    """A formula, an error value or a far cell straddling two chunks is still found, at every
+    chunk size, by both engines (Python's re for small parts, Arrow's RE2 for large ones)."""
+    import random
+
+    from ledgercli.read.sheetscan import _FastScan
+
+    rng = random.Random(1)
+    head = b'<worksheet><dimension ref="A1:C30"/><sheetData>'
+    noise = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, rng.randint(0, 99))
+        for r in range(1, 30)
+    )
+    cases = {
+        b'<c r="B3"><f>A1</f><v>1</v></c>': "formula",
+        b'<c r="B3" t="e"><v>#REF!</v></c>': "formula",
+        b'<c r="XFD1048576"><v>1</v></c>': "unusual",
+        b'<c r="A31"><v>1</v></c>': "unusual",
+        b'<c r="B3"><v>1</v></c>': None,
+    }
+    for arrow in (False, True):
+        for planted, kind in cases.items():
+            xml = head + noise + planted + noise + b"</sheetData></worksheet>"
+            for size in (1, 7, 13, 64, len(xml)):
+                scan = _FastScan(len(xml))
+                scan.arrow = arrow
+                chunks = [xml[i : i + size] for i in range(0, len(xml), size)]
+                for chunk in chunks[:-1]:
+                    scan.feed(chunk)
+                scan.feed(chunks[-1], final=True)
+                got = "formula" if scan.facts.formulas else "unusual" if scan.unusual else None
+                assert got == kind, (arrow, planted, size)
+
+
+def test_a_part_inflating_past_its_declared_size_is_refused(tmp_path: Path) -> None:
+    """A part that inflates past the size the archive declares is not inflated further (the
+    size limits were checked against the declared size), and the file is refused."""
     import random
     import zipfile
 
-    from ledgercli.read import workbook
-
-    rng = random.Random(1)
-    noise = bytes(rng.choice(b'<c r="A1"><v>0123456789</v></c>') for _ in range(3000))
-    p = tmp_path / "a.zip"
-    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("with.xml", noise + b'<c t="e">' + noise)
-        zf.writestr("without.xml", noise + noise)
-    with zipfile.ZipFile(p) as zf:
-        for size in range(1, 40):
-            monkeypatch.setattr(workbook, "INFLATE_CHUNK", size)
-            assert workbook._mentions(p, zf, zf.getinfo("with.xml"), (b't="e"',)), size
-            assert not workbook._mentions(p, zf, zf.getinfo("without.xml"), (b't="e"',)), size
-
-
-def test_search_stops_at_the_declared_size(tmp_path: Path) -> None:
-    """A part that inflates past the size the archive declares is not inflated further (the
-    size limits were checked against the declared size)."""
-    import zipfile
-
-    from ledgercli.read import workbook
+    from ledgercli.model.errors import UnreadableFile
+    from ledgercli.read.archive import Archive
 
     p = tmp_path / "a.zip"
+    rng = random.Random(2)
+    noise = bytes(rng.choice(b"0123456789") for _ in range(150_000))
     with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("big.xml", b"<c>" * 500_000)
-    with zipfile.ZipFile(p) as zf:
-        info = zf.getinfo("big.xml")
-        assert sum(map(len, workbook._inflated(p, info))) == 1_500_000
-        info.file_size = 10_000  # what a lying archive would declare
-        assert sum(map(len, workbook._inflated(p, info))) <= 10_000
+        zf.writestr("big.xml", b"<c>" + noise + b"</c>")
+    data = p.read_bytes()
+    assert sum(map(len, Archive(data, "a", 10).chunks("big.xml"))) == 150_007
+    lying = Archive(data, "a", 10)
+    lying.infos["big.xml"].file_size = 10_000  # what a lying archive would declare
+    seen = 0
+    with pytest.raises(UnreadableFile) as exc:
+        for chunk in lying.chunks("big.xml"):
+            seen += len(chunk)
+    assert exc.value.code == "part-size-lie" and seen <= 10_000
 
 
 def test_error_cell_is_reported(tmp_path: Path) -> None:

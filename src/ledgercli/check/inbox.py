@@ -9,6 +9,7 @@ file is check/validate.py's.
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -21,7 +22,7 @@ from ledgercli.model.forms import FormSpec
 from ledgercli.model.ledger import Ledger
 from ledgercli.model.report import FileReport, Finding, Report
 from ledgercli.model.units import canonicalize
-from ledgercli.read.workbook import iter_spreadsheets
+from ledgercli.read.workbook import UNREADABLE_REASONS, iter_spreadsheets, real
 from ledgercli.run.pool import Progress, Work, run
 
 
@@ -47,18 +48,25 @@ def validate_paths(
     report = Report()
     ledgers: list[Ledger] = []
     forms = options.forms()
-    files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
+    listed = list(iter_spreadsheets(paths))
+    files = [path for path, skip in listed if skip is None]
+    named = {real(p) for p in paths if not p.is_dir()}
     jobs = jobs if jobs is not None else options.jobs
-    results = validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers)
+    read = iter(validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers))
+    # A folder that cannot be opened is an unreadable input, in its place among the files.
+    results = [
+        next(read) if skip is None else (unreadable_folder(path), None)
+        for path, skip in listed
+        if skip is None or skip in UNREADABLE_REASONS
+    ]
     beside = ledger_folders(fr for fr, _ in results)
     for fr, ledger in results:
-        if fr.merged and Path(fr.path).resolve() not in named:
+        if fr.merged and real(Path(fr.path)) not in named:
             # A city workbook left in the inbox is last week's result, not a submission:
             # reading it again would count every case twice. Named explicitly, it is read.
             report.skipped_merged.append(fr.path)
             continue
-        if fr.is_summary and Path(fr.path).resolve().parent in beside:
+        if fr.is_summary and real(Path(fr.path)).parent in beside:
             # A district's annex 3/4 beside its ledger: not a ledger, and not broken either.
             # Without a ledger beside it, it was sent instead of one: the error stands.
             report.skipped_summaries.append(fr.path)
@@ -67,7 +75,9 @@ def validate_paths(
         if ledger is not None:
             ledgers.append(ledger)
     # A copy of an unreadable file is unreadable for the same reason, and says so itself.
-    report.identical = identical_files([Path(fr.path) for fr in report.files if fr.readable])
+    digests = {fr.path: fr.sha256 for fr in report.files if fr.sha256 is not None}
+    readable = [Path(fr.path) for fr in report.files if fr.readable]
+    report.identical = identical_files(readable, digests)
     copies = mark_copies(report.identical, {fr.path: fr for fr in report.files}, options)
     if copies:
         ledgers = [lg for lg in ledgers if lg.path not in copies]
@@ -145,26 +155,35 @@ def case_ledgers(ledgers: list[Ledger]) -> tuple[list[Ledger], list[str]]:
 def ledger_folders(reports: Iterable[FileReport]) -> set[Path]:
     """Folders holding a readable ledger (a summary table there is sent beside one)."""
     return {
-        Path(fr.path).resolve().parent
+        real(Path(fr.path)).parent
         for fr in reports
         if fr.readable and fr.form is not None and not fr.merged
     }
 
 
-def identical_files(paths: list[Path]) -> list[list[str]]:
-    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
-    cases would otherwise be counted twice without anyone seeing why."""
+def unreadable_folder(path: Path) -> FileReport:
+    """The report of a folder that could not be listed: its files are missing from the run."""
+    finding = Finding("error", "folder-unreadable", params={"path": str(path)})
+    return FileReport(path=str(path), readable=False, findings=[finding])
 
+
+def identical_files(paths: list[Path], digests: dict[str, str] | None = None) -> list[list[str]]:
+    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
+    cases would otherwise be counted twice without anyone seeing why. `digests` are the
+    SHA-256 of files as they were read (so a file is not read again)."""
+    digests = digests or {}
     by_size: dict[int, list[Path]] = {}
     for p in paths:
         with suppress(OSError):
-            by_size.setdefault(p.stat().st_size, []).append(p)
+            st = p.stat()
+            if stat.S_ISREG(st.st_mode):  # never open a pipe or a device to hash it
+                by_size.setdefault(st.st_size, []).append(p)
     groups: dict[str, list[str]] = {}
     for same_size in by_size.values():
         if len(same_size) < 2:
             continue
         for p in same_size:
             with suppress(OSError):
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+                digest = digests.get(str(p)) or hashlib.sha256(p.read_bytes()).hexdigest()
                 groups.setdefault(digest, []).append(str(p))
     return [g for g in groups.values() if len(g) > 1]

@@ -16,7 +16,7 @@ from ledgercli.model.forms import input_forms
 from ledgercli.model.i18n import message
 from ledgercli.model.text import clean_text, norm_key
 from ledgercli.model.units import Roster
-from ledgercli.read.workbook import iter_spreadsheets, open_book
+from ledgercli.read.workbook import iter_spreadsheets, open_book, read_input
 
 
 class RosterUnreadable(LedgerError):
@@ -74,7 +74,10 @@ def _annex1_units(path: Path, password: str | None, ledger_ok: bool = False) -> 
 
 
 def _text_list(path: Path) -> list[str]:
-    data = path.read_bytes()
+    try:
+        data = read_input(path, 64 << 20)  # a regular file only: a named pipe would block
+    except UnreadableFile as exc:
+        raise RosterUnreadable(path, exc) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)

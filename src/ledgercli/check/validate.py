@@ -100,6 +100,7 @@ def _validate(
     fr = FileReport(path=str(path))
     try:
         book = opener()
+        fr.sha256 = book.sha256
         loc = None
         if options.summary_columns is not None:
             from ledgercli.read.columnar import locate_merged
@@ -109,6 +110,7 @@ def _validate(
             loc = locate(book, forms, options.sheet)
     except UnreadableFile as exc:
         fr.readable = False
+        fr.sha256 = fr.sha256 or exc.sha256
         fr.findings.append(Finding("error", exc.code, params=exc.params))
         return fr, None
     fr.form = loc.form.id

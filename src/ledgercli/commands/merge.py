@@ -152,9 +152,9 @@ def merge(
             progress=progress,
             jobs=jobs,
         )
-    from ledgercli.ui.console import err
-
     with result:  # the rows wait in spill files until the workbook is written
+        from ledgercli.ui.console import err
+
         if err.is_terminal:
             from ledgercli.model.i18n import message
 

@@ -6,14 +6,13 @@ rows read = rows written + rows left out, per file and in total. Duplicates (the
 district and from a department) are grouped by the case identity of SPEC.md across and within
 files, so a clerk sees them instead of counting them twice.
 
-Files are read in parallel (parallel.py); each file's rows wait in a spill file until the city
+Files are read in parallel (merge/worker.py); each file's rows wait in a spill file until the city
 workbook is written, so the plan below works on row counts and identities only. A MergeResult
 owns those spills: `close()` it (or use it as a context manager) when done.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,8 @@ from ledgercli.model.forms import FormSpec, get_form, input_forms
 from ledgercli.model.i18n import message, register
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.units import Roster, plan_units, reporting_units
-from ledgercli.read.workbook import iter_spreadsheets
+from ledgercli.read.workbook import UNREADABLE_REASONS, iter_spreadsheets, real
+from ledgercli.run.spill import SpillDir, new_key
 
 register(
     {
@@ -47,6 +47,11 @@ register(
             "跳过文件夹中的汇总表（附件3/4），它不是明细台账；用 ledger summarize --check 核对它",
             "skipped a summary table (annex 3/4) found in the folder: it is no detail ledger; "
             "check it with ledger summarize --check",
+        ),
+        "merge-skip-folder-link": (
+            "跳过指向已读取文件夹的链接（循环链接，或同一文件夹出现两次），以免重复计算",
+            "skipped a link to a folder already read (a link loop, or the same folder twice), "
+            "so no case is counted twice",
         ),
         "merge-skip-not-spreadsheet": (
             "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
@@ -114,6 +119,7 @@ _SKIP_CODES = {
     "lock-file": "merge-skip-lock-file",
     "hidden": "merge-skip-hidden",
     "not-spreadsheet": "merge-skip-not-spreadsheet",
+    "folder-link": "merge-skip-folder-link",
 }
 
 
@@ -210,7 +216,7 @@ class MergeResult:
     group_of: dict[tuple[int, int], str]
     only_valid: bool = False
     drop_duplicates: bool = False
-    spill_dir: Any = field(default=None, repr=False)  # TemporaryDirectory of the rows
+    spill_dir: Any = field(default=None, repr=False)  # the rows' SpillDir (spill.py)
     # With a roster (--units): its units that sent nothing. None without one.
     not_reported: list[str] | None = None
 
@@ -290,9 +296,11 @@ def merge_paths(
     """
     # The roster first: a wrong --units stops the merge before forty files are read.
     roster = read_roster(options.units, options.password) if options.units else None
-    spill = tempfile.TemporaryDirectory(prefix="ledger-merge-")
+    spill = SpillDir()
     try:
-        sources, forms = read_sources(paths, options, progress, Path(spill.name), jobs)
+        sources, forms = read_sources(
+            paths, options, progress, Path(spill.name), jobs, key=spill.key
+        )
         set_copies_aside(sources, options)
         form = choose_form(sources, options, forms)
         if form is None:
@@ -324,6 +332,8 @@ def read_sources(
     progress: Progress | None,
     spill_dir: Path,
     jobs: int | None = None,
+    *,
+    key: bytes | None = None,
 ) -> tuple[list[Source], list[FormSpec]]:
     listed = list(iter_spreadsheets(paths))
     if not listed:
@@ -337,10 +347,20 @@ def read_sources(
             get_form(options.form)  # an unknown --form fails before any file is read
         forms = input_forms()
     files = [path for path, skip in listed if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
-    read = iter(read_for_merge(files, options, forms, spill_dir, jobs=jobs, progress=progress))
+    named = {real(p) for p in paths if not p.is_dir()}
+    if key is None:
+        key = new_key()
+    read = iter(
+        read_for_merge(files, options, forms, spill_dir, key=key, jobs=jobs, progress=progress)
+    )
     sources: list[Source] = []
     for path, skip in listed:
+        if skip in UNREADABLE_REASONS:
+            # A folder that cannot be opened: its files are missing from the merge.
+            src = Source(path=path, status="unreadable", skip_reason=skip)
+            src.notes.append(Finding("error", skip, params={"path": str(path)}))
+            sources.append(src)
+            continue
         if skip is not None:
             src = Source(path=path, status="skipped", skip_reason=skip)
             src.notes.append(Finding("notice", _SKIP_CODES.get(skip, "merge-skip-not-spreadsheet")))
@@ -348,7 +368,7 @@ def read_sources(
             continue
         report, data, sha = next(read)
         src = Source(path=path, status="merged", sha256=sha, report=report)
-        if report.merged and path.resolve() not in named:
+        if report.merged and real(path) not in named:
             # A city workbook in the inbox (last week's, or this merge's own output) is a
             # result, not a submission; merging it would double every case.
             src.status = "skipped"
@@ -364,7 +384,7 @@ def read_sources(
         # A district sends its annex 3/4 beside its ledger: the ledger is merged. Without one
         # beside it, it was sent instead of one: unreadable it stays.
         summary = src.report is not None and src.report.is_summary
-        if src.status == "unreadable" and summary and src.path.resolve().parent in beside:
+        if src.status == "unreadable" and summary and real(src.path).parent in beside:
             src.status = "skipped"
             src.skip_reason = "summary-table"
             src.notes.append(Finding("notice", "merge-skip-summary-table"))

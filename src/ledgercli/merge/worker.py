@@ -10,7 +10,8 @@ time, so memory stays at one file's rows whatever the number of files.
 from __future__ import annotations
 
 import hashlib
-import pickle
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from ledgercli.model.cityformat import detail_columns, row_cells
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.ledger import SheetRows
 from ledgercli.model.report import FileReport, Finding
+from ledgercli.run import spill
 from ledgercli.run.pool import Progress, Work, run
 
 Read = tuple[FileReport, "FileRows | None", str | None]
@@ -41,7 +43,8 @@ class FileRows(SheetRows):
     labels: list[str]  # the identity as a person reads it ("" where there is none)
     unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
     units: str | None  # every unit of the file, for the 来源 sheet
-    spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
+    spill: Path | None = None  # list of row tuples, the city workbook's cells (run/spill.py)
+    key: bytes | None = None  # the run's key of the spill, never written anywhere
     marks: list[str] | None = None  # the unit of amount of each row (amountunit.py)
     # The sheet of each row (a sheet per town: every one is read); [sheet] * rows when empty.
     row_sheets: list[str] = field(default_factory=list)
@@ -61,9 +64,8 @@ class FileRows(SheetRows):
         return f"{self.row_sheets[i]}!{self.rows[i]}"
 
     def load(self) -> list[tuple[Any, ...]]:
-        assert self.spill is not None
-        with self.spill.open("rb") as fh:
-            rows: list[tuple[Any, ...]] = pickle.load(fh)
+        assert self.spill is not None and self.key is not None
+        rows: list[tuple[Any, ...]] = spill.load(self.spill, self.key)
         return rows
 
 
@@ -73,12 +75,14 @@ def read_for_merge(
     forms: list[FormSpec],
     spill_dir: Path,
     *,
+    key: bytes,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> list[Read]:
-    """Validate each file and spill its rows; (report, rows, sha256) in input order."""
-    work = Work(_merge_task, _unreadable, (options, forms))
-    items = [(p, spill_dir / f"{n:06d}.pickle") for n, p in enumerate(paths)]
+    """Validate each file and spill its rows (encrypted with `key`); (report, rows, sha256)
+    in input order."""
+    work = Work(_merge_task, _unreadable, (options, forms, key))
+    items = [(p, spill_dir / f"{n:06d}.spill") for n, p in enumerate(paths)]
     return run(work, items, jobs=jobs, progress=progress)
 
 
@@ -86,11 +90,13 @@ def _unreadable(path: Path, finding: Finding) -> Read:
     return FileReport(path=str(path), readable=False, findings=[finding]), None, sha256_of(path)
 
 
-def _merge_task(shared: tuple[Options, list[FormSpec]], path: Path, spill: Path) -> Read:
-    options, forms = shared
+def _merge_task(shared: tuple[Options, list[FormSpec], bytes], path: Path, to: Path) -> Read:
+    options, forms, key = shared
     # Looked up on the module at each call: tests replace it to make one file fail.
     fr, ledger = validate.validate_file(path, options, forms)
-    sha = sha256_of(path)
+    # The digest of the very bytes the rows were read from: a file rewritten during the
+    # merge cannot pair one version's rows with the other's SHA-256.
+    sha = fr.sha256
     if not fr.readable or ledger is None:
         return fr, None, sha
     n = len(ledger)
@@ -99,8 +105,7 @@ def _merge_task(shared: tuple[Options, list[FormSpec]], path: Path, spill: Path)
     units = {ledger.unit_of(i) for i in range(n)} - {None, ""}
     cols, _ = detail_columns(ledger.form)
     cells = row_cells(ledger, cols)
-    with spill.open("wb") as fh:
-        pickle.dump(cells, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    spill.dump(cells, to, key)
     del cells
     rows = FileRows(
         form_id=ledger.form.id,
@@ -113,7 +118,8 @@ def _merge_task(shared: tuple[Options, list[FormSpec]], path: Path, spill: Path)
         labels=labels,
         unit=ledger.unit,
         units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
-        spill=spill,
+        spill=to,
+        key=key,
         row_sheets=list(ledger.row_sheets),
         row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
         marks=ledger.marks,
@@ -122,9 +128,15 @@ def _merge_task(shared: tuple[Options, list[FormSpec]], path: Path, spill: Path)
 
 
 def sha256_of(path: Path) -> str | None:
+    """The digest of a regular file (a pipe or a device is never opened: it could block)."""
     h = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
     except OSError:

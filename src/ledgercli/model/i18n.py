@@ -391,14 +391,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the password for {path} is wrong",
     ),
     "too-large": (
-        "{path} 解压后超过{limit_mb}MB（{detail}），为防止内存耗尽已拒绝读取；"
-        "确需读取请加 --max-unpacked-mb",
-        "{path} would unpack to more than {limit_mb} MB ({detail}); refused to protect memory. "
-        "Raise the limit with --max-unpacked-mb if the file is genuine",
+        "{path} 解压后共{size_mb}MB，超过{limit_mb}MB的上限，为防止内存耗尽已拒绝读取；"
+        "若文件确属正常，可用 --max-unpacked-mb 提高上限",
+        "{path} would unpack to {size_mb} MB, more than the {limit_mb} MB limit; refused to "
+        "protect memory. If the file is genuine, raise the limit with --max-unpacked-mb",
+    ),
+    "inflate-ratio": (
+        "{path} 中的{part}由{packed}KB解压为{size_mb}MB（压缩比{ratio}倍，正常表格不超过{limit}倍），"
+        "疑为压缩炸弹，已拒绝读取；此限制不可通过选项放宽，请让报送单位用Excel重新保存后发送",
+        "{path}: its part {part} inflates from {packed} KB to {size_mb} MB ({ratio} times; a "
+        "genuine workbook stays under {limit} times), which is how a zip bomb looks; refused. "
+        "No option lifts this limit: ask the sender to save the file again from Excel",
+    ),
+    "part-size-lie": (
+        "{path} 中的{part}解压后超过其声明的大小（{size}KB），文件已损坏或被篡改，已拒绝读取",
+        "{path}: its part {part} inflates beyond the size the archive declares for it "
+        "({size} KB): the file is damaged or crafted; refused",
+    ),
+    "part-checksum": (
+        "{path} 已损坏：其中的{part}未通过CRC-32校验（传输或存储中有字节被改动），"
+        "读出的数值不可信；请让报送单位重新发送",
+        "{path} is damaged: its part {part} fails its CRC-32 check (bytes changed in transit "
+        "or on disk), so no value read from it can be trusted; ask the sender to send it again",
+    ),
+    "damaged-part": (
+        "{path} 已损坏：其中的{part}无法读取（{detail}）；请让报送单位重新发送",
+        "{path} is damaged: its part {part} cannot be read ({detail}); ask the sender to "
+        "send it again",
+    ),
+    "zip-encrypted-part": (
+        "{path} 中的{part}使用了zip加密，电子表格软件不会这样保存，无法读取；"
+        "请发送用Excel或WPS保存的文件（设有打开密码的可用 --password）",
+        "{path}: its part {part} is zip-encrypted, which no spreadsheet program writes, so it "
+        "cannot be read; send the file as saved by Excel or WPS (a workbook with an opening "
+        "password is read with --password)",
+    ),
+    "far-cell": (
+        "{path} 的工作表“{sheet}”在{cell}处有值，远离表格其余内容：读取需要{cells}个单元格的空间，"
+        "而表中只有{values}个有值的单元格；为防止内存耗尽已拒绝读取。请删除该处（或表格以外）的内容"
+        "后重新发送；此限制不可通过选项放宽",
+        "{path}, sheet '{sheet}': a value at {cell} lies far from the rest of the table, so "
+        "reading the sheet would take a grid of {cells} cells for the {values} cells that hold "
+        "values; refused to protect memory. Delete what is at {cell} (or anything outside "
+        "the table) and send the file again; no option lifts this limit",
     ),
     "unsafe-xml": (
-        "{path} 含有XML实体声明（可能是恶意文件），已拒绝读取",
-        "{path} contains XML entity declarations (a possible attack); refused",
+        "{path} 含有XML实体或DTD声明（可能是恶意文件），已拒绝读取",
+        "{path} contains XML entity declarations or a DTD (a possible attack); refused",
+    ),
+    "not-regular-file": (
+        "{path} 不是普通文件（{detail}），未读取",
+        "{path} is not a regular file ({detail}); it was not read",
+    ),
+    "symlink-loop": (
+        "{path} 是指向自身的循环链接，无法读取",
+        "{path} is a symbolic link that loops back on itself; it cannot be read",
+    ),
+    "no-permission": (
+        "没有读取{path}的权限；请检查文件权限",
+        "no permission to read {path}; check the file's permissions",
+    ),
+    "folder-unreadable": (
+        "无法打开文件夹{path}（没有权限或已不存在），其中的文件均未读取",
+        "cannot open the folder {path} (no permission, or it is gone): none of its files were read",
+    ),
+    "output-write-failed": (
+        "无法写入{path}：{reason}；未写入任何内容",
+        "cannot write {path}: {reason}; nothing was written",
     ),
     "no-header": (
         "{path} 中找不到可识别的表头（已检查工作表：{sheets}）；请确认使用的是正式表样，"
@@ -503,6 +562,11 @@ DETAILS_ZH = {
     "a Word document": "Word文档",
     "a PowerPoint file": "PowerPoint文件",
     "a zip archive": "zip压缩包",
+    "a named pipe (FIFO)": "命名管道（FIFO）",
+    "a socket": "套接字",
+    "a character device": "字符设备",
+    "a block device": "块设备",
+    "not a regular file": "非普通文件",
     "a RAR archive": "RAR压缩包",
     "a 7z archive": "7z压缩包",
     "an image": "图片",

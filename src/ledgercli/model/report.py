@@ -121,6 +121,7 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     merged: bool = False  # a city workbook written by `ledger merge` (it has 来源文件)
+    sha256: str | None = None  # of the bytes read (not in the JSON of validate)
     # The unit of amount (amountunit.Assessment.to_json) of a table; None for other files.
     amount_unit: dict[str, Any] | None = None
     # The unit names its rows use (units.py canonicalizes them once every file is read).

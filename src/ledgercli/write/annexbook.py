@@ -38,7 +38,7 @@ def write_summary(
     from ledgercli.write.base import atomic_save
 
     check_output(out, inputs, force)
-    atomic_save(lambda path: build_workbook(summary, path, lang), out)
+    atomic_save(lambda path: build_workbook(summary, path, lang), out, replace=force)
 
 
 def build_workbook(summary: Summary, path: str | Path, lang: str = "zh") -> None:

@@ -240,7 +240,7 @@ def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool
         for j, h in enumerate(spec.headers, start=1):
             width = spec.widths[j - 1] if j - 1 < len(spec.widths) else max(10, len(h) * 2)
             ws.column_dimensions[get_column_letter(j)].width = min(width, 40)
-    atomic_save(wb.save, out)
+    atomic_save(wb.save, out, replace=force)
 
 
 # --- diff -----------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ SKIP_WORD = {
     "not-spreadsheet": "非电子表格",
     "merged-workbook": "已合并的汇总台账",
     "summary-table": "汇总表（附件3/4）",
+    "folder-link": "指向已读取文件夹的链接",
+    "folder-unreadable": "文件夹无法打开",
     "copy": "与另一文件完全相同的副本",
     "contact-form": "联络表（附件1）",
 }
@@ -118,7 +120,7 @@ def write_city(
         finally:
             wb.close()
 
-    atomic_save(save, out)
+    atomic_save(save, out, replace=force)
     return written
 
 
