@@ -14,10 +14,11 @@ from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
 from ledgercli.check.inbox import validate_paths
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
 from ledgercli.cli import cli
 from ledgercli.compare.diff import diff_paths
 from ledgercli.model.amountunit import declarations_above
+from ledgercli.model.options import Options
 from ledgercli.summary.figures import annex_layout, cases_from, summarize
 from ledgercli.write.annexbook import LINE_HEIGHT, header_heights
 from ledgercli.write.annotate import ERROR_FILL, WARNING_FILL, annotate_file

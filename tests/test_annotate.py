@@ -13,8 +13,9 @@ from openpyxl.styles import Font, PatternFill
 
 from helpers import annex2_row, needs_program, write_annex2
 from ledgercli.check.inbox import validate_paths
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
 from ledgercli.model.errors import LedgerError
+from ledgercli.model.options import Options
 from ledgercli.write.annotate import (
     ERROR_FILL,
     RESULT_SHEET,

@@ -9,8 +9,8 @@ from click.testing import CliRunner, Result
 
 from helpers import annex2_row, write_annex2
 from ledgercli.check.inbox import validate_paths
-from ledgercli.check.validate import Options
 from ledgercli.cli import cli
+from ledgercli.model.options import Options
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -21,8 +21,9 @@ from click.testing import CliRunner, Result
 
 import hostile as H
 from helpers import annex2_row, write_annex2
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
 from ledgercli.cli import cli
+from ledgercli.model.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 

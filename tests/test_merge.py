@@ -19,10 +19,11 @@ from helpers import (
     write_wuhan,
 )
 from ledgercli.check.inbox import validate_many
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
 from ledgercli.merge.plan import check_conservation, merge_paths
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import input_forms
+from ledgercli.model.options import Options
 from ledgercli.write import citybook
 from ledgercli.write.citybook import write_city
 

@@ -9,9 +9,9 @@ import openpyxl
 from click.testing import CliRunner, Result
 
 from helpers import annex2_row, write_annex2
-from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.merge.plan import merge_paths, to_json
+from ledgercli.model.options import Options
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

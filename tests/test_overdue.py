@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2, write_wuhan
-from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.compare.overdue import overdue_paths, parse_month
+from ledgercli.model.options import Options
 
 
 def case(contract: str, owed: float, **kw: Any) -> dict[str, Any]:

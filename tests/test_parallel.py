@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from helpers import annex2_row, write_annex2
 from ledgercli.check import validate as validate_mod
 from ledgercli.check.inbox import validate_paths
-from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.merge.plan import merge_paths, to_json
+from ledgercli.model.options import Options
 from ledgercli.run import pool as parallel
 from ledgercli.write.citybook import write_city
 

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from helpers import ANNEX2_HEADERS, TITLE2, annex2_row, write_annex2
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
+from ledgercli.model.options import Options
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = Path(__file__).parent.parent / "sample_data" / "submissions"

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ValidationError
 from helpers import CREDITOR, annex2_row
 from ledgercli.check.inbox import validate_paths
 from ledgercli.check.rowmodel import json_schema, row_model
-from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import get_form
+from ledgercli.model.options import Options
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "sample_data"))

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from helpers import ANNEX2_HEADERS, CREDITOR, DEBTOR, annex2_row, uscc
-from ledgercli.check.validate import Options, validate_grid
+from ledgercli.check.validate import validate_grid
+from ledgercli.model.options import Options
 
 ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -17,9 +17,9 @@ import realinbox
 from helpers import GUNAN_ROW, WENLONG_ROW, annex2_row, write_annex2, write_roster
 from ledgercli.check.inbox import validate_paths
 from ledgercli.check.roster import RosterUnreadable, read_roster
-from ledgercli.check.validate import Options
 from ledgercli.cli import cli
 from ledgercli.compare.diff import diff_paths
+from ledgercli.model.options import Options
 from ledgercli.model.units import unit_key
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledgercli.check.inbox import case_ledgers, validate_paths
-from ledgercli.check.validate import Options
 from ledgercli.model.amountunit import CONFLICT, MARK_HEADER
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import ColumnSpec, FormSpec
 from ledgercli.model.ledger import Ledger
+from ledgercli.model.options import Options
 from ledgercli.model.report import Report
 from ledgercli.model.status import statuses_and_repaid
 

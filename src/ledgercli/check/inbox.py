@@ -17,9 +17,10 @@ from typing import Any
 
 from ledgercli.check import validate
 from ledgercli.check.roster import read_roster
-from ledgercli.check.validate import Options
+from ledgercli.check.validate import forms_for
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.ledger import Ledger
+from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding, Report
 from ledgercli.model.units import canonicalize
 from ledgercli.read.workbook import UNREADABLE_REASONS, iter_spreadsheets, real
@@ -47,7 +48,7 @@ def validate_paths(
     roster = read_roster(options.units, options.password) if units and options.units else None
     report = Report()
     ledgers: list[Ledger] = []
-    forms = options.forms()
+    forms = forms_for(options)
     listed = list(iter_spreadsheets(paths))
     files = [path for path, skip in listed if skip is None]
     named = {real(p) for p in paths if not p.is_dir()}

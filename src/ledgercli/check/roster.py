@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ledgercli.check.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
 from ledgercli.model.errors import LedgerError, UnreadableFile
 from ledgercli.model.forms import input_forms
 from ledgercli.model.i18n import message
+from ledgercli.model.options import Options
 from ledgercli.model.text import clean_text, norm_key
 from ledgercli.model.units import Roster
 from ledgercli.read.workbook import iter_spreadsheets, open_book, read_input

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
@@ -21,6 +20,7 @@ from ledgercli.model.cityformat import is_merged, recorded_errors
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import FormSpec, get_form, input_forms
 from ledgercli.model.ledger import Ledger, join
+from ledgercli.model.options import Options as Options  # the engine's options, re-exported
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.report import col_letter as letter
 from ledgercli.model.text import norm_key
@@ -28,40 +28,20 @@ from ledgercli.model.units import count_spellings, declared_unit
 from ledgercli.read.cells import ColumnParser, check_phone, int_text, number_text
 from ledgercli.read.table import HEADER_SCAN_ROWS, Located, locate
 from ledgercli.read.workbook import (
-    DEFAULT_MAX_UNPACKED_MB,
     Book,
     Sheet,
     open_book,
 )
 
 
-@dataclass
-class Options:
-    form: str | None = None
-    schema: Path | None = None
-    sheet: str | None = None
-    password: str | None = None
-    cutoff: str | None = None
-    max_unpacked_mb: int = DEFAULT_MAX_UNPACKED_MB
-    today: dt.date = field(default_factory=dt.date.today)
-    # A summary's read of a merged city workbook (a sheet with the 校验状态 column merge
-    # writes): parse only these column keys, without uniqueness, cross-field or duplicate
-    # checks, and take each row's errors from 校验状态, which merge wrote from the full
-    # validation. Any other workbook, or None here, is validated in full.
-    summary_columns: frozenset[str] | None = None
-    # Processes that read files (None: every core; 1: in this process); results never differ.
-    jobs: int | None = None
-    # A roster of units (--units): their canonical names, and who did not report (units.py).
-    units: Path | None = None
-    # A byte-identical copy of an input (附件2(1).xlsx) counts once unless this is set.
-    keep_copies: bool = False
-
-    def forms(self) -> list[FormSpec]:
-        if self.schema is not None:
-            return [load_schema(self.schema)]
-        if self.form is not None:
-            return [get_form(self.form)]
-        return input_forms()
+def forms_for(options: Options) -> list[FormSpec]:
+    """The forms a file of this run may be: the custom schema (its checks known), the form
+    asked for, or every bundled input form (detected by the header)."""
+    if options.schema is not None:
+        return [load_schema(options.schema)]
+    if options.form is not None:
+        return [get_form(options.form)]
+    return input_forms()
 
 
 def validate_file(
@@ -96,7 +76,7 @@ def validate_grid(
 def _validate(
     path: Path, options: Options, forms: list[FormSpec] | None, opener: Any
 ) -> tuple[FileReport, Ledger | None]:
-    forms = forms if forms is not None else options.forms()
+    forms = forms if forms is not None else forms_for(options)
     fr = FileReport(path=str(path))
     try:
         book = opener()

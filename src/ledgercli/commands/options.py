@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from ledgercli.model.options import DEFAULT_MAX_UNPACKED_MB, Options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,57 +46,75 @@ def jobs_option(fn: F) -> F:
     )(fn)
 
 
-def input_options(fn: F) -> F:
-    """Options every command that reads submissions shares."""
-    for opt in reversed(
-        [
-            click.option(
-                "--form",
-                "form_id",
-                default=None,
-                help="Form id (see `ledger forms`); default: detected from the header.",
-            ),
-            click.option(
-                "--schema",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="A custom schema file (TOML) for another city's variant.",
-            ),
-            click.option("--sheet", default=None, help="Sheet name; default: found by content."),
-            click.option("--password", default=None, help="Password of protected workbooks."),
-            click.option(
-                "--cutoff",
-                default=None,
-                metavar="YYYY-MM",
-                help="Screening cut-off month (default: the form's, 2022-05 for annex 2).",
-            ),
-            click.option(
-                "--units",
-                "units",
-                type=click.Path(path_type=Path),
-                default=None,
-                metavar="FILE",
-                help="Roster of units: annex-1 forms (a file, a folder, or a merged roster) or "
-                "a list of names (.xlsx/.csv/.txt). Gives the canonical unit names and lists "
-                "the units that sent nothing (未报送).",
-            ),
-            click.option(
-                "--max-unpacked-mb",
-                type=click.IntRange(1),
-                default=2048,
-                show_default=True,
-                help="Refuse workbooks whose parts would inflate beyond this size.",
-            ),
-            click.option(
-                "--keep-copies",
-                is_flag=True,
-                help="Count byte-identical copies of a file (附件2(1).xlsx) too; by default a "
-                "copy counts once, with a warning.",
-            ),
-        ]
-    ):
-        fn = opt(fn)
-    return fn
+_INPUT_OPTIONS = [
+    click.option(
+        "--form",
+        "form_id",
+        default=None,
+        help="Form id (see `ledger forms`); default: detected from the header.",
+    ),
+    click.option(
+        "--schema",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A custom schema file (TOML) for another city's variant.",
+    ),
+    click.option("--sheet", default=None, help="Sheet name; default: found by content."),
+    click.option("--password", default=None, help="Password of protected workbooks."),
+    click.option(
+        "--cutoff",
+        default=None,
+        metavar="YYYY-MM",
+        help="Screening cut-off month (default: the form's, 2022-05 for annex 2).",
+    ),
+    click.option(
+        "--units",
+        "units",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Roster of units: annex-1 forms (a file, a folder, or a merged roster) or "
+        "a list of names (.xlsx/.csv/.txt). Gives the canonical unit names and lists "
+        "the units that sent nothing (未报送).",
+    ),
+    click.option(
+        "--max-unpacked-mb",
+        type=click.IntRange(1),
+        default=DEFAULT_MAX_UNPACKED_MB,
+        show_default=True,
+        help="Refuse workbooks whose parts would inflate beyond this size.",
+    ),
+    click.option(
+        "--keep-copies",
+        is_flag=True,
+        help="Count byte-identical copies of a file (附件2(1).xlsx) too; by default a "
+        "copy counts once, with a warning.",
+    ),
+]
+_INPUT_KEYS = (
+    "form_id",
+    "schema",
+    "sheet",
+    "password",
+    "cutoff",
+    "max_unpacked_mb",
+    "units",
+    "keep_copies",
+)
+
+
+def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that reads submissions shares, given to the command as one
+    `options: Options` argument (built and checked here, once for all commands)."""
+
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        given = {key: kwargs.pop(key) for key in _INPUT_KEYS}
+        return fn(*args, options=make_options(**given), **kwargs)
+
+    for opt in reversed(_INPUT_OPTIONS):
+        command = opt(command)
+    return command
 
 
 def make_options(
@@ -105,9 +126,7 @@ def make_options(
     max_unpacked_mb: int,
     units: Path | None = None,
     keep_copies: bool = False,
-) -> Any:
-    from ledgercli.check.validate import Options
-
+) -> Options:
     if cutoff is not None:
         from ledgercli.read.cells import month_of
 

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import (
-    format_option,
-    input_options,
-    jobs_option,
-    lang_option,
-    make_options,
-)
-from ledgercli.model.errors import LedgerError
+from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.model.options import Options
 
 
 @click.command()
@@ -48,14 +41,7 @@ from ledgercli.model.errors import LedgerError
 @jobs_option
 def validate(
     paths: tuple[Path, ...],
-    form_id: str | None,
-    schema: Path | None,
-    sheet: str | None,
-    password: str | None,
-    cutoff: str | None,
-    max_unpacked_mb: int,
-    units: Path | None,
-    keep_copies: bool,
+    options: Options,
     lang: str | None,
     fmt: str,
     strict: bool,
@@ -73,45 +59,40 @@ def validate(
     from ledgercli.run.prestart import prestart
 
     prestart(paths, jobs, ["ledgercli.check.validate"])
-    from ledgercli.check.inbox import validate_paths
+    from ledgercli import api
     from ledgercli.model.i18n import detect_lang
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(
-        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
-    )
     annotating = annotate is not None or annotate_dir is not None
-    if annotate_dir is not None:
-        from ledgercli.write.annotate import check_annotate_dir
-
-        check_annotate_dir(annotate_dir, list(paths))
     # Ledgers are only needed to name units in the index of returns; not sending every row
     # back from the workers keeps a national folder's validation small.
-    report, ledgers = validate_paths(list(paths), options, jobs=jobs, keep_ledgers=annotating)
-    if not report.files:
-        raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
+    checked = api.validate(
+        list(paths),
+        options,
+        jobs=jobs,
+        keep_ledgers=annotating,
+        annotate_dir=annotate_dir,
+        lang=language,
+    )
     if fmt == "json":
-        click.echo(json.dumps(report.to_json(language), ensure_ascii=False, indent=2))
+        click.echo(checked.model_dump_json(indent=2))
     else:
         from ledgercli.ui.console import render_validation
 
-        render_validation(report, language, limit=limit, verbose=verbose)
+        render_validation(checked.report, language, limit=limit, verbose=verbose)
     # The report is shown first: an annotated copy that cannot be written must not hide it.
     if annotating:
-        from ledgercli.write.annotate import annotate_reports
-
-        annotate_reports(
-            report,
-            ledgers,
+        api.annotate(
+            checked,
             annotate,
             annotate_dir,
-            language,
-            force,
-            password=password,
+            force=force,
+            password=options.password,
+            lang=language,
             notify=lambda text: click.echo(text, err=True),
         )
-    sys.exit(report.exit_code(strict))
+    sys.exit(checked.exit_code(strict))
 
 
 command = validate

@@ -17,13 +17,13 @@ from typing import Any
 
 from ledgercli.check.inbox import case_ledgers, validate_paths
 from ledgercli.check.roster import read_roster
-from ledgercli.check.validate import Options
 from ledgercli.model.amountunit import CONFLICT, CONVERTED, RATIO, evidence_params
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, money
 from ledgercli.model.numbers import rate
+from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding, col_letter
 from ledgercli.model.status import rank, remaining, repaid, status
 from ledgercli.model.text import norm_key

@@ -24,11 +24,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ledgercli.check.validate import Options
 from ledgercli.compare.diff import Case, Side, amount, load_side
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.i18n import register
 from ledgercli.model.ledger import money
+from ledgercli.model.options import Options
 from ledgercli.model.status import CLEARED
 
 register(

@@ -21,11 +21,11 @@ from typing import Any
 from ledgercli.check.inbox import ledger_folders
 from ledgercli.check.roster import read_roster
 from ledgercli.check.rules import load_schema
-from ledgercli.check.validate import Options
 from ledgercli.merge.worker import FileRows, read_for_merge
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec, get_form, input_forms
 from ledgercli.model.i18n import message, register
+from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.units import Roster, plan_units, reporting_units
 from ledgercli.read.workbook import UNREADABLE_REASONS, iter_spreadsheets, real

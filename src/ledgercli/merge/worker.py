@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.check import validate
-from ledgercli.check.validate import Options
 from ledgercli.model.cityformat import detail_columns, row_cells
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.ledger import SheetRows
+from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.run import spill
 from ledgercli.run.pool import Progress, Work, run

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.model.errors import UnreadableFile
+from ledgercli.model.options import DEFAULT_MAX_UNPACKED_MB
 from ledgercli.model.report import col_index, col_letter
 from ledgercli.read.archive import Archive
 from ledgercli.read.sheetscan import (
@@ -38,7 +39,6 @@ from ledgercli.read.sheetscan import (
     scan_sheet,
 )
 
-DEFAULT_MAX_UNPACKED_MB = 2048
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ledgercli.model.amountunit import CONFLICT, CONVERTED, SUSPECT
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.forms import FormSpec, get_form
+from ledgercli.model.forms import FormSpec, builtin_forms, get_form
 from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, moneys
 from ledgercli.model.numbers import AMOUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT, fmt_amount, rate
@@ -142,8 +142,26 @@ class SummaryColumn(_Strict):
         return self.kind in ("count", "amount", "rate")
 
 
+class ExpandFigure(_Strict):
+    key: str  # joined to the column key and value number: progress_0_count
+    label: str  # the bottom header cell: 数量, 金额
+    kind: Literal["count", "amount"]
+    measure: str = "count"
+
+
+class Expand(_Strict):
+    """Columns added per allowed value of some detail columns (the Wuhan weekly report)."""
+
+    columns: list[str]
+    figures: list[ExpandFigure]
+    blank_label: str = BLANK_LABEL
+
+
 class SummaryLayout(_Strict):
-    of: str
+    of: str  # the detail form it is computed from
+    annex: str  # its name for `ledger summarize --annex`
+    output: str  # the workbook written when -o is not given
+    default: bool = False  # the summary of its detail form when --annex is not given
     sheet: str
     unit_row: str
     header_rows: int
@@ -153,6 +171,7 @@ class SummaryLayout(_Strict):
     buckets: dict[str, str] = {}
     chart: ChartSpec | None = None
     columns: list[SummaryColumn]
+    expand: Expand | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> SummaryLayout:
@@ -170,6 +189,8 @@ class SummaryLayout(_Strict):
             for ref in c.ratio:
                 if ref not in keys:
                     raise ValueError(f"column {c.key!r}: ratio names unknown column {ref!r}")
+        if self.expand and self.header_rows < 3:
+            raise ValueError("expanded columns need header_rows = 3 (column, value, figure)")
         if self.chart and self.chart.column not in keys:
             raise ValueError(f"chart column {self.chart.column!r} is not a column key")
         if self.merges:
@@ -248,6 +269,21 @@ def layout_of(form: FormSpec) -> SummaryLayout:
 def _check_refs(form_id: str, layout: SummaryLayout, detail: FormSpec) -> None:
     amounts = {c.key for c in detail.columns if c.kind == "amount"}
     attrs = {c.key for c in detail.columns} | {"bucket", "status", "judicial"}
+    for key in layout.expand.columns if layout.expand else []:
+        spec = detail.by_key.get(key)
+        if spec is None or not spec.values:
+            raise LedgerError(
+                "summary-bad-layout",
+                form=form_id,
+                reason=f"expand: {key!r} is not a column of {detail.id} with allowed values",
+            )
+    for fig in layout.expand.figures if layout.expand else []:
+        if fig.kind == "amount" and fig.measure not in amounts:
+            raise LedgerError(
+                "summary-bad-layout",
+                form=form_id,
+                reason=f"expand: figure {fig.key!r} has unknown measure {fig.measure!r}",
+            )
     for c in layout.columns:
         if c.kind in ("count", "amount") and c.measure not in {"count", "repaid_amount", *amounts}:
             raise LedgerError(
@@ -264,9 +300,62 @@ def _check_refs(form_id: str, layout: SummaryLayout, detail: FormSpec) -> None:
                 )
 
 
+def summary_layouts() -> list[tuple[FormSpec, SummaryLayout]]:
+    """Every bundled summary form with its validated layout, by id."""
+    forms = sorted(builtin_forms().values(), key=lambda f: f.id)
+    return [(f, layout_of(f)) for f in forms if f.kind == "summary"]
+
+
 def annex_layout(annex: str) -> tuple[FormSpec, SummaryLayout]:
-    form = get_form(f"cq-annex{annex}")
-    return form, layout_of(form)
+    """The summary `ledger summarize --annex ANNEX` computes (its layout before `expand`)."""
+    known = summary_layouts()
+    for form, layout in known:
+        if layout.annex == annex:
+            return form, layout
+    names = ", ".join(layout.annex for _, layout in known)
+    raise LedgerError("unknown-form", form=annex, known=names)
+
+
+def default_annex(detail_forms: Iterable[str]) -> str:
+    """The annex given when none is asked for: the default summary of the first detail form
+    (by summary id) that was read; the first default summary when none was."""
+    present = set(detail_forms)
+    defaults = [layout for _, layout in summary_layouts() if layout.default]
+    chosen = next((lo for lo in defaults if lo.of in present), defaults[0])
+    return chosen.annex
+
+
+def expanded(layout: SummaryLayout, ledgers: Sequence[Ledger]) -> SummaryLayout:
+    """The layout with its `expand` columns for these ledgers: per allowed value of each
+    listed column, one column per figure; a column no ledger has adds nothing, and the blank
+    label appears only where some case leaves the column blank."""
+    spec_of = layout.expand
+    if spec_of is None:
+        return layout
+    detail = get_form(layout.of)
+    columns: list[dict[str, Any]] = [c.model_dump() for c in layout.columns]
+    for dim in spec_of.columns:
+        spec = detail.by_key[dim]
+        present = [lg for lg in ledgers if dim in lg.values]
+        if not present:
+            continue
+        values = list(spec.values)
+        if any(v is None for lg in present for v in lg.values[dim]):
+            values.append(spec_of.blank_label)
+        for n, v in enumerate(values):
+            where = {dim: "" if v == spec_of.blank_label else v}
+            for fig in spec_of.figures:
+                columns.append(
+                    {
+                        "key": f"{dim}_{n}_{fig.key}",
+                        "path": [spec.header, v, fig.label],
+                        "kind": fig.kind,
+                        "measure": fig.measure,
+                        "where": where,
+                    }
+                )
+    data = layout.model_dump(exclude={"columns", "expand"})
+    return SummaryLayout.model_validate({**data, "columns": columns})
 
 
 # --- cases ------------------------------------------------------------------------------
@@ -762,64 +851,6 @@ def to_json(summary: Summary, lang: str) -> dict[str, Any]:
     }
 
 
-# --- Wuhan ----------------------------------------------------------------------------------
-
-WUHAN_DIMENSIONS = ("progress", "clue_source", "nature")
-
-
-def wuhan_layout(ledgers: Sequence[Ledger]) -> tuple[FormSpec, SummaryLayout]:
-    """The weekly report's columns: totals, then 件/万元 per value of 办理情况, 线索来源, 性质.
-
-    Built from the form's allowed values, so a city variant with other values needs no code; a
-    dimension whose column no ledger has (线索来源 is optional) is left out, and a 未填 column
-    appears only where some case has the value blank.
-    """
-    form = get_form("wh-ledger")
-    columns: list[dict[str, Any]] = [
-        {"key": "unit", "path": ["填报单位"], "kind": "unit", "width": 20},
-        {"key": "count", "path": ["合计", "数量"], "kind": "count"},
-        {"key": "owed", "path": ["合计", "金额"], "kind": "amount", "measure": "owed"},
-    ]
-    for dim in WUHAN_DIMENSIONS:
-        spec = form.by_key[dim]
-        present = [lg for lg in ledgers if dim in lg.values]
-        if not present:
-            continue
-        values = list(spec.values)
-        if any(v is None for lg in present for v in lg.values[dim]):
-            values.append(BLANK_LABEL)
-        for n, v in enumerate(values):
-            match = "" if v == BLANK_LABEL else v
-            base = {"where": {dim: match}}
-            columns.append(
-                {"key": f"{dim}_{n}_count", "path": [spec.header, v, "数量"], "kind": "count"}
-                | base
-            )
-            columns.append(
-                {
-                    "key": f"{dim}_{n}_owed",
-                    "path": [spec.header, v, "金额"],
-                    "kind": "amount",
-                    "measure": "owed",
-                }
-                | base
-            )
-    layout = SummaryLayout.model_validate(
-        {
-            "of": form.id,
-            "sheet": "周报",
-            "unit_row": "数量：件          金额：万元",
-            "header_rows": 3,
-            "chart": {"column": "owed", "title": "拖欠金额（万元）", "title_en": "Owed (万元)"},
-            "columns": columns,
-        }
-    )
-    summary_form = form.model_copy(
-        update={"id": "wh-weekly", "title": "防范和化解拖欠中小企业账款问题线索办理情况汇总表"}
-    )
-    return summary_form, layout
-
-
 # --- what a summary reads ---------------------------------------------------------------------
 
 # Attributes a layout may test that are derived from other columns (see cases_from).
@@ -831,18 +862,17 @@ _DERIVED = {
 
 
 def input_columns(by: str | None = None, annex: str | None = None) -> frozenset[str]:
-    """Every detail column the summary reads (any of annex 3, 4 and Wuhan's when `annex` is
-    None): the measures, the tested attributes and what they derive from, the units, the case
-    identity.
+    """Every detail column the summary reads (any summary's when `annex` is None): the
+    measures, the tested attributes and what they derive from, the expanded columns, the units,
+    the case identity.
 
     A merged city workbook is read with only these parsed (Options.summary_columns); the rest
     of its 33 columns would cost time and give no figure.
     """
     keys: set[str] = {"owed"}
-    if annex in (None, "wh"):
-        keys.update(WUHAN_DIMENSIONS)
-    for name in ("3", "4") if annex in (None, "wh") else (annex,):
-        _, layout = annex_layout(name)
+    layouts = [lo for _, lo in summary_layouts() if annex is None or lo.annex == annex]
+    details = {lo.of for _, lo in summary_layouts()}
+    for layout in layouts:
         for col in layout.figures:
             if col.measure not in ("count", "repaid_amount"):
                 keys.add(col.measure)
@@ -850,13 +880,16 @@ def input_columns(by: str | None = None, annex: str | None = None) -> frozenset[
                 keys.update(_DERIVED["status"])
             for attr in col.where:
                 keys.update(_DERIVED.get(attr, (attr,)))
-    for form_id in ("cq-annex2", "wh-ledger"):
+        if layout.expand:
+            keys.update(layout.expand.columns)
+            keys.update(f.measure for f in layout.expand.figures if f.kind == "amount")
+    for form_id in sorted(details):
         form = get_form(form_id)
         keys.update(form.identity, form.identity_fallback)
         if form.unit_column:
             keys.add(form.unit_column)
     if by:
         keys.add(by)
-        for form_id in ("cq-annex2", "wh-ledger"):
+        for form_id in sorted(details):
             keys.update(c.key for c in get_form(form_id).header_index.get(norm_header(by), []))
     return frozenset(keys)

@@ -27,6 +27,7 @@ from ledgercli.summary.figures import (
     SummaryColumn,
     SummaryRow,
     fmt_figure,
+    summary_layouts,
     total_of,
 )
 
@@ -165,19 +166,16 @@ def _is_percent(number_format: str | None) -> bool:
 
 
 def reported_annex(path: Path, password: str | None = None) -> str | None:
-    """Which annex ("3", "4") a reported workbook is, by its title; None if it does not say.
-    `--check annex3.xlsx` without `--annex 3` then compares it with the right table."""
-    from ledgercli.model.forms import builtin_forms
+    """Which summary (its `annex`: "3", "4") a reported workbook is, by its title; None if it
+    does not say. `--check annex3.xlsx` without `--annex 3` then compares it with the right
+    table."""
     from ledgercli.read.table import summary_title
 
     try:
         title = summary_title(open_book(path, password))
     except Exception:
         return None  # read_reported says what is wrong with it
-    for form in builtin_forms().values():
-        if form.kind == "summary" and form.title == title and form.id.startswith("cq-annex"):
-            return form.id.removeprefix("cq-annex")
-    return None
+    return next((lo.annex for form, lo in summary_layouts() if form.title == title), None)
 
 
 def _header_row(sheet: Sheet, unit_idx: int, names: set[str]) -> int | None:

@@ -192,9 +192,10 @@ def _formula_results(src: Path) -> dict[str, dict[str, tuple[str, str]]]:
     openpyxl keeps formulas but writes them without their results (`<v/>`): the returned
     copy would then hold formulas no reader can show until Excel recalculates, and validate
     would call each one an error. The results are read from the original's XML here."""
+    from ledgercli.model.options import DEFAULT_MAX_UNPACKED_MB
     from ledgercli.read.archive import Archive
     from ledgercli.read.sheetscan import formula_values
-    from ledgercli.read.workbook import DEFAULT_MAX_UNPACKED_MB, read_input, sheet_parts
+    from ledgercli.read.workbook import read_input, sheet_parts
 
     try:
         archive = Archive(
