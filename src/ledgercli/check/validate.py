@@ -270,71 +270,114 @@ def check_table(
 ) -> Ledger:
     """Check the rows of one located table. `whole=False`: the table is one sheet of several
     in the file, so what spans rows (repeated values and cases) is left to the whole file.
+
+    The steps, in order: each column on its own (kind, allowed values, signs), the unit of
+    amount, what the schema says of each column (check/columns.py), the cross-field rules
+    (check/rules/), the ledger, the same case twice.
     """
-    form = loc.form
-    sheet = loc.sheet
-    sname = sheet.name
-    data = loc.data
-    rows = [r for r, _ in data] if loc.column_rows is None else loc.column_rows
-    n = len(rows)
-    findings = fr.findings
-    values: dict[str, list[Any]] = {}
-    raw: dict[str, list[Any]] = {}
-    errors = [0] * n
-    warnings = [0] * n
-    bad_cells = sheet.bad_cells
+    if loc.sheet.merged and loc.column_rows is None:
+        _fill_merged(loc, fr.findings)
+    t = _TableCheck(loc, fr, options, typed)
+    t.parse_columns()
+    _unit_from_metadata(loc, t.values, t.blanks, fr.findings, t.rows)
+    # Cells that could not be read correctly; cross-field rules say nothing about them, so a
+    # clerk sees "cannot be negative", not also "remaining should be -1".
+    unreadable = {k: set(v) for k, v in t.broken.items()}
+    marks = t.amount_unit()
+    t.column_checks(whole)
+    t.rules(unreadable)
+    ledger = t.ledger(path, marks)
+    if t.only is not None:
+        recorded = ledger.extras.get("status")
+        if recorded is not None:
+            ledger.errors = [
+                max(e, recorded_errors(r)) for e, r in zip(t.errors, recorded, strict=True)
+            ]
+        return ledger
+    # The same case twice in one file.
+    if whole:
+        _duplicate_cases(ledger, t.add)
+    return ledger
 
-    def add(sev: str, rule: str, i: int, key: str, value: Any, params: dict[str, Any]) -> None:
-        spec = form.by_key[key]
-        findings.append(
-            Finding(
-                sev,
-                rule,
-                sname,
-                rows[i],
-                letter(loc.columns[key]),
-                spec.named,
-                _show(value),
-                params,
-            )
+
+class _TableCheck:
+    """One table being checked: its columns as read and parsed, and the findings and error
+    and warning counts of its rows as each step adds them."""
+
+    def __init__(self, loc: Located, fr: FileReport, options: Options, typed: bool) -> None:
+        self.loc = loc
+        self.form = loc.form
+        self.fr = fr
+        self.options = options
+        self.typed = typed
+        self.rows = [r for r, _ in loc.data] if loc.column_rows is None else loc.column_rows
+        n = len(self.rows)
+        self.errors = [0] * n
+        self.warnings = [0] * n
+        self.values: dict[str, list[Any]] = {}
+        self.raw: dict[str, list[Any]] = {}
+        self.blanks: dict[str, list[int]] = {}
+        self.held: list[tuple[int, str, Any, dict[str, Any]]] = []  # cells that look like 元
+        self.broken: dict[str, set[int]] = {}  # rows with an error, per column
+        # A summary's read of a merged city workbook parses only the columns it needs.
+        self.only = options.summary_columns if "status" in loc.extras else None
+        self.columns = self._columns()
+
+    def add(
+        self, sev: str, rule: str, i: int, key: str, value: Any, params: dict[str, Any]
+    ) -> None:
+        loc = self.loc
+        finding = Finding(
+            sev,
+            rule,
+            loc.sheet.name,
+            self.rows[i],
+            letter(loc.columns[key]),
+            self.form.by_key[key].named,
+            _show(value),
+            params,
         )
+        self.fr.findings.append(finding)
         if sev == "error":
-            errors[i] += 1
-            broken.setdefault(key, set()).add(i)
+            self.errors[i] += 1
+            self.broken.setdefault(key, set()).add(i)
         elif sev == "warning":
-            warnings[i] += 1
+            self.warnings[i] += 1
 
-    broken: dict[str, set[int]] = {}
-    if sheet.merged and loc.column_rows is None:
-        _fill_merged(loc, findings)
-
-    # 1. Each column on its own: kind, allowed values, signs. Every distinct value is parsed
-    # once and mapped back to the rows in one pass; only rows whose value has an issue are
-    # visited again, which keeps a clean 100k-row ledger close to the bare read.
-    only = options.summary_columns if "status" in loc.extras else None
-    if loc.column_rows is not None:  # read by columns already (a merged workbook, columnar.py)
-        columns: list[Any] = [()] * (max(loc.column_cells, default=-1) + 1)
-        for j, cells in loc.column_cells.items():
-            columns[j] = cells
-    else:
-        grid = [c for _, c in data]
+    def _columns(self) -> list[Any]:
+        """The table's cells column by column (only the wanted columns filled)."""
+        loc = self.loc
+        if loc.column_rows is not None:  # read by columns already (a merged workbook)
+            columns: list[Any] = [()] * (max(loc.column_cells, default=-1) + 1)
+            for j, cells in loc.column_cells.items():
+                columns[j] = cells
+            return columns
+        grid = [c for _, c in loc.data]
         widths = set(map(len, grid))
         if len(widths) > 1:  # ragged rows (CSV): pad, so that columns line up
             width = max(widths)
             grid = [c if len(c) == width else c + [""] * (width - len(c)) for c in grid]
+        only = self.only
         wanted = sorted(
             {j for key, j in loc.columns.items() if only is None or key in only}
             | set(loc.extras.values())
         )
-        columns = _transpose(grid, wanted, max(widths, default=0))
-    blanks: dict[str, list[int]] = {}
-    held: list[tuple[int, str, Any, dict[str, Any]]] = []  # cells that look like 元
-    for key, j in loc.columns.items():
-        if only is not None and key not in only:
-            continue
+        return _transpose(grid, wanted, max(widths, default=0))
+
+    def parse_columns(self) -> None:
+        """Each column on its own: kind, allowed values, signs. Every distinct value is parsed
+        once and mapped back to the rows in one pass; only rows whose value has an issue are
+        visited again, which keeps a clean 100k-row ledger close to the bare read."""
+        for key, j in self.loc.columns.items():
+            if self.only is None or key in self.only:
+                self._parse_column(key, j)
+
+    def _parse_column(self, key: str, j: int) -> None:
+        form, typed, add = self.form, self.typed, self.add
         spec = form.by_key[key]
-        col_raw: Any = columns[j] if j < len(columns) else ("",) * n
-        parser = ColumnParser(spec, form, options.today)
+        columns = self.columns
+        col_raw: Any = columns[j] if j < len(columns) else ("",) * len(self.rows)
+        parser = ColumnParser(spec, form, self.options.today)
         parse = parser.parse
         distinct = set(col_raw)
         # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
@@ -361,108 +404,107 @@ def check_table(
                 if k in noisy:
                     for sev, code, params in parsed_by[k][1]:
                         if code == "looks-like-yuan":
-                            held.append((i, key, c, params))  # decided with the unit, below
+                            self.held.append((i, key, c, params))  # decided with the unit
                         elif typed or code != "number-normalized":
                             add(sev, code, i, key, c, params)
+        bad_cells = self.loc.sheet.bad_cells
         if bad_cells:
-            for i, excel_row in enumerate(rows):
+            for i, excel_row in enumerate(self.rows):
                 bad = bad_cells.get((excel_row, j))
                 if bad is not None:
                     add("error", bad.kind, i, key, bad.value, {})
                     col_raw = list(col_raw) if type(col_raw) is tuple else col_raw
                     col_raw[i] = bad.value
                     parsed[i] = None
-        values[key] = parsed
-        raw[key] = col_raw
+        self.values[key] = parsed
+        self.raw[key] = col_raw
         if blank_keys and (spec.required or spec.required_when):
-            blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
+            self.blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
 
-    _unit_from_metadata(loc, values, blanks, findings, rows)
+    def amount_unit(self) -> list[str] | None:
+        """The unit of amount: a file declared in 元 is converted here, before any rule
+        compares or any summary adds its amounts; a conflict or a suspected 元 is said once
+        per cause. Returns each row's mark."""
+        unit = _amount_unit(self.loc, self.values, self.rows, self.columns, self.only is None)
+        for finding, touched in unit.file_findings:
+            self.fr.findings.append(finding)
+            per_row = self.errors if finding.severity == "error" else self.warnings
+            if finding.severity != "notice":
+                for i in touched:
+                    per_row[i] += 1
+        for rf in unit.row_findings:
+            self.add(rf.severity, rf.rule, rf.index, rf.key, self.raw[rf.key][rf.index], rf.params)
+        marks = unit.marks
+        in_yuan = amountunit.YUAN in (unit.declared or "")
+        for i, key, c, params in self.held:
+            # A declared 元, or a row already marked, explains the size: one cause, one finding.
+            if not in_yuan and not (marks and marks[i]):
+                self.add("warning", "looks-like-yuan", i, key, c, params)
+        if self.form.kind == "table":
+            # One sheet of several: the file's verdict covers them all.
+            self.fr.amount_unit = amountunit.combine(self.fr.amount_unit, unit.to_json())
+        return marks
 
-    # Cells that could not be read correctly; cross-field rules say nothing about them, so a
-    # clerk sees "cannot be negative", not also "remaining should be -1".
-    unreadable = {k: set(v) for k, v in broken.items()}
+    def column_checks(self, whole: bool) -> None:
+        """What the schema says of each column: required, required when, values by another
+        column, unique (check/columns.py)."""
+        form, columns = self.form, self.columns
+        j_origin = self.loc.extras.get("source_file")
+        origin = columns[j_origin] if j_origin is not None and j_origin < len(columns) else None
+        for key in self.values:
+            blank = self.blanks.get(key, [])
+            cc = ColumnContext(
+                form, key, self.values, self.raw[key], blank, self.rows, None, origin
+            )
+            for check in COLUMN_CHECKS.values():
+                # A case's identity (问题编号) is unique in the whole file, checked there when
+                # the file has several sheets; numbering (序号) starts again on each sheet.
+                if check is unique and (
+                    self.only is not None or not (whole or key not in form.identity)
+                ):
+                    continue
+                for sev, code, i, shown, params in check.run(cc):
+                    self.add(sev, code, i, key, shown, params)
 
-    # 1b. The unit of amount: a file declared in 元 is converted here, before any rule compares
-    # or any summary adds its amounts; a conflict or a suspected 元 is said once per cause.
-    unit = _amount_unit(loc, values, rows, columns, only is None)
-    for finding, touched in unit.file_findings:
-        findings.append(finding)
-        per_row = errors if finding.severity == "error" else warnings
-        if finding.severity != "notice":
-            for i in touched:
-                per_row[i] += 1
-    for rf in unit.row_findings:
-        add(rf.severity, rf.rule, rf.index, rf.key, raw[rf.key][rf.index], rf.params)
-    marks = unit.marks
-    in_yuan = amountunit.YUAN in (unit.declared or "")
-    for i, key, c, params in held:
-        # A declared 元, or a row already marked, explains the size: one cause, one finding.
-        if not in_yuan and not (marks and marks[i]):
-            add("warning", "looks-like-yuan", i, key, c, params)
-    if form.kind == "table":
-        # One sheet of several: the file's verdict covers them all.
-        fr.amount_unit = amountunit.combine(fr.amount_unit, unit.to_json())
-
-    # 2. What the schema says of each column: required, required when, values by another
-    # column, unique (check/columns.py).
-    j_origin = loc.extras.get("source_file")
-    origin = columns[j_origin] if j_origin is not None and j_origin < len(columns) else None
-    for key in values:
-        cc = ColumnContext(form, key, values, raw[key], blanks.get(key, []), rows, None, origin)
-        for check in COLUMN_CHECKS.values():
-            # A case's identity (问题编号) is unique in the whole file, checked there when the
-            # file has several sheets; numbering (序号) starts again on each sheet.
-            if check is unique and (only is not None or not (whole or key not in form.identity)):
+    def rules(self, unreadable: dict[str, set[int]]) -> None:
+        """The cross-field rules the schema names, silent on cells that could not be read."""
+        form, values, raw = self.form, self.values, self.raw
+        params = dict(form.params)
+        if self.options.cutoff:
+            params["cutoff"] = self.options.cutoff
+        ctx = Context(values, params)
+        for rule in get_rules(form.checks if self.only is None else []):
+            if not all(k in values for k in rule.needs) or rule.anchor not in values:
                 continue
-            for sev, code, i, shown, params in check.run(cc):
-                add(sev, code, i, key, shown, params)
+            involved = [unreadable[k] for k in {*rule.needs, rule.anchor} if k in unreadable]
+            for i, hit in rule.fn(ctx):
+                if any(i in rows_bad for rows_bad in involved):
+                    continue
+                sev = hit.pop("_severity", rule.severity)
+                self.add(sev, rule.code, i, rule.anchor, raw[rule.anchor][i], hit)
 
-    # 3. Cross-field rules named by the schema.
-    params = dict(form.params)
-    if options.cutoff:
-        params["cutoff"] = options.cutoff
-    ctx = Context(values, params)
-    for rule in get_rules(form.checks if only is None else []):
-        if not all(k in values for k in rule.needs) or rule.anchor not in values:
-            continue
-        involved = [unreadable[k] for k in {*rule.needs, rule.anchor} if k in unreadable]
-        for i, hit in rule.fn(ctx):
-            if any(i in rows_bad for rows_bad in involved):
-                continue
-            sev = hit.pop("_severity", rule.severity)
-            add(sev, rule.code, i, rule.anchor, raw[rule.anchor][i], hit)
-
-    ledger = Ledger(
-        form=form,
-        path=path,
-        sheet=sname,
-        metadata=dict(loc.metadata),
-        rows=rows,
-        values=values,
-        raw=raw,
-        columns=dict(loc.columns),
-        headers=dict(loc.headers),
-        errors=errors,
-        warnings=warnings,
-        marks=marks,
-    )
-    for key, j in loc.extras.items():
-        if loc.column_rows is not None and j not in loc.column_cells:
-            continue  # a provenance column the columnar read left out (columnar.py)
-        ledger.extras[key] = list(columns[j]) if j < len(columns) else [""] * n
-    if only is not None:
-        recorded = ledger.extras.get("status")
-        if recorded is not None:
-            ledger.errors = [
-                max(e, recorded_errors(r)) for e, r in zip(errors, recorded, strict=True)
-            ]
+    def ledger(self, path: str, marks: list[str] | None) -> Ledger:
+        loc, columns = self.loc, self.columns
+        ledger = Ledger(
+            form=self.form,
+            path=path,
+            sheet=loc.sheet.name,
+            metadata=dict(loc.metadata),
+            rows=self.rows,
+            values=self.values,
+            raw=self.raw,
+            columns=dict(loc.columns),
+            headers=dict(loc.headers),
+            errors=self.errors,
+            warnings=self.warnings,
+            marks=marks,
+        )
+        n = len(self.rows)
+        for key, j in loc.extras.items():
+            if loc.column_rows is not None and j not in loc.column_cells:
+                continue  # a provenance column the columnar read left out (columnar.py)
+            ledger.extras[key] = list(columns[j]) if j < len(columns) else [""] * n
         return ledger
-
-    # 4. The same case twice in one file.
-    if whole:
-        _duplicate_cases(ledger, add)
-    return ledger
 
 
 def _amount_unit(
