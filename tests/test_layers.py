@@ -7,6 +7,7 @@ dependency or a cycle used to hide.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 SRC = ROOT / "src" / "ledgercli"
 LINT = Path(sys.executable).parent / "lint-imports"
+MAX_LINES = 80
 
 
 def _lint(src_parent: Path) -> subprocess.CompletedProcess[str]:
@@ -45,3 +47,29 @@ def test_an_import_inside_a_function_breaks_the_contracts(tmp_path: Path) -> Non
     assert "ledgercli.model.text -> ledgercli.check.validate" in res.stdout
     assert "No cycles are allowed in ledgercli.model" in res.stdout
     assert ".report -> .i18n" in res.stdout or ".i18n -> .report" in res.stdout
+
+
+def long_functions(root: Path = SRC) -> list[str]:
+    """Functions over MAX_LINES lines whose `def` line gives no `# long: <reason>`."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text("utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            size = (node.end_lineno or node.lineno) - node.lineno + 1
+            if size > MAX_LINES and "# long: " not in lines[node.lineno - 1]:
+                found.append(f"{path.relative_to(root)}:{node.lineno} {node.name} ({size} lines)")
+    return found
+
+
+def test_no_function_is_over_80_lines_without_a_reason() -> None:
+    assert long_functions() == []
+
+
+def test_the_length_check_sees_a_long_function_and_its_reason(tmp_path: Path) -> None:
+    body = "".join(f"    x{n} = {n}\n" for n in range(MAX_LINES))
+    (tmp_path / "a.py").write_text(f"def f() -> None:\n{body}", "utf-8")
+    (tmp_path / "b.py").write_text(f"def g() -> None:  # long: one table\n{body}", "utf-8")
+    (tmp_path / "c.py").write_text(f"def h() -> None:\n{body[: -len('    x79 = 79') - 1]}", "utf-8")
+    assert long_functions(tmp_path) == [f"a.py:1 f ({MAX_LINES + 1} lines)"]

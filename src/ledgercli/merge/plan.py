@@ -485,6 +485,15 @@ def _contact_form(source: Source, by_id: dict[str, FormSpec]) -> bool:
 def plan(result: MergeResult) -> None:
     """Group duplicates, then decide for every row whether it is written or left out."""
     merged = [(k, s) for k, s in enumerate(result.sources) if s.status == "merged"]
+    _group_duplicates(result, merged)
+    _decide_rows(result, merged)
+    _note_duplicates_across_files(result)
+    for _, s in merged:
+        s.notes.extend(lo.finding for lo in s.left_out)
+
+
+def _group_duplicates(result: MergeResult, merged: list[tuple[int, Source]]) -> None:
+    """The groups of rows sharing a case identity, across files and within them."""
     by_identity: dict[str, list[tuple[int, int]]] = {}
     for k, s in merged:
         assert s.data is not None
@@ -508,6 +517,10 @@ def plan(result: MergeResult) -> None:
     for k, _ in merged:
         result.sources[k].duplicates = per_source.get(k, 0)
 
+
+def _decide_rows(result: MergeResult, merged: list[tuple[int, Source]]) -> None:
+    """Each row kept, or left out for its errors (--only-valid) or as a repeat of a case
+    (--drop-duplicates)."""
     # The first written member of each group is the one kept by --drop-duplicates: a row left
     # out for its errors must not make its valid twin disappear too.
     kept_first: dict[str, tuple[int, int]] = {}
@@ -560,6 +573,8 @@ def plan(result: MergeResult) -> None:
                 kept_first.setdefault(gid, (k, i))
             s.kept.append(i)
 
+
+def _note_duplicates_across_files(result: MergeResult) -> None:
     # Duplicates inside one file are already findings of validate; across files they are new.
     for group in result.groups:
         fk, fi = group.members[0]
@@ -584,8 +599,6 @@ def plan(result: MergeResult) -> None:
                     },
                 )
             )
-    for _, s in merged:
-        s.notes.extend(lo.finding for lo in s.left_out)
 
 
 def _other_sheet(data: FileRows, i: int) -> dict[str, Any]:

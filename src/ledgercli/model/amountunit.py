@@ -303,7 +303,7 @@ def _declared_yuan(
     return Assessment(YUAN, "converted", marks, [(finding, [])], row_findings)
 
 
-def _suspects(
+def _suspects(  # long: one verdict over a file's amounts, its cases read in order
     form: FormSpec,
     values: dict[str, list[Any]],
     rows: list[int],

@@ -440,7 +440,7 @@ def resolve_by(form: FormSpec, column: str) -> str:
     )
 
 
-def cases_from(
+def cases_from(  # long: every row once, column-wise, the locals of the loop bound once
     ledgers: Iterable[Ledger],
     layout: SummaryLayout,
     report: Report | None = None,

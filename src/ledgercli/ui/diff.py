@@ -107,6 +107,22 @@ def render(d: Diff, lang: str, limit: int) -> None:
 
     from ledgercli.ui.console import out
 
+    _head(d, lang)
+    _changes(d, lang, limit)
+    if d.suspects:
+        _suspects(d, lang, limit)
+    if len(d.units) > 1 or d.changes or d.not_reported:
+        _units_table(d, lang)
+    if d.alarming:
+        out.print(Text(_l(lang, "alarm"), style="bold red"))
+
+
+def _head(d: Diff, lang: str) -> None:
+    """The two weeks compared, what was set aside, and rows with errors."""
+    from rich.text import Text
+
+    from ledgercli.ui.console import out
+
     t = d.totals
     out.print(
         Text(
@@ -137,10 +153,16 @@ def render(d: Diff, lang: str, limit: int) -> None:
             )
         )
     out.print()
-    from ledgercli.model.numbers import (
-        fmt_amount as amount,  # four decimals, as every amount is shown
-    )
 
+
+def _changes(d: Diff, lang: str, limit: int) -> None:
+    """Units that sent nothing, then each kind of change with its cases."""
+    from rich.text import Text
+
+    from ledgercli.model.numbers import fmt_amount as amount  # as every amount is shown
+    from ledgercli.ui.console import out
+
+    t = d.totals
     sections = [
         (
             "vanished",
@@ -178,6 +200,15 @@ def render(d: Diff, lang: str, limit: int) -> None:
         out.print(Text(_l(lang, kind, n=len(changes), **params), style=style))
         _cases_table(changes, lang, limit)
         out.print()
+
+
+def _suspects(d: Diff, lang: str, limit: int) -> None:
+    """Amounts of this week that look typed in 元, by last week's figure."""
+    from rich.text import Text
+
+    from ledgercli.model.numbers import fmt_amount as amount  # as every amount is shown
+    from ledgercli.ui.console import out
+
     if d.suspects:
         owed = sum((x.new.owed for x in d.suspects), Decimal(0))
         share = d.suspect_share()
@@ -188,10 +219,6 @@ def render(d: Diff, lang: str, limit: int) -> None:
             where = f"{Path(x.new.ledger.path).name} {f.location()}"
             out.print(Text(f"  {where}: {f.message(lang)}", style="yellow"))
         out.print()
-    if len(d.units) > 1 or d.changes or d.not_reported:
-        _units_table(d, lang)
-    if d.alarming:
-        out.print(Text(_l(lang, "alarm"), style="bold red"))
 
 
 def _what(ch: Change, lang: str) -> str:

@@ -130,15 +130,18 @@ class Screen:
 
 
 def render(result: Any, output: Path, lang: str) -> None:
-    _render(result, output, lang)
+    """Every file merged, what happened to the others, rows left out, duplicate groups, then
+    the row count that must balance and where the workbook went."""
+    _files_table(result, lang)
+    _file_notes(result, lang)
+    _left_out_and_groups(result, lang)
+    _footer(result, output, lang)
 
 
-def _render(result: Any, output: Path, lang: str) -> None:
+def _files_table(result: Any, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ledgercli.model.amountunit import describe
-    from ledgercli.model.i18n import message
     from ledgercli.ui.console import out
 
     lab = LABELS[lang]
@@ -177,6 +180,14 @@ def _render(result: Any, output: Path, lang: str) -> None:
     )
     out.print(table)
 
+
+def _file_notes(result: Any, lang: str) -> None:
+    from rich.text import Text
+
+    from ledgercli.model.amountunit import describe
+    from ledgercli.ui.console import out
+
+    lab = LABELS[lang]
     for s in result.sources:
         if s.status == "merged":
             # A file's own warnings (a byte-identical copy kept) are about rows the count above
@@ -207,6 +218,13 @@ def _render(result: Any, output: Path, lang: str) -> None:
         )
         out.print(Text(shown, style=style))
 
+
+def _left_out_and_groups(result: Any, lang: str) -> None:
+    from rich.text import Text
+
+    from ledgercli.ui.console import out
+
+    lab = LABELS[lang]
     left = [(s, lo) for s in result.sources for lo in s.left_out]
     if left:
         out.print()
@@ -228,8 +246,14 @@ def _render(result: Any, output: Path, lang: str) -> None:
                     "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(rows)
                 )
             )
-    from ledgercli.ui.console import not_reported
 
+
+def _footer(result: Any, output: Path, lang: str) -> None:
+    from rich.text import Text
+
+    from ledgercli.ui.console import not_reported, out
+
+    t = result.totals()
     out.print()
     not_reported(result.not_reported, lang, out)
     ok = " ✓" if t["rows_read"] == t["rows_written"] + t["rows_left_out"] else ""

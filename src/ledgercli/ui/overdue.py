@@ -64,7 +64,6 @@ def _l(lang: str, key: str, **params: Any) -> str:
 
 
 def render(o: Overdue, lang: str, limit: int) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     from ledgercli.model.numbers import (
@@ -72,7 +71,6 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     )
     from ledgercli.ui.console import not_reported, out
     from ledgercli.ui.diff import render_set_aside
-    from ledgercli.write.changebook import word
 
     not_reported(o.side.not_reported, lang, out)
     render_set_aside([o.side], lang)
@@ -96,6 +94,19 @@ def render(o: Overdue, lang: str, limit: int) -> None:
         )
     )
     out.print()
+    _units(o, lang)
+    out.print()
+    _cases(o, lang, limit)
+
+
+def _units(o: Overdue, lang: str) -> None:
+    """Per unit, largest overdue amount first, then the total."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ledgercli.model.numbers import fmt_amount as amount  # as every amount is shown
+    from ledgercli.ui.console import out
+
     out.print(Text(_l(lang, "units"), style="bold"))
     units = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     units.add_column(_l(lang, "unit"), no_wrap=True)
@@ -113,7 +124,17 @@ def render(o: Overdue, lang: str, limit: int) -> None:
             style="bold" if t is o.totals else "",
         )
     out.print(units)
-    out.print()
+
+
+def _cases(o: Overdue, lang: str, limit: int) -> None:
+    """Case by case, worst first, up to `limit` (0: all)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ledgercli.model.numbers import fmt_amount as amount  # as every amount is shown
+    from ledgercli.ui.console import out
+    from ledgercli.write.changebook import word
+
     out.print(Text(_l(lang, "cases"), style="bold"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column(_l(lang, "unit"), no_wrap=True, max_width=14)

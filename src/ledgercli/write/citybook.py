@@ -142,7 +142,7 @@ def _text_row(ws: Any, r: int, values: list[str], fmt: Any) -> None:
         ws.write_string(r, j, v, fmt)
 
 
-def _write_detail(
+def _write_detail(  # long: one streaming pass over every row of a city: no call per cell
     wb: Any, fmt: _Formats, result: MergeResult, cols: list[Column], header_rows: int
 ) -> dict[int, int]:
     ws = wb.add_worksheet(DETAIL_SHEET)
