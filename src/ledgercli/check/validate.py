@@ -23,7 +23,6 @@ from ledgercli.model.ledger import Ledger, join
 from ledgercli.model.options import Options as Options  # the engine's options, re-exported
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.report import col_letter as letter
-from ledgercli.model.text import norm_key
 from ledgercli.model.units import count_spellings, declared_unit
 from ledgercli.read.cells import ColumnParser, check_phone, int_text, number_text
 from ledgercli.read.table import HEADER_SCAN_ROWS, Located, locate
@@ -589,61 +588,24 @@ def _same(cell: Any) -> Any:
 
 
 def _duplicate_cases(ledger: Ledger, add: Any) -> None:
-    """The same case twice in one file, by the fallback identity (debtor, creditor, contract).
-
-    Rows are first bucketed by the parts that are canonical already (the credit codes); only
-    rows sharing a bucket have their contract names normalized and compared, so a 100k-row
-    file does not normalize 100k names to find a handful of repeats.
-    """
+    """The same case twice in one file, by its identity (model/ledger.py): a warning at the
+    contract cell (debtor, creditor, contract), or for a roster of contact forms at the unit
+    cell, naming the row it repeats."""
     form = ledger.form
-    if form.is_roster:
-        _duplicate_units(ledger, add)
+    unit = form.unit_column
+    if form.one_row_per_unit and unit is not None and unit in ledger.values:
+        for i, j in ledger.repeats():
+            params = other_row(ledger.rows, ledger.row_sheets, i, j)
+            params["unit"] = str(ledger.values[unit][i])
+            add("warning", "duplicate-unit", i, unit, ledger.raw[unit][i], params)
+        return
+    if form.one_row_per_unit:
         return
     keys = form.identity_fallback
-    if not keys or not all(k in ledger.values for k in keys):
-        return
-    anchor = keys[-1]
-    text = [n for n, k in enumerate(keys) if form.by_key[k].kind == "text"]
-    exact = [n for n, k in enumerate(keys) if n not in text]
-    # Rows with a 问题编号 are already held unique by that column's own check.
-    numbered = [ledger.values[k] for k in form.identity if k in ledger.values]
-    flags = list(zip(*numbered, strict=True)) if numbered else None
-    buckets: dict[tuple[Any, ...], list[int]] = {}
-    for i, parts in enumerate(zip(*(ledger.values[k] for k in keys), strict=True)):
-        if not all(parts) or (flags is not None and any(flags[i])):
-            continue
-        buckets.setdefault(tuple(parts[n] for n in exact), []).append(i)
-    for rows in buckets.values():
-        if len(rows) < 2:
-            continue
-        first: dict[tuple[str, ...], int] = {}
-        for i in rows:
-            ident = tuple(norm_key(str(ledger.values[keys[n]][i])) for n in text)
-            if ident in first:
-                shown = " / ".join(str(ledger.get(k, i)) for k in keys)
-                params = other_row(ledger.rows, ledger.row_sheets, i, first[ident])
-                params["identity"] = shown
-                add("warning", "duplicate-case", i, anchor, ledger.raw[anchor][i], params)
-            else:
-                first[ident] = i
-
-
-def _duplicate_units(ledger: Ledger, add: Any) -> None:
-    """A roster holds one row per unit: a unit's second row is a warning at its unit cell."""
-    key = ledger.form.unit_column
-    if key is None or key not in ledger.values:
-        return
-    first: dict[str, int] = {}
-    for i, unit in enumerate(ledger.values[key]):
-        if unit in (None, ""):
-            continue
-        ident = norm_key(str(unit))
-        if ident in first:
-            params = other_row(ledger.rows, ledger.row_sheets, i, first[ident])
-            params["unit"] = str(unit)
-            add("warning", "duplicate-unit", i, key, ledger.raw[key][i], params)
-        else:
-            first[ident] = i
+    for i, j in ledger.repeats():
+        params = other_row(ledger.rows, ledger.row_sheets, i, j)
+        params["identity"] = " / ".join(str(ledger.get(k, i)) for k in keys)
+        add("warning", "duplicate-case", i, keys[-1], ledger.raw[keys[-1]][i], params)
 
 
 def _show(value: Any) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -157,6 +158,43 @@ class Ledger(SheetRows):
         self._identities = out
         return out
 
+    def repeats(self) -> Iterator[tuple[int, int]]:
+        """(row, the earlier row whose case it repeats) within this ledger, by the identity of
+        `identities()`: the unit of a contact form's row; else, for rows without a 问题编号
+        (that column holds its own values unique), debtor, creditor and contract.
+
+        Found without folding every name: rows are first bucketed by the parts that are
+        canonical already (the credit codes); only rows sharing a bucket have their text parts
+        folded and compared, so a 100k-row file does not fold 100k contract names to find a
+        handful of repeats.
+        """
+        form = self.form
+        if form.one_row_per_unit:
+            yield from _repeats(self.identities())
+            return
+        keys = form.identity_fallback
+        if not keys or not all(k in self.values for k in keys):
+            return
+        text = [n for n, k in enumerate(keys) if form.by_key[k].kind == "text"]
+        exact = [n for n, k in enumerate(keys) if n not in text]
+        numbered = [self.values[k] for k in form.identity if k in self.values]
+        flags = list(zip(*numbered, strict=True)) if numbered else None
+        buckets: dict[tuple[Any, ...], list[int]] = {}
+        for i, parts in enumerate(zip(*(self.values[k] for k in keys), strict=True)):
+            if not all(parts) or (flags is not None and any(flags[i])):
+                continue
+            buckets.setdefault(tuple(parts[n] for n in exact), []).append(i)
+        for rows in buckets.values():
+            if len(rows) < 2:
+                continue
+            folded = [norm_keys([str(self.values[keys[n]][i]) for i in rows]) for n in text]
+            row_keys = list(zip(*folded, strict=True)) if folded else [()] * len(rows)
+            first: dict[tuple[str, ...], int] = {}
+            for i, key in zip(rows, row_keys, strict=True):
+                j = first.setdefault(key, i)
+                if j != i:
+                    yield i, j
+
     def label(self, i: int) -> str:
         """Row i's identity as written in its file, for messages ("" for a row without one)."""
         if self.identity(i) is None:
@@ -168,6 +206,17 @@ class Ledger(SheetRows):
             if value:
                 return str(value)
         return " / ".join(str(self.get(k, i) or "") for k in form.identity_fallback)
+
+
+def _repeats(identities: list[str | None]) -> Iterator[tuple[int, int]]:
+    first: dict[str, int] = {}
+    for i, ident in enumerate(identities):
+        if ident is None:
+            continue
+        if ident in first:
+            yield i, first[ident]
+        else:
+            first[ident] = i
 
 
 def money(value: Any) -> Decimal:
