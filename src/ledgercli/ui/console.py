@@ -164,3 +164,14 @@ def error(text: str) -> None:
 
 def say(code: str, lang: str, **params: Any) -> None:
     err.print(message(code, lang, **params))
+
+
+def case_table(unit: str, debtor: str, creditor: str, contract: str) -> Any:
+    """A table of cases that starts with who they are (diff, overdue): unit, debtor,
+    creditor and contract, cut to fit; the caller adds the columns of what it shows."""
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
+    table.add_column(unit, no_wrap=True, max_width=14)
+    table.add_column(debtor, max_width=18, overflow="ellipsis")
+    table.add_column(creditor, max_width=18, overflow="ellipsis")
+    table.add_column(contract, max_width=20, overflow="ellipsis")
+    return table

@@ -280,19 +280,15 @@ def _where(ch: Change) -> str:
 
 
 def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     from ledgercli.model.numbers import (
         fmt_amount as amount,  # four decimals, as every amount is shown
     )
-    from ledgercli.ui.console import out
+    from ledgercli.ui.console import case_table, out
 
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column(_l(lang, "unit"), no_wrap=True, max_width=14)
-    table.add_column(_l(lang, "debtor"), max_width=18, overflow="ellipsis")
-    table.add_column(_l(lang, "creditor"), max_width=18, overflow="ellipsis")
-    table.add_column(_l(lang, "contract"), max_width=20, overflow="ellipsis")
+    who = (_l(lang, k) for k in ("unit", "debtor", "creditor", "contract"))
+    table = case_table(*who)
     table.add_column(_l(lang, "owed"), justify="right", no_wrap=True)
     # What changed is what the clerk reads: folded onto more lines, never cut.
     table.add_column(_l(lang, "what"), ratio=1, overflow="fold")

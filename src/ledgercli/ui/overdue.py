@@ -128,19 +128,15 @@ def _units(o: Overdue, lang: str) -> None:
 
 def _cases(o: Overdue, lang: str, limit: int) -> None:
     """Case by case, worst first, up to `limit` (0: all)."""
-    from rich.table import Table
     from rich.text import Text
 
     from ledgercli.model.numbers import fmt_amount as amount  # as every amount is shown
-    from ledgercli.ui.console import out
+    from ledgercli.ui.console import case_table, out
     from ledgercli.write.changebook import word
 
     out.print(Text(_l(lang, "cases"), style="bold"))
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column(_l(lang, "unit"), no_wrap=True, max_width=14)
-    table.add_column(_l(lang, "debtor"), max_width=18, overflow="ellipsis")
-    table.add_column(_l(lang, "creditor"), max_width=18, overflow="ellipsis")
-    table.add_column(_l(lang, "contract"), max_width=20, overflow="ellipsis")
+    who = (_l(lang, k) for k in ("unit", "debtor", "creditor", "contract"))
+    table = case_table(*who)
     table.add_column(_l(lang, "amount"), justify="right", no_wrap=True)
     table.add_column(_l(lang, "due"), no_wrap=True)
     table.add_column(_l(lang, "late"), justify="right", no_wrap=True)
