@@ -162,6 +162,11 @@ class SummaryReport(_Report):
         """The table, what was read for it and set aside, and a --check's differences."""
         return self._run
 
+    @property
+    def output_path(self) -> Path | None:
+        """Where `save` writes (the -o file or the summary's default name), None: nowhere."""
+        return self._target
+
     def save(self, force: bool = False) -> Path | None:
         """Write the official workbook to `output` (atomically; an input is never replaced,
         an existing file only with `force`). Returns the path written, None without output."""
@@ -227,22 +232,29 @@ def validate(
     *,
     jobs: int | None = None,
     keep_ledgers: bool = False,
+    annotate_file: Path | None = None,
     annotate_dir: Path | None = None,
+    force: bool = False,
     lang: str = "zh",
+    progress: Progress | None = None,
 ) -> ValidateReport:
     """Validate files and folders: every finding of every submission.
 
     `jobs`: processes that read files (None: every core; 1: this process); the report is the
     same whatever it is. `keep_ledgers` also returns the validated ledgers (`annotate` needs
-    them for its index). `annotate_dir`, where `annotate` will write marked copies, is refused
-    before any reading when it lies inside an input folder.
+    them for its index). `annotate_file` and `annotate_dir`, where `annotate` will write marked
+    copies, are refused before any reading when they cannot be written (a folder given for
+    one copy, a copy that exists without `force`, a folder of copies inside an input folder).
+    `progress(path, n, total)` hears of each file read.
     """
     options = options or Options()
-    if annotate_dir is not None:
-        from ledgercli.write.annotate import check_annotate_dir
+    if annotate_file is not None or annotate_dir is not None:
+        from ledgercli.write.annotate import check_annotate
 
-        check_annotate_dir(annotate_dir, list(paths))
-    report, ledgers = validate_paths(list(paths), options, jobs=jobs, keep_ledgers=keep_ledgers)
+        check_annotate(list(paths), annotate_file, annotate_dir, force)
+    report, ledgers = validate_paths(
+        list(paths), options, jobs=jobs, keep_ledgers=keep_ledgers, progress=progress
+    )
     if not report.files:
         raise LedgerError("no-inputs", path=", ".join(map(str, paths)))
     out: ValidateReport = ValidateReport._of(report.to_json(lang))
@@ -334,6 +346,7 @@ def summarize(
     force: bool = False,
     lang: str = "zh",
     save: bool = True,
+    progress: Progress | None = None,
 ) -> SummaryReport:
     """The official summary table of a merged city workbook, a submission or a folder.
 
@@ -341,12 +354,17 @@ def summarize(
     table `check` reports, else the default summary of the form read. `check` compares a
     unit's self-reported table with the one computed. With `output` the workbook is written
     there (`save=False`: later, by `report.save()`); with `default_output` and no `output`,
-    to the summary's own default name (annex4.xlsx).
+    to the summary's own default name (annex4.xlsx). An output that would be refused (there
+    without `force`, an input, in no folder) is refused before anything is read, even with
+    `save=False`.
     """
     from ledgercli.summary.figures import annex_layout
-    from ledgercli.summary.pipeline import summarize_path
+    from ledgercli.summary.pipeline import refuse_early, summarize_path
 
     options = options or Options()
+    refuse_early(path, annex, by, check)
+    inputs = [path, *([check] if check else [])]
+    _check_summary_output(path, options, annex, check, output, default_output, force)
     run = summarize_path(
         path,
         options,
@@ -356,16 +374,45 @@ def summarize(
         only_valid=only_valid,
         drop_duplicates=drop_duplicates,
         check=check,
+        progress=progress,
     )
     out: SummaryReport = SummaryReport._of(run.to_json(lang, output))
     out._run, out._lang = run, lang
-    out._inputs = [path, *([check] if check else [])]
+    out._inputs = inputs
     out._target = output
     if output is None and default_output:
         out._target = Path(annex_layout(run.annex)[1].output)
     if save:
         out.save(force)
     return out
+
+
+def _check_summary_output(
+    path: Path,
+    options: Options,
+    annex: str | None,
+    check: Path | None,
+    output: Path | None,
+    default_output: bool,
+    force: bool,
+) -> None:
+    """Refuse the workbook summarize would write before reading: a given `output` at once;
+    the default name (annex4.xlsx) when one is already there, by the annex the inputs' head
+    rows give (a mistaken guess is still refused when the workbook is saved)."""
+    from ledgercli.summary.figures import annex_layout, summary_layouts
+    from ledgercli.summary.pipeline import planned_annex
+    from ledgercli.write.base import check_output
+
+    inputs = [path, *([check] if check else [])]
+    if output is not None:
+        check_output(output, inputs, force)
+        return
+    if not default_output or force:
+        return
+    names = {lo.output for _, lo in summary_layouts() if annex is None or lo.annex == annex}
+    if any(Path(name).exists() for name in names):
+        planned = annex or planned_annex(path, options, check)
+        check_output(Path(annex_layout(planned)[1].output), inputs, force)
 
 
 def diff(
@@ -376,9 +423,13 @@ def diff(
     output: Path | None = None,
     force: bool = False,
     lang: str = "zh",
+    progress: Progress | None = None,
+    writing: Callable[[Path], AbstractContextManager[Any]] | None = None,
 ) -> DiffReport:
     """Last week's ledger against this week's: vanished, new, repaid, backwards, per unit.
-    With `output` every change is also written to that workbook."""
+    With `output` every change is also written to that workbook (refused before any reading
+    when it cannot be). `progress(path, n, total)` hears of each file read; `writing(path)`
+    is entered while the workbook is written."""
     from ledgercli.compare.diff import diff_paths
     from ledgercli.write.base import check_output
     from ledgercli.write.changebook import diff_sheets, save
@@ -387,9 +438,10 @@ def diff(
     old, new = list(old), list(new)
     if output is not None:
         check_output(output, [*old, *new], force)  # fail before the reading, not after
-    result = diff_paths(old, new, options)
+    result = diff_paths(old, new, options, progress)
     if output is not None:
-        save(diff_sheets(result, lang), output, [*old, *new], force)
+        with (writing or _quiet)(output):
+            save(diff_sheets(result, lang), output, [*old, *new], force)
     out: DiffReport = DiffReport._of(result.to_json(lang))
     out._diff = result
     return out
@@ -403,9 +455,12 @@ def overdue(
     output: Path | None = None,
     force: bool = False,
     lang: str = "zh",
+    progress: Progress | None = None,
+    writing: Callable[[Path], AbstractContextManager[Any]] | None = None,
 ) -> OverdueReport:
     """Repayment promises that lapsed unpaid before the `as_of` month (any way a month is
-    written; default: this month). With `output` the cases are also written there."""
+    written; default: this month). With `output` the cases are also written there (refused
+    before any reading when they cannot be). `progress` and `writing` as for `diff`."""
     from ledgercli.compare.overdue import overdue_paths, parse_month
     from ledgercli.write.base import check_output
     from ledgercli.write.changebook import overdue_sheets, save
@@ -414,9 +469,14 @@ def overdue(
     month = parse_month(as_of) if as_of is not None else None
     if output is not None:
         check_output(output, list(paths), force)
-    result = overdue_paths(list(paths), options, month)
+    result = overdue_paths(list(paths), options, month, progress)
     if output is not None:
-        save(overdue_sheets(result, lang), output, list(paths), force)
+        with (writing or _quiet)(output):
+            save(overdue_sheets(result, lang), output, list(paths), force)
     out: OverdueReport = OverdueReport._of(result.to_json())
     out._overdue = result
     return out
+
+
+def _quiet(_path: Path) -> AbstractContextManager[Any]:
+    return nullcontext()

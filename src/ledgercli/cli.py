@@ -113,6 +113,13 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader of our output stopped reading (`| head`): nothing more to say to it, and
+        # no traceback for it (the views print through ui/console, which carries on).
+        from ledgercli.ui.console import silence
+
+        silence()
+        sys.exit(1)
     except OSError as exc:
         if debug:
             raise

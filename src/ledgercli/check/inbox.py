@@ -34,6 +34,7 @@ def validate_paths(
     jobs: int | None = None,
     keep_ledgers: bool = True,
     units: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[Report, list[Ledger]]:
     """Validate files and folders (recursively); lock files and non-spreadsheets are skipped.
 
@@ -42,7 +43,8 @@ def validate_paths(
     which spares sending every file's rows back from the workers. Unit names are then made
     canonical across all files (units.py; with `options.units`, from that roster, and
     `report.not_reported` names its units that sent nothing); `units=False` leaves that to a
-    caller that reads more files first (diff reads two weeks).
+    caller that reads more files first (diff reads two weeks). `progress(path, n, total)`
+    hears of each file read.
     """
     # The roster is read first: a wrong --units stops the run before forty files are read.
     roster = read_roster(options.units, options.password) if units and options.units else None
@@ -53,7 +55,11 @@ def validate_paths(
     files = [path for path, skip in listed if skip is None]
     named = {real(p) for p in paths if not p.is_dir()}
     jobs = jobs if jobs is not None else options.jobs
-    read = iter(validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers))
+    read = iter(
+        validate_many(
+            files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers, progress=progress
+        )
+    )
     # A folder that cannot be opened is an unreadable input, in its place among the files.
     results = [
         next(read) if skip is None else (unreadable_folder(path), None)
@@ -85,6 +91,28 @@ def validate_paths(
     if units:
         canonicalize(report, ledgers, roster)
     return report, ledgers
+
+
+def forms_at_a_glance(paths: list[Path], options: Options) -> list[str]:
+    """The form of each file under `paths`, by its head rows only (a file that does not say is
+    passed over): what a command needs to know before reading everything, to refuse what
+    would only be refused after (summarize's default output, already there)."""
+    from ledgercli.read.columnar import head_book
+    from ledgercli.read.table import HEADER_SCAN_ROWS, locate
+    from ledgercli.read.workbook import open_book
+
+    forms = forms_for(options)
+    found = []
+    for path, skip in iter_spreadsheets(paths):
+        if skip is not None:
+            continue
+        try:
+            book = open_book(path, options.password, options.max_unpacked_mb)
+            heads = head_book(book, HEADER_SCAN_ROWS) or book
+            found.append(locate(heads, forms, options.sheet, collect=False).form.id)
+        except Exception:  # unreadable or of no form: the reading says so, in its place
+            continue
+    return found
 
 
 def validate_many(

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    verbose_option,
+)
 from ledgercli.model.options import Options
 
 
@@ -29,10 +35,11 @@ from ledgercli.model.options import Options
 @click.option(
     "--limit",
     type=click.IntRange(0),
-    default=20,
+    default=10,
     show_default=True,
-    help="Cases listed per kind of change on the terminal (0: all).",
+    help="Items listed per kind of change on the terminal (0: all).",
 )
+@verbose_option
 def diff(
     old: Path,
     new: Path,
@@ -43,6 +50,7 @@ def diff(
     output: Path | None,
     force: bool,
     limit: int,
+    verbose: bool,
 ) -> None:
     """Compare last week's ledger (OLD) with this week's (NEW): files or folders of one form.
 
@@ -61,15 +69,26 @@ def diff(
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import diff as view
+    from ledgercli.ui.console import Screen, machine
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     options.jobs = jobs
-    result = api.diff([old], [new], options, output=output, force=force, lang=language)
+    with Screen(language) as screen:
+        result = api.diff(
+            [old],
+            [new],
+            options,
+            output=output,
+            force=force,
+            lang=language,
+            progress=screen.progress,
+            writing=screen.writing,
+        )
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        machine(result.model_dump_json(indent=2))
     else:
-        view.render(result.diff, language, limit)
+        view.render(result.diff, language, limit, verbose)
         if output is not None:
             view.saved(output, language)
     sys.exit(result.exit_code)

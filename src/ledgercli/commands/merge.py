@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    verbose_option,
+)
 from ledgercli.model.options import Options
 
 
@@ -30,6 +36,7 @@ from ledgercli.model.options import Options
     help="Keep only the first row of each duplicate case (the others are listed).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@verbose_option
 @jobs_option
 @lang_option
 @format_option
@@ -40,6 +47,7 @@ def merge(
     only_valid: bool,
     drop_duplicates: bool,
     force: bool,
+    verbose: bool,
     jobs: int | None,
     lang: str | None,
     fmt: str,
@@ -58,10 +66,11 @@ def merge(
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import merge as view
+    from ledgercli.ui.console import Screen, machine
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    with view.Screen(language, output) as screen:
+    with Screen(language) as screen:
         result = api.merge(
             list(paths),
             output,
@@ -72,12 +81,12 @@ def merge(
             jobs=jobs,
             lang=language,
             progress=screen.progress,
-            writing=screen.writing,
+            writing=lambda: screen.writing(output),
         )
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        machine(result.model_dump_json(indent=2))
     else:
-        view.render(result.result, output, language)
+        view.render(result.result, output, language, verbose)
     sys.exit(result.exit_code())
 
 

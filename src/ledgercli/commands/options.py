@@ -34,6 +34,18 @@ def format_option(fn: F) -> F:
     )(fn)
 
 
+def verbose_option(fn: F) -> F:
+    """-v: everything on the terminal (by default a summary and the most important items; the
+    workbook of -o and --format json always hold everything)."""
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Show every item on the terminal, each on its own (default: a summary and the "
+        "most important items; -o and --format json always hold everything).",
+    )(fn)
+
+
 def jobs_option(fn: F) -> F:
     """--jobs N: how many processes read files (default: every core; 1 reads in-process)."""
     return click.option(

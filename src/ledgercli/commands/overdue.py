@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.commands.options import (
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    verbose_option,
+)
 from ledgercli.model.options import Options
 
 
@@ -35,10 +41,11 @@ from ledgercli.model.options import Options
 @click.option(
     "--limit",
     type=click.IntRange(0),
-    default=30,
+    default=15,
     show_default=True,
     help="Overdue cases listed on the terminal (0: all).",
 )
+@verbose_option
 def overdue(
     paths: tuple[Path, ...],
     as_of: str | None,
@@ -49,6 +56,7 @@ def overdue(
     output: Path | None,
     force: bool,
     limit: int,
+    verbose: bool,
 ) -> None:
     """List cases whose 剩余金额约定最迟偿还时间 or 协议约定最迟偿还时间 lies before the
     as-of month while money is still owed, per unit, worst first.
@@ -58,17 +66,26 @@ def overdue(
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import overdue as view
+    from ledgercli.ui.console import Screen, machine
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     options.jobs = jobs
-    result = api.overdue(
-        list(paths), options, as_of=as_of, output=output, force=force, lang=language
-    )
+    with Screen(language) as screen:
+        result = api.overdue(
+            list(paths),
+            options,
+            as_of=as_of,
+            output=output,
+            force=force,
+            lang=language,
+            progress=screen.progress,
+            writing=screen.writing,
+        )
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        machine(result.model_dump_json(indent=2))
     else:
-        view.render(result.overdue, language, limit)
+        view.render(result.overdue, language, limit, verbose)
         if output is not None:
             view.saved(output, language)
     sys.exit(result.exit_code)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, input_options, lang_option
+from ledgercli.commands.options import format_option, input_options, lang_option, verbose_option
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.options import Options
 
@@ -56,6 +57,7 @@ DEFAULT_INPUT = Path("city.xlsx")
     help="A unit's self-reported annex 3/4: list every cell that differs (exit 1 if any).",
 )
 @input_options
+@verbose_option
 @lang_option
 @format_option
 def summarize(
@@ -69,6 +71,7 @@ def summarize(
     drop_duplicates: bool,
     check: Path | None,
     options: Options,
+    verbose: bool,
     lang: str | None,
     fmt: str,
 ) -> None:
@@ -81,7 +84,7 @@ def summarize(
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import summary as view
-    from ledgercli.ui.console import err, out
+    from ledgercli.ui.console import Screen, err, machine, out
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -89,28 +92,34 @@ def summarize(
         if not DEFAULT_INPUT.exists():
             raise LedgerError("summary-input-missing", path=str(DEFAULT_INPUT))
         input_path = DEFAULT_INPUT
-    result = api.summarize(
-        input_path,
-        options,
-        annex=annex,
-        by=by,
-        order="amount" if order == "amount" else "name",
-        only_valid=only_valid,
-        drop_duplicates=drop_duplicates,
-        check=check,
-        output=output,
-        default_output=fmt != "json" and check is None,
-        lang=language,
-        save=False,
-    )
+    # An output that would be refused is refused before the reading (force is given for
+    # that); the workbook is written before anything is printed, so that a reader of stdout
+    # that stops early (| head) never keeps it from being written.
+    with Screen(language) as screen:
+        result = api.summarize(
+            input_path,
+            options,
+            annex=annex,
+            by=by,
+            order="amount" if order == "amount" else "name",
+            only_valid=only_valid,
+            drop_duplicates=drop_duplicates,
+            check=check,
+            output=output,
+            default_output=fmt != "json" and check is None,
+            force=force,
+            lang=language,
+            save=False,
+            progress=screen.progress,
+        )
+        target = result.output_path
+        with screen.writing(target) if target is not None else nullcontext():
+            written = result.save(force)
     view.notices(result.run, language, err)
     if fmt == "json":
-        result.save(force)
-        click.echo(result.model_dump_json(indent=2))
+        machine(result.model_dump_json(indent=2))
     else:
-        # The table first: a second run that finds annex4.xlsx already there still shows it.
-        view.render(result.run, language, out)
-        written = result.save(force)
+        view.render(result.run, language, out, verbose, written)
         if written is not None:
             err.print(view.written(written, language), style="green")
     sys.exit(result.exit_code())

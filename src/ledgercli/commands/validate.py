@@ -61,37 +61,44 @@ def validate(
     prestart(paths, jobs, ["ledgercli.check.validate"])
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
+    from ledgercli.ui.console import Screen, err, machine, para, render_validation
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
     annotating = annotate is not None or annotate_dir is not None
     # Ledgers are only needed to name units in the index of returns; not sending every row
-    # back from the workers keeps a national folder's validation small.
-    checked = api.validate(
-        list(paths),
-        options,
-        jobs=jobs,
-        keep_ledgers=annotating,
-        annotate_dir=annotate_dir,
-        lang=language,
-    )
-    if fmt == "json":
-        click.echo(checked.model_dump_json(indent=2))
-    else:
-        from ledgercli.ui.console import render_validation
-
-        render_validation(checked.report, language, limit=limit, verbose=verbose)
-    # The report is shown first: an annotated copy that cannot be written must not hide it.
-    if annotating:
-        api.annotate(
-            checked,
-            annotate,
-            annotate_dir,
+    # back from the workers keeps a national folder's validation small. Marked copies that
+    # cannot be written are refused before any file is read.
+    with Screen(language) as screen:
+        checked = api.validate(
+            list(paths),
+            options,
+            jobs=jobs,
+            keep_ledgers=annotating,
+            annotate_file=annotate,
+            annotate_dir=annotate_dir,
             force=force,
-            password=options.password,
             lang=language,
-            notify=lambda text: click.echo(text, err=True),
+            progress=screen.progress,
         )
+    if fmt == "json":
+        machine(checked.model_dump_json(indent=2))
+    else:
+        render_validation(checked.report, language, limit=limit, verbose=verbose)
+    # The report is shown first: an annotated copy that fails on the way must not hide it.
+    if annotating:
+        target = annotate_dir if annotate_dir is not None else annotate
+        assert target is not None
+        with Screen(language) as screen, screen.writing(target):
+            api.annotate(
+                checked,
+                annotate,
+                annotate_dir,
+                force=force,
+                password=options.password,
+                lang=language,
+                notify=lambda text: para(text, err),
+            )
     sys.exit(checked.exit_code(strict))
 
 

@@ -33,6 +33,7 @@ from ledgercli.model.units import (
     reporting_units,
     unit_key,
 )
+from ledgercli.run.pool import Progress
 
 register(
     {
@@ -373,14 +374,19 @@ def amount(value: Decimal) -> str:
 # --- reading --------------------------------------------------------------------------------
 
 
-def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Side:
+def load_side(
+    paths: Iterable[Path],
+    options: Options,
+    units: bool = True,
+    progress: Progress | None = None,
+) -> Side:
     """Read files or folders into one Side; every file must be readable and of one form.
 
     `units=False` leaves unit names as written, for a caller that makes them canonical over
     more files (diff, over both weeks)."""
     paths = list(paths)
     shown = ", ".join(map(str, paths))
-    report, ledgers = validate_paths(paths, options, units=units)
+    report, ledgers = validate_paths(paths, options, units=units, progress=progress)
     ledgers, contacts = case_ledgers(ledgers)
     skipped: list[str] = []
     for f in report.files:
@@ -419,11 +425,16 @@ def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Si
     )
 
 
-def diff_paths(old: Iterable[Path], new: Iterable[Path], options: Options) -> Diff:
+def diff_paths(
+    old: Iterable[Path],
+    new: Iterable[Path],
+    options: Options,
+    progress: Progress | None = None,
+) -> Diff:
     # The roster first: a wrong --units stops before two weeks of files are read.
     roster = read_roster(options.units, options.password) if options.units else None
-    a = load_side(old, options, units=False)
-    b = load_side(new, options, units=False)
+    a = load_side(old, options, units=False, progress=progress)
+    b = load_side(new, options, units=False, progress=progress)
     if a.form.id != b.form.id:
         raise LedgerError("diff-form-mismatch", old=a.form.id, new=b.form.id)
     # One name per unit over both weeks, so that a unit written 石角镇人民政府 last week and

@@ -30,6 +30,7 @@ from ledgercli.model.i18n import register
 from ledgercli.model.ledger import money
 from ledgercli.model.options import Options
 from ledgercli.model.status import CLEARED
+from ledgercli.run.pool import Progress
 
 register(
     {
@@ -150,8 +151,14 @@ def months_between(earlier: str, later: str) -> int:
     return (y2 - y1) * 12 + (m2 - m1)
 
 
-def overdue_paths(paths: Iterable[Path], options: Options, as_of: str | None = None) -> Overdue:
-    return find_overdue(load_side(paths, options), as_of or current_month(options.today))
+def overdue_paths(
+    paths: Iterable[Path],
+    options: Options,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+) -> Overdue:
+    side = load_side(paths, options, progress=progress)
+    return find_overdue(side, as_of or current_month(options.today))
 
 
 def find_overdue(side: Side, as_of: str) -> Overdue:

@@ -6,8 +6,9 @@ the annotated returns, so they can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ledgercli.model.i18n import MESSAGES, message
 
@@ -96,6 +97,34 @@ class Finding:
             "value": self.value,
             "message": self.message(lang),
         }
+
+
+T = TypeVar("T")
+
+
+def one_cause(
+    items: Sequence[T], cause: Callable[[T], Hashable | None], least: int = 3
+) -> list[list[T]]:
+    """The items in their order, those of one cause together once there are `least` of them
+    (a column written the same wrong way on every row, one unit's cases changed alike): each
+    list is one thing to say, in the place of its first item. An item whose cause is None
+    stands alone. Nothing is dropped: every item is in exactly one list."""
+    by_cause: dict[Hashable, list[T]] = {}
+    for x in items:
+        key = cause(x)
+        if key is not None:
+            by_cause.setdefault(key, []).append(x)
+    out: list[list[T]] = []
+    placed: set[Hashable] = set()
+    for x in items:
+        key = cause(x)
+        members = by_cause.get(key) if key is not None else None
+        if members is None or len(members) < least:
+            out.append([x])
+        elif key not in placed:
+            placed.add(key)
+            out.append(members)
+    return out
 
 
 @dataclass(slots=True)

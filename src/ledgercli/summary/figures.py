@@ -172,6 +172,9 @@ class SummaryLayout(_Strict):
     chart: ChartSpec | None = None
     columns: list[SummaryColumn]
     expand: Expand | None = None
+    # The figures a terminal shows by default, per unit (the whole table with -v, in the
+    # workbook and the JSON); none: every figure.
+    screen: list[str] = []
 
     @model_validator(mode="after")
     def _coherent(self) -> SummaryLayout:
@@ -191,6 +194,9 @@ class SummaryLayout(_Strict):
                     raise ValueError(f"column {c.key!r}: ratio names unknown column {ref!r}")
         if self.expand and self.header_rows < 3:
             raise ValueError("expanded columns need header_rows = 3 (column, value, figure)")
+        for key in self.screen:
+            if key not in keys:
+                raise ValueError(f"screen names unknown column {key!r}")
         if self.chart and self.chart.column not in keys:
             raise ValueError(f"chart column {self.chart.column!r} is not a column key")
         if self.merges:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ledgercli.check.inbox import case_ledgers, validate_paths
+from ledgercli.check.inbox import case_ledgers, forms_at_a_glance, validate_paths
 from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import get_form
 from ledgercli.model.options import Options
 from ledgercli.model.report import Report
+from ledgercli.run.pool import Progress
 from ledgercli.summary import figures as sm
 from ledgercli.summary.reconcile import (
     Difference,
@@ -72,6 +74,31 @@ class SummaryRun:
         return data
 
 
+def refuse_early(
+    path: Path, annex: str | None = None, by: str | None = None, check: Path | None = None
+) -> None:
+    """What can be refused before the inputs are read: a missing input or reported table, an
+    unknown annex, a --by column the annex's detail form does not have."""
+    if not path.exists():
+        raise LedgerError("file-missing", path=str(path))
+    if check is not None and not check.exists():
+        raise LedgerError("file-missing", path=str(check))
+    if annex is not None:
+        _, layout = sm.annex_layout(annex)
+        if by:
+            sm.resolve_by(get_form(layout.of), by)
+
+
+def planned_annex(path: Path, options: Options, check: Path | None = None) -> str:
+    """The summary `summarize_path` will compute when no annex is given, known from the head
+    rows of the inputs (and the title of a reported table) before anything is read in full."""
+    if check is not None:
+        guess = reported_annex(check, options.password)
+        if guess is not None:
+            return guess
+    return sm.default_annex(forms_at_a_glance([path], options))
+
+
 def summarize_path(
     path: Path,
     options: Options,
@@ -82,19 +109,18 @@ def summarize_path(
     only_valid: bool = False,
     drop_duplicates: bool = False,
     check: Path | None = None,
+    progress: Progress | None = None,
 ) -> SummaryRun:
     """The summary of a merged city workbook, one submission or a folder of them.
 
     `annex` names the summary (its schema's `annex`); without it, a table reported for
-    `check` says which, else the default summary of the detail form read.
+    `check` says which, else the default summary of the detail form read. `progress(path, n,
+    total)` hears of each file read.
     """
-    if not path.exists():
-        raise LedgerError("file-missing", path=str(path))
-    if check is not None and not check.exists():
-        raise LedgerError("file-missing", path=str(check))
+    refuse_early(path, annex, by, check)
     # A merged city workbook is read for its figures only; submissions are validated in full.
     options.summary_columns = sm.input_columns(by, annex)
-    report, ledgers = validate_paths([path], options)
+    report, ledgers = validate_paths([path], options, progress=progress)
     ledgers, contacts = case_ledgers(ledgers)
     read_forms = [lg.form.id for lg in ledgers]
     if annex is None and check is not None:

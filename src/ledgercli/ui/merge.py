@@ -1,14 +1,16 @@
-"""The terminal view of `ledger merge`: a progress bar while files are read, then every file,
-what was left out, the duplicate groups and the row count that must balance."""
+"""The terminal view of `ledger merge`: every file, what was left out, the duplicate groups
+and the row count that must balance (the progress on stderr is ui/console.py's Screen)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from ledgercli.model.i18n import message, register
+from ledgercli.ui import console
+from ledgercli.ui.console import para
 
 register(
     {
@@ -25,8 +27,11 @@ register(
             "重复组{group}（{identity}）：{rows}",
             "duplicate group {group} ({identity}): {rows}",
         ),
-        "merge-line-reading": ("读取", "reading"),
-        "merge-line-writing": ("正在写入{path}…", "writing {path}…"),
+        "merge-line-more": (
+            "另有{n}项未显示（用 -v 显示全部；合并工作簿的“问题”表和 --format json 列出每一行）",
+            "{n} more not shown (-v shows all; the workbook's 问题 sheet and --format json "
+            "list every row)",
+        ),
     }
 )
 
@@ -72,93 +77,35 @@ LABELS = {
 }
 
 
-class Screen:
-    """What a person watching sees on stderr while a merge runs: a bar over the files read,
-    then a status line while the workbook is written. Nothing when stderr is no terminal."""
-
-    def __init__(self, lang: str, output: Path) -> None:
-        from ledgercli.ui.console import err
-
-        self.console = err
-        self.lang = lang
-        self.output = output
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Screen:
-        return self
-
-    @property
-    def progress(self) -> Callable[[Path, int, int], None] | None:
-        """The per-file callback of the reading (None when nobody watches)."""
-        return self._update if self.console.is_terminal else None
-
-    def _update(self, path: Path, n: int, total: int) -> None:
-        if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[name]}", style="dim"),
-                console=self.console,
-                transient=True,
-            )
-            self.bar.start()
-            word = message("merge-line-reading", self.lang)
-            self.task = self.bar.add_task(word, total=None, name="")
-        self.bar.update(self.task, completed=n - 1, total=total, name=path.name)
-
-    def writing(self) -> AbstractContextManager[Any]:
-        """The status line while the workbook is written (the bar is done by then)."""
-        self._stop()
-        if not self.console.is_terminal:
-            return nullcontext()
-        status: AbstractContextManager[Any] = self.console.status(
-            message("merge-line-writing", self.lang, path=str(self.output))
-        )
-        return status
-
-    def _stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop()
+# Items (groups of rows left out for one cause, duplicate groups) listed on the terminal
+# without -v: the merged workbook and the JSON hold every one.
+SHOWN = 20
 
 
-def render(result: Any, output: Path, lang: str) -> None:
+def render(result: Any, output: Path, lang: str, verbose: bool = False) -> None:
     """Every file merged, what happened to the others, rows left out, duplicate groups, then
     the row count that must balance and where the workbook went."""
     _files_table(result, lang)
     _file_notes(result, lang)
-    _left_out_and_groups(result, lang)
+    _left_out_and_groups(result, lang, verbose)
     _footer(result, output, lang)
 
 
 def _files_table(result: Any, lang: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from ledgercli.ui.console import out
-
     lab = LABELS[lang]
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
-    # File names are what the clerk looks for: they fold rather than lose their ends.
-    table.add_column(lab["file"], overflow="fold", ratio=1)
-    table.add_column(lab["unit"], overflow="fold")
-    table.add_column(lab["form"], no_wrap=True)
-    for key in ("rows", "written", "left_out", "errors", "warnings", "duplicates"):
-        table.add_column(lab[key], justify="right", no_wrap=True)
+    # Every merged file has the form of the merge (a second form is refused): it is said once,
+    # on the total row, which leaves the file names their room.
+    keys = ("rows", "written", "left_out", "errors", "warnings", "duplicates")
+    heads = ((lab[k], "right") for k in keys)
+    table = console.Grid(
+        (lab["file"], "left"), (lab["unit"], "left"), *heads, names=2, fold=(1,), keep_end=(0,)
+    )
     for s in result.sources:
         if s.status != "merged":
             continue
         table.add_row(
             s.path.name,
             s.unit or "",
-            s.form or "",
             str(s.rows_read),
             str(s.rows_written),
             str(s.rows_left_out),
@@ -169,7 +116,6 @@ def _files_table(result: Any, lang: str) -> None:
     t = result.totals()
     table.add_row(
         Text(lab["total"], style="bold"),
-        "",
         result.form.id if result.form is not None else "",
         str(t["rows_read"]),
         str(t["rows_written"]),
@@ -178,14 +124,11 @@ def _files_table(result: Any, lang: str) -> None:
         str(t["warnings"]),
         str(t["duplicate_rows"]),
     )
-    out.print(table)
+    table.print()
 
 
 def _file_notes(result: Any, lang: str) -> None:
-    from rich.text import Text
-
     from ledgercli.model.amountunit import describe
-    from ledgercli.ui.console import out
 
     lab = LABELS[lang]
     for s in result.sources:
@@ -195,15 +138,15 @@ def _file_notes(result: Any, lang: str) -> None:
             # the 问题 sheet.
             for f in s.findings:
                 if f.severity == "warning" and f.row is None:
-                    out.print(Text(f"{s.path.name}: {f.message(lang)}", style="yellow"))
+                    para(f"{s.path.name}: {f.message(lang)}", style="yellow", hang=2)
                 elif f.rule == "ledger-sheets":
-                    out.print(Text(f"{s.path.name}: {f.message(lang)}", style="cyan"))
+                    para(f"{s.path.name}: {f.message(lang)}", style="cyan", hang=2)
             # So is the unit of its amounts: converted, not counted, or in doubt.
             unit = s.report.amount_unit if s.report is not None else None
             note = describe(unit, lang)
             if note:
                 style = "bold red" if unit and unit["rows_conflict"] else "yellow"
-                out.print(Text(f"{s.path.name}: {note}", style=style))
+                para(f"{s.path.name}: {note}", style=style, hang=2)
             continue
         style = "bold red" if s.status == "unreadable" else "dim"
         reason = "; ".join(
@@ -216,71 +159,71 @@ def _file_notes(result: Any, lang: str) -> None:
             if lang == "zh"
             else f"{s.path.name} ({lab[s.status]}): {reason}"
         )
-        out.print(Text(shown, style=style))
+        para(shown, style=style, hang=2)
 
 
-def _left_out_and_groups(result: Any, lang: str) -> None:
-    from rich.text import Text
-
-    from ledgercli.ui.console import out
+def _left_out_and_groups(result: Any, lang: str, verbose: bool) -> None:
+    from ledgercli.model.report import one_cause
 
     lab = LABELS[lang]
-    left = [(s, lo) for s in result.sources for lo in s.left_out]
+    left = []
+    for s in result.sources:
+        findings = [lo.finding for lo in s.left_out]
+        # The rows of one file left out for one cause (every row without 街镇部门) are one item.
+        groups = [[f] for f in findings] if verbose else one_cause(findings, console.cause)
+        left += [(s, g) for g in groups]
     if left:
-        out.print()
-        out.print(Text(lab["left_out_title"], style="bold"))
-        for s, lo in left:
-            out.print(f"  {s.path.name} {lo.finding.location()}: {lo.finding.message(lang)}")
+        console.out.print()
+        console.out.print(Text(lab["left_out_title"], style="bold"))
+        for s, g in left if verbose else left[:SHOWN]:
+            count = f" ×{len(g)}" if len(g) > 1 else ""
+            text = f"{s.path.name}{count} {console.places(g)}: {console.group_message(g, lang)}"
+            para(text, indent=2, hang=4)
+        _more(len(left), verbose, lang)
     if result.groups:
-        out.print()
+        console.out.print()
         by_unit = result.form is not None and result.form.one_row_per_unit
-        out.print(Text(lab["groups_title_units" if by_unit else "groups_title"], style="bold"))
-        for g in result.groups:
-            rows = []
+        console.out.print(
+            Text(lab["groups_title_units" if by_unit else "groups_title"], style="bold")
+        )
+        for g in result.groups if verbose else result.groups[:SHOWN]:
+            places = []
             for k, i in g.members:
                 src = result.sources[k]
-                rows.append(f"{src.path.name} {src.data.place(i)}")
-            out.print(
-                "  "
-                + message(
-                    "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(rows)
-                )
+                places.append(f"{src.path.name} {src.data.place(i)}")
+            text = message(
+                "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(places)
             )
+            para(text, indent=2, hang=4)
+        _more(len(result.groups), verbose, lang)
+
+
+def _more(n: int, verbose: bool, lang: str) -> None:
+    if not verbose and n > SHOWN:
+        para(message("merge-line-more", lang, n=n - SHOWN), style="dim", indent=2)
 
 
 def _footer(result: Any, output: Path, lang: str) -> None:
-    from rich.text import Text
-
-    from ledgercli.ui.console import not_reported, out
-
     t = result.totals()
-    out.print()
-    not_reported(result.not_reported, lang, out)
+    console.out.print()
+    console.not_reported(result.not_reported, lang, console.out)
     ok = " ✓" if t["rows_read"] == t["rows_written"] + t["rows_left_out"] else ""
-    out.print(
-        Text(
-            message(
-                "merge-line-conservation",
-                lang,
-                sheets=t["sheets_read"],
-                read=t["rows_read"],
-                written=t["rows_written"],
-                left_out=t["rows_left_out"],
-                ok=ok,
-            ),
-            style="bold green",
-        )
+    text = message(
+        "merge-line-conservation",
+        lang,
+        sheets=t["sheets_read"],
+        read=t["rows_read"],
+        written=t["rows_written"],
+        left_out=t["rows_left_out"],
+        ok=ok,
     )
-    out.print(
-        Text(
-            message(
-                "merge-line-written",
-                lang,
-                path=str(output),
-                files=t["merged"],
-                skipped=t["skipped"],
-                unreadable=t["unreadable"],
-            ),
-            style="bold red" if t["unreadable"] else "bold",
-        )
+    para(text, style="bold green")
+    text = message(
+        "merge-line-written",
+        lang,
+        path=str(output),
+        files=t["merged"],
+        skipped=t["skipped"],
+        unreadable=t["unreadable"],
     )
+    para(text, style="bold red" if t["unreadable"] else "bold")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledgercli.model.i18n import message, register
+from ledgercli.ui.console import para
 
 if TYPE_CHECKING:
     from ledgercli.summary.pipeline import SummaryRun
@@ -17,6 +18,20 @@ register(
         "summary-unreadable": (
             "{count}个文件无法读取，未计入汇总：{files}",
             "{count} file(s) cannot be read and are not counted: {files}",
+        ),
+        "summary-screen-part": (
+            "以上为各单位的主要数字；全表{columns}列见{path}，用 -v 在屏幕上显示全表",
+            "the main figures of each unit; the whole table ({columns} columns) is in {path}, "
+            "and -v shows it here",
+        ),
+        "summary-screen-part-nofile": (
+            "以上为各单位的主要数字；用 -v 在屏幕上显示全表（{columns}列），-o 写出工作簿",
+            "the main figures of each unit; -v shows the whole table ({columns} columns) here, "
+            "-o writes it to a workbook",
+        ),
+        "summary-screen-check": (
+            "汇总表未显示（用 -v 显示，-o 写出工作簿）",
+            "the summary table is not shown (-v shows it; -o writes the workbook)",
         ),
     }
 )
@@ -36,7 +51,7 @@ def notices(run: SummaryRun, lang: str, console: Any) -> None:
         ("contact-forms-skipped", run.contacts),
     ):
         if paths:
-            console.print(message(code, lang, paths=", ".join(paths)), style="cyan")
+            para(message(code, lang, paths=", ".join(paths)), console, style="cyan")
     not_reported(report.not_reported, lang, console)
     unreadable = run.unreadable
     if unreadable:
@@ -50,21 +65,41 @@ def notices(run: SummaryRun, lang: str, console: Any) -> None:
         text = message(
             "summary-skipped-forms", lang, count=len(run.skipped_forms), form=form, files=names
         )
-        console.print(text, style="cyan")
+        para(text, console, style="cyan")
     for caveat in run.summary.caveats:
         _warn(console, caveat.message(lang))
 
 
-def render(run: SummaryRun, lang: str, console: Any) -> None:
-    """The table, then what --check found."""
-    _render(run.summary, console)
+def render(
+    run: SummaryRun,
+    lang: str,
+    console: Any,
+    verbose: bool = False,
+    output: Path | None = None,
+) -> None:
+    """By default each unit's main figures (the layout's `screen`), or with --check only what
+    differs; with `verbose` the whole table in blocks that fit the terminal."""
+    summary = run.summary
     diffs = run.differences
+    if verbose:
+        _render(summary, console)
+    elif diffs is None:
+        _screen(summary, console)
+        n = len(summary.layout.figures)
+        if output is not None:
+            text = message("summary-screen-part", lang, columns=n, path=str(output))
+        else:
+            text = message("summary-screen-part-nofile", lang, columns=n)
+        para(text, console, style="dim")
     if diffs is not None:
+        if not verbose:
+            _title(summary, console)  # which table the reported one is compared with
+            para(message("summary-screen-check", lang), console, style="dim")
         skipped = run.not_compared
         if skipped:
             text = message("check-not-compared", lang, n=len(skipped), units="、".join(skipped))
-            console.print(text, style="dim")
-        _render_diffs(diffs, len(run.summary.rows) - len(skipped), lang, console)
+            para(text, console, style="dim")
+        _render_diffs(diffs, len(summary.rows) - len(skipped), lang, console, verbose)
 
 
 def written(path: Path, lang: str) -> str:
@@ -72,9 +107,7 @@ def written(path: Path, lang: str) -> str:
 
 
 def _warn(console: Any, text: str) -> None:
-    from rich.text import Text
-
-    console.print(Text(text, style="yellow"))
+    para(text, console, style="yellow")
 
 
 def _blocks(columns: list[Any], widths: dict[str, int], room: int) -> list[list[Any]]:
@@ -115,13 +148,11 @@ def _common_prefix(paths: list[list[str]]) -> list[str]:
 def _render(result: Any, console: Any) -> None:
     from rich.cells import cell_len
     from rich.table import Table
-    from rich.text import Text
 
     from ledgercli.summary.figures import fmt_figure
 
     layout = result.layout
-    unit_row = " ".join(layout.unit_row.split())
-    console.print(Text(f"{result.title}  （{unit_row}）", style="bold"))
+    _title(result, console)
     rows = [*result.rows, result.total]
     unit_width = max(cell_len(r.label) for r in rows) + 3
     widths = {
@@ -154,14 +185,45 @@ def _render(result: Any, console: Any) -> None:
         console.print(table)
 
 
-def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
-    from rich.table import Table
+def _screen(result: Any, console: Any) -> None:
+    """Each unit's main figures, and the total: a table when it fits, else a line a unit."""
+
+    from ledgercli.summary.figures import fmt_figure
+    from ledgercli.ui.console import Grid
+
+    layout = result.layout
+    _title(result, console)
+    chosen = [c for c in layout.figures if c.key in layout.screen] or layout.figures
+    lasts = [c.path[-1] for c in chosen]
+    heads = [c.path[-1] if lasts.count(c.path[-1]) == 1 else "/".join(c.path[-2:]) for c in chosen]
+    table = Grid((layout.unit_column.path[-1], "left"), *((h, "right") for h in heads), fold=(0,))
+    for row in [*result.rows, result.total]:
+        style = "bold" if row is result.total else ""
+        table.add_row(row.label, *(fmt_figure(c, row.values[c.key]) for c in chosen), style=style)
+    table.print(console)
+
+
+def _title(result: Any, console: Any) -> None:
     from rich.text import Text
 
-    from ledgercli.model.i18n import message
+    unit_row = " ".join(result.layout.unit_row.split())
+    para(Text(f"{result.title}  （{unit_row}）", style="bold"), console)
+
+
+def _render_diffs(
+    diffs: list[Any], rows: int, lang: str, console: Any, verbose: bool = False
+) -> None:
+    """Each difference on two lines: the unit and the figure, then what was reported, what it
+    should be and against what. One figure wrong on several units (a rate written as a
+    fraction on every row) is one item, with the units; `verbose` lists each."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from ledgercli.model.report import one_cause
+    from ledgercli.ui.console import first_places, item
 
     if not diffs:
-        console.print(Text(message("check-agrees", lang, rows=rows), style="bold green"))
+        para(message("check-agrees", lang, rows=rows), console, style="bold green")
         return
     heads = {
         "zh": ("单位", "列", "报送值", "应为", "依据", "行"),
@@ -175,18 +237,36 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
             "repeated": "unit repeats row {row}",
         },
     }[lang]
-    table = Table(header_style="bold")
-    for h in heads:
-        # The column path says which figure differs: folded, never cut to 总体情况/拖欠 ….
-        table.add_column(h, overflow="fold")
-    for d in diffs:
-        table.add_row(
-            d.unit,
-            d.column,
-            "" if d.reported is None else str(d.reported),
-            "" if d.against == "repeated" else d.computed,
-            against[d.against].format(row=d.computed),
-            "" if d.row is None else str(d.row),
-        )
-    console.print(table)
-    console.print(Text(message("check-differences", lang, n=len(diffs)), style="bold red"))
+
+    def figures(d: Any) -> str:
+        parts = [f"{heads[2]} {'' if d.reported is None else d.reported}"]
+        if d.against != "repeated":
+            parts.append(f"{heads[3]} {d.computed}")
+        parts.append(f"{heads[4]} {against[d.against].format(row=d.computed)}")
+        if d.row is not None:
+            parts.append(f"{heads[5]} {d.row}")
+        return " · ".join(parts)
+
+    groups = [[d] for d in diffs] if verbose else one_cause(diffs, _diff_cause)
+    for group in groups:
+        d = group[0]
+        if len(group) == 1:
+            # The column path says which figure differs: beside the unit when it fits, else
+            # on a line of its own, never cut.
+            head = Text(d.unit, style="bold")
+            if head.cell_len + 2 + cell_len(d.column) <= console.width - 2:
+                head.append(f"  {d.column}")
+                item(head, figures(d), console=console)
+            else:
+                item(head, f"{d.column}\n{figures(d)}", console=console)
+            continue
+        head = Text(f"×{len(group)} ", style="bold")
+        head.append(first_places([x.unit for x in group], console.width))
+        first = message("shown-first", lang, where=d.unit, text=figures(d))
+        item(head, f"{d.column}\n{first}", console=console)
+    para(message("check-differences", lang, n=len(diffs)), console, style="bold red")
+
+
+def _diff_cause(d: Any) -> Any:
+    """One figure reported wrong the same way (against the same thing) on several units."""
+    return None if d.against == "repeated" else (d.column, d.against)

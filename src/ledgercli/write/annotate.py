@@ -161,8 +161,7 @@ def annotate_file(
     if not fr.readable:
         raise LedgerError("annotate-unreadable", path=fr.path)
     suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm") or (suffix == ".xlsm" and src.suffix.lower() != ".xlsm"):
-        raise LedgerError("annotate-suffix", path=str(out))
+    _check_suffix(out, src)
     check_output(out, [src, *inputs], force)
     wb, names = _open_styled(src, keep_vba=suffix == ".xlsm")
     converted = wb is None
@@ -260,6 +259,34 @@ def _restore_results(path: Path, cached: dict[str, dict[str, tuple[str, str]]]) 
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _check_suffix(out: Path, src: Path) -> None:
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm") or (suffix == ".xlsm" and src.suffix.lower() != ".xlsm"):
+        raise LedgerError("annotate-suffix", path=str(out))
+
+
+def check_annotate(
+    inputs: Sequence[Path], file: Path | None, folder: Path | None, force: bool = False
+) -> None:
+    """Refuse, before any reading, the marked copies `validate --annotate FILE` and
+    `--annotate-dir DIR` could not write: one copy of several submissions, a copy of a wrong
+    suffix, there without `force` or replacing an input; a folder of copies that is a file or
+    lies inside an input folder. Listing the folders reads no file."""
+    from ledgercli.read.workbook import iter_spreadsheets
+
+    if file is not None:
+        listed = [p for p, skip in iter_spreadsheets(list(inputs)) if skip is None]
+        if len(listed) > 1:
+            raise LedgerError("annotate-one-file", count=len(listed))
+        if listed:
+            _check_suffix(file, listed[0])
+        check_output(file, [*inputs, *listed], force)
+    if folder is not None:
+        check_annotate_dir(folder, inputs)
+        if folder.exists() and not folder.is_dir():
+            raise LedgerError("annotate-dir-not-folder", path=str(folder))
 
 
 def check_annotate_dir(annotate_dir: Path, inputs: Sequence[Path]) -> None:
