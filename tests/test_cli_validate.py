@@ -124,10 +124,14 @@ def test_several_files_and_folders(tmp_path: Path) -> None:
 
 
 def test_limit_hides_and_counts(tmp_path: Path) -> None:
-    """--limit caps the rows shown per file and says how many are hidden."""
+    """--limit caps the items shown per file and says how many are hidden. Seven rows with
+    the same wrong 欠款类型 are one item (one cause, ×7); -v lists each, and the limit then
+    counts them one by one."""
     rows = [annex2_row(序号=i, 欠款类型="劳务", 合同名称=f"合同{i}") for i in range(1, 8)]
     p = write_annex2(tmp_path / "many.xlsx", rows)
     r = run("validate", str(p), "--limit", "3", "--lang", "en")
+    assert "×7" in r.output and "more not shown" not in r.output
+    r = run("validate", str(p), "--limit", "3", "-v", "--lang", "en")
     assert "4 more not shown (--limit 0 shows all)" in r.output
 
 
