@@ -103,22 +103,20 @@ def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> N
 
 
 def _table(head: str, language: str) -> Any:
-    from rich.table import Table
-
     from ledgercli.model.i18n import message
+    from ledgercli.ui.console import ProseTable
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = ProseTable(box=None, header_style="bold", pad_edge=False)
     for name in message(head, language).split("|"):
         table.add_column(name, overflow="fold")
     return table
 
 
 def _details(known: dict[str, Any], language: str, out: Any) -> None:
-    from rich.markup import escape
-
     from ledgercli.check.columns import COLUMN_CHECKS
     from ledgercli.check.rules import REGISTRY, get_rules
     from ledgercli.model.i18n import message
+    from ledgercli.ui.console import para
 
     for f in known.values():
         if f.kind == "summary":
@@ -138,23 +136,21 @@ def _details(known: dict[str, Any], language: str, out: Any) -> None:
         if rules:
             out.print(f"[bold]{message('forms-checks', language)}[/bold]")
             for r in rules:
-                out.print(_rule_line(r, language))
+                para(_rule_line(r, language), hang=4)
     out.print(f"\n[bold]{message('forms-all-checks', language)}[/bold]")
     for code in sorted(REGISTRY):
-        out.print(_rule_line(REGISTRY[code], language))
+        para(_rule_line(REGISTRY[code], language), hang=4)
     out.print(f"\n[bold]{message('forms-column-checks', language)}[/bold]")
     for check in COLUMN_CHECKS.values():
         gives = ", ".join(check.gives)
-        out.print(escape(f"  {check.code} ({gives}): {check.describe(language)}"))
+        para(f"  {check.code} ({gives}): {check.describe(language)}", hang=4)
 
 
 def _rule_line(r: Any, language: str) -> str:
-    from rich.markup import escape
-
     from ledgercli.model.report import severity_word
 
     severity = severity_word(r.severity, language)
-    return escape(f"  {r.code} ({severity}): {r.describe(language)}")
+    return f"  {r.code} ({severity}): {r.describe(language)}"
 
 
 def _requirement(c: Any, form: Any, language: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.containers import Lines
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -149,7 +150,8 @@ def _breaks(plain: str) -> list[bool]:
             continue
         if _strands(plain, i):
             continue
-        after_space = a == " " and b != " "
+        # After a space, unless what follows is one last character (协议还款金额 > / 0).
+        after_space = a == " " and b != " " and i + 1 < len(plain)
         wide = a != " " and b != " " and (cell_len(a) == 2 or cell_len(b) == 2)
         ok[i] = after_space or wide
     return ok
@@ -214,6 +216,37 @@ def _wrap_line(part: Text, first: int, rest: int) -> list[Text]:
             line.plain = line.plain.replace(GLUE, " ")  # the same length: styles stay
         lines.append(line)
     return lines
+
+
+class Prose(Text):
+    """Text that a table cell wraps as `wrap` does (between Chinese characters, never one
+    character a line) instead of folding it at the column's edge (债务人统一社会信用代 / 码)."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: Any = None,
+        overflow: Any = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        if no_wrap:
+            return super().wrap(
+                console, width, justify=justify, overflow=overflow, no_wrap=no_wrap
+            )
+        lines = Lines(wrap(self, width))
+        lines.justify(console, width, justify=justify or self.justify or "left", overflow="fold")
+        return lines
+
+
+class ProseTable(Table):
+    """A table whose text cells wrap as sentences (Prose)."""
+
+    def add_row(self, *cells: Any, style: Any = None, end_section: bool = False) -> None:
+        prose = [Prose(c) if isinstance(c, str) else c for c in cells]
+        super().add_row(*prose, style=style, end_section=end_section)
 
 
 def para(
