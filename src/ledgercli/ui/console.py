@@ -233,9 +233,7 @@ class Prose(Text):
         no_wrap: bool | None = None,
     ) -> Lines:
         if no_wrap:
-            return super().wrap(
-                console, width, justify=justify, overflow=overflow, no_wrap=no_wrap
-            )
+            return super().wrap(console, width, justify=justify, overflow=overflow, no_wrap=no_wrap)
         lines = Lines(wrap(self, width))
         lines.justify(console, width, justify=justify or self.justify or "left", overflow="fold")
         return lines
