@@ -353,11 +353,9 @@ class Screen:
             self.bar.start()
             word = message("progress-reading", self.lang)
             self.task = self.bar.add_task(word, total=None, name="")
+        # Called as file n starts (one process) or ends (a pool): n - 1 are done at least. A
+        # second run of files (diff's other week) goes on in the same bar.
         self.bar.update(self.task, completed=n - 1, total=total, name=path.name)
-        if n >= total:
-            # The last file is being read (serial) or done (pool): a side of `diff` or the
-            # next step starts its own bar.
-            self.bar.update(self.task, completed=n if n == total else n - 1)
 
     def writing(self, path: Path) -> AbstractContextManager[Any]:
         """The status line while a workbook is written (the bar is done by then)."""
