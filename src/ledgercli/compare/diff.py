@@ -20,7 +20,6 @@ from ledgercli.check.roster import read_roster
 from ledgercli.model.amountunit import CONFLICT, CONVERTED, RATIO, evidence_params
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec
-from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, money
 from ledgercli.model.numbers import rate
 from ledgercli.model.options import Options
@@ -32,23 +31,6 @@ from ledgercli.model.units import (
     plan_units,
     reporting_units,
     unit_key,
-)
-
-register(
-    {
-        "diff-no-cases": (
-            "{paths} 中没有可比较的台账明细表",
-            "no ledger table to compare in {paths}",
-        ),
-        "diff-mixed-forms": (
-            "{paths} 含有不同表样的台账（{forms}），请用 --form 指定要比较的表样",
-            "{paths} holds ledgers of different forms ({forms}); choose one with --form",
-        ),
-        "diff-form-mismatch": (
-            "上周为{old}，本周为{new}，表样不同，无法比较",
-            "the old ledger is {old} and the new one {new}: different forms cannot be compared",
-        ),
-    }
 )
 
 # Kinds of change, in the order they are shown. Codes are part of the JSON output.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ledgercli.model.i18n import message
 from ledgercli.model.ledger import Ledger, money
 
 CLEARED = "清偿完毕"
@@ -27,12 +28,21 @@ _PROGRESS_WORDS = {
     "正在沟通办理": UNRESOLVED,
 }
 
-STATUS_EN = {
-    CLEARED: "paid in full",
-    PARTIAL: "partly repaid",
-    AGREEMENT: "repayment agreed",
+# Each status's code in the message catalogue (`status.cleared`: 清偿完毕 / paid in full).
+_STATUS_CODES = {
+    CLEARED: "cleared",
+    PARTIAL: "partial",
+    AGREEMENT: "agreement",
     UNRESOLVED: "unresolved",
 }
+
+
+def status_said(st: str | None, lang: str) -> str:
+    """A status as a reader of `lang` says it ("" for none; an unknown one as written)."""
+    if st is None:
+        return ""
+    code = _STATUS_CODES.get(st)
+    return message(f"status.{code}", lang) if code else st
 
 
 def _amount_columns(ledger: Ledger) -> bool:

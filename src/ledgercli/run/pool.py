@@ -21,23 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ledgercli.model.i18n import register
 from ledgercli.model.report import Finding
 from ledgercli.run.prestart import SERIAL_BELOW_BYTES
-
-register(
-    {
-        "internal-error": (
-            "读取该文件时ledger内部出错（{detail}）：这是ledger的缺陷，请报告此问题",
-            "ledger failed on this file ({detail}): this is a bug in ledger, please report it",
-        ),
-        "worker-died": (
-            "读取该文件的进程意外退出（内存不足，或文件触发了读取库的缺陷）",
-            "the process reading this file died (out of memory, or the file triggers a fault "
-            "in the reading library)",
-        ),
-    }
-)
 
 Progress = Callable[[Path, int, int], None]
 

@@ -12,63 +12,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ledgercli.model.i18n import message
+from ledgercli.model.i18n import Words, message
 from ledgercli.model.report import FileReport, Report, severity_word
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
 STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
-LABELS = {
-    "zh": {
-        "severity": "级别",
-        "where": "位置",
-        "header": "列",
-        "value": "值",
-        "message": "说明",
-        "rows": "行",
-        "hidden": "另有{n}条未显示（用 --limit 0 显示全部）",
-        "notices": "提示{n}条（用 -v 显示）：{detail}",
-        "summary": "共{files}个文件：{errors}个错误，{warnings}个警告，{notices}条提示",
-        "unreadable": "无法读取",
-        "clean": "未发现问题",
-    },
-    "en": {
-        "severity": "severity",
-        "where": "where",
-        "header": "column",
-        "value": "value",
-        "message": "message",
-        "rows": "rows",
-        "hidden": "{n} more not shown (--limit 0 shows all)",
-        "notices": "{n} notice(s) (-v shows them): {detail}",
-        "summary": "{files} file(s): {errors} error(s), {warnings} warning(s), {notices} notice(s)",
-        "unreadable": "cannot be read",
-        "clean": "no problems found",
-    },
-}
-
-
-# Short names for the notice summary line ("提示16条：年月格式 ×7, …"); the code otherwise.
-NOTICE_NAMES = {
-    "month-normalized": ("年月格式", "month format"),
-    "date-normalized": ("日期格式", "date format"),
-    "number-normalized": ("文本型数字", "number typed as text"),
-    "alias-normalized": ("取值别名", "value alias"),
-    "text-normalized": ("全半角或空格", "width or spaces"),
-    "code-normalized": ("代码大小写或连字符", "code case or hyphens"),
-    "header-alias": ("表头别名", "header alias"),
-    "unknown-column": ("多余的列", "extra column"),
-    "total-row-skipped": ("合计行", "total row"),
-    "data-end": ("填写说明", "instructions"),
-    "too-many-decimals": ("小数超过4位", "over 4 decimals"),
-    "merged-filled": ("合并单元格", "merged cells"),
-    "ledger-sheets": ("多个工作表均已读取", "several sheets read"),
-}
 
 
 def label(lang: str, key: str, **params: Any) -> str:
-    return LABELS[lang][key].format(**params)
+    return message(f"screen.{key}", lang, **params)
 
 
 def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool = False) -> None:
@@ -145,8 +99,9 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         out.print(Text("  " + label(lang, "hidden", n=len(shown) - len(cut)), style="dim"))
     if notices and not verbose:
         counts = Counter(f.rule for f in notices)
-        names = {code: pair[0 if lang == "zh" else 1] for code, pair in NOTICE_NAMES.items()}
-        detail = ", ".join(f"{names.get(rule, rule)} ×{n}" for rule, n in counts.most_common())
+        # Each notice by its short name (年月格式 ×7), by its code when it has none.
+        names = Words("notice-name", lang)
+        detail = ", ".join(f"{names[rule]} ×{n}" for rule, n in counts.most_common())
         out.print(Text("  " + label(lang, "notices", n=len(notices), detail=detail), style="cyan"))
     out.print()
 

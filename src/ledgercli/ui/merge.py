@@ -8,68 +8,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from ledgercli.model.i18n import message, register
-
-register(
-    {
-        "merge-line-conservation": (
-            "行数核对：读取{sheets}个工作表{read}行 = 写入{written}行 + 未写入{left_out}行{ok}",
-            "rows: {read} read from {sheets} sheet(s) = {written} written + {left_out} left "
-            "out{ok}",
-        ),
-        "merge-line-written": (
-            "已写入{path}（{files}个文件合并，{skipped}个跳过，{unreadable}个无法读取）",
-            "wrote {path} ({files} file(s) merged, {skipped} skipped, {unreadable} unreadable)",
-        ),
-        "merge-line-group": (
-            "重复组{group}（{identity}）：{rows}",
-            "duplicate group {group} ({identity}): {rows}",
-        ),
-        "merge-line-reading": ("读取", "reading"),
-        "merge-line-writing": ("正在写入{path}…", "writing {path}…"),
-    }
-)
-
-LABELS = {
-    "zh": {
-        "file": "文件",
-        "unit": "单位",
-        "form": "表样",
-        "rows": "行数",
-        "written": "写入",
-        "left_out": "未写入",
-        "errors": "错误",
-        "warnings": "警告",
-        "duplicates": "重复",
-        "merged": "已合并",
-        "skipped": "已跳过",
-        "other-form": "表样不同",
-        "unreadable": "无法读取",
-        "total": "合计",
-        "left_out_title": "未写入的行：",
-        "groups_title": "重复案件：",
-        "groups_title_units": "重复报送的单位：",
-    },
-    "en": {
-        "file": "file",
-        "unit": "unit",
-        "form": "form",
-        "rows": "rows",
-        "written": "written",
-        "left_out": "left out",
-        "errors": "errors",
-        "warnings": "warnings",
-        "duplicates": "duplicates",
-        "merged": "merged",
-        "skipped": "skipped",
-        "other-form": "other form",
-        "unreadable": "unreadable",
-        "total": "total",
-        "left_out_title": "Rows left out:",
-        "groups_title": "Duplicate cases:",
-        "groups_title_units": "Units sent more than once:",
-    },
-}
+from ledgercli.model.i18n import Words, message
 
 
 class Screen:
@@ -144,7 +83,7 @@ def _files_table(result: Any, lang: str) -> None:
 
     from ledgercli.ui.console import out
 
-    lab = LABELS[lang]
+    lab = Words("merge", lang)
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     # File names are what the clerk looks for: they fold rather than lose their ends.
     table.add_column(lab["file"], overflow="fold", ratio=1)
@@ -187,7 +126,7 @@ def _file_notes(result: Any, lang: str) -> None:
     from ledgercli.model.amountunit import describe
     from ledgercli.ui.console import out
 
-    lab = LABELS[lang]
+    lab = Words("merge", lang)
     for s in result.sources:
         if s.status == "merged":
             # A file's own warnings (a byte-identical copy kept) are about rows the count above
@@ -211,11 +150,7 @@ def _file_notes(result: Any, lang: str) -> None:
             for f in s.findings
             if f.severity != "notice" or s.status != "unreadable"
         )
-        shown = (
-            f"{s.path.name}（{lab[s.status]}）：{reason}"
-            if lang == "zh"
-            else f"{s.path.name} ({lab[s.status]}): {reason}"
-        )
+        shown = lab("source-left", file=s.path.name, status=lab[s.status], reason=reason)
         out.print(Text(shown, style=style))
 
 
@@ -224,7 +159,7 @@ def _left_out_and_groups(result: Any, lang: str) -> None:
 
     from ledgercli.ui.console import out
 
-    lab = LABELS[lang]
+    lab = Words("merge", lang)
     left = [(s, lo) for s in result.sources for lo in s.left_out]
     if left:
         out.print()

@@ -6,20 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import Words, message
 
 if TYPE_CHECKING:
     from ledgercli.summary.pipeline import SummaryRun
-
-register(
-    {
-        "summary-written": ("已写入 {path}", "written: {path}"),
-        "summary-unreadable": (
-            "{count}个文件无法读取，未计入汇总：{files}",
-            "{count} file(s) cannot be read and are not counted: {files}",
-        ),
-    }
-)
 
 
 def notices(run: SummaryRun, lang: str, console: Any) -> None:
@@ -158,23 +148,13 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ledgercli.model.i18n import message
-
     if not diffs:
         console.print(Text(message("check-agrees", lang, rows=rows), style="bold green"))
         return
-    heads = {
-        "zh": ("单位", "列", "报送值", "应为", "依据", "行"),
-        "en": ("unit", "column", "reported", "should be", "from", "row"),
-    }[lang]
-    against = {
-        "zh": {"detail": "明细台账", "rows": "报送表各行之和", "repeated": "单位重复，同第{row}行"},
-        "en": {
-            "detail": "detail rows",
-            "rows": "sum of its rows",
-            "repeated": "unit repeats row {row}",
-        },
-    }[lang]
+    words = Words("check", lang)
+    heads = [
+        words[f"head.{key}"] for key in ("unit", "column", "reported", "should", "from", "row")
+    ]
     table = Table(header_style="bold")
     for h in heads:
         # The column path says which figure differs: folded, never cut to 总体情况/拖欠 ….
@@ -185,7 +165,7 @@ def _render_diffs(diffs: list[Any], rows: int, lang: str, console: Any) -> None:
             d.column,
             "" if d.reported is None else str(d.reported),
             "" if d.against == "repeated" else d.computed,
-            against[d.against].format(row=d.computed),
+            words(f"against.{d.against}", row=d.computed),
             "" if d.row is None else str(d.row),
         )
     console.print(table)

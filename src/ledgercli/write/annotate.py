@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import Words, join, message
 from ledgercli.model.ledger import Ledger
 from ledgercli.model.report import FileReport, Finding, Report, severity_word
 from ledgercli.write.base import apply_style, atomic_save, check_output, header_style, set_text
@@ -33,111 +33,6 @@ ERROR_FILL = "FFFFC7CE"
 WARNING_FILL = "FFFFEB9C"
 COMMENT_AUTHOR = "ledger"
 MARKED = ("error", "warning")  # notices are listed on 校验结果 but no cell is coloured for them
-
-register(
-    {
-        "annotate-written": (
-            "已生成标注文件{path}（{errors}个错误，{warnings}个警告）",
-            "annotated copy written to {path} ({errors} error(s), {warnings} warning(s))",
-        ),
-        "annotate-converted": (
-            "{source}不是.xlsx格式，标注文件{path}为按读取值新建的.xlsx，原表格式未保留",
-            "{source} is not an .xlsx workbook: the annotated {path} is a new .xlsx holding "
-            "the values as read, without the original's formatting",
-        ),
-        "annotate-one-file": (
-            "--annotate 只能用于单个文件（本次校验了{count}个文件）；多个文件请用 --annotate-dir",
-            "--annotate takes one submission ({count} files were validated); "
-            "use --annotate-dir for several",
-        ),
-        "annotate-unreadable": (
-            "{path}无法读取，未生成标注文件",
-            "{path} cannot be read, so no annotated copy was written",
-        ),
-        "annotate-suffix": (
-            "标注文件{path}应以.xlsx结尾（原文件为.xlsm时也可用.xlsm以保留宏）",
-            "the annotated copy {path} must end in .xlsx (or .xlsm, for an .xlsm submission "
-            "whose macros should be kept)",
-        ),
-        "annotate-dir-not-folder": (
-            "{path}已存在且不是文件夹",
-            "{path} exists and is not a folder",
-        ),
-        "annotate-dir-in-input": (
-            "标注副本不能写入输入文件夹{folder}之内（{path}）：下次校验或合并时会被当作报送文件"
-            "再读一遍；请另选一个文件夹",
-            "the marked copies cannot go inside the input folder {folder} ({path}): the next "
-            "validate or merge of that folder would read them as submissions; choose a folder "
-            "outside it",
-        ),
-        "annotate-index-written": (
-            "已生成退回清单{path}：{files}个文件需修改",
-            "index of returns written to {path}: {files} file(s) to fix",
-        ),
-    }
-)
-
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "校验结果",
-        "file": "文件",
-        "form": "表样",
-        "sheet": "工作表",
-        "rows": "数据行数",
-        "counts": "错误{errors}个，警告{warnings}个，提示{notices}条",
-        "legend": "红色底纹为错误（必须修改），黄色底纹为警告（请核实）；批注中为具体说明。",
-        "clean": "未发现问题。",
-        "converted": "原文件为.{format}格式：本文件为按读取值新建的.xlsx，原表格式未保留。",
-        "no": "序号",
-        "severity": "级别",
-        "where": "位置",
-        "header": "列",
-        "value": "值",
-        "message": "说明",
-        "rule": "规则",
-        # Headings of the index's count columns.
-        "error": "错误",
-        "warning": "警告",
-        "index": "退回清单",
-        "unit": "单位",
-        "returned": "标注文件",
-        "status": "状态",
-        "fix": "需修改",
-        "check": "请核实警告",
-        "ok": "无问题",
-        "unreadable": "无法读取",
-    },
-    "en": {
-        "title": "Validation results",
-        "file": "File",
-        "form": "Form",
-        "sheet": "Sheet",
-        "rows": "Data rows",
-        "counts": "{errors} errors, {warnings} warnings, {notices} notices",
-        "legend": "Red fill: errors (must be fixed). Amber fill: warnings (please check). "
-        "The cell comments say what is wrong.",
-        "clean": "No problems found.",
-        "converted": "The submission is a .{format} file: this is a new .xlsx holding the "
-        "values as read, without the original's formatting.",
-        "no": "No.",
-        "severity": "Severity",
-        "where": "Where",
-        "header": "Column",
-        "value": "Value",
-        "message": "Message",
-        "rule": "Rule",
-        "error": "error",
-        "warning": "warning",
-        "index": "Returns",
-        "unit": "Unit",
-        "returned": "Annotated copy",
-        "status": "Status",
-        "fix": "to fix",
-        "check": "check warnings",
-        "ok": "clean",
-        "unreadable": "cannot be read",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -474,7 +369,7 @@ def _said(f: Finding, lang: str) -> str:
     """The message with the column named, for row findings that mark column A."""
     text = f.message(lang)
     if f.column is None and f.header:
-        return f"{f.header}：{text}" if lang == "zh" else f"{f.header}: {text}"
+        return message("annotate.labelled", lang, label=f.header, text=text)
     return text
 
 
@@ -492,7 +387,7 @@ def _result_sheet(
 ) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    words = LABELS[lang]
+    words = Words("annotate", lang)
     if RESULT_SHEET in wb.sheetnames:
         # A workbook annotated before and sent back again: the old results are stale.
         wb.remove(wb[RESULT_SHEET])
@@ -506,7 +401,7 @@ def _result_sheet(
     facts = [
         (words["file"], Path(fr.path).name),
         (words["form"], fr.form or ""),
-        (words["sheet"], "、".join(fr.sheets) or fr.sheet or ""),
+        (words["sheet"], join(fr.sheets, lang) or fr.sheet or ""),
         (words["rows"], str(fr.rows)),
     ]
     row = 2
@@ -514,8 +409,8 @@ def _result_sheet(
         set_text(ws.cell(row, 1), label)
         set_text(ws.cell(row, 2), value)
         row += 1
-    counts = words["counts"].format(
-        errors=fr.count("error"), warnings=fr.count("warning"), notices=fr.count("notice")
+    counts = words(
+        "counts", errors=fr.count("error"), warnings=fr.count("warning"), notices=fr.count("notice")
     )
     set_text(ws.cell(row, 1), counts)
     ws.cell(row, 1).font = Font(bold=True, color="FF9C0006" if fr.count("error") else None)
@@ -524,7 +419,7 @@ def _result_sheet(
     if converted:
         row += 1
         fmt = Path(fr.path).suffix.lstrip(".") or "?"
-        set_text(ws.cell(row, 1), words["converted"].format(format=fmt))
+        set_text(ws.cell(row, 1), words("converted", format=fmt))
         ws.cell(row, 1).font = Font(italic=True)
     row += 2
     heads = ["no", "severity", "where", "header", "value", "message", "rule"]
@@ -591,7 +486,7 @@ def write_index(
     from openpyxl.styles import Font, PatternFill
 
     check_output(out, inputs, force)
-    words = LABELS[lang]
+    words = Words("annotate", lang)
     by_path = {ledger.path: ledger for ledger in ledgers}
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -622,7 +517,7 @@ def write_index(
         if not fr.readable:
             set_text(
                 cell,
-                f"{words[status]}：{fr.findings[0].message(lang)}"
+                words("labelled", label=words[status], text=fr.findings[0].message(lang))
                 if fr.findings
                 else words[status],
             )

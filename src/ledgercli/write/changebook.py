@@ -17,9 +17,9 @@ from ledgercli.compare.diff import KINDS, Case, Change, Diff, Tally, comparable
 from ledgercli.compare.overdue import Overdue
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec
-from ledgercli.model.i18n import register
+from ledgercli.model.i18n import Words, join, message
 from ledgercli.model.numbers import AMOUNT_FORMAT
-from ledgercli.model.status import STATUS_EN
+from ledgercli.model.status import status_said
 from ledgercli.write.base import (
     MAX_SHEET_ROWS,
     apply_style,
@@ -30,169 +30,46 @@ from ledgercli.write.base import (
     set_value,
 )
 
-register(
-    {
-        "changebook-suffix": (
-            "输出文件{path}应以.xlsx结尾",
-            "the output {path} must end in .xlsx",
-        ),
-    }
+# The columns of the 汇总 sheet, in order (their headers: `changebook.tally.<key>`).
+TALLY_KEYS = (
+    "cases_old",
+    "cases_new",
+    "owed_old",
+    "owed_new",
+    "remaining_old",
+    "remaining_new",
+    "new",
+    "new_amount",
+    "vanished",
+    "vanished_amount",
+    "vanished_remaining",
+    "not_reported_cases",
+    "not_reported_owed",
+    "not_reported_remaining",
+    "repaid",
+    "repaid_cases",
+    "status_moves",
+    "regressions",
+    "changed",
+    "corrected",
 )
-
-SHEET_NAMES = {
-    "zh": {
-        "summary": "汇总",
-        "not_reported": "未报送",
-        "vanished": "消失案件",
-        "regression": "倒退",
-        "new": "新增案件",
-        "repaid": "本周偿还",
-        "status": "状态推进",
-        "changed": "关键字段变更",
-        "corrected": "更正标识",
-        "overdue": "逾期未偿还",
-        "overdue_units": "逾期汇总",
-    },
-    "en": {
-        "summary": "Summary",
-        "not_reported": "Not reported",
-        "vanished": "Vanished",
-        "regression": "Regressions",
-        "new": "New cases",
-        "repaid": "Repaid this week",
-        "status": "Status moves",
-        "changed": "Key fields changed",
-        "corrected": "Identity corrected",
-        "overdue": "Overdue",
-        "overdue_units": "Overdue by unit",
-    },
-}
-
-WORDS = {
-    "zh": {
-        "unit": "街镇部门",
-        "detail": "说明",
-        "amount": "金额（万元）",
-        "old": "（上周）",
-        "new": "（本周）",
-        "status": "化解状态",
-        "repaid": "已偿还合计",
-        "where": "位置",
-        "source_file": "来源文件",
-        "source_sheet": "来源工作表",
-        "source_row": "来源行号",
-        "old_side": "上周",
-        "new_side": "本周",
-        "total": "合计",
-        "as_of": "截至月份",
-        "overdue_amount": "逾期金额（万元）",
-        "months_late": "逾期月数",
-        "due": "最早到期月份",
-        "reasons": "逾期原因",
-        "row_check": "校验",
-        "row_errors": "有{n}处错误",
-        "cases": "件数",
-        "oldest_due": "最早到期",
-        "remaining_lapsed": "剩余金额逾期",
-        "agreement_lapsed": "协议逾期",
-        "remaining": "剩余金额到期未还",
-        "agreement": "协议到期未落实",
-        "remaining-up": "剩余金额增加",
-        "status-back": "化解状态倒退",
-        "owed-changed": "拖欠金额变化",
-        "repaid-down": "已偿还金额减少",
-    },
-    "en": {
-        "unit": "Unit (街镇部门)",
-        "detail": "Detail",
-        "amount": "Amount (万元)",
-        "old": " (old)",
-        "new": " (new)",
-        "status": "Status",
-        "repaid": "Repaid in total",
-        "where": "Where",
-        "source_file": "Source file",
-        "source_sheet": "Source sheet",
-        "source_row": "Source row",
-        "old_side": "Old",
-        "new_side": "New",
-        "total": "Total",
-        "as_of": "As of",
-        "overdue_amount": "Overdue (万元)",
-        "months_late": "Months late",
-        "due": "Earliest lapsed month",
-        "reasons": "Why",
-        "row_check": "Check",
-        "row_errors": "{n} error(s)",
-        "cases": "Cases",
-        "oldest_due": "Oldest due",
-        "remaining_lapsed": "Remaining lapsed",
-        "agreement_lapsed": "Agreement lapsed",
-        "remaining": "remaining amount past due",
-        "agreement": "repayment agreement lapsed",
-        "remaining-up": "remaining up",
-        "status-back": "status backwards",
-        "owed-changed": "amount owed changed",
-        "repaid-down": "repaid down",
-    },
-}
-
-TALLY_HEADERS = {
-    "zh": {
-        "cases_old": "上周件数",
-        "cases_new": "本周件数",
-        "owed_old": "上周拖欠金额",
-        "owed_new": "本周拖欠金额",
-        "remaining_old": "上周剩余金额",
-        "remaining_new": "本周剩余金额",
-        "new": "新增件数",
-        "new_amount": "新增金额",
-        "vanished": "消失件数",
-        "vanished_amount": "消失拖欠金额",
-        "vanished_remaining": "消失剩余金额",
-        "not_reported_cases": "未报送（上周件数）",
-        "not_reported_owed": "未报送（上周拖欠金额）",
-        "not_reported_remaining": "未报送（上周剩余金额）",
-        "repaid": "本周偿还金额",
-        "repaid_cases": "本周偿还件数",
-        "status_moves": "状态推进",
-        "regressions": "倒退",
-        "changed": "关键字段变更",
-        "corrected": "更正标识",
-    },
-    "en": {
-        "cases_old": "Cases (old)",
-        "cases_new": "Cases (new)",
-        "owed_old": "Owed (old)",
-        "owed_new": "Owed (new)",
-        "remaining_old": "Remaining (old)",
-        "remaining_new": "Remaining (new)",
-        "new": "New",
-        "new_amount": "New amount",
-        "vanished": "Vanished",
-        "vanished_amount": "Vanished owed",
-        "vanished_remaining": "Vanished remaining",
-        "not_reported_cases": "Not reported: cases (old)",
-        "not_reported_owed": "Not reported: owed (old)",
-        "not_reported_remaining": "Not reported: remaining (old)",
-        "repaid": "Repaid this week",
-        "repaid_cases": "Cases repaid",
-        "status_moves": "Status moves",
-        "regressions": "Regressions",
-        "changed": "Key fields changed",
-        "corrected": "Identity corrected",
-    },
-}
 
 
 def word(lang: str, key: str) -> str:
-    return WORDS[lang].get(key, key)
+    return Words("changebook", lang)[key]
+
+
+def sheet_name(lang: str, kind: str) -> str:
+    return message(f"changebook.sheet.{kind}", lang)
+
+
+def column_name(lang: str, column: Any) -> str:
+    """A form's column as a header: its Chinese header, with the English beside it in English."""
+    return message("changebook.column", lang, header=column.header, en=column.en)
 
 
 def status_word(lang: str, st: str | None) -> str:
-    if st is None:
-        return ""
-    return st if lang == "zh" else STATUS_EN.get(st, st)
+    return status_said(st, lang)
 
 
 @dataclass
@@ -254,9 +131,9 @@ def diff_sheets(d: Diff, lang: str) -> list[BookSheet]:
 
 
 def _summary_sheet(d: Diff, lang: str) -> BookSheet:
-    names = TALLY_HEADERS[lang]
-    keys = list(names)
-    sheet = BookSheet(SHEET_NAMES[lang]["summary"], [word(lang, "unit"), *names.values()])
+    keys = TALLY_KEYS
+    tally = Words("changebook.tally", lang)
+    sheet = BookSheet(sheet_name(lang, "summary"), [word(lang, "unit"), *(tally[k] for k in keys)])
     for unit, t in d.units_worst_first():
         sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
     sheet.rows.append([word(lang, "total"), *(_cell(getattr(d.totals, k)) for k in keys)])
@@ -266,10 +143,10 @@ def _summary_sheet(d: Diff, lang: str) -> BookSheet:
 
 def _not_reported_sheet(d: Diff, lang: str) -> BookSheet:
     """One row per unit that sent nothing this week, with what it had last week."""
-    names = TALLY_HEADERS[lang]
+    tally = Words("changebook.tally", lang)
     keys = ["not_reported_cases", "not_reported_owed", "not_reported_remaining"]
-    sheet = BookSheet(SHEET_NAMES[lang]["not_reported"], [word(lang, "unit")])
-    sheet.headers += [names[k] for k in keys]
+    sheet = BookSheet(sheet_name(lang, "not_reported"), [word(lang, "unit")])
+    sheet.headers += [tally[k] for k in keys]
     for unit in d.not_reported:
         t = d.units[unit]
         sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
@@ -282,7 +159,7 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
     old, new = word(lang, "old"), word(lang, "new")
     headers = [word(lang, "unit"), word(lang, "detail"), word(lang, "amount")]
     for c in cols:
-        name = c.header if lang == "zh" else f"{c.header} {c.en}"
+        name = column_name(lang, c)
         headers += [name + old, name + new]
     headers += [word(lang, "status") + old, word(lang, "status") + new]
     headers += [word(lang, "repaid") + old, word(lang, "repaid") + new]
@@ -292,10 +169,9 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
         word(lang, "source_sheet"),
         word(lang, "source_row"),
     ]
-    sep = "" if lang == "zh" else " "
-    headers += [f"{word(lang, 'old_side')}{sep}{p}" for p in prov]
-    headers += [f"{word(lang, 'new_side')}{sep}{p}" for p in prov]
-    sheet = BookSheet(SHEET_NAMES[lang][kind], headers)
+    for side in ("old_side", "new_side"):
+        headers += [message("changebook.side", lang, side=word(lang, side), name=p) for p in prov]
+    sheet = BookSheet(sheet_name(lang, kind), headers)
     sheet.widths = [14, 28, 12, *([14] * (len(headers) - 3))]
     for ch in changes:
         row: list[Any] = [ch.unit, _detail(ch, lang), _cell(ch.amount)]
@@ -328,9 +204,9 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
 
 def _detail(ch: Change, lang: str) -> str:
     if ch.reasons:
-        return "、".join(word(lang, r) for r in ch.reasons)
+        return join((word(lang, r) for r in ch.reasons), lang)
     if ch.fields:
-        return "、".join(f["header"] for f in ch.fields)
+        return join((f["header"] for f in ch.fields), lang)
     if ch.kind == "status" and ch.old and ch.new:
         return f"{status_word(lang, ch.old.status)} → {status_word(lang, ch.new.status)}"
     return ""
@@ -380,9 +256,9 @@ def _link(case: Case) -> str:
 
 
 def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
-    w = WORDS[lang]
+    w = Words("changebook", lang)
     units = BookSheet(
-        SHEET_NAMES[lang]["overdue_units"],
+        sheet_name(lang, "overdue_units"),
         [
             w["unit"],
             w["cases"],
@@ -407,25 +283,25 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
         w["months_late"],
         w["status"],
         w["row_check"],
-        *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
+        *[column_name(lang, c) for c in cols],
         w["where"],
         w["source_file"],
         w["source_sheet"],
         w["source_row"],
     ]
-    cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)
+    cases = BookSheet(sheet_name(lang, "overdue"), headers)
     cases.widths = [14, 20, 12, 12, 8, 10, 10, *([14] * (len(headers) - 7))]
     lapsed = {"remaining_due", "agreed_due"}
     for oc in o.cases:
         c = oc.case
         row: list[Any] = [
             c.unit,
-            "、".join(word(lang, r) for r in oc.reasons),
+            join((word(lang, r) for r in oc.reasons), lang),
             oc.amount,
             oc.due,
             oc.months_late,
             status_word(lang, c.status),
-            w["row_errors"].format(n=oc.row_errors) if oc.row_errors else "",
+            w("row_errors", n=oc.row_errors) if oc.row_errors else "",
         ]
         marks = {
             7 + j
