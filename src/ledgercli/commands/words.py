@@ -190,7 +190,9 @@ class SaidContext(click.Context):
 
 
 class SaidCommand(_SaidHelp, click.Command):
-    """A command whose help, options' help and click's words are in the reader's language."""
+    """A command whose help, options' help and click's words are in the reader's language;
+    the language is decided from the command line by whichever runs first: the `ledger`
+    group, or a command run on its own (in a test)."""
 
     context_class = SaidContext
 
@@ -201,34 +203,19 @@ class SaidCommand(_SaidHelp, click.Command):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        if parent is None:  # run on its own (a test): no group decided the language
+        if parent is None:
             speak(args)
         return super().make_context(info_name, args, parent, **extra)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _said_help_option(super().get_help_option(ctx))
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return _first_sentence(self.help or "")
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _said_help_option(super().get_help_option(ctx))
 
-
-class SaidGroup(_SaidHelp, click.Group):
-    """The `ledger` group: decides the language of the run before parsing anything."""
-
-    context_class = SaidContext
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        speak(args)
-        return super().make_context(info_name, args, parent, **extra)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _said_help_option(super().get_help_option(ctx))
+class SaidGroup(SaidCommand, click.Group):
+    pass
 
 
 def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
