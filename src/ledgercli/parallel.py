@@ -66,6 +66,9 @@ class FileRows:
     unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
     units: str | None  # every unit of the file, for the 来源 sheet
     spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
+    # The validated ledger itself, only when the caller asked for it (`ledger week` computes
+    # its summaries, changes and lapsed promises from the same read as the city workbook).
+    ledger: Ledger | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -101,12 +104,24 @@ def validate_many(
     )
     out: list[tuple[FileReport, Ledger | None]] = []
     for fr, ledger in results:
-        if ledger is not None and isinstance(ledger.form, tuple):
-            form_id, is_roster = ledger.form
-            form = by_id[form_id]
-            ledger.form = form.roster or form if is_roster else form
+        if ledger is not None:
+            _restore_form(ledger, by_id)
         out.append((fr, ledger))
     return out
+
+
+def _ship(ledger: Ledger) -> Ledger:
+    """The form goes back by its id: the parent holds the same specs, and 300 copies of a
+    schema need not cross the pipe."""
+    ledger.form = (ledger.form.id, ledger.form.is_roster)  # type: ignore[assignment]
+    return ledger
+
+
+def _restore_form(ledger: Ledger, by_id: dict[str, FormSpec]) -> None:
+    if isinstance(ledger.form, tuple):
+        form_id, is_roster = ledger.form
+        form = by_id[form_id]
+        ledger.form = form.roster or form if is_roster else form
 
 
 def read_for_merge(
@@ -117,10 +132,20 @@ def read_for_merge(
     *,
     jobs: int | None = None,
     progress: Progress | None = None,
+    keep_ledgers: bool = False,
 ) -> list[tuple[FileReport, FileRows | None, str | None]]:
-    """Validate each file and spill its rows; (report, rows, sha256) in input order."""
-    tasks = [(p, spill_dir / f"{n:06d}.pickle") for n, p in enumerate(paths)]
-    return _run(_merge_task, tasks, paths, options, forms, jobs, progress)
+    """Validate each file and spill its rows; (report, rows, sha256) in input order.
+
+    `keep_ledgers` also sends each file's validated ledger back (`FileRows.ledger`), for a
+    caller that computes more than the city workbook from the one read."""
+    tasks = [(p, spill_dir / f"{n:06d}.pickle", keep_ledgers) for n, p in enumerate(paths)]
+    results = _run(_merge_task, tasks, paths, options, forms, jobs, progress)
+    if keep_ledgers:
+        by_id = {f.id: f for f in forms}
+        for _, rows, _ in results:
+            if rows is not None and rows.ledger is not None:
+                _restore_form(rows.ledger, by_id)
+    return results
 
 
 def _run(
@@ -233,13 +258,12 @@ def _validate_task(path: Path, keep_ledger: bool) -> tuple[FileReport, Ledger | 
     fr, ledger = validate_file(path, _STATE["options"], _STATE["forms"])
     if ledger is None or not keep_ledger:
         return fr, None
-    # The form goes back by its id: the parent holds the same specs, and 300 copies of a
-    # schema need not cross the pipe.
-    ledger.form = (ledger.form.id, ledger.form.is_roster)  # type: ignore[assignment]
-    return fr, ledger
+    return fr, _ship(ledger)
 
 
-def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, str | None]:
+def _merge_task(
+    path: Path, spill: Path, keep_ledger: bool = False
+) -> tuple[FileReport, FileRows | None, str | None]:
     from .citybook import detail_columns, row_cells
     from .merge import describe, identity
     from .validate import validate_file
@@ -270,6 +294,8 @@ def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, s
         units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
         spill=spill,
     )
+    if keep_ledger:
+        rows.ledger = _ship(ledger)
     return fr, rows, sha
 
 
