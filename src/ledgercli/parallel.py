@@ -191,6 +191,15 @@ def _run(
     return results
 
 
+def in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run `fn(*args)` in a process of its own while this one goes on (`ledger week` writes
+    the city workbook there while it computes the rest); `.result()` waits for it."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the process ends once its one job is done
+    return future
+
+
 def _isolated(
     task: Callable[..., Any], a: tuple[Any, ...], options: Any, forms: list[FormSpec]
 ) -> Any:

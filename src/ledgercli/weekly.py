@@ -220,33 +220,34 @@ def _marker(folder: Path) -> dict[str, Any]:
 # --- last week ----------------------------------------------------------------------------------
 
 
-def last_inputs(last: Path) -> Path:
-    """What to read of --last: last week's OUTDIR gives its city workbook; a workbook or an
-    inbox folder is read as it is."""
+def last_inputs(last: Path) -> tuple[Path, list[str] | None]:
+    """What to read of --last: last week's OUTDIR gives its city workbook (and the units its
+    marker lists, so they need no reading); a workbook or an inbox folder is read as it is."""
     if not last.exists():
         raise LedgerError("week-last-missing", path=str(last))
-    if last.is_dir() and _marker(last):
-        city = last / str(_marker(last).get("city", CITY))
+    marker = _marker(last) if last.is_dir() else {}
+    if marker:
+        city = last / str(marker.get("city", CITY))
         if not city.exists():
             raise LedgerError("week-last-no-city", path=str(last), city=city.name)
-        return city
-    return last
+        units = marker.get("units")
+        if isinstance(units, list) and all(isinstance(u, str) for u in units):
+            return city, [str(u) for u in units]
+        return city, None
+    return last, None
 
 
-def roster_of_last_week(ledgers: list[Ledger], path: Path) -> Roster | None:
+def roster_of_last_week(units: list[str], path: Path) -> Roster | None:
     """Last week's units as the roster (no --units): its names stay the names, and a unit
-    that reported then and sends nothing now is 未报送."""
-    from .units import UnitPlan
+    that reported then and sends nothing now is 未报送. A unit written several ways goes by
+    its most frequent spelling."""
+    from collections import Counter
 
-    seen: dict[str, str] = {}
-    for lg in ledgers:
-        for u in lg.units():
-            if u:
-                seen.setdefault(unit_key(u), u)
-    if not seen:
-        return None
-    plan = UnitPlan(dict(seen))
-    return Roster(path, [plan.names[k] for k in sorted(seen, key=lambda k: seen[k])])
+    counts = Counter(units)
+    names: dict[str, str] = {}
+    for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        names.setdefault(unit_key(name), name)
+    return Roster(path, sorted(names.values())) if names else None
 
 
 # --- the week ------------------------------------------------------------------------------
@@ -265,23 +266,74 @@ def run_week(
 ) -> WeekReport:
     """Read INBOX once, write every output into OUTDIR (replacing the tool's own previous
     outputs there as a whole), and return what the week found."""
-    from .diff import load_side
     from .overdue import current_month
 
     check_outdir(inbox, outdir, last)
     roster = read_roster(options.units, options.password) if options.units else None
-    old = None
-    if last is not None:
-        old = load_side([last_inputs(last)], options, units=False)
-        if roster is None:
-            roster = roster_of_last_week(old.ledgers, Path(old.paths[0]))
+    last_week = LastWeek(*last_inputs(last), options) if last is not None else None
+    if last_week is not None and roster is None:
+        roster = roster_of_last_week(last_week.units(), last_week.path)
     month = as_of or current_month(options.today)
     with merge_paths(
         [inbox], options, progress=progress, jobs=jobs, roster=roster, keep_ledgers=True
     ) as result:
-        week = _Week(inbox, outdir, options, result, roster, old, month, lang)
+        week = _Week(inbox, outdir, options, result, roster, last_week, month, lang)
+        week.jobs = jobs
         with staging(outdir) as folder:
             return week.write(folder)
+
+
+class LastWeek:
+    """Last week's cases, read in two steps: its units first (they are this week's roster and
+    who is expected), the whole later, while the city workbook is being written."""
+
+    def __init__(self, path: Path, units: list[str] | None, options: Options) -> None:
+        self.path = path
+        self.options = options
+        self._units = units  # from last week's marker, when --last is its OUTDIR
+        self._side: Any = None
+
+    def _read(self, columns: frozenset[str] | None) -> Any:
+        from .diff import load_side
+
+        # A merged workbook is read by columns, without the checks of a submission (last
+        # week's findings were last week's); a folder of submissions is validated in full.
+        opts = replace(self.options, units=None, summary_columns=columns)
+        return load_side([self.path], opts, units=False)
+
+    def units(self) -> list[str]:
+        """Every row's unit name (as last week wrote it)."""
+        if self._units is None:
+            side = self._side
+            if side is None and self.path.is_file():
+                side = self._read(_UNIT_KEYS)
+            elif side is None:
+                side = self._side = self._read(None)
+            self._units = [u for lg in side.ledgers for u in lg.units() if u]
+        return self._units
+
+    def side(self) -> Any:
+        if self._side is None:
+            self._side = self._read(_ALL_KEYS if self.path.is_file() else None)
+        return self._side
+
+
+def _form_keys(units_only: bool) -> frozenset[str]:
+    from .forms import input_forms
+
+    keys: set[str] = {"source_file", "source_row", "source_sheet"}
+    for form in input_forms():
+        if units_only:
+            keys.update(k for k in (form.unit_column,) if k)
+        else:
+            # Every column a comparison shows, but numbering and dates: Excel stores those as
+            # numbers, which would send the whole workbook to the slow reader for nothing.
+            keys.update(c.key for c in form.columns if c.kind not in ("integer", "date"))
+    return frozenset(keys)
+
+
+_UNIT_KEYS = _form_keys(True)
+_ALL_KEYS = _form_keys(False)
 
 
 class _Week:
@@ -294,7 +346,7 @@ class _Week:
         options: Options,
         result: MergeResult,
         roster: Roster | None,
-        old: Any,
+        last_week: LastWeek | None,
         as_of: str,
         lang: str,
     ) -> None:
@@ -302,8 +354,12 @@ class _Week:
 
         assert result.form is not None
         self.inbox, self.outdir, self.options = inbox, outdir, options
-        self.result, self.roster, self.old, self.as_of, self.lang = result, roster, old, as_of, lang
+        self.result, self.roster, self.as_of, self.lang = result, roster, as_of, lang
+        self.last_week = last_week
+        self.old: Any = None  # last week's Side, read while the city workbook is written
+        self.diff: Any = None
         self.form = result.form
+        self.jobs: int | None = None
         self.merged = [s for s in result.sources if s.status == "merged"]
         ledgers = [s.ledger for s in self.merged if s.ledger is not None]
         self.ledgers = [lg for lg in ledgers if lg.form.kind == "table" and not lg.form.is_roster]
@@ -320,15 +376,13 @@ class _Week:
         )
         self.not_reported = self._not_reported()
         result.not_reported = self.not_reported  # the city workbook's 来源 sheet says it too
-        self.diff = self._diff()
-        self.headline = headline_summary(self.ledgers, self.form.id)
 
     def _not_reported(self) -> list[str] | None:
         """Units expected this week that sent nothing: the roster's (--units, else last
         week's units) and, with --last, every unit with cases last week."""
         expected = list(self.roster.by_key) if self.roster is not None else []
-        if self.old is not None:
-            expected += [unit_key(u) for lg in self.old.ledgers for u in lg.units() if u]
+        if self.last_week is not None:
+            expected += [unit_key(u) for u in self.last_week.units()]
         if not expected:
             return None
         plan = self.result.unit_plan or plan_units([], self.roster, findings=False)
@@ -339,8 +393,9 @@ class _Week:
         from .diff import compare
         from .units import apply_to_ledger
 
-        if self.old is None:
+        if self.last_week is None:
             return None
+        self.old = self.last_week.side()
         if self.old.form.id != self.form.id:
             raise LedgerError("diff-form-mismatch", old=self.old.form.id, new=self.form.id)
         plan = self.result.unit_plan
@@ -352,14 +407,19 @@ class _Week:
     # --- writing ------------------------------------------------------------------------
 
     def write(self, folder: Path) -> WeekReport:
-        from .citybook import write_city
-
         inputs = [self.inbox]
-        write_city(self.result, folder / CITY, inputs, lang=self.lang)
+        # The city workbook is most of the writing: in a process of its own, on the other
+        # core, while this one writes everything else.
+        city = self._city(folder / CITY, inputs)
+        self.headline = headline_summary(self.ledgers, self.form.id)
+        self.diff = self._diff()
         annexes = self._annexes(folder, inputs)
         copies = self._returns(folder, inputs)
         changes = self._changes(folder, inputs)
         lapsed = self._overdue(folder, inputs)
+        failed = city()
+        if failed is not None:
+            raise LedgerError(failed[0], **failed[1])
         report = self._report(annexes, copies, changes, lapsed)
         from .weekhtml import render
 
@@ -372,10 +432,30 @@ class _Week:
             "inbox": str(self.inbox),
             "written": report.generated,
             "city": CITY,
+            # Next week's --last reads these as the units expected, without opening a file.
+            "units": sorted({u for lg in self.ledgers for u in lg.units() if u}),
             "files": written,
         }
         (folder / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1), "utf-8")
         return report
+
+    def _city(self, out: Path, inputs: list[Path]) -> Callable[[], tuple[str, Any] | None]:
+        """Start writing the city workbook; the returned call waits for it (None: written,
+        else the error's code and parameters)."""
+        from .parallel import effective_jobs, in_background
+
+        rows = sum(s.rows_read for s in self.merged)
+        if effective_jobs(self.jobs, 2) < 2 or rows < BACKGROUND_ROWS:
+            done = write_city_task(self.result, out, inputs, self.lang)
+            return lambda: done
+        # What crosses to the other process: the plan and the spill files' names, no ledger.
+        light = replace(
+            self.result,
+            spill_dir=None,
+            sources=[replace(s, ledger=None) for s in self.result.sources],
+        )
+        future = in_background(write_city_task, light, out, inputs, self.lang)
+        return future.result
 
     def _annexes(self, folder: Path, inputs: list[Path]) -> dict[str, str]:
         from . import summary as sm
@@ -599,6 +679,25 @@ class _Week:
             text = message("week-caution-other-form", lang, form=self.form.id, n=len(other))
             out.append(Caution(code="other-form", message=f"{text}{'、'.join(other)}"))
         return out
+
+
+# Below this many rows the city workbook is written in this process: starting another costs
+# more than it saves.
+BACKGROUND_ROWS = 20_000
+
+
+def write_city_task(
+    result: MergeResult, out: Path, inputs: list[Path], lang: str
+) -> tuple[str, dict[str, Any]] | None:
+    """Write the city workbook; a refusal comes back as (code, parameters), which cross
+    processes whole (an exception's keyword parameters would not)."""
+    from .citybook import write_city
+
+    try:
+        write_city(result, out, inputs, lang=lang)
+    except LedgerError as exc:
+        return exc.code, exc.params
+    return None
 
 
 def _report(result: MergeResult) -> Report:
