@@ -430,6 +430,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "week-alarm-regressions": ("{n}件倒退", "{n} regressed"),
     "week-alarm-overdue": ("{n}件到期未偿还", "{n} lapsed"),
     "week-alarm-unreadable": ("{n}个文件无法读取", "{n} unreadable"),
+    "week-caveat-error-rows": (
+        "{rows}行存在错误（涉及拖欠金额{amount}万元），已按报送数计入汇总；所在文件已退回修改",
+        "{rows} row(s) with errors ({amount} 万元 owed) are counted as sent; their files go "
+        "back to be fixed",
+    ),
+    "week-caveat-duplicates": (
+        "{groups}组重复案件（多计{rows}行，拖欠金额{amount}万元）已重复计入汇总；见全市台账“重复组”列",
+        "{groups} duplicate group(s) counted more than once ({rows} extra row(s), {amount} "
+        "万元 owed); see the 重复组 column of the city workbook",
+    ),
     "week-caution-other-form": (
         "{n}个文件不是{form}表样，未计入：",
         "{n} file(s) are not of form {form} and are not counted: ",

@@ -17,7 +17,7 @@ from .weekly import WeekReport
 
 # How many lines each list may take on the page; the rest is counted and in its workbook.
 MAX_RETURNED = 6
-MAX_CHANGES = 6
+MAX_CHANGES = 10
 MAX_OVERDUE_UNITS = 4
 MAX_CAUTIONS = 6
 

@@ -666,7 +666,11 @@ class _Week:
         lang = self.lang
         out: list[Caution] = []
         for caveat in self.headline.caveats:
-            out.append(Caution(code=caveat.code, message=caveat_text(caveat, lang)))
+            # The summaries' own sentence, unless it points to an option of `summarize`
+            # that the week has not: then what the week does instead.
+            code = WEEK_CAVEATS.get(caveat.code)
+            text = message(code, lang, **caveat.params) if code else caveat_text(caveat, lang)
+            out.append(Caution(code=caveat.code, message=text))
         for group in identical_files([s.path for s in self.merged]):
             text = message("identical-files", lang, paths=" = ".join(Path(p).name for p in group))
             out.append(Caution(code="identical-file", message=text))
@@ -719,6 +723,12 @@ def _unit_from_name(path: Path, roster: Roster | None) -> str:
             if key and key in stem:
                 return name
     return ""
+
+
+WEEK_CAVEATS = {
+    "summary-error-rows": "week-caveat-error-rows",
+    "summary-duplicates": "week-caveat-duplicates",
+}
 
 
 def caveat_text(caveat: Any, lang: str) -> str:
