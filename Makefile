@@ -29,6 +29,14 @@ demo: $(VENV)/.installed
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
 	$(BIN)/ledger template --form cq-annex2 -o $(OUT)/附件2-模板.xlsx --force
 	$(BIN)/ledger forms
+	@# The whole weekly cycle, twice: week 1 (sample_data/submissions, without the Wuhan
+	@# ledger: --form) and week 2 (sample_data/week2) compared with it. Both weeks have files
+	@# to return and alarms, so each exits 1 on purpose; the demo goes on.
+	@rm -rf $(OUT)/week1 $(OUT)/week2
+	@$(BIN)/ledger week sample_data/submissions --form cq-annex2 -o $(OUT)/week1 --as-of 2022-11 \
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 1: exit code 1, files to return and lapsed promises, as intended)"; }
+	@$(BIN)/ledger week sample_data/week2 --form cq-annex2 -o $(OUT)/week2 --last $(OUT)/week1 --as-of 2022-11 \
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 2: exit code 1, a unit that sent nothing, a vanished case and more, as intended; open $(OUT)/week2/周报.html)"; }
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
