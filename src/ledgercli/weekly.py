@@ -220,7 +220,7 @@ def _marker(folder: Path) -> dict[str, Any]:
 # --- last week ----------------------------------------------------------------------------------
 
 
-def last_inputs(last: Path) -> tuple[Path, list[str] | None]:
+def last_inputs(last: Path) -> tuple[Path, list[str] | None, str | None]:
     """What to read of --last: last week's OUTDIR gives its city workbook (and the units its
     marker lists, so they need no reading); a workbook or an inbox folder is read as it is."""
     if not last.exists():
@@ -230,11 +230,12 @@ def last_inputs(last: Path) -> tuple[Path, list[str] | None]:
         city = last / str(marker.get("city", CITY))
         if not city.exists():
             raise LedgerError("week-last-no-city", path=str(last), city=city.name)
-        units = marker.get("units")
+        units, form = marker.get("units"), marker.get("form")
+        form = str(form) if isinstance(form, str) else None
         if isinstance(units, list) and all(isinstance(u, str) for u in units):
-            return city, [str(u) for u in units]
-        return city, None
-    return last, None
+            return city, [str(u) for u in units], form
+        return city, None, form
+    return last, None, None
 
 
 def roster_of_last_week(units: list[str], path: Path) -> Roster | None:
@@ -270,7 +271,7 @@ def run_week(
 
     check_outdir(inbox, outdir, last)
     roster = read_roster(options.units, options.password) if options.units else None
-    last_week = LastWeek(*last_inputs(last), options) if last is not None else None
+    last_week = LastWeek(*last_inputs(last), options=options) if last is not None else None
     if last_week is not None and roster is None:
         roster = roster_of_last_week(last_week.units(), last_week.path)
     month = as_of or current_month(options.today)
@@ -287,10 +288,13 @@ class LastWeek:
     """Last week's cases, read in two steps: its units first (they are this week's roster and
     who is expected), the whole later, while the city workbook is being written."""
 
-    def __init__(self, path: Path, units: list[str] | None, options: Options) -> None:
+    def __init__(
+        self, path: Path, units: list[str] | None, form: str | None, options: Options
+    ) -> None:
         self.path = path
         self.options = options
         self._units = units  # from last week's marker, when --last is its OUTDIR
+        self.form = form
         self._side: Any = None
 
     def _read(self, columns: frozenset[str] | None) -> Any:
@@ -310,6 +314,7 @@ class LastWeek:
             elif side is None:
                 side = self._side = self._read(None)
             self._units = [u for lg in side.ledgers for u in lg.units() if u]
+            self.form = side.form.id
         return self._units
 
     def side(self) -> Any:
@@ -374,6 +379,8 @@ class _Week:
             [s.report for s in result.sources if s.report is not None],
             None,
         )
+        if last_week is not None and last_week.form not in (None, self.form.id):
+            raise LedgerError("diff-form-mismatch", old=last_week.form, new=self.form.id)
         self.not_reported = self._not_reported()
         result.not_reported = self.not_reported  # the city workbook's 来源 sheet says it too
 
@@ -386,7 +393,13 @@ class _Week:
         if not expected:
             return None
         plan = self.result.unit_plan or plan_units([], self.roster, findings=False)
-        sent = [s.report for s in self.result.sources if s.report is not None]
+        # As merge says it: a file that cannot be read was sent all the same; last week's
+        # city workbook left in the inbox was not sent by anyone.
+        sent = [
+            s.report
+            for s in self.result.sources
+            if s.report is not None and s.status in ("merged", "unreadable")
+        ]
         return plan.not_reported(expected, reporting_units(sent, expected))
 
     def _diff(self) -> Any:
@@ -411,12 +424,16 @@ class _Week:
         # The city workbook is most of the writing: in a process of its own, on the other
         # core, while this one writes everything else.
         city = self._city(folder / CITY, inputs)
-        self.headline = headline_summary(self.ledgers, self.form.id)
-        self.diff = self._diff()
-        annexes = self._annexes(folder, inputs)
-        copies = self._returns(folder, inputs)
-        changes = self._changes(folder, inputs)
-        lapsed = self._overdue(folder, inputs)
+        try:
+            self.headline = headline_summary(self.ledgers, self.form.id)
+            self.diff = self._diff()
+            annexes = self._annexes(folder, inputs)
+            copies = self._returns(folder, inputs)
+            changes = self._changes(folder, inputs)
+            lapsed = self._overdue(folder, inputs)
+        except BaseException:
+            city()  # the folder is removed after a failure: not while it is being written
+            raise
         failed = city()
         if failed is not None:
             raise LedgerError(failed[0], **failed[1])
@@ -432,6 +449,7 @@ class _Week:
             "inbox": str(self.inbox),
             "written": report.generated,
             "city": CITY,
+            "form": self.form.id,
             # Next week's --last reads these as the units expected, without opening a file.
             "units": sorted({u for lg in self.ledgers for u in lg.units() if u}),
             "files": written,
