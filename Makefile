@@ -24,18 +24,28 @@ demo: $(VENV)/.installed
 	@# One sample holds planted errors, so validate exits 1 here on purpose; the demo goes on.
 	@$(BIN)/ledger validate sample_data/submissions || { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
 		echo "(validate exit code 1: the planted errors above, as intended)"; }
-	$(BIN)/ledger merge sample_data/submissions --form cq-annex2 -o $(OUT)/city.xlsx --force
+	@# The week's inbox as a clerk receives it: the annex-2 ledgers, an annex-1 contact form
+	@# beside them (skipped with a notice), one ledger filled in 元 (converted exactly, with a
+	@# warning) and one ledger sent twice, byte for byte (counted once, with a warning). The
+	@# Wuhan sample is another city's form: merged with the annex-2 ledgers it would be
+	@# refused, so it stays out of this inbox.
+	@rm -rf $(OUT)/inbox && mkdir -p $(OUT)/inbox
+	@cp sample_data/submissions/附件1-*.xlsx sample_data/submissions/附件2-*.xlsx $(OUT)/inbox/
+	@cp sample_data/traps/附件2-*.xlsx $(OUT)/inbox/
+	@cp "sample_data/submissions/附件2-区交通局.xlsx" "$(OUT)/inbox/附件2-区交通局(1).xlsx"
+	$(BIN)/ledger merge $(OUT)/inbox -o $(OUT)/city.xlsx --force
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 3 -o $(OUT)/annex3.xlsx --force
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
 	$(BIN)/ledger template --form cq-annex2 -o $(OUT)/附件2-模板.xlsx --force
 	$(BIN)/ledger forms
-	@# The whole weekly cycle, twice: week 1 (sample_data/submissions, without the Wuhan
-	@# ledger: --form) and week 2 (sample_data/week2) compared with it. Both weeks have files
-	@# to return and alarms, so each exits 1 on purpose; the demo goes on.
-	@rm -rf $(OUT)/week1 $(OUT)/week2
-	@$(BIN)/ledger week sample_data/submissions --form cq-annex2 -o $(OUT)/week1 --as-of 2022-11 \
+	@# The whole weekly cycle, twice: week 1 is that inbox; week 2 is sample_data/week2 (the
+	@# same districts a week later) with the 元 ledger sent again, compared with week 1. Both
+	@# weeks have files to return and alarms, so each exits 1 on purpose; the demo goes on.
+	@rm -rf $(OUT)/week1 $(OUT)/week2 $(OUT)/inbox2 && mkdir -p $(OUT)/inbox2
+	@cp sample_data/week2/*.xlsx sample_data/traps/附件2-*.xlsx $(OUT)/inbox2/
+	@$(BIN)/ledger week $(OUT)/inbox -o $(OUT)/week1 --as-of 2022-11 \
 		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 1: exit code 1, files to return and lapsed promises, as intended)"; }
-	@$(BIN)/ledger week sample_data/week2 --form cq-annex2 -o $(OUT)/week2 --last $(OUT)/week1 --as-of 2022-11 \
+	@$(BIN)/ledger week $(OUT)/inbox2 -o $(OUT)/week2 --last $(OUT)/week1 --as-of 2022-11 \
 		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 2: exit code 1, a unit that sent nothing, a vanished case and more, as intended; open $(OUT)/week2/周报.html)"; }
 
 test: $(VENV)/.installed-test

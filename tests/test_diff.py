@@ -209,9 +209,11 @@ def test_json_shape(weeks: tuple[Path, Path]) -> None:
         "units",
         "not_reported",
         "changes",
+        "suspect_yuan",
         "exit_code",
     }
     assert data["not_reported"] == [] and data["totals"]["not_reported"] == 0
+    assert data["suspect_yuan"] == {"rows": 0, "owed": "0", "percent": "0.00", "cases": []}
     assert data["form"] == "cq-annex2"
     assert data["old"]["cases"] == 7 and data["old"]["files"] == [str(weeks[0])]
     assert list(data["changes"]) == [
@@ -261,6 +263,7 @@ def test_merged_workbooks_link_to_sources(tmp_path: Path) -> None:
         "sheet": "附件2",
         "row": 4,
         "source_file": "附件2-古南街道.xlsx",
+        "source_sheet": None,  # this workbook has no 来源工作表 column
         "source_row": 9,
     }
 

@@ -99,6 +99,8 @@ def test_json_shape_and_exit_code(tmp_path: Path) -> None:
         "form",
         "as_of",
         "paths",
+        "contact_forms",
+        "copies",
         "cases_checked",
         "totals",
         "units",

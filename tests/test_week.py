@@ -130,13 +130,14 @@ def _annex_rows(path: Path, columns: list[str], unit: str) -> dict[str, list[Any
     ws = openpyxl.load_workbook(path, data_only=True).active
     k = columns.index(unit)
     rows: dict[str, list[Any]] = {}
-    started = False
     for row in ws.iter_rows(values_only=True):
         cells = list(row)[: len(columns)]
-        started = started or any(isinstance(v, int | float) for v in cells[k + 1 :])
-        if started and "合计" in cells[: k + 1]:  # the label spans 序号 and the unit
+        figures = any(isinstance(v, int | float) for v in cells[k + 1 :])
+        if not figures:  # the title, the header, the notes (注1…) under the table
+            continue
+        if "合计" in cells[: k + 1]:  # the label spans 序号 and the unit
             rows["合计"] = cells
-        elif started and isinstance(cells[k], str):
+        elif isinstance(cells[k], str):
             rows[cells[k]] = cells
     return rows
 

@@ -71,6 +71,7 @@ WORDS = {
         "repaid": "已偿还合计",
         "where": "位置",
         "source_file": "来源文件",
+        "source_sheet": "来源工作表",
         "source_row": "来源行号",
         "old_side": "上周",
         "new_side": "本周",
@@ -103,6 +104,7 @@ WORDS = {
         "repaid": "Repaid in total",
         "where": "Where",
         "source_file": "Source file",
+        "source_sheet": "Source sheet",
         "source_row": "Source row",
         "old_side": "Old",
         "new_side": "New",
@@ -208,7 +210,7 @@ def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool
     if out.suffix.lower() != ".xlsx":
         raise LedgerError("changebook-suffix", path=str(out))
     check_output(out, list(inputs), force)
-    atomic_save(lambda path: _build(sheets, path), out)
+    atomic_save(lambda path: _build(sheets, path), out, replace=force)
 
 
 def _build(sheets: list[BookSheet], path: str) -> None:
@@ -324,7 +326,12 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
         headers += [name + old, name + new]
     headers += [word(lang, "status") + old, word(lang, "status") + new]
     headers += [word(lang, "repaid") + old, word(lang, "repaid") + new]
-    prov = [word(lang, "where"), word(lang, "source_file"), word(lang, "source_row")]
+    prov = [
+        word(lang, "where"),
+        word(lang, "source_file"),
+        word(lang, "source_sheet"),
+        word(lang, "source_row"),
+    ]
     sep = "" if lang == "zh" else " "
     headers += [f"{word(lang, 'old_side')}{sep}{p}" for p in prov]
     headers += [f"{word(lang, 'new_side')}{sep}{p}" for p in prov]
@@ -392,14 +399,15 @@ def _cell(value: Any) -> Any:
 
 def _provenance(case: Case | None) -> list[Any]:
     if case is None:
-        return [None, None, None]
+        return [None, None, None, None]
     file, row = case.source()
-    return [f"{case.ledger.path} › {case.ledger.sheet} › {case.row}", file, row]
+    sheet = case.ledger.sheet_of(case.i)
+    return [f"{case.ledger.path} › {sheet} › {case.row}", file, case.source_sheet(), row]
 
 
 def _link(case: Case) -> str:
     """A link Excel and WPS open at the row: file#'sheet'!A<row>."""
-    sheet = case.ledger.sheet.replace("'", "''")
+    sheet = case.ledger.sheet_of(case.i).replace("'", "''")
     return f"{_resolved(case.ledger.path)}#'{sheet}'!A{case.row}"
 
 
@@ -446,6 +454,7 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
         *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
         w["where"],
         w["source_file"],
+        w["source_sheet"],
         w["source_row"],
     ]
     cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)

@@ -19,7 +19,6 @@ import threading
 import zipfile
 from contextlib import suppress
 from functools import reduce
-from pathlib import Path
 from typing import Any
 
 from .citybook import DETAIL_SHEET
@@ -27,7 +26,7 @@ from .errors import UnreadableFile
 from .forms import FormSpec
 from .report import Finding
 from .table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
-from .workbook import Book, Sheet, col_index, scan_bad_cells
+from .workbook import BadCellScan, Book, Sheet, col_index
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -38,8 +37,8 @@ def locate_merged(
     """A merged city workbook found and read by columns, the columns `only` and its provenance;
     None when the book is not one (or not an .xlsx on disk), or anything about its columns is
     unlike what merge writes: the ordinary reader then reads it, and says what is wrong."""
-    if DETAIL_SHEET not in book.sheet_names or not isinstance(book.source, Path):
-        return None  # a submission, a renamed sheet, or a decrypted workbook held in memory
+    if DETAIL_SHEET not in book.sheet_names or book.data is None or book.original is not None:
+        return None  # a submission, a renamed sheet, or a decrypted workbook
     try:
         return _locate_merged(book, forms, sheet_name, only)
     except Exception:  # only ever a shortcut: any surprise goes the ordinary way
@@ -68,7 +67,9 @@ def _locate_merged(
     first = list(range(min(4, len(header))))
     numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
     numbers |= {j for key, j in loc.extras.items() if key == "source_row"}  # 来源行号: a number
-    found, scan = scan_bad_cells(book, loc.sheet.name)  # on the other core, beside fastexcel
+    # Measured before fastexcel lays the sheet out (a stray far cell is refused, not allocated).
+    facts = book.check_sheet(loc.sheet.name)
+    scan = BadCellScan(book, loc.sheet.name) if facts.formulas else None  # beside fastexcel
     try:
         indices = sorted(wanted | set(first))
         read = read_columns(book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted)
@@ -78,7 +79,7 @@ def _locate_merged(
     if read is None:
         return None
     rows, arrays = read
-    loc.sheet.bad_cells = found
+    loc.sheet.bad_cells = scan.result() if scan is not None else {}
     keep = _not_data(loc, rows, [arrays[j] for j in first])
     if keep is not None:
         rows = [rows[i] for i in keep]
@@ -96,8 +97,9 @@ def _locate_merged(
     return loc
 
 
-# The provenance a summary needs: the row's validation result, and (Wuhan) its reporting unit.
-SUMMARY_EXTRAS = frozenset({"status", "reporter"})
+# The provenance a summary needs: the row's validation result, (Wuhan) its reporting unit,
+# what merge made of the unit of its amounts, and the file it came from (to name a converted one).
+SUMMARY_EXTRAS = frozenset({"status", "reporter", "amount_mark", "source_file"})
 _UNLIKE_MERGE = {"missing-column", "unknown-column", "duplicate-column"}
 
 
@@ -172,17 +174,15 @@ def _python(array: Any, repeating: bool) -> list[Any]:
 def head_book(book: Book, limit: int, only: list[str] | None = None) -> Book | None:
     """The book with each sheet (or `only` those) cut to its first `limit` non-blank rows, or
     None (not xlsx)."""
-    if book.format != "xlsx" or not book.parts or book.source is None:
+    if book.format != "xlsx" or not book.parts or book.archive is None:
         return None
     wanted = book.sheet_names if only is None else only
+    zf = book.archive.zf  # the directory read once, however many sheets
     try:
-        with zipfile.ZipFile(book.source) as zf:
-            heads = {
-                name: _head_rows(zf, part, limit)
-                for name, part in book.parts.items()
-                if name in wanted
-            }
-            _resolve_strings(zf, book.strings_part, heads)
+        heads = {
+            name: _head_rows(zf, part, limit) for name, part in book.parts.items() if name in wanted
+        }
+        _resolve_strings(zf, book.strings_part, heads)
     except Exception:  # anything unusual: the ordinary reader decides what is wrong
         return None
     sheets = {name: Sheet(name=name, rows=rows) for name, rows in heads.items()}
@@ -311,7 +311,7 @@ def read_columns(
     import fastexcel
 
     header = next((cells for r, cells in sheet.rows if r == header_row), None)
-    if header is None or not indices or not isinstance(book.source, Path):
+    if header is None or not indices or book.data is None:
         return None
     # fastexcel says which columns it could not type when it guesses; a guess that fails is
     # handled here, so that is not news for a clerk's terminal.
@@ -325,7 +325,7 @@ def read_columns(
     dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
     dtypes.update({j: "float" for j in numbers})
     try:
-        loaded = fastexcel.read_excel(str(book.source)).load_sheet(
+        loaded = fastexcel.read_excel(book.data).load_sheet(
             sheet.name,
             header_row=header_row - 1,  # counted from row 1 of the sheet
             use_columns=indices,

@@ -15,15 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .amountunit import CONFLICT, CONVERTED, RATIO, evidence_params
 from .errors import LedgerError
 from .forms import FormSpec
 from .i18n import register
 from .ledger import Ledger, money, moneys
-from .report import FileReport
+from .report import FileReport, Finding
 from .status import rank, remaining, remainings, repaid, status, statuses_and_repaid
 from .text import norm_key
 from .units import apply_to_ledger, plan_units, read_roster, reporting_units, unit_key
-from .validate import Options, validate_paths
+from .validate import Options, case_ledgers, validate_paths
+from .workbook import col_letter
 
 register(
     {
@@ -88,7 +90,14 @@ class Side:
     reports: list[FileReport] = field(default_factory=list)  # every file read, for its units
     # With a roster (--units): its units that sent nothing (overdue). None without one.
     not_reported: list[str] | None = None
+    contacts: list[str] = field(default_factory=list)  # annex-1 forms beside the ledgers
+    keep_copies: bool = False  # identical files are each counted (--keep-copies)
     _cases: list[Case] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def copies(self) -> list[str]:
+        """The copies left out: each identical group but its first file."""
+        return [] if self.keep_copies else [p for g in self.identical for p in g[1:]]
 
     def cases(self) -> list[Case]:
         """Every row as a Case, made once (diff and overdue both ask) and column-wise."""
@@ -152,15 +161,32 @@ class Case:
         file = _text(src[self.i]) if src else None
         return file, (_int(row[self.i]) if row else None)
 
+    def source_sheet(self) -> str | None:
+        """来源工作表 of a merged workbook read back (a file may have had a sheet per town)."""
+        sheets = self.ledger.extras.get("source_sheet")
+        return _text(sheets[self.i]) if sheets else None
+
     def where(self) -> dict[str, Any]:
         file, row = self.source()
         return {
             "file": self.ledger.path,
-            "sheet": self.ledger.sheet,
+            "sheet": self.ledger.sheet_of(self.i),
             "row": self.row,
             "source_file": file,
+            "source_sheet": self.source_sheet(),
             "source_row": row,
         }
+
+    def place(self) -> str:
+        """Where the case is, for the terminal: `file:row` (`file:sheet!row` in a file with
+        several sheets read), then its 来源 in a merged workbook: `(file:sheet!row)`."""
+        text = f"{Path(self.ledger.path).name}:{self.ledger.place(self.i)}"
+        file, row = self.source()
+        if file:
+            at = "?" if row is None else str(row)
+            sheet = self.source_sheet()
+            text += f" ({file}:{sheet}!{at})" if sheet else f" ({file}:{at})"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         lg = self.ledger
@@ -250,6 +276,48 @@ class Tally:
 
 
 @dataclass
+class Suspect:
+    """A case of this week whose 拖欠金额 is thousands of times last week's: typed in 元."""
+
+    old: Case
+    new: Case
+
+    @property
+    def ratio(self) -> Decimal:
+        return (self.new.owed / self.old.owed).quantize(Decimal(1))
+
+    def finding(self) -> Finding:
+        lg = self.new.ledger
+        column = lg.columns.get("owed")
+        params = evidence_params(
+            [{"kind": "last-week", "owed": _plain_amount(self.old.owed), "ratio": str(self.ratio)}]
+        )
+        return Finding(
+            "warning",
+            "amount-suspect-yuan",
+            lg.sheet,
+            self.new.row,
+            None if column is None else col_letter(column),
+            "拖欠金额",
+            _plain_amount(self.new.owed),
+            params,
+        )
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        f = self.finding()
+        return {
+            "unit": self.new.unit,
+            "identity": self.new.identity,
+            "owed_old": amount(self.old.owed),
+            "owed_new": amount(self.new.owed),
+            "ratio": str(self.ratio),
+            **f.to_json(lang),
+            "file": self.new.ledger.path,
+            "evidence": f.params["evidence"],
+        }
+
+
+@dataclass
 class Diff:
     form: FormSpec
     old: Side
@@ -259,6 +327,14 @@ class Diff:
     units: dict[str, Tally]
     # Units expected this week (the roster, and last week's units) that sent nothing.
     not_reported: list[str] = field(default_factory=list)
+    # Cases of this week whose amount owed looks typed in 元, by last week's figure.
+    suspects: list[Suspect] = field(default_factory=list)
+
+    def suspect_share(self) -> Decimal | None:
+        """The suspects' share (percent) of this week's total amount owed."""
+        from .summary import rate
+
+        return rate(sum((s.new.owed for s in self.suspects), Decimal(0)), self.totals.owed_new)
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -284,7 +360,7 @@ class Diff:
             ),
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {
             "form": self.form.id,
             "old": _side_json(self.old),
@@ -296,6 +372,12 @@ class Diff:
             ],
             "not_reported": list(self.not_reported),
             "changes": {k: [c.to_json() for c in self.of(k)] for k in KINDS},
+            "suspect_yuan": {
+                "rows": len(self.suspects),
+                "owed": amount(sum((s.new.owed for s in self.suspects), Decimal(0))),
+                "percent": _percent(self.suspect_share()),
+                "cases": [s.to_json(lang) for s in self.suspects],
+            },
             "exit_code": 1 if self.alarming else 0,
         }
 
@@ -316,6 +398,7 @@ def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Si
     paths = list(paths)
     shown = ", ".join(map(str, paths))
     report, ledgers = validate_paths(paths, options, units=units)
+    ledgers, contacts = case_ledgers(ledgers)
     skipped: list[str] = []
     for f in report.files:
         if f.readable:
@@ -348,6 +431,8 @@ def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Si
         report.identical,
         report.files,
         report.not_reported,
+        contacts,
+        options.keep_copies,
     )
 
 
@@ -413,7 +498,25 @@ def compare(old: Side, new: Side, not_reported: Iterable[str] = ()) -> Diff:
     for ch in changes:
         for t in (totals, units[ch.unit]):
             _count(t, ch)
-    return Diff(form, old, new, changes, totals, dict(units), missing)
+    suspects = [Suspect(o, n) for o, n in pairs if _yuan_since_last_week(o, n)]
+    return Diff(form, old, new, changes, totals, dict(units), missing, suspects)
+
+
+def _yuan_since_last_week(o: Case, n: Case) -> bool:
+    """This week's 拖欠金额 is thousands of times last week's (0.79 then, 7900 now), and its
+    file did not declare 元 (a converted or conflicting row is said already)."""
+    marks = n.ledger.marks
+    if marks and marks[n.i] in (CONVERTED, CONFLICT):
+        return False
+    return o.owed > 0 and n.owed >= RATIO * o.owed
+
+
+def _plain_amount(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
 
 def _count(t: Tally, ch: Change) -> None:
@@ -558,6 +661,8 @@ def _side_json(side: Side) -> dict[str, Any]:
         "cases": sum(len(lg) for lg in side.ledgers),
         "rows_with_errors": side.rows_with_errors,
         "skipped": side.skipped,
+        "contact_forms": side.contacts,
+        "copies": side.copies,
     }
 
 

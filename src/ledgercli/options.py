@@ -84,6 +84,12 @@ def input_options(fn: F) -> F:
                 show_default=True,
                 help="Refuse workbooks whose parts would inflate beyond this size.",
             ),
+            click.option(
+                "--keep-copies",
+                is_flag=True,
+                help="Count byte-identical copies of a file (附件2(1).xlsx) too; by default a "
+                "copy counts once, with a warning.",
+            ),
         ]
     ):
         fn = opt(fn)
@@ -98,6 +104,7 @@ def make_options(
     cutoff: str | None,
     max_unpacked_mb: int,
     units: Path | None = None,
+    keep_copies: bool = False,
 ) -> Any:
     from .validate import Options
 
@@ -120,4 +127,5 @@ def make_options(
         cutoff=cutoff,
         max_unpacked_mb=max_unpacked_mb,
         units=units,
+        keep_copies=keep_copies,
     )

@@ -116,6 +116,8 @@ class Overdue:
             "form": self.side.form.id,
             "as_of": self.as_of,
             "paths": self.side.paths,
+            "contact_forms": self.side.contacts,
+            "copies": self.side.copies,
             "cases_checked": sum(len(lg) for lg in self.side.ledgers),
             "totals": self.totals.to_json(),
             "units": [{"unit": u, **t.to_json()} for u, t in self.units],

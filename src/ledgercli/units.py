@@ -261,7 +261,13 @@ def _annex1_units(
 
 
 def _text_list(path: Path) -> list[str]:
-    data = path.read_bytes()
+    from .errors import UnreadableFile
+    from .workbook import read_input
+
+    try:
+        data = read_input(path, 64 << 20)  # a regular file only: a named pipe would block
+    except UnreadableFile as exc:
+        raise RosterUnreadable(path, exc) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)

@@ -370,14 +370,12 @@ class _Week:
         self.ledgers = [lg for lg in ledgers if lg.form.kind == "table" and not lg.form.is_roster]
         self.report = _report(result)
         self.new = Side(
-            [str(inbox)],
-            self.form,
-            self.ledgers,
-            sum(1 for lg in self.ledgers for e in lg.errors if e),
-            [],
-            [],
-            [s.report for s in result.sources if s.report is not None],
-            None,
+            paths=[str(inbox)],
+            form=self.form,
+            ledgers=self.ledgers,
+            rows_with_errors=sum(1 for lg in self.ledgers for e in lg.errors if e),
+            reports=[s.report for s in result.sources if s.report is not None],
+            keep_copies=options.keep_copies,
         )
         if last_week is not None and last_week.form not in (None, self.form.id):
             raise LedgerError("diff-form-mismatch", old=last_week.form, new=self.form.id)
@@ -679,8 +677,6 @@ class _Week:
     def _cautions(self) -> list[Caution]:
         """What the figures include or leave out that a signer must know (the safe-figure
         rules): the summaries' caveats, copies, unreadable and skipped files."""
-        from .validate import identical_files
-
         lang = self.lang
         out: list[Caution] = []
         for caveat in self.headline.caveats:
@@ -689,9 +685,31 @@ class _Week:
             code = WEEK_CAVEATS.get(caveat.code)
             text = message(code, lang, **caveat.params) if code else caveat_text(caveat, lang)
             out.append(Caution(code=caveat.code, message=text))
-        for group in identical_files([s.path for s in self.merged]):
-            text = message("identical-files", lang, paths=" = ".join(Path(p).name for p in group))
-            out.append(Caution(code="identical-file", message=text))
+        # A byte-identical copy: counted once (merge set it aside), or twice with --keep-copies;
+        # its warning says which, naming the file it repeats.
+        for src in self.result.sources:
+            for f in src.notes:
+                if f.rule == "identical-file":
+                    text = f"{src.path.name}：{f.message(lang)}"
+                    out.append(Caution(code="identical-file", message=text))
+        # Amounts thousands of times last week's: said here unless the summaries' own
+        # suspect caveat above counts the row already.
+        from .amountunit import SUSPECT
+        from .summary import rate
+
+        news = [x.new for x in self.diff.suspects] if self.diff is not None else []
+        news = [c for c in news if not (c.ledger.marks and c.ledger.marks[c.i] == SUSPECT)]
+        if news:
+            owed = sum((c.owed for c in news), Decimal(0))
+            share = rate(owed, self.diff.totals.owed_new)
+            text = message(
+                "week-caution-suspect-last-week",
+                lang,
+                n=len(news),
+                owed=fmt_amount(owed),
+                percent="—" if share is None else f"{share:.2f}",
+            )
+            out.append(Caution(code="amount-suspect-yuan", message=text))
         unreadable = [s.path.name for s in self.result.sources if s.status == "unreadable"]
         if unreadable:
             text = message("week-caution-unreadable", lang, n=len(unreadable))

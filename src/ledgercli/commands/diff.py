@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ LABELS = {
         "status": "化解状态推进 {n}件",
         "changed": "关键字段变更 {n}件",
         "corrected": "标识字段更正后匹配 {n}件",
+        "suspect": "疑似按元填写 {n}件：本周拖欠金额是上周同一案件的上千倍，合计{owed}万元，"
+        "占本周拖欠金额的{percent}%（已计入，请核实）",
         "none": "两周之间没有变化",
         "units": "分单位",
         "more": "另有{n}条未显示（用 --limit 0 显示全部，或 -o 输出变更工作簿）",
@@ -63,6 +66,9 @@ LABELS = {
         "status": "{n} status move(s) forward",
         "changed": "{n} case(s) with key fields changed",
         "corrected": "{n} case(s) matched after their identity was corrected",
+        "suspect": "{n} amount(s) owed look typed in yuan: thousands of times last week's "
+        "figure of the same case, {owed} 万元 in all, {percent}% of this week's amount owed "
+        "(counted: please check them)",
         "none": "no changes between the two weeks",
         "units": "By unit",
         "more": "{n} more not shown (--limit 0 shows all; -o writes them all to a workbook)",
@@ -134,6 +140,7 @@ def diff(
     cutoff: str | None,
     max_unpacked_mb: int,
     units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
     jobs: int | None,
@@ -161,7 +168,9 @@ def diff(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb, units)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     options.jobs = jobs
     if output is not None:
         check_output(output, [old, new], force)  # fail before the reading, not after
@@ -171,7 +180,7 @@ def diff(
 
         save(diff_sheets(result, language), output, [old, new], force)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_json(language), ensure_ascii=False, indent=2))
     else:
         render(result, language, limit)
         if output is not None:
@@ -201,10 +210,8 @@ def render(d: Diff, lang: str, limit: int) -> None:
             style="bold",
         )
     )
-    from ..i18n import message
 
-    for group in [*d.old.identical, *d.new.identical]:
-        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
+    render_set_aside([d.old, d.new], lang)
     skipped = [*d.old.skipped, *d.new.skipped]
     if skipped:
         out.print(
@@ -257,6 +264,16 @@ def render(d: Diff, lang: str, limit: int) -> None:
         out.print(Text(_l(lang, kind, n=len(changes), **params), style=style))
         _cases_table(changes, lang, limit)
         out.print()
+    if d.suspects:
+        owed = sum((x.new.owed for x in d.suspects), Decimal(0))
+        share = d.suspect_share()
+        text = _l(lang, "suspect", n=len(d.suspects), owed=amount(owed), percent=share or "—")
+        out.print(Text(text, style="yellow"))
+        for x in d.suspects[: limit or None]:
+            f = x.finding()
+            where = f"{Path(x.new.ledger.path).name} {f.location()}"
+            out.print(Text(f"  {where}: {f.message(lang)}", style="yellow"))
+        out.print()
     if len(d.units) > 1 or d.changes or d.not_reported:
         _units_table(d, lang)
     if d.alarming:
@@ -297,17 +314,26 @@ def _show(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def render_set_aside(sides: list[Any], lang: str) -> None:
+    """What was read and deliberately not counted: copies of a file, contact forms."""
+    from rich.text import Text
+
+    from ..console import out
+    from ..i18n import message
+
+    for side in sides:
+        code = "identical-files@kept" if side.keep_copies else "identical-files"
+        for group in side.identical:
+            out.print(Text(message(code, lang, paths=" = ".join(group)), style="yellow"))
+    contacts = [p for side in sides for p in side.contacts]
+    if contacts:
+        out.print(
+            Text(message("contact-forms-skipped", lang, paths=", ".join(contacts)), style="cyan")
+        )
+
+
 def _where(ch: Change) -> str:
-    parts = []
-    for c in (ch.old, ch.new):
-        if c is None:
-            continue
-        file, row = c.source()
-        text = f"{Path(c.ledger.path).name}:{c.row}"
-        if file:
-            text += f" ({file}:{row if row is not None else '?'})"
-        parts.append(text)
-    return " → ".join(parts)
+    return " → ".join(c.place() for c in (ch.old, ch.new) if c is not None)
 
 
 def _cases_table(changes: list[Change], lang: str, limit: int) -> None:

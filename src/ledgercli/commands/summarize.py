@@ -88,6 +88,7 @@ def summarize(
     cutoff: str | None,
     max_unpacked_mb: int,
     units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
 ) -> None:
@@ -100,7 +101,7 @@ def summarize(
     from .. import summary as sm
     from ..console import err, out
     from ..i18n import detect_lang, message
-    from ..validate import validate_paths
+    from ..validate import case_ledgers, validate_paths
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -112,16 +113,21 @@ def summarize(
         raise LedgerError("file-missing", path=str(input_path))
     if check is not None and not check.exists():
         raise LedgerError("file-missing", path=str(check))
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb, units)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     # A merged city workbook is read for its figures only; submissions are validated in full.
     options.summary_columns = sm.input_columns(by, annex)
     report, ledgers = validate_paths([input_path], options)
+    ledgers, contacts = case_ledgers(ledgers)
 
+    copies = "identical-files@kept" if keep_copies else "identical-files"
     for group in report.identical:
-        _warn(err, message("identical-files", language, paths=" = ".join(group)))
+        _warn(err, message(copies, language, paths=" = ".join(group)))
     for code, paths in (
         ("merged-skipped", report.skipped_merged),
         ("summaries-skipped", report.skipped_summaries),
+        ("contact-forms-skipped", contacts),
     ):
         if paths:
             err.print(message(code, language, paths=", ".join(paths)), style="cyan")
@@ -178,7 +184,7 @@ def summarize(
         drop_duplicates=drop_duplicates,
     )
     for caveat in result.caveats:
-        _warn(err, message(caveat.code, language, **caveat.params))
+        _warn(err, caveat.message(language))
 
     default_name = {"3": "annex3.xlsx", "4": "annex4.xlsx", "wh": "wuhan-weekly.xlsx"}[annex]
     target = output
@@ -204,6 +210,13 @@ def summarize(
         data["not_reported"] = report.not_reported
         if target is not None:
             data["output"] = str(target)
+        # Files read and deliberately not counted, so that none vanishes from the machine's view.
+        data["skipped"] = {
+            "merged": report.skipped_merged,
+            "summaries": report.skipped_summaries,
+            "contact_forms": contacts,
+            "copies": [] if keep_copies else [p for g in report.identical for p in g[1:]],
+        }
         if diffs is not None:
             data["check"] = {
                 "path": str(check),

@@ -49,6 +49,7 @@ def week(
     cutoff: str | None,
     max_unpacked_mb: int,
     units: Path | None,
+    keep_copies: bool,
     jobs: int | None,
     lang: str | None,
     fmt: str,
@@ -71,7 +72,9 @@ def week(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb, units)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     month = parse_month(as_of) if as_of is not None else None
     with ProgressBar(message("merge-line-reading", language)) as progress:
         report = run_week(
