@@ -85,34 +85,6 @@ def weeks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-def _features() -> set[str]:
-    """The safe-figure features present in this build (issue 12, landing in parallel): where
-    one is, its trap's unit must come out exact; where not, as `summarize` says."""
-    import importlib.util
-
-    from ledgercli.ledger import Ledger
-    from ledgercli.merge import Source
-
-    found = set()
-    if hasattr(Source, "copy_of") or "copy_of" in getattr(Source, "__dataclass_fields__", {}):
-        found.add("copies")
-    if "row_sheets" in getattr(Ledger, "__dataclass_fields__", {}):
-        found.add("sheets")
-    if importlib.util.find_spec("ledgercli.amountunit") is not None:
-        found.add("yuan")
-    return found
-
-
-def _exact_units(week: str) -> set[str]:
-    units = set(realinbox.ROSTER) | {RETURNED_UNIT}
-    have = _features()
-    pending = {"copies": "区教委", "sheets": "赶水镇", "yuan": "打通镇"}
-    for feature, unit in pending.items():
-        if feature not in have and (week == "week1" or unit != "区教委"):
-            units.discard(unit)
-    return units
-
-
 def _summarize(folder: Path, annex: str) -> dict[str, Any]:
     r = run("summarize", str(folder), "--annex", annex, "--form", "cq-annex2", "--format", "json")
     assert r.exit_code in (0, 1), r.output
@@ -182,14 +154,13 @@ def test_week_outputs_are_the_documented_files(weeks: dict[str, Any]) -> None:
 @pytest.mark.parametrize("week", ["week1", "week2"])
 def test_week_figures_equal_the_truth_and_summarize(weeks: dict[str, Any], week: str) -> None:
     """Annex 3 and 4 as written, the headline and 清偿率 by unit: equal to `summarize` of the
-    same inbox for every unit, and to the ground truth (SPEC.md arithmetic) for every unit
-    whose trap is handled in this build."""
+    same inbox and to the ground truth (SPEC.md arithmetic, every trap of issue 12 in it) for
+    every unit and the 合计."""
     truth = weeks["truth"]
     cases = getattr(truth, week).counted() + (weeks["extra"] if week == "week2" else [])
     data = weeks["j1" if week == "week1" else "j2"]
     out = weeks["out1" if week == "week1" else "out2"]
     folder = getattr(truth, week).folder
-    exact = _exact_units(week)
     for annex, name in (("3", weekly.ANNEX3), ("4", weekly.ANNEX4)):
         expected = realinbox.annex_figures(cases, int(annex))
         summarized = _summarize(folder, annex)
@@ -208,9 +179,8 @@ def test_week_figures_equal_the_truth_and_summarize(weeks: dict[str, Any], week:
                     assert got in (None, ""), (unit, column)
                 else:
                     assert Decimal(str(got)) == Decimal(str(want)), (annex, unit, column)
-            if unit in exact:
-                for column, want in expected[unit].items():
-                    assert str(row[column]) == str(want), (annex, unit, column)
+            for column, want in expected[unit].items():
+                assert str(row[column]) == str(want), (annex, unit, column)
     annex4 = _summarize(folder, "4")
     total = annex4["total"]
     head = data["headline"]
@@ -221,11 +191,10 @@ def test_week_figures_equal_the_truth_and_summarize(weeks: dict[str, Any], week:
     rates = {u["unit"]: u["rate"] for u in data["units"]}
     for row in annex4["rows"]:
         assert rates[row[_unit_label(annex4)]] == (row["总体情况/涉及金额/清偿率（%）"] or None)
-    if {"copies", "sheets", "yuan"} <= _features():
-        assert (
-            head["owed"]
-            == realinbox.annex_figures(cases, 4)["合计"]["总体情况/涉及金额/拖欠总金额"]
-        )
+    truth4 = realinbox.annex_figures(cases, 4)["合计"]
+    assert head["cases"] == truth4["总体情况/拖欠数量/数量总计"]
+    assert head["owed"] == truth4["总体情况/涉及金额/拖欠总金额"]
+    assert head["repaid"] == truth4["总体情况/涉及金额/清偿总金额"]
 
 
 def test_week_two_changes_not_reported_and_returns(weeks: dict[str, Any]) -> None:
@@ -241,8 +210,7 @@ def test_week_two_changes_not_reported_and_returns(weeks: dict[str, Any]) -> Non
     # 永新镇's 26 cases are one 未报送 fact, not 26 vanished cases.
     assert not any(c["unit"] == "永新镇" for c in ch["vanished"])
     assert ch["totals"]["not_reported_cases"] == realinbox.PLAIN_UNITS["永新镇"]
-    if "copies" in _features():
-        assert vanished == {truth.vanished["合同名称"]}
+    assert vanished == {truth.vanished["合同名称"]}
     assert ch["totals"]["new"] == 1 + len(weeks["extra"])  # 古南街道's new case, 三江街道's two
     assert j2["change"]["cases"] == j2["headline"]["cases"] - j1["headline"]["cases"]
     assert Decimal(j2["change"]["owed"]) == Decimal(j2["headline"]["owed"]) - Decimal(
