@@ -469,3 +469,22 @@ def test_page_prints_on_one_a4_landscape_sheet(weeks: dict[str, Any], tmp_path: 
     keep = Path(__file__).parent.parent / "out"
     if keep.is_dir():  # for a person to look at, after a local run
         shutil.copy(png, keep / "week-page.png")
+
+
+def test_workbooks_written_beside_are_the_same(
+    weeks: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The city workbook and the lapsed promises, written in processes of their own (as for a
+    city's inbox), hold what they hold when written in this one."""
+    folder = weeks["truth"].week2.folder
+    inline = weekly.run_week(folder, tmp_path / "inline", Options(), as_of=AS_OF, jobs=2)
+    monkeypatch.setattr(weekly, "BACKGROUND_ROWS", 0)
+    beside = weekly.run_week(folder, tmp_path / "beside", Options(), as_of=AS_OF, jobs=2)
+    assert beside.headline == inline.headline and beside.overdue == inline.overdue
+
+    def cells(path: Path) -> list[list[Any]]:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        return [list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]
+
+    for name in (weekly.CITY, weekly.OVERDUE):
+        assert cells(tmp_path / "beside" / name) == cells(tmp_path / "inline" / name), name

@@ -20,7 +20,13 @@ from .forms import FormSpec
 from .i18n import register
 from .overdue import Overdue
 from .status import STATUS_EN
-from .writer import AMOUNT_FORMAT, MAX_SHEET_ROWS, atomic_save, check_output
+from .writer import (
+    AMOUNT_FORMAT,
+    MAX_SHEET_ROWS,
+    XLSX_HEADER_FORMAT,
+    atomic_save,
+    check_output,
+)
 
 register(
     {
@@ -226,18 +232,7 @@ def _build(sheets: list[BookSheet], path: str) -> None:
         },
     )
     try:
-        header = wb.add_format(
-            {
-                "bold": True,
-                "bg_color": "#DDEBF7",
-                "pattern": 1,
-                "align": "center",
-                "valign": "vcenter",
-                "text_wrap": True,
-                "border": 1,
-                "border_color": "#808080",
-            }
-        )
+        header = wb.add_format(XLSX_HEADER_FORMAT)
         formats = {
             (False, False): None,
             (True, False): wb.add_format({"num_format": AMOUNT_FORMAT}),

@@ -365,6 +365,7 @@ class _Week:
         self.diff: Any = None
         self.form = result.form
         self.jobs: int | None = None
+        self.waits: list[Callable[[], tuple[str, Any] | None]] = []
         self.merged = [s for s in result.sources if s.status == "merged"]
         ledgers = [s.ledger for s in self.merged if s.ledger is not None]
         self.ledgers = [lg for lg in ledgers if lg.form.kind == "table" and not lg.form.is_roster]
@@ -421,7 +422,7 @@ class _Week:
         inputs = [self.inbox]
         # The city workbook is most of the writing: in a process of its own, on the other
         # core, while this one writes everything else.
-        city = self._city(folder / CITY, inputs)
+        self.waits = [self._city(folder / CITY, inputs)]
         try:
             self.headline = headline_summary(self.ledgers, self.form.id)
             self.diff = self._diff()
@@ -430,11 +431,13 @@ class _Week:
             changes = self._changes(folder, inputs)
             lapsed = self._overdue(folder, inputs)
         except BaseException:
-            city()  # the folder is removed after a failure: not while it is being written
+            for wait in self.waits:  # the folder is removed after a failure: not while it is
+                wait()  # being written
             raise
-        failed = city()
-        if failed is not None:
-            raise LedgerError(failed[0], **failed[1])
+        for wait in self.waits:
+            failed = wait()
+            if failed is not None:
+                raise LedgerError(failed[0], **failed[1])
         report = self._report(annexes, copies, changes, lapsed)
         from .weekhtml import render
 
@@ -458,12 +461,12 @@ class _Week:
     def _city(self, out: Path, inputs: list[Path]) -> Callable[[], tuple[str, Any] | None]:
         """Start writing the city workbook; the returned call waits for it (None: written,
         else the error's code and parameters)."""
-        from .parallel import effective_jobs, in_background
-
         rows = sum(s.rows_read for s in self.merged)
-        if effective_jobs(self.jobs, 2) < 2 or rows < BACKGROUND_ROWS:
+        if not self._beside(rows):
             done = write_city_task(self.result, out, inputs, self.lang)
             return lambda: done
+        from .parallel import in_background
+
         # What crosses to the other process: the plan and the spill files' names, no ledger.
         light = replace(
             self.result,
@@ -472,6 +475,12 @@ class _Week:
         )
         future = in_background(write_city_task, light, out, inputs, self.lang)
         return future.result
+
+    def _beside(self, rows: int) -> bool:
+        """Is a workbook of this many rows worth a process of its own?"""
+        from .parallel import effective_jobs
+
+        return effective_jobs(self.jobs, 2) >= 2 and rows >= BACKGROUND_ROWS
 
     def _annexes(self, folder: Path, inputs: list[Path]) -> dict[str, str]:
         from . import summary as sm
@@ -549,7 +558,16 @@ class _Week:
         from .changebook import overdue_sheets, save
 
         found = find_overdue(self.new, self.as_of)
-        save(overdue_sheets(found, self.lang), folder / OVERDUE, inputs, False)
+        sheets = overdue_sheets(found, self.lang)
+        if self._beside(len(found.cases) * OVERDUE_WEIGHT):
+            # A city's lapsed promises can be tens of thousands of full rows: written beside
+            # the city workbook while this process finishes the rest.
+            from .parallel import in_background
+
+            future = in_background(save_sheets_task, sheets, folder / OVERDUE, inputs)
+            self.waits.append(future.result)
+        else:
+            save(sheets, folder / OVERDUE, inputs, False)
         return found
 
     def _report(
@@ -735,6 +753,25 @@ def write_city_task(
 
     try:
         write_city(result, out, inputs, lang=lang)
+    except LedgerError as exc:
+        return exc.code, exc.params
+    return None
+
+
+# A lapsed promise's row holds every form column twice over (its values and more): it counts
+# for this many city rows when deciding whether to write it in another process.
+OVERDUE_WEIGHT = 2
+
+
+def save_sheets_task(
+    sheets: list[Any], out: Path, inputs: list[Path]
+) -> tuple[str, dict[str, Any]] | None:
+    """Write a change workbook (changebook.py) in another process; a refusal comes back as
+    (code, parameters)."""
+    from .changebook import save
+
+    try:
+        save(sheets, out, inputs, False)
     except LedgerError as exc:
         return exc.code, exc.params
     return None
