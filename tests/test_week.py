@@ -442,6 +442,7 @@ def test_page_prints_on_one_a4_landscape_sheet(weeks: dict[str, Any], tmp_path: 
     page = weeks["out2"] / weekly.HTML
     pdf, png = tmp_path / "week.pdf", tmp_path / "week.png"
     browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    browser.append("--disable-dev-shm-usage")  # containers give /dev/shm 64 MB
     subprocess.run(
         [*browser, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
         check=True,
