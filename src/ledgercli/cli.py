@@ -25,6 +25,7 @@ COMMANDS = {
     "template": "template",
     "diff": "diff",
     "overdue": "overdue",
+    "week": "week",
     "forms": "forms",
 }
 

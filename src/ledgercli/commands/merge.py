@@ -51,10 +51,11 @@ def merge(
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import merge as view
+    from ledgercli.ui.console import Screen
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    with view.Screen(language, output) as screen:
+    with Screen(language, output) as screen:
         result = api.merge(
             list(paths),
             output,

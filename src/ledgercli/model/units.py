@@ -132,6 +132,8 @@ class Roster:
     path: Path
     names: list[str]
     by_key: dict[str, str] = field(default_factory=dict)
+    # unit key → (联络人, 联系电话) where the roster is made of annex-1 liaison forms.
+    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in self.names:

@@ -100,6 +100,15 @@ def run(
     return [results[k] for k in range(total)]
 
 
+def in_background(fn: Callable[..., R], *args: Any) -> Future[R]:
+    """Run `fn(*args)` in a process of its own while this one goes on (`ledger week` writes
+    the city workbook there while it computes the rest); `.result()` waits for it."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_start_context([fn.__module__]))
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the process ends once its one job is done
+    return future
+
+
 def _isolated(work: Work[S, A, R], path: Path, arg: A) -> R:
     try:
         with ProcessPoolExecutor(
@@ -120,6 +129,10 @@ def _size(path: Path) -> int:
 
 
 def _context(work: Work[Any, Any, Any]) -> Any:
+    return _start_context([work.task.__module__])
+
+
+def _start_context(modules: list[str]) -> Any:
     # forkserver: workers do not inherit the parent's threads (the progress bar's) mid-lock,
     # and start faster than spawn; spawn where there is no forkserver.
     methods = multiprocessing.get_all_start_methods()
@@ -127,7 +140,7 @@ def _context(work: Work[Any, Any, Any]) -> Any:
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         # What the task needs, imported once in the fork server instead of once per worker.
-        ctx.set_forkserver_preload([__name__, work.task.__module__])
+        ctx.set_forkserver_preload([__name__, *modules])
     return ctx
 
 

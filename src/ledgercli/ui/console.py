@@ -6,6 +6,9 @@ Machine output (`--format json`) never goes through rich; it is printed by the C
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -111,6 +114,62 @@ def not_reported(names: list[str] | None, lang: str, console: Console) -> None:
     if names:
         text = message("not-reported", lang, n=len(names), units="、".join(names))
         console.print(Text(text, style="bold yellow"))
+
+
+class Screen:
+    """What a person watching sees on stderr while files are read (merge, week): a bar over
+    the files read, then a status line while a workbook is written. Nothing when stderr is no
+    terminal."""
+
+    def __init__(self, lang: str, output: Path) -> None:
+        self.console = err
+        self.lang = lang
+        self.output = output
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Screen:
+        return self
+
+    @property
+    def progress(self) -> Callable[[Path, int, int], None] | None:
+        """The per-file callback of the reading (None when nobody watches)."""
+        return self._update if self.console.is_terminal else None
+
+    def _update(self, path: Path, n: int, total: int) -> None:
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[name]}", style="dim"),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            word = message("merge-line-reading", self.lang)
+            self.task = self.bar.add_task(word, total=None, name="")
+        self.bar.update(self.task, completed=n - 1, total=total, name=path.name)
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """The status line while the workbook is written (the bar is done by then)."""
+        self._stop()
+        if not self.console.is_terminal:
+            return nullcontext()
+        status: AbstractContextManager[Any] = self.console.status(
+            message("merge-line-writing", self.lang, path=str(self.output))
+        )
+        return status
+
+    def _stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
 
 
 def error(text: str) -> None:

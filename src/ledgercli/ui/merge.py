@@ -1,71 +1,12 @@
-"""The terminal view of `ledger merge`: a progress bar while files are read, then every file,
-what was left out, the duplicate groups and the row count that must balance."""
+"""The terminal view of `ledger merge`: every file, what was left out, the duplicate groups and
+the row count that must balance (the progress bar while files are read: console.Screen)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from ledgercli.model.i18n import Words, message
-
-
-class Screen:
-    """What a person watching sees on stderr while a merge runs: a bar over the files read,
-    then a status line while the workbook is written. Nothing when stderr is no terminal."""
-
-    def __init__(self, lang: str, output: Path) -> None:
-        from ledgercli.ui.console import err
-
-        self.console = err
-        self.lang = lang
-        self.output = output
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Screen:
-        return self
-
-    @property
-    def progress(self) -> Callable[[Path, int, int], None] | None:
-        """The per-file callback of the reading (None when nobody watches)."""
-        return self._update if self.console.is_terminal else None
-
-    def _update(self, path: Path, n: int, total: int) -> None:
-        if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[name]}", style="dim"),
-                console=self.console,
-                transient=True,
-            )
-            self.bar.start()
-            word = message("merge-line-reading", self.lang)
-            self.task = self.bar.add_task(word, total=None, name="")
-        self.bar.update(self.task, completed=n - 1, total=total, name=path.name)
-
-    def writing(self) -> AbstractContextManager[Any]:
-        """The status line while the workbook is written (the bar is done by then)."""
-        self._stop()
-        if not self.console.is_terminal:
-            return nullcontext()
-        status: AbstractContextManager[Any] = self.console.status(
-            message("merge-line-writing", self.lang, path=str(self.output))
-        )
-        return status
-
-    def _stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop()
 
 
 def render(result: Any, output: Path, lang: str) -> None:

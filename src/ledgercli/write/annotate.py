@@ -205,7 +205,7 @@ def annotate_reports(
         for fr in report.files:
             if not fr.readable or not (fr.count("error") or fr.count("warning")):
                 continue
-            out = annotate_dir / _copy_name(Path(fr.path), taken)
+            out = annotate_dir / copy_name(Path(fr.path), taken)
             done = annotate_file(fr, out, lang, force, password, inputs)
             _tell(done, fr, lang, say)
             copies[fr.path] = done.path
@@ -232,7 +232,7 @@ def _tell(done: Annotated, fr: FileReport, lang: str, say: Callable[[str], None]
     )
 
 
-def _copy_name(src: Path, taken: set[str]) -> str:
+def copy_name(src: Path, taken: set[str]) -> str:
     """Named after the original; a second 台账.xls beside 台账.xlsx becomes 台账-2.xlsx."""
     suffix = ".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx"
     name, n = src.stem + suffix, 1
@@ -471,6 +471,63 @@ def unit_of(fr: FileReport, ledger: Ledger | None) -> str:
     return ""
 
 
+# Labels above a header that name who filled the form and how to reach them.
+_PERSON_LABELS = ("联系人", "填报人", "联络人", "经办人")
+_PHONE_LABELS = ("联系电话", "联系方式", "电话", "手机")
+FIRST_PROBLEMS = 3  # errors listed in the index per file; the marked copy has them all
+
+
+def contact_of(
+    fr: FileReport, unit: str, contacts: dict[str, tuple[str, str]] | None = None
+) -> tuple[str, str]:
+    """Who to call about a returned file: the 联系人 and 联系电话 written above its header,
+    else the unit's liaison from annex-1 forms (`contacts`, by unit key), else blanks."""
+    from ledgercli.model.text import norm_key
+    from ledgercli.model.units import unit_key
+
+    def find(labels: tuple[str, ...]) -> str:
+        for label, value in fr.metadata.items():
+            if any(norm_key(label).startswith(w) for w in labels) and str(value).strip():
+                return str(value).strip()
+        return ""
+
+    person, phone = find(_PERSON_LABELS), find(_PHONE_LABELS)
+    if (not person or not phone) and contacts and unit:
+        # A file of several units is nobody's in particular: only one unit has a liaison.
+        known = contacts.get(unit_key(unit))
+        if known is not None:
+            person, phone = person or known[0], phone or known[1]
+    return person, phone
+
+
+def problem_line(f: Finding, lang: str) -> str:
+    """A finding on one line, where it is first: `B7 拖欠金额不是数字`."""
+    where = f.location()
+    return f"{where} {f.message(lang)}" if where else f.message(lang)
+
+
+def _link_to(cell: Any, copy: Path, folder: Path) -> None:
+    """A link to a marked copy, relative to the index's `folder`, so the folder can be zipped
+    and sent on with its index."""
+    import os
+
+    from openpyxl.styles import Font
+
+    target = Path(os.path.relpath(copy, folder)).as_posix()
+    set_text(cell, target)
+    cell.hyperlink = target
+    cell.font = Font(color="FF0563C1", underline="single")
+
+
+def first_problems(fr: FileReport, lang: str, limit: int = FIRST_PROBLEMS) -> str:
+    """The first errors of a file (or why it cannot be read), one a line, as the index shows."""
+    errors = [f for f in fr.findings if f.severity == "error"]
+    lines = [problem_line(f, lang) for f in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(Words("annotate", lang)("more", n=len(errors) - limit))
+    return "\n".join(lines)
+
+
 def write_index(
     report: Report,
     ledgers: list[Ledger],
@@ -479,11 +536,15 @@ def write_index(
     lang: str,
     force: bool = False,
     inputs: Iterable[Path] = (),
+    contacts: dict[str, tuple[str, str]] | None = None,
+    units: dict[str, str] | None = None,
 ) -> Path:
-    """DIR/index.xlsx: unit, file, errors, warnings, status and a link to each annotated copy;
-    the files to fix first."""
+    """DIR/index.xlsx: unit, file, errors, warnings, status, a link to each annotated copy,
+    who to call (from the file, else `contacts` by unit key) and its first errors; the files
+    to fix first. `units` (path → unit) names units where the caller knows them better than
+    the ledger (canonical names)."""
     import openpyxl
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     check_output(out, inputs, force)
     words = Words("annotate", lang)
@@ -492,6 +553,7 @@ def write_index(
     ws = wb.active
     ws.title = words["index"]
     heads = ["unit", "file", "form", "error", "warning", "status", "returned"]
+    heads += ["person", "phone", "first"]
     style = header_style()
     for c, key in enumerate(heads, start=1):
         set_text(ws.cell(1, c), words[key])
@@ -505,9 +567,11 @@ def write_index(
 
     red = PatternFill("solid", fgColor=ERROR_FILL, bgColor=ERROR_FILL)
     amber = PatternFill("solid", fgColor=WARNING_FILL, bgColor=WARNING_FILL)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row, fr in enumerate(sorted(report.files, key=rank), start=2):
         status = ["unreadable", "fix", "check", "ok"][rank(fr)]
-        set_text(ws.cell(row, 1), unit_of(fr, by_path.get(fr.path)))
+        unit = (units or {}).get(fr.path) or unit_of(fr, by_path.get(fr.path))
+        set_text(ws.cell(row, 1), unit)
         set_text(ws.cell(row, 2), fr.path)
         set_text(ws.cell(row, 3), fr.form or "")
         ws.cell(row, 4).value = fr.count("error")
@@ -527,12 +591,14 @@ def write_index(
             cell.fill = amber
         copy = copies.get(fr.path)
         if copy is not None:
-            link = ws.cell(row, 7)
-            set_text(link, copy.name)
-            # Relative, so the folder can be zipped and sent on with its index.
-            link.hyperlink = copy.name
-            link.font = Font(color="FF0563C1", underline="single")
-    for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
+            _link_to(ws.cell(row, 7), copy, out.parent)
+        if rank(fr) <= 1:
+            person, phone = contact_of(fr, unit, contacts)
+            set_text(ws.cell(row, 8), person)
+            set_text(ws.cell(row, 9), phone)
+            set_text(ws.cell(row, 10), first_problems(fr, lang))
+            ws.cell(row, 10).alignment = wrap
+    for letter, w in zip("ABCDEFGHIJ", (20, 40, 12, 8, 8, 24, 30, 10, 16, 70), strict=True):
         ws.column_dimensions[letter].width = w
     atomic_save(wb.save, out, replace=force)
     return out
