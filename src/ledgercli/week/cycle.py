@@ -95,7 +95,9 @@ def run_week(
             return week.write(folder)
 
 
-Wait = Callable[[], tuple[str, Any] | None]
+# A workbook written elsewhere comes back as nothing, or as its refusal (code, parameters).
+Refusal = tuple[str, dict[str, Any]] | None
+Wait = Callable[[], Refusal]
 
 
 class _Week:
@@ -211,7 +213,7 @@ class _Week:
         else the error's code and parameters)."""
         rows = sum(s.rows_read for s in self.merged)
         if not self._beside(rows):
-            done = write_city_task(self.result, out, inputs, self.lang)
+            done = refusal_of(write_city, self.result, out, inputs, False, self.lang)
             return lambda: done
         # What crosses to the other process: the plan and the spill files' names, no ledger.
         light = replace(
@@ -219,7 +221,7 @@ class _Week:
             spill_dir=None,
             sources=[replace(s, ledger=None) for s in self.result.sources],
         )
-        return in_background(write_city_task, light, out, inputs, self.lang).result
+        return in_background(refusal_of, write_city, light, out, inputs, False, self.lang).result
 
     def _beside(self, rows: int) -> bool:
         """Is a workbook of this many rows worth a process of its own?"""
@@ -291,7 +293,7 @@ class _Week:
         if self._beside(len(found.cases) * OVERDUE_WEIGHT):
             # A city's lapsed promises can be tens of thousands of full rows: written beside
             # the city workbook while this process finishes the rest.
-            future = in_background(save_sheets_task, sheets, folder / od.OVERDUE, inputs)
+            future = in_background(refusal_of, save, sheets, folder / od.OVERDUE, inputs, False)
             self.waits.append(future.result)
         else:
             save(sheets, folder / od.OVERDUE, inputs, False)
@@ -474,25 +476,11 @@ class _Week:
         return Caution(code="amount-suspect-yuan", message=text)
 
 
-def write_city_task(
-    result: MergeResult, out: Path, inputs: list[Path], lang: str
-) -> tuple[str, dict[str, Any]] | None:
-    """Write the city workbook; a refusal comes back as (code, parameters), which cross
-    processes whole (an exception's keyword parameters would not)."""
+def refusal_of(write: Callable[..., object], *args: Any) -> Refusal:
+    """`write(*args)`, in this process or another; a refusal comes back as (code, parameters),
+    which cross processes whole (an exception's keyword parameters would not)."""
     try:
-        write_city(result, out, inputs, lang=lang)
-    except LedgerError as exc:
-        return exc.code, exc.params
-    return None
-
-
-def save_sheets_task(
-    sheets: list[Any], out: Path, inputs: list[Path]
-) -> tuple[str, dict[str, Any]] | None:
-    """Write a change workbook (changebook.py) in another process; a refusal comes back as
-    (code, parameters)."""
-    try:
-        save(sheets, out, inputs, False)
+        write(*args)
     except LedgerError as exc:
         return exc.code, exc.params
     return None
