@@ -23,7 +23,7 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	@# One sample holds planted errors, so validate exits 1 here on purpose; the demo goes on.
 	@$(BIN)/ledger validate sample_data/submissions || { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
-		echo "(validate exit code 1: the planted errors above, as intended)"; }
+		$(BIN)/python -m ledgercli.model.i18n demo.planted-errors; }
 	@# The week's inbox as a clerk receives it: the annex-2 ledgers, an annex-1 contact form
 	@# beside them (skipped with a notice), one ledger filled in 元 (converted exactly, with a
 	@# warning) and one ledger sent twice, byte for byte (counted once, with a warning). The
@@ -38,6 +38,17 @@ demo: $(VENV)/.installed
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
 	$(BIN)/ledger template --form cq-annex2 -o $(OUT)/附件2-模板.xlsx --force
 	$(BIN)/ledger forms
+	@# The whole weekly cycle, twice: week 1 is that inbox; week 2 is sample_data/week2 (the
+	@# same districts a week later) with the 元 ledger sent again, compared with week 1. Both
+	@# weeks have files to return and alarms, so each exits 1 on purpose; the demo goes on.
+	@rm -rf $(OUT)/week1 $(OUT)/week2 $(OUT)/inbox2 && mkdir -p $(OUT)/inbox2
+	@cp sample_data/week2/*.xlsx sample_data/traps/附件2-*.xlsx $(OUT)/inbox2/
+	@$(BIN)/ledger week $(OUT)/inbox -o $(OUT)/week1 --as-of 2022-11 \
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
+		$(BIN)/python -m ledgercli.model.i18n demo.week1; }
+	@$(BIN)/ledger week $(OUT)/inbox2 -o $(OUT)/week2 --last $(OUT)/week1 --as-of 2022-11 \
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
+		$(BIN)/python -m ledgercli.model.i18n demo.week2 "page=$(OUT)/week2/周报.html"; }
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data

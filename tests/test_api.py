@@ -99,6 +99,23 @@ def test_overdue(work: Path) -> None:
     assert got.as_of == "2023-06" and len(got.cases) == len(got.overdue.cases)
 
 
+def test_week(work: Path) -> None:
+    """api.week writes the folder and returns the report whose JSON is its week.json, as the
+    command prints it."""
+    week2, out = work / "inbox" / "week2", work / "out" / "api-week"
+    got = api.week(week2, out, Options(form="cq-annex2"), as_of="2023-06", jobs=1)
+    on_disk = (out / "week.json").read_text(encoding="utf-8")
+    assert got.model_dump_json(indent=2) == on_disk
+    assert json.loads(on_disk)["outputs"]["json"] == str(out / "week.json")
+    again = cli_json(
+        "week", str(week2), "-o", str(out), "--form", "cq-annex2", "--as-of", "2023-06"
+    )
+    rerun = json.loads(again)
+    assert {**rerun, "generated": ""} == {**json.loads(on_disk), "generated": ""}
+    assert got.exit_code in (0, 1) and got.headline.cases == got.received.rows > 0
+    assert api.WeekReport.model_validate_json(on_disk) == got
+
+
 @pytest.mark.parametrize(
     ("model", "golden"),
     [

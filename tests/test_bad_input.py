@@ -274,18 +274,34 @@ def test_usage_errors_in_the_readers_language(
 
     monkeypatch.delenv("LEDGER_LANG", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    hint = "\n用 ledger validate --help 查看用法。\n"
     code, err = run_main("validate")
-    assert code == 2 and err == "错误：缺少参数 PATHS...。\n用 ledger validate --help 查看用法。\n"
+    assert code == 2 and err == "错误：缺少参数 PATHS...。" + hint
     code, err = run_main("validate", "x.xlsx", "--cutoff", "May 2022")
-    assert code == 2 and "选项 --cutoff 的取值无效：“May 2022”不是年月（请写成2022-05）" in err
+    assert err == "错误：--cutoff 的取值无效：“May 2022”不是年月（请写成2022-05）" + hint
     code, err = run_main("validate", "x.xlsx", "--nope")
-    assert code == 2 and "没有选项 --nope" in err
+    assert code == 2 and err == "错误：没有选项 --nope；是否要用 --annotate、--force？" + hint
     code, err = run_main("validate", "x.xlsx", "--format", "xml")
-    assert "选项 '--format' 的取值无效：“xml”不是可选值（'table', 'json'）之一。" in err
+    assert err == "错误：'--format' 的取值无效：“xml”不是可选值（'table', 'json'）之一。" + hint
     code, err = run_main("validate", "x.xlsx", "--limit")
-    assert err == "错误：选项 --limit 需要一个值。\n用 ledger validate --help 查看用法。\n"
+    assert err == "错误：选项 --limit 需要一个值。" + hint
+    code, err = run_main("validate", "x.xlsx", "--limit", "-3")
+    assert err == "错误：'--limit' 的取值无效：-3 不在允许范围（x>=0）内。" + hint
+    code, err = run_main("valdate")
+    assert code == 2 and err == "错误：没有命令 valdate。\n用 ledger --help 查看用法。\n"
+    # The same mistakes in English, in the same two lines.
+    hint = "\nTry 'ledger validate --help' for help.\n"
     code, err = run_main("validate", "--lang", "en")
-    assert code == 2 and "Missing argument 'PATHS...'" in err
+    assert code == 2 and err == "Error: Missing argument 'PATHS...'." + hint
+    code, err = run_main("validate", "x.xlsx", "--nope", "--lang", "en")
+    assert err == "Error: No such option '--nope'. Did you mean --annotate, --force?" + hint
+    code, err = run_main("validate", "x.xlsx", "--format", "xml", "--lang", "en")
+    assert err == "Error: Invalid value for '--format': 'xml' is not one of 'table', 'json'." + hint
+    code, err = run_main("validate", "x.xlsx", "--form", "a", "--schema", "b.toml", "--lang=en")
+    assert err == "Error: give --form or --schema, not both" + hint
+    # A LedgerError has the same prefix: full-width in Chinese.
+    code, err = run_main("template", "--form", "cq-annex3", "-o", "x.xlsx")
+    assert code == 2 and err.startswith("错误：cq-annex3是汇总表")
 
 
 @pytest.mark.parametrize(

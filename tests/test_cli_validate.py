@@ -182,6 +182,8 @@ def test_forms_verbose_in_both_languages() -> None:
     en = run("forms", "-v", "--lang", "en", env={"COLUMNS": "160"}).output
     assert "required when 问题来源 is" in en and "warning if blank" in en
     assert "credit_code" in en and "owed-exceeds-contract (warning): 拖欠金额 larger" in en
+    # English names of columns are for an English reader only (issue 17: 英文名 in zh).
+    assert "英文名" not in zh and "Debtor" not in zh and "English" in en
 
 
 def test_form_option_unknown() -> None:

@@ -39,6 +39,7 @@ from ledgercli.model.ledger import Ledger
 from ledgercli.model.options import Options
 from ledgercli.model.report import Report
 from ledgercli.run.pool import Progress
+from ledgercli.week.report import WeekReport
 
 if TYPE_CHECKING:
     from ledgercli.compare.diff import Diff
@@ -57,12 +58,14 @@ __all__ = [
     "OverdueReport",
     "SummaryReport",
     "ValidateReport",
+    "WeekReport",
     "annotate",
     "diff",
     "merge",
     "overdue",
     "summarize",
     "validate",
+    "week",
 ]
 
 Json = dict[str, Any]
@@ -480,3 +483,40 @@ def overdue(
 
 def _quiet(_path: Path) -> AbstractContextManager[Any]:
     return nullcontext()
+
+
+def week(
+    inbox: Path,
+    outdir: Path,
+    options: Options | None = None,
+    *,
+    last: Path | None = None,
+    as_of: str | None = None,
+    jobs: int | None = None,
+    lang: str = "zh",
+    progress: Progress | None = None,
+) -> WeekReport:
+    """The whole weekly cycle from one read of the `inbox` folder: every output in `outdir`
+    (marked copies and the index of returns, the city workbook, the summary tables, the
+    changes since `last`, the lapsed promises before the `as_of` month, 周报.html and
+    week.json). `outdir` is the tool's own: a folder holding anything else, or inside the
+    inbox, is refused before any reading; a re-run replaces it whole.
+
+    `last`: last week's `outdir`, its city workbook or its inbox. The report is week.json
+    (`report.model_dump_json(indent=2)`); `report.exit_code` is the command's.
+    """
+    from ledgercli.compare.overdue import parse_month
+    from ledgercli.week.cycle import run_week
+
+    options = options or Options()
+    month = parse_month(as_of) if as_of is not None else None
+    return run_week(
+        inbox,
+        outdir,
+        options,
+        last=last,
+        as_of=month,
+        lang=lang,
+        jobs=jobs,
+        progress=progress,
+    )

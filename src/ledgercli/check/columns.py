@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledgercli.model.forms import ColumnSpec, FormSpec
+from ledgercli.model.i18n import known, message
 
 # (severity, finding code, row index, the value shown, params)
 Hit = tuple[str, str, int, Any, dict[str, Any]]
@@ -60,10 +61,11 @@ class ColumnCheck:
     applies: Callable[[ColumnSpec], bool]  # whether a column's schema asks for it
     fn: Callable[[ColumnContext], ColumnHits]
     doc: str
-    zh: str  # `doc` for a Chinese reader
 
     def describe(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.doc
+        """What the check does, for `ledger forms -v` (`check-doc.<code>` in the catalogue)."""
+        code = f"check-doc.{self.code}"
+        return message(code, lang) if known(code) else self.doc
 
     def run(self, ctx: ColumnContext) -> ColumnHits:
         return self.fn(ctx) if self.applies(ctx.spec) else iter(())
@@ -74,11 +76,11 @@ COLUMN_CHECKS: dict[str, ColumnCheck] = {}
 
 
 def column_check(
-    code: str, gives: tuple[str, ...], applies: Callable[[ColumnSpec], bool], *, zh: str
+    code: str, gives: tuple[str, ...], applies: Callable[[ColumnSpec], bool]
 ) -> Callable[[Callable[[ColumnContext], ColumnHits]], ColumnCheck]:
     def register(fn: Callable[[ColumnContext], ColumnHits]) -> ColumnCheck:
         doc = " ".join((fn.__doc__ or "").split())
-        check = ColumnCheck(code, gives, applies, fn, doc, zh)
+        check = ColumnCheck(code, gives, applies, fn, doc)
         COLUMN_CHECKS[code] = check
         return check
 
@@ -89,7 +91,6 @@ def column_check(
     "required",
     ("required", "required-placeholder"),
     lambda spec: bool(spec.required),
-    zh="必填列不得为空（只填“无”“-”也算空白）；标为 warning 的列为空时只作警告。",
 )
 def required(c: ColumnContext) -> ColumnHits:
     """A required column is not blank (无 or a dash counts as blank); a column marked
@@ -108,7 +109,6 @@ def required(c: ColumnContext) -> ColumnHits:
     "required-when",
     ("required-when", "required-above"),
     lambda spec: spec.required_when is not None,
-    zh="另一列取某些值（或大于某金额）时，本列必填。",
 )
 def required_when(c: ColumnContext) -> ColumnHits:
     """Required when another column holds one of some values, or exceeds an amount."""
@@ -134,7 +134,6 @@ def required_when(c: ColumnContext) -> ColumnHits:
     "values-by",
     ("value-not-allowed-for", "value-not-applicable"),
     lambda spec: spec.values_by is not None,
-    zh="本列可填的值取决于另一列（如债务人所属领域取决于债务人性质）。",
 )
 def values_by(c: ColumnContext) -> ColumnHits:
     """The values allowed depend on another column (债务人所属领域 by 债务人性质)."""
@@ -163,7 +162,6 @@ def values_by(c: ColumnContext) -> ColumnHits:
     "unique",
     ("duplicate-value",),
     lambda spec: bool(spec.unique),
-    zh="本列的值在整个文件中不得重复（如问题编号）；每次重复都指出首次出现的行。",
 )
 def unique(c: ColumnContext) -> ColumnHits:
     """No value twice in the file (问题编号); each repeat names the row it repeats."""

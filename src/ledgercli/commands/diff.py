@@ -14,30 +14,33 @@ from ledgercli.commands.options import (
     lang_option,
     verbose_option,
 )
+from ledgercli.commands.words import command, option
 from ledgercli.model.options import Options
 
 
-@click.command()
+@command("diff")
 @jobs_option
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @input_options
 @lang_option
 @format_option
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
     default=None,
-    help="Also write every change to this .xlsx (one sheet per kind of change).",
+    help="help.diff.output",
 )
-@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
-@click.option(
+@option("--force", is_flag=True, help="help.diff.force")
+@option(
     "--limit",
     type=click.IntRange(0),
+    metavar="N",
     default=10,
     show_default=True,
-    help="Items listed per kind of change on the terminal (0: all).",
+    help="help.diff.limit",
 )
 @verbose_option
 def diff(
@@ -52,17 +55,7 @@ def diff(
     limit: int,
     verbose: bool,
 ) -> None:
-    """Compare last week's ledger (OLD) with this week's (NEW): files or folders of one form.
-
-    Lists vanished cases, regressions, new cases, repayments, status moves and changed key
-    fields, per unit and in total.
-
-    A unit with cases last week (or on the --units roster) that sent nothing this week is
-    named once as 未报送; its cases are not listed one by one as vanished.
-
-    Exit code 0: nothing alarming; 1: a unit sent nothing, a case vanished or went backwards;
-    2: a file cannot be read (its cases would otherwise all look vanished).
-    """
+    """`ledger diff` (its help: `help.diff` in the message catalogue)."""
     from ledgercli.run.prestart import prestart
 
     prestart([old, new], jobs, ["ledgercli.check.validate"])

@@ -14,28 +14,28 @@ from ledgercli.commands.options import (
     lang_option,
     verbose_option,
 )
+from ledgercli.commands.words import command, option
 from ledgercli.model.options import Options
 
 
-@click.command()
+@command("merge")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "-o",
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The city workbook to write (.xlsx).",
+    metavar="FILE",
+    help="help.merge.output",
 )
 @input_options
-@click.option(
-    "--only-valid", is_flag=True, help="Leave out rows with errors (listed in the report)."
-)
-@click.option(
+@option("--only-valid", is_flag=True, help="help.merge.only-valid")
+@option(
     "--drop-duplicates",
     is_flag=True,
-    help="Keep only the first row of each duplicate case (the others are listed).",
+    help="help.merge.drop-duplicates",
 )
-@click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@option("--force", is_flag=True, help="help.merge.force")
 @verbose_option
 @jobs_option
 @lang_option
@@ -52,14 +52,7 @@ def merge(
     lang: str | None,
     fmt: str,
 ) -> None:
-    """Merge submitted ledgers (files or folders) into one city workbook.
-
-    The workbook has the sheets 明细 (every case, with 来源文件, 来源工作表, 来源行号, 校验状态 and
-    重复组), 问题 (every finding) and 来源 (every input file, with its SHA-256).
-
-    Exit code 0: merged; 1: a file could not be read (the others are merged);
-    2: nothing written (mixed forms, output exists, output is an input…).
-    """
+    """`ledger merge` (its help: `help.merge` in the message catalogue)."""
     from ledgercli.run.prestart import prestart
 
     prestart(paths, jobs, ["ledgercli.merge.worker"])

@@ -9,98 +9,94 @@ from typing import Any, TypeVar
 
 import click
 
+from ledgercli.commands.words import option, said
+from ledgercli.model.i18n import LANGS
 from ledgercli.model.options import DEFAULT_MAX_UNPACKED_MB, Options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def lang_option(fn: F) -> F:
-    return click.option(
+    return option(
         "--lang",
-        type=click.Choice(["zh", "en"]),
+        type=click.Choice(LANGS),
         default=None,
-        help="Language of messages (default: from LANG/LC_ALL; 中文 when the locale is zh).",
+        help="help.option.lang",
     )(fn)
 
 
 def format_option(fn: F) -> F:
-    return click.option(
+    return option(
         "--format",
         "fmt",
         type=click.Choice(["table", "json"]),
         default="table",
         show_default=True,
-        help="table for people, json for programs (see README).",
+        help="help.option.format",
     )(fn)
 
 
 def verbose_option(fn: F) -> F:
     """-v: everything on the terminal (by default a summary and the most important items; the
     workbook of -o and --format json always hold everything)."""
-    return click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        help="Show every item on the terminal, each on its own (default: a summary and the "
-        "most important items; -o and --format json always hold everything).",
-    )(fn)
+    return option("-v", "--verbose", is_flag=True, help="help.option.verbose")(fn)
 
 
 def jobs_option(fn: F) -> F:
     """--jobs N: how many processes read files (default: every core; 1 reads in-process)."""
-    return click.option(
+    return option(
         "--jobs",
         "-j",
         type=click.IntRange(1),
         default=None,
         metavar="N",
-        help="Read files on N processes (default: every core). The result is the same.",
+        help="help.option.jobs",
     )(fn)
 
 
 _INPUT_OPTIONS = [
-    click.option(
+    option(
         "--form",
         "form_id",
         default=None,
-        help="Form id (see `ledger forms`); default: detected from the header.",
+        metavar="FORM_ID",
+        help="help.option.form",
     ),
-    click.option(
+    option(
         "--schema",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="A custom schema file (TOML) for another city's variant.",
+        metavar="FILE",
+        help="help.option.schema",
     ),
-    click.option("--sheet", default=None, help="Sheet name; default: found by content."),
-    click.option("--password", default=None, help="Password of protected workbooks."),
-    click.option(
+    option("--sheet", default=None, metavar="SHEET", help="help.option.sheet"),
+    option("--password", default=None, metavar="PASSWORD", help="help.option.password"),
+    option(
         "--cutoff",
         default=None,
         metavar="YYYY-MM",
-        help="Screening cut-off month (default: the form's, 2022-05 for annex 2).",
+        help="help.option.cutoff",
     ),
-    click.option(
+    option(
         "--units",
         "units",
         type=click.Path(path_type=Path),
         default=None,
         metavar="FILE",
-        help="Roster of units: annex-1 forms (a file, a folder, or a merged roster) or "
-        "a list of names (.xlsx/.csv/.txt). Gives the canonical unit names and lists "
-        "the units that sent nothing (未报送).",
+        help="help.option.units",
     ),
-    click.option(
+    option(
         "--max-unpacked-mb",
         type=click.IntRange(1),
         default=DEFAULT_MAX_UNPACKED_MB,
         show_default=True,
-        help="Refuse workbooks whose parts would inflate beyond this size.",
+        metavar="MB",
+        help="help.option.max-unpacked-mb",
     ),
-    click.option(
+    option(
         "--keep-copies",
         is_flag=True,
-        help="Count byte-identical copies of a file (附件2(1).xlsx) too; by default a "
-        "copy counts once, with a warning.",
+        help="help.option.keep-copies",
     ),
 ]
 _INPUT_KEYS = (
@@ -145,11 +141,11 @@ def make_options(
         month = month_of(cutoff)
         if month is None:
             raise click.BadParameter(
-                f"{cutoff!r} is not a month (write it 2022-05)", param_hint="--cutoff"
+                said("usage.cutoff-month", value=cutoff), param_hint="--cutoff"
             )
         cutoff = month
     if form_id and schema:
-        raise click.UsageError("give --form or --schema, not both")
+        raise click.UsageError(said("usage.form-and-schema"))
     return Options(
         form=form_id,
         schema=schema,

@@ -14,36 +14,39 @@ from ledgercli.commands.options import (
     lang_option,
     verbose_option,
 )
+from ledgercli.commands.words import command, option
 from ledgercli.model.options import Options
 
 
-@click.command()
+@command("overdue")
 @jobs_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "--as-of",
     "as_of",
     default=None,
     metavar="YYYY-MM",
-    help="A promise due before this month is overdue (default: the current month).",
+    help="help.overdue.as-of",
 )
 @input_options
 @lang_option
 @format_option
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
     default=None,
-    help="Also write the overdue cases to this .xlsx.",
+    help="help.overdue.output",
 )
-@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
-@click.option(
+@option("--force", is_flag=True, help="help.overdue.force")
+@option(
     "--limit",
     type=click.IntRange(0),
+    metavar="N",
     default=15,
     show_default=True,
-    help="Overdue cases listed on the terminal (0: all).",
+    help="help.overdue.limit",
 )
 @verbose_option
 def overdue(
@@ -58,11 +61,7 @@ def overdue(
     limit: int,
     verbose: bool,
 ) -> None:
-    """List cases whose 剩余金额约定最迟偿还时间 or 协议约定最迟偿还时间 lies before the
-    as-of month while money is still owed, per unit, worst first.
-
-    Exit code 0: nothing overdue; 1: overdue cases found; 2: a file cannot be read.
-    """
+    """`ledger overdue` (its help: `help.overdue` in the message catalogue)."""
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import overdue as view

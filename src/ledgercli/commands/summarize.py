@@ -9,52 +9,53 @@ from pathlib import Path
 import click
 
 from ledgercli.commands.options import format_option, input_options, lang_option, verbose_option
+from ledgercli.commands.words import command, option
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.options import Options
 
 DEFAULT_INPUT = Path("city.xlsx")
 
 
-@click.command()
+@command("summarize")
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "--annex",
     type=click.Choice(["3", "4", "wh"]),
     default=None,
-    help="3: 排查情况汇总表; 4: 化解情况汇总表; wh: the Wuhan weekly report "
-    "(default: wh when the input holds only Wuhan ledgers, else 4).",
+    help="help.summarize.annex",
 )
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
     default=None,
-    help="Workbook to write (default annex3.xlsx / annex4.xlsx / wuhan-weekly.xlsx; with "
-    "--format json or --check only when given).",
+    help="help.summarize.output",
 )
-@click.option("--force", is_flag=True, help="Overwrite the output workbook if it exists.")
-@click.option(
+@option("--force", is_flag=True, help="help.summarize.force")
+@option(
     "--by",
     "by",
     default=None,
     metavar="COLUMN",
-    help="Group rows by this column (key or header) instead of 街镇部门 / 填报单位.",
+    help="help.summarize.by",
 )
-@click.option(
+@option(
     "--order",
     type=click.Choice(["name", "amount"]),
     default="name",
     show_default=True,
-    help="Row order: by unit name, or by 拖欠金额 (largest first).",
+    help="help.summarize.order",
 )
-@click.option("--only-valid", is_flag=True, help="Leave out rows with errors.")
-@click.option("--drop-duplicates", is_flag=True, help="Count each duplicate case once.")
-@click.option(
+@option("--only-valid", is_flag=True, help="help.summarize.only-valid")
+@option("--drop-duplicates", is_flag=True, help="help.summarize.drop-duplicates")
+@option(
     "--check",
     "check",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
     default=None,
-    help="A unit's self-reported annex 3/4: list every cell that differs (exit 1 if any).",
+    help="help.summarize.check",
 )
 @input_options
 @verbose_option
@@ -75,12 +76,7 @@ def summarize(
     lang: str | None,
     fmt: str,
 ) -> None:
-    """Compute the official summary table from ledger rows and write it as a workbook.
-
-    INPUT is the merged city workbook, one submission, or a folder of submissions (default:
-    ./city.xlsx). Exit code 0: done; 1: an input could not be read, or --check found
-    differences; 2: nothing to summarize.
-    """
+    """`ledger summarize` (its help: `help.summarize` in the message catalogue)."""
     from ledgercli import api
     from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import summary as view

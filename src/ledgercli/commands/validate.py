@@ -8,36 +8,40 @@ from pathlib import Path
 import click
 
 from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.commands.words import command, option
 from ledgercli.model.options import Options
 
 
-@click.command()
+@command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @input_options
 @lang_option
 @format_option
-@click.option("--strict", is_flag=True, help="Count warnings as errors in the exit code.")
-@click.option(
+@option("--strict", is_flag=True, help="help.validate.strict")
+@option(
     "--limit",
     type=click.IntRange(0),
+    metavar="N",
     default=50,
     show_default=True,
-    help="Findings shown per file (0: all).",
+    help="help.validate.limit",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Also list every notice.")
-@click.option(
+@option("-v", "--verbose", is_flag=True, help="help.validate.verbose")
+@option(
     "--annotate",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
     default=None,
-    help="Write a copy of the (one) submission with every finding marked on its cell.",
+    help="help.validate.annotate",
 )
-@click.option(
+@option(
     "--annotate-dir",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
     default=None,
-    help="Write a marked copy of every file with findings, and index.xlsx of who must fix what.",
+    help="help.validate.annotate-dir",
 )
-@click.option("--force", is_flag=True, help="Overwrite annotated copies that already exist.")
+@option("--force", is_flag=True, help="help.validate.force")
 @jobs_option
 def validate(
     paths: tuple[Path, ...],
@@ -52,10 +56,7 @@ def validate(
     force: bool,
     jobs: int | None,
 ) -> None:
-    """Check submitted workbooks (files or folders) and list every problem.
-
-    Exit code 0: no errors; 1: errors (or warnings with --strict); 2: a file cannot be read.
-    """
+    """`ledger validate` (its help: `help.validate` in the message catalogue)."""
     from ledgercli.run.prestart import prestart
 
     prestart(paths, jobs, ["ledgercli.check.validate"])

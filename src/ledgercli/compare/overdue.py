@@ -26,25 +26,10 @@ from typing import Any
 
 from ledgercli.compare.diff import Case, Side, amount, load_side
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.i18n import register
 from ledgercli.model.ledger import money
 from ledgercli.model.options import Options
 from ledgercli.model.status import CLEARED
 from ledgercli.run.pool import Progress
-
-register(
-    {
-        "overdue-form": (
-            "{form}没有“剩余金额约定最迟偿还时间”或“协议约定最迟偿还时间”列，无法判断逾期",
-            "{form} has neither 剩余金额约定最迟偿还时间 nor 协议约定最迟偿还时间: "
-            "overdue promises cannot be found in it",
-        ),
-        "overdue-bad-month": (
-            "“{value}”不是年月，请写成YYYY-MM，例如2022-12",
-            "'{value}' is not a month; write it as YYYY-MM, e.g. 2022-12",
-        ),
-    }
-)
 
 REMAINING = "remaining"  # reason: 剩余金额约定最迟偿还时间 lapsed
 AGREEMENT = "agreement"  # reason: 协议约定最迟偿还时间 lapsed

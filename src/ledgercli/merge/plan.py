@@ -24,95 +24,19 @@ from ledgercli.check.rules import load_schema
 from ledgercli.merge.worker import FileRows, read_for_merge
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec, get_form, input_forms
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import message
+from ledgercli.model.ledger import Ledger
 from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding
-from ledgercli.model.units import Roster, plan_units, reporting_units
+from ledgercli.model.units import (
+    Roster,
+    UnitPlan,
+    apply_to_ledger,
+    plan_units,
+    reporting_units,
+)
 from ledgercli.read.workbook import UNREADABLE_REASONS, iter_spreadsheets, real
 from ledgercli.run.spill import SpillDir, new_key
-
-register(
-    {
-        "merge-skip-lock-file": (
-            "跳过Excel/WPS锁定文件（~$开头，文件正被打开时产生）",
-            "skipped an Excel/WPS lock file (~$…, left while a workbook is open)",
-        ),
-        "merge-skip-hidden": ("跳过隐藏文件", "skipped a hidden file"),
-        "merge-skip-merged-workbook": (
-            "跳过文件夹中已合并的汇总台账（ledger merge 的输出），以免案件重复计算；如需合并请直接指定该文件",
-            "skipped a merged city workbook (ledger merge output) found in the folder, so no case "
-            "is counted twice; name the file itself to merge it",
-        ),
-        "merge-skip-summary-table": (
-            "跳过文件夹中的汇总表（附件3/4），它不是明细台账；用 ledger summarize --check 核对它",
-            "skipped a summary table (annex 3/4) found in the folder: it is no detail ledger; "
-            "check it with ledger summarize --check",
-        ),
-        "merge-skip-folder-link": (
-            "跳过指向已读取文件夹的链接（循环链接，或同一文件夹出现两次），以免重复计算",
-            "skipped a link to a folder already read (a link loop, or the same folder twice), "
-            "so no case is counted twice",
-        ),
-        "merge-skip-not-spreadsheet": (
-            "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
-            "skipped: not a spreadsheet (only .xlsx, .xlsm, .xls, .ods and .csv are read)",
-        ),
-        "merge-skip-contact-form": (
-            "跳过联络表（附件1）：它与台账一同报送，不含案件，不并入台账",
-            "skipped a contact form (annex 1) sent beside the ledgers: it holds no cases and is "
-            "not merged into the ledger",
-        ),
-        "merge-skip-other-form": (
-            "该文件为表样{form}，不是本次合并的{chosen}，已跳过",
-            "this file is form {form}, not {chosen} being merged; skipped",
-        ),
-        "merge-mixed-forms": (
-            "所给文件属于不同表样，不能合并为一个台账；请分开合并，或用 --form 选择其一：\n{listing}",
-            "the files are of different forms and cannot be merged into one ledger; merge them "
-            "separately, or pick one with --form:\n{listing}",
-        ),
-        "merge-nothing-readable": (
-            "没有可合并的文件，未写入任何内容：\n{listing}",
-            "nothing to merge, nothing was written:\n{listing}",
-        ),
-        "merge-left-out-errors": (
-            "该行有{errors}个错误，按 --only-valid 未写入",
-            "left out by --only-valid: the row has {errors} error(s)",
-        ),
-        "merge-left-out-duplicate": (
-            "与{other_file}第{other_row}行为同一案件（重复组{group}），按 --drop-duplicates 未写入",
-            "left out by --drop-duplicates: the same case as {other_file} row {other_row} "
-            "(duplicate group {group})",
-        ),
-        "merge-duplicate": (
-            "与{other_file}第{other_row}行为同一案件（重复组{group}）",
-            "the same case as {other_file} row {other_row} (duplicate group {group})",
-        ),
-        # The other row is in a file with several sheets read: named with its sheet.
-        "merge-duplicate@sheet": (
-            "与{other_file}工作表“{other_sheet}”第{other_row}行为同一案件（重复组{group}）",
-            "the same case as {other_file} sheet '{other_sheet}' row {other_row} "
-            "(duplicate group {group})",
-        ),
-        "merge-left-out-duplicate@sheet": (
-            "与{other_file}工作表“{other_sheet}”第{other_row}行为同一案件（重复组{group}），"
-            "按 --drop-duplicates 未写入",
-            "left out by --drop-duplicates: the same case as {other_file} sheet "
-            "'{other_sheet}' row {other_row} (duplicate group {group})",
-        ),
-        "merge-conservation": (
-            "行数不守恒（{detail}）：这是 ledger 的缺陷，输出未写入，请报告此问题",
-            "rows are not conserved ({detail}): this is a bug in ledger; nothing was written, "
-            "please report it",
-        ),
-        "merge-too-many-rows": (
-            "工作表“{sheet}”需要{rows}行，超过Excel单个工作表上限{limit}行；未写入任何内容，"
-            "请分批合并",
-            "sheet {sheet} would need {rows} rows, more than the {limit} one Excel sheet holds; "
-            "nothing was written: merge in smaller batches",
-        ),
-    }
-)
 
 # How a skipped file is reported, by the reason iter_spreadsheets gives.
 _SKIP_CODES = {
@@ -150,6 +74,8 @@ class Source:
     duplicates: int = 0  # rows of this file that belong to a duplicate group
     # Unit names as written → their canonical name (units.py), applied as the rows are written.
     renames: dict[str, str] = field(default_factory=dict)
+    # The validated ledger, when the merge was asked to keep it (merge_paths(keep_ledgers=True)).
+    ledger: Ledger | None = None
 
     @property
     def rows_read(self) -> int:
@@ -219,6 +145,8 @@ class MergeResult:
     spill_dir: Any = field(default=None, repr=False)  # the rows' SpillDir (spill.py)
     # With a roster (--units): its units that sent nothing. None without one.
     not_reported: list[str] | None = None
+    # Every unit's canonical name, decided over all merged files (units.py).
+    unit_plan: UnitPlan | None = None
 
     def close(self) -> None:
         """Remove the spilled rows (the city workbook can no longer be written after)."""
@@ -287,19 +215,30 @@ def merge_paths(
     drop_duplicates: bool = False,
     progress: Progress | None = None,
     jobs: int | None = None,
+    roster: Roster | None = None,
+    keep_ledgers: bool = False,
 ) -> MergeResult:
     """Read, validate and plan the merge of files and folders; nothing is written here.
 
     `options.form` picks the form to merge (files of other forms are skipped with a notice);
     without it every readable file must be of the same form. Files are read on `jobs`
-    processes (None: every core; 1: in this process), with the same result.
+    processes (None: every core; 1: in this process), with the same result. `roster` is
+    given by a caller that read it already (else `options.units` is read); `keep_ledgers`
+    keeps each file's validated ledger (`Source.ledger`, units renamed as in the workbook).
     """
     # The roster first: a wrong --units stops the merge before forty files are read.
-    roster = read_roster(options.units, options.password) if options.units else None
+    if roster is None and options.units:
+        roster = read_roster(options.units, options.password)
     spill = SpillDir()
     try:
         sources, forms = read_sources(
-            paths, options, progress, Path(spill.name), jobs, key=spill.key
+            paths,
+            options,
+            progress,
+            Path(spill.name),
+            jobs,
+            key=spill.key,
+            keep_ledgers=keep_ledgers,
         )
         set_copies_aside(sources, options)
         form = choose_form(sources, options, forms)
@@ -334,6 +273,7 @@ def read_sources(
     jobs: int | None = None,
     *,
     key: bytes | None = None,
+    keep_ledgers: bool = False,
 ) -> tuple[list[Source], list[FormSpec]]:
     listed = list(iter_spreadsheets(paths))
     if not listed:
@@ -351,7 +291,16 @@ def read_sources(
     if key is None:
         key = new_key()
     read = iter(
-        read_for_merge(files, options, forms, spill_dir, key=key, jobs=jobs, progress=progress)
+        read_for_merge(
+            files,
+            options,
+            forms,
+            spill_dir,
+            key=key,
+            jobs=jobs,
+            progress=progress,
+            keep_ledgers=keep_ledgers,
+        )
     )
     sources: list[Source] = []
     for path, skip in listed:
@@ -368,6 +317,8 @@ def read_sources(
             continue
         report, data, sha = next(read)
         src = Source(path=path, status="merged", sha256=sha, report=report)
+        if data is not None and data.ledger is not None:
+            src.ledger, data.ledger = data.ledger, None
         if report.merged and real(path) not in named:
             # A city workbook in the inbox (last week's, or this merge's own output) is a
             # result, not a submission; merging it would double every case.
@@ -462,9 +413,12 @@ def canonical_units(result: MergeResult, roster: Roster | None) -> None:
     file, so the name it was written under stays in 问题."""
     merged = [s for s in result.sources if s.status == "merged" and s.report is not None]
     plan = plan_units([s.report for s in merged if s.report is not None], roster)
+    result.unit_plan = plan
     for s in merged:
         assert s.report is not None
         s.renames = plan.renames(u.name for u in s.report.units)
+        if s.ledger is not None:
+            apply_to_ledger(s.ledger, plan)
     if roster is not None:
         # A file that cannot be read was sent all the same; last week's city workbook in the
         # inbox was not sent by anyone.

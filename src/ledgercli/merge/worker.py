@@ -20,7 +20,7 @@ from typing import Any
 from ledgercli.check import validate
 from ledgercli.model.cityformat import detail_columns, row_cells
 from ledgercli.model.forms import FormSpec
-from ledgercli.model.ledger import SheetRows
+from ledgercli.model.ledger import Ledger, SheetRows
 from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.run import spill
@@ -51,6 +51,10 @@ class FileRows(SheetRows):
     # Each row's reporting unit where the file's sheets name different ones above their
     # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
     row_units: list[str | None] | None = None
+    # The validated ledger itself, only when the caller asked for it (`ledger week` computes
+    # its summaries, changes and lapsed promises from the same read as the city workbook).
+    # Its form crosses the pipe by id (FormSpec.__reduce__).
+    ledger: Ledger | None = None
     _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -78,10 +82,14 @@ def read_for_merge(
     key: bytes,
     jobs: int | None = None,
     progress: Progress | None = None,
+    keep_ledgers: bool = False,
 ) -> list[Read]:
     """Validate each file and spill its rows (encrypted with `key`); (report, rows, sha256)
-    in input order."""
-    work = Work(_merge_task, _unreadable, (options, forms, key))
+    in input order.
+
+    `keep_ledgers` also sends each file's validated ledger back (`FileRows.ledger`), for a
+    caller that computes more than the city workbook from the one read."""
+    work = Work(_merge_task, _unreadable, (options, forms, key, keep_ledgers))
     items = [(p, spill_dir / f"{n:06d}.spill") for n, p in enumerate(paths)]
     return run(work, items, jobs=jobs, progress=progress)
 
@@ -90,8 +98,8 @@ def _unreadable(path: Path, finding: Finding) -> Read:
     return FileReport(path=str(path), readable=False, findings=[finding]), None, sha256_of(path)
 
 
-def _merge_task(shared: tuple[Options, list[FormSpec], bytes], path: Path, to: Path) -> Read:
-    options, forms, key = shared
+def _merge_task(shared: tuple[Options, list[FormSpec], bytes, bool], path: Path, to: Path) -> Read:
+    options, forms, key, keep_ledger = shared
     # Looked up on the module at each call: tests replace it to make one file fail.
     fr, ledger = validate.validate_file(path, options, forms)
     # The digest of the very bytes the rows were read from: a file rewritten during the
@@ -123,6 +131,7 @@ def _merge_task(shared: tuple[Options, list[FormSpec], bytes], path: Path, to: P
         row_sheets=list(ledger.row_sheets),
         row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
         marks=ledger.marks,
+        ledger=ledger if keep_ledger else None,
     )
     return fr, rows, sha
 

@@ -524,7 +524,7 @@ def recorded(
 def describe(amount_unit: dict[str, Any] | None, lang: str = "zh") -> str:
     """One file's unit of amount in a few words: the 来源 sheet's 金额单位核查 cell, and a line
     under merge's table."""
-    from ledgercli.model.i18n import message
+    from ledgercli.model.i18n import join, message
 
     if not amount_unit:
         return ""
@@ -533,4 +533,4 @@ def describe(amount_unit: dict[str, Any] | None, lang: str = "zh") -> str:
         for kind in ("converted", "conflict", "suspect")
         if amount_unit.get(f"rows_{kind}")
     ]
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return join(parts, lang, "sep.clause")

@@ -41,3 +41,23 @@ def plain(value: Decimal | None) -> str:
     """An exact decimal string without exponent or trailing zeros ("7900", "0.79"); "" for
     None. How a message quotes the number a district typed."""
     return "" if value is None else f"{value.normalize():f}"
+
+
+def grouped(value: str | Decimal | None) -> str:
+    """An exact amount for a person to read at a glance: thousands separated, four decimals
+    (more only if it has more): 12,345.6789; — for none."""
+    if value is None or value == "":
+        return "—"
+    d = Decimal(str(value))
+    return f"{d:,.4f}" if d == d.quantize(_FOUR) else f"{d:,f}"
+
+
+def signed(value: str | int | Decimal | None, amount: bool = False) -> str:
+    """A change since last week: +3, −12.0000 (a true minus sign), ±0; — for none."""
+    if value is None:
+        return "—"
+    d = Decimal(str(value))
+    if d == 0:
+        return "±0"
+    text = grouped(abs(d)) if amount else f"{abs(d)}"
+    return ("+" if d > 0 else "−") + text

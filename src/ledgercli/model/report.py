@@ -10,18 +10,14 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ledgercli.model.i18n import MESSAGES, message
+from ledgercli.model.i18n import join, known, message
 
 SEVERITIES = ("error", "warning", "notice")
-# How each severity is said: the terminal, the 问题 sheet, the annotated returns, `ledger forms`.
-_SEVERITY_WORDS = {
-    "zh": {"error": "错误", "warning": "警告", "notice": "提示"},
-    "en": {"error": "error", "warning": "warning", "notice": "notice"},
-}
 
 
 def severity_word(severity: str, lang: str) -> str:
-    return _SEVERITY_WORDS.get(lang, _SEVERITY_WORDS["en"])[severity]
+    """How a severity is said: the terminal, the 问题 sheet, the annotated returns, `ledger forms`."""
+    return message(f"severity.{severity}", lang)
 
 
 # A finding names its column as a person sees it, by letter.
@@ -67,13 +63,13 @@ class Finding:
         # code, said as the case needs.
         code = self.rule
         variant = self.params.get("variant")
-        if variant and f"{code}@{variant}" in MESSAGES:
+        if variant and known(f"{code}@{variant}"):
             code = f"{code}@{variant}"
         # `because` lists the codes of the sentences giving the evidence, in the same language.
         because = params.get("because")
         if isinstance(because, list):
-            params["because"] = ("；" if lang == "zh" else "; ").join(
-                message(c, lang, **params) for c in because
+            params["because"] = join(
+                (message(c, lang, **params) for c in because), lang, "sep.clause"
             )
         return message(code, lang, **params)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ledgercli.model.i18n import message
 from ledgercli.model.ledger import Ledger, money
 
 CLEARED = "清偿完毕"
@@ -27,12 +28,21 @@ _PROGRESS_WORDS = {
     "正在沟通办理": UNRESOLVED,
 }
 
-STATUS_EN = {
-    CLEARED: "paid in full",
-    PARTIAL: "partly repaid",
-    AGREEMENT: "repayment agreed",
+# Each status's code in the message catalogue (`status.cleared`: 清偿完毕 / paid in full).
+_STATUS_CODES = {
+    CLEARED: "cleared",
+    PARTIAL: "partial",
+    AGREEMENT: "agreement",
     UNRESOLVED: "unresolved",
 }
+
+
+def status_said(st: str | None, lang: str) -> str:
+    """A status as a reader of `lang` says it ("" for none; an unknown one as written)."""
+    if st is None:
+        return ""
+    code = _STATUS_CODES.get(st)
+    return message(f"status.{code}", lang) if code else st
 
 
 def _amount_columns(ledger: Ledger) -> bool:
@@ -116,3 +126,22 @@ def remaining(ledger: Ledger, i: int) -> Decimal:
     else:
         rest = owed - repaid(ledger, i)
     return max(rest, Decimal(0))
+
+
+def remainings(ledger: Ledger, owed: list[Decimal], paid: list[Decimal]) -> list[Decimal]:
+    """`remaining` of every row, column-wise: 剩余金额 as written, else what `remaining`
+    computes from `owed` (拖欠金额) and `paid` (the repaid amounts of `statuses_and_repaid`)."""
+    n = len(ledger)
+    written = ledger.values.get("remaining") or [None] * n
+    zero = Decimal(0)
+    if _amount_columns(ledger):
+        cleared = ledger.values.get("cleared") or [None] * n
+        repaid_col = ledger.values.get("repaid") or [None] * n
+        return [
+            w if type(w) is Decimal else max(o - money(c) - money(r), zero)
+            for w, o, c, r in zip(written, owed, cleared, repaid_col, strict=True)
+        ]
+    return [
+        w if type(w) is Decimal else max(o - p, zero)
+        for w, o, p in zip(written, owed, paid, strict=True)
+    ]

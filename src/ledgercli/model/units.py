@@ -25,35 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ledgercli.model.i18n import register
 from ledgercli.model.report import FileReport, Finding, UnitCount, col_letter
 from ledgercli.model.text import clean_text, nfkc, norm_key
-
-register(
-    {
-        "roster-unreadable": (
-            "单位名单 {path} 无法读取：{reason}",
-            "the roster of units {path} cannot be read: {reason}",
-        ),
-        "roster-empty": (
-            "没有找到单位名称（应为附件1联络表、合并后的联络表，或每行一个单位名称的名单：.xlsx、.csv、.txt）",
-            "no unit names found in it (give annex-1 liaison forms, a merged roster of them, or "
-            "a list with one unit name a line: .xlsx, .csv or .txt)",
-        ),
-        "roster-other-form": (
-            "这是{form}台账，不是单位名单",
-            "it is a {form} ledger, not a roster of units",
-        ),
-        "roster-bad-text": (
-            "不是UTF-8或GB18030编码的文本",
-            "not text in UTF-8 or GB18030",
-        ),
-        "not-reported": (
-            "未报送：单位名单中{n}个单位本次没有报送：{units}",
-            "not reported: {n} unit(s) of the roster sent nothing: {units}",
-        ),
-    }
-)
 
 # --- the name of a unit -------------------------------------------------------------------
 
@@ -159,6 +132,8 @@ class Roster:
     path: Path
     names: list[str]
     by_key: dict[str, str] = field(default_factory=dict)
+    # unit key → (联络人, 联系电话) where the roster is made of annex-1 liaison forms.
+    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in self.names:

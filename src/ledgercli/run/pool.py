@@ -21,23 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ledgercli.model.i18n import register
 from ledgercli.model.report import Finding
 from ledgercli.run.prestart import SERIAL_BELOW_BYTES
-
-register(
-    {
-        "internal-error": (
-            "读取该文件时ledger内部出错（{detail}）：这是ledger的缺陷，请报告此问题",
-            "ledger failed on this file ({detail}): this is a bug in ledger, please report it",
-        ),
-        "worker-died": (
-            "读取该文件的进程意外退出（内存不足，或文件触发了读取库的缺陷）",
-            "the process reading this file died (out of memory, or the file triggers a fault "
-            "in the reading library)",
-        ),
-    }
-)
 
 Progress = Callable[[Path, int, int], None]
 
@@ -115,6 +100,15 @@ def run(
     return [results[k] for k in range(total)]
 
 
+def in_background(fn: Callable[..., R], *args: Any) -> Future[R]:
+    """Run `fn(*args)` in a process of its own while this one goes on (`ledger week` writes
+    the city workbook there while it computes the rest); `.result()` waits for it."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_start_context([fn.__module__]))
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the process ends once its one job is done
+    return future
+
+
 def _isolated(work: Work[S, A, R], path: Path, arg: A) -> R:
     try:
         with ProcessPoolExecutor(
@@ -135,6 +129,10 @@ def _size(path: Path) -> int:
 
 
 def _context(work: Work[Any, Any, Any]) -> Any:
+    return _start_context([work.task.__module__])
+
+
+def _start_context(modules: list[str]) -> Any:
     # forkserver: workers do not inherit the parent's threads (the progress bar's) mid-lock,
     # and start faster than spawn; spawn where there is no forkserver.
     methods = multiprocessing.get_all_start_methods()
@@ -142,7 +140,7 @@ def _context(work: Work[Any, Any, Any]) -> Any:
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         # What the task needs, imported once in the fork server instead of once per worker.
-        ctx.set_forkserver_preload([__name__, work.task.__module__])
+        ctx.set_forkserver_preload([__name__, *modules])
     return ctx
 
 

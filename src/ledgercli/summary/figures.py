@@ -21,77 +21,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from ledgercli.model.amountunit import CONFLICT, CONVERTED, SUSPECT
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec, builtin_forms, get_form
-from ledgercli.model.i18n import register
 from ledgercli.model.ledger import Ledger, moneys
 from ledgercli.model.numbers import AMOUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT, fmt_amount, rate
 from ledgercli.model.report import Report, col_letter
 from ledgercli.model.status import statuses_and_repaid
 from ledgercli.model.text import norm_header
-
-register(
-    {
-        "summary-input-missing": (
-            "未指定输入，且当前文件夹中没有 {path}；请给出合并后的全市台账、报送文件或文件夹，"
-            "例如 ledger summarize city.xlsx --annex 4",
-            "no input given and there is no {path} in the current folder; name the merged city "
-            "ledger, a submission or a folder, e.g. ledger summarize city.xlsx --annex 4",
-        ),
-        "summary-no-ledger": (
-            "{path} 中没有可汇总的{form}台账（读到的表样：{found}）",
-            "{path} holds no {form} ledger to summarize (forms found: {found})",
-        ),
-        "summary-bad-by": (
-            "--by：“{column}”不是{form}的列；可用：{known}",
-            "--by: '{column}' is not a column of {form}; choose one of: {known}",
-        ),
-        "summary-bad-layout": (
-            "汇总表样 {form} 的 layout 有误：{reason}",
-            "the layout of summary form {form} is wrong: {reason}",
-        ),
-        "summary-error-rows": (
-            "{rows}行存在错误（涉及拖欠金额{amount}万元），已计入汇总；用 --only-valid 可剔除",
-            "{rows} row(s) with errors ({amount} 万元 owed) are counted; --only-valid leaves "
-            "them out",
-        ),
-        "summary-error-rows-left-out": (
-            "{rows}行存在错误（涉及拖欠金额{amount}万元），按 --only-valid 未计入汇总",
-            "{rows} row(s) with errors ({amount} 万元 owed) left out (--only-valid)",
-        ),
-        "summary-duplicates": (
-            "{groups}组重复案件（多计{rows}行，拖欠金额{amount}万元）已重复计入；"
-            "用 --drop-duplicates 每案只计一次",
-            "{groups} duplicate group(s) counted more than once ({rows} extra row(s), "
-            "{amount} 万元 owed); --drop-duplicates counts each case once",
-        ),
-        "summary-duplicates-dropped": (
-            "{groups}组重复案件每案只计一次，未计入{rows}行（拖欠金额{amount}万元）：{where}",
-            "{groups} duplicate group(s) counted once; {rows} row(s) not counted "
-            "({amount} 万元 owed): {where}",
-        ),
-        "summary-unit-conflict": (
-            "{rows}行金额单位矛盾，未计入汇总（拖欠金额按原表数值合计{amount}，单位无法确定）：{files}；"
-            "请报送单位核实金额单位后重新报送",
-            "{rows} row(s) whose unit of amount conflicts are not counted ({amount} owed as "
-            "written, unit unknown): {files}; ask the senders to check the unit and send again",
-        ),
-        "summary-amount-converted": (
-            "{count}个文件注明金额单位为元，其{rows}行金额已按1万元=10000元精确折算为万元后计入"
-            "（拖欠金额合计{amount}万元）：{files}",
-            "{count} file(s) declared their amounts in 元: their {rows} row(s) were converted "
-            "exactly to 万元 (÷10,000) and counted ({amount} 万元 owed): {files}",
-        ),
-        "summary-suspect-yuan": (
-            "{rows}行拖欠金额疑似按元填写而未注明单位，已计入汇总（占{cases}件的{percent}%）："
-            "{shares}；涉及文件：{files}；请核实",
-            "{rows} amount(s) owed look typed in yuan with no unit declared, and are counted "
-            "({percent}% of {cases} cases): {shares}; files: {files}; please check them",
-        ),
-        "summary-skipped-forms": (
-            "{count}个文件不是{form}，未计入：{files}",
-            "{count} file(s) are not {form} and are not counted: {files}",
-        ),
-    }
-)
 
 BLANK_LABEL = "（未填）"
 
@@ -474,7 +408,8 @@ def cases_from(  # long: every row once, column-wise, the locals of the loop bou
             and c.key in ledger.values
             and (c.key in measured or (c.key == "judicial" and "judicial" in tested))
         ]
-        derive = "cleared" in form.by_key and bool(
+        # 清偿完毕金额 and its kin (annex 2), or 办理情况 (Wuhan): status.py reads either.
+        derive = ("cleared" in form.by_key or "progress" in form.by_key) and bool(
             {"status"} & tested or "repaid_amount" in measured
         )
         judicial_amount = "judicial" in amounts
@@ -559,23 +494,14 @@ class Caveat:
     params: dict[str, Any]
 
     def message(self, lang: str) -> str:
-        from ledgercli.model.i18n import message
+        from ledgercli.model.i18n import join, message
 
         params = dict(self.params)
         shares = params.get("shares")
         if isinstance(shares, list):
             # Each amount total the rows are part of, and their share of it.
-            if lang == "zh":
-                parts = [
-                    f"{s['name']}{s['amount']}万元，占合计{s['total']}万元的{s['percent']}%"
-                    for s in shares
-                ]
-            else:
-                parts = [
-                    f"{s['name']} {s['amount']} 万元, {s['percent']}% of {s['total']}"
-                    for s in shares
-                ]
-            params["shares"] = ("；" if lang == "zh" else "; ").join(parts)
+            parts = (message("summary-share", lang, **s) for s in shares)
+            params["shares"] = join(parts, lang, "sep.clause")
         return message(self.code, lang, **params)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import get_form
-from ledgercli.model.i18n import register
 from ledgercli.model.numbers import rate
 from ledgercli.model.text import nfkc, norm_header, norm_key
 from ledgercli.model.units import unit_key
@@ -29,30 +28,6 @@ from ledgercli.summary.figures import (
     fmt_figure,
     summary_layouts,
     total_of,
-)
-
-register(
-    {
-        "check-no-header": (
-            "{path} 中找不到{title}的表头（应有“{header}”列）",
-            "no {title} header in {path} (looking for a column '{header}')",
-        ),
-        "check-differences": (
-            "报送表有{n}处问题（“依据”列说明每处与什么比对）",
-            "{n} difference(s) in the reported table (the 'from' column says what each is "
-            "checked against)",
-        ),
-        "check-not-compared": (
-            "报送表未列出的{n}个单位未比对（报送表的合计只与其所列单位之和比对）：{units}",
-            "{n} unit(s) of the detail rows are not in the reported table and were not compared "
-            "(its total is checked against the units it lists): {units}",
-        ),
-        "check-agrees": (
-            "报送表与明细台账重新计算的结果一致（{rows}行）",
-            "the reported table agrees with the figures recomputed from the detail rows "
-            "({rows} row(s))",
-        ),
-    }
 )
 
 _END = ("填写说明", "填表说明", "填报说明", "说明", "注", "填报人", "审核人", "制表", "单位负责人")

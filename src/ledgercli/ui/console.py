@@ -26,16 +26,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import Words, message
 from ledgercli.model.report import FileReport, Finding, Report, one_cause, severity_word
-
-register(
-    {
-        "progress-reading": ("读取", "reading"),
-        "progress-writing": ("正在写入{path}…", "writing {path}…"),
-        "shown-first": ("{where}：{text}", "{where}: {text}"),
-    }
-)
 
 
 class _Quiet(Console):
@@ -77,46 +69,10 @@ out = _Quiet(highlight=False, soft_wrap=False)
 err = _Quiet(stderr=True, highlight=False)
 
 STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
-LABELS = {
-    "zh": {
-        "rows": "行",
-        "hidden": "另有{n}条未显示（用 --limit 0 显示全部）",
-        "notices": "提示{n}条（用 -v 显示）：{detail}",
-        "summary": "共{files}个文件：{errors}个错误，{warnings}个警告，{notices}条提示",
-        "unreadable": "无法读取",
-        "clean": "未发现问题",
-    },
-    "en": {
-        "rows": "rows",
-        "hidden": "{n} more not shown (--limit 0 shows all)",
-        "notices": "{n} notice(s) (-v shows them): {detail}",
-        "summary": "{files} file(s): {errors} error(s), {warnings} warning(s), {notices} notice(s)",
-        "unreadable": "cannot be read",
-        "clean": "no problems found",
-    },
-}
-
-
-# Short names for the notice summary line ("提示16条：年月格式 ×7, …"); the code otherwise.
-NOTICE_NAMES = {
-    "month-normalized": ("年月格式", "month format"),
-    "date-normalized": ("日期格式", "date format"),
-    "number-normalized": ("文本型数字", "number typed as text"),
-    "alias-normalized": ("取值别名", "value alias"),
-    "text-normalized": ("全半角或空格", "width or spaces"),
-    "code-normalized": ("代码大小写或连字符", "code case or hyphens"),
-    "header-alias": ("表头别名", "header alias"),
-    "unknown-column": ("多余的列", "extra column"),
-    "total-row-skipped": ("合计行", "total row"),
-    "data-end": ("填写说明", "instructions"),
-    "too-many-decimals": ("小数超过4位", "over 4 decimals"),
-    "merged-filled": ("合并单元格", "merged cells"),
-    "ledger-sheets": ("多个工作表均已读取", "several sheets read"),
-}
 
 
 def label(lang: str, key: str, **params: Any) -> str:
-    return LABELS[lang][key].format(**params)
+    return message(f"screen.{key}", lang, **params)
 
 
 # --- lines that fit ------------------------------------------------------------------------
@@ -459,8 +415,9 @@ def _notices(notices: list[Finding], lang: str) -> None:
     """The notices of a file counted by kind on one line (-v lists them)."""
     if notices:
         counts = Counter(f.rule for f in notices)
-        names = {code: pair[0 if lang == "zh" else 1] for code, pair in NOTICE_NAMES.items()}
-        detail = ", ".join(f"{names.get(rule, rule)} ×{n}" for rule, n in counts.most_common())
+        # Each notice by its short name (年月格式 ×7), by its code when it has none.
+        names = Words("notice-name", lang)
+        detail = ", ".join(f"{names[rule]} ×{n}" for rule, n in counts.most_common())
         para(label(lang, "notices", n=len(notices), detail=detail), style="cyan", indent=2)
 
 
@@ -478,7 +435,7 @@ def group_message(group: Sequence[Finding], lang: str) -> str:
     first = group[0]
     text = first.message(lang)
     if len(group) > 1 and any(f.message(lang) != text for f in group[1:]):
-        text = message("shown-first", lang, where=_cell(first), text=text)
+        text = label(lang, "shown-first", where=_cell(first), text=text)
     return text
 
 

@@ -30,97 +30,9 @@ from ledgercli.ui.console import (
 if TYPE_CHECKING:
     from ledgercli.compare.diff import Change, Diff
 
-LABELS = {
-    "zh": {
-        "head": "上周：{old}（{n_old}件）  →  本周：{new}（{n_new}件）  表样：{form}",
-        "vanished": "消失案件 {n}件：拖欠金额 {owed} 万元，剩余 {rest} 万元（上周在册，本周不见）",
-        "regression": "倒退 {n}件（剩余金额增加、化解状态倒退、拖欠金额变化）",
-        "new": "新增案件 {n}件，拖欠金额 {owed} 万元",
-        "repaid": "本周偿还 {amount} 万元（{n}件）",
-        "status": "化解状态推进 {n}件",
-        "changed": "关键字段变更 {n}件",
-        "corrected": "标识字段更正后匹配 {n}件",
-        "suspect": "疑似按元填写 {n}件：本周拖欠金额是上周同一案件的上千倍，合计{owed}万元，"
-        "占本周拖欠金额的{percent}%（已计入，请核实）",
-        "none": "两周之间没有变化",
-        "units": "分单位",
-        "more": "另有{n}条未显示（用 --limit 0 显示全部，或 -o 输出变更工作簿）",
-        "unit": "街镇部门",
-        "debtor": "主体名称",
-        "creditor": "企业名称",
-        "contract": "合同名称",
-        "owed": "拖欠金额",
-        "remaining": "剩余金额",
-        "amount": "金额",
-        "what": "变化",
-        "where": "位置",
-        "cases": "件数 上周→本周",
-        "n_new": "新增",
-        "n_vanished": "消失",
-        "n_repaid": "本周偿还",
-        "n_status": "推进",
-        "n_regression": "倒退",
-        "n_changed": "变更",
-        "n_corrected": "更正",
-        "total": "合计",
-        "errors": "注意：上周{old}行、本周{new}行有错误，相关金额可能不准",
-        "saved": "变更工作簿已写入 {path}",
-        "alarm": "有未报送单位、消失案件或倒退（退出码1）",
-        "not_reported": "未报送 {n}个单位：本周没有报送任何文件（其上周案件计在该单位名下，不逐件列为消失案件）",
-        "not_reported_unit": "  {unit}：上周{cases}件，拖欠金额 {owed} 万元，剩余 {rest} 万元",
-        "n_not_reported": "未报送",
-        "skipped": "未参与比较（不是{form}表样）：{paths}",
-    },
-    "en": {
-        "head": "old: {old} ({n_old} cases)  →  new: {new} ({n_new} cases)  form: {form}",
-        "vanished": "{n} VANISHED case(s): owed {owed} 万元, remaining {rest} 万元 "
-        "(there last week, gone now)",
-        "regression": "{n} regression(s) (remaining up, status backwards, amount owed changed)",
-        "new": "{n} new case(s), owed {owed} 万元",
-        "repaid": "repaid this week: {amount} 万元 ({n} case(s))",
-        "status": "{n} status move(s) forward",
-        "changed": "{n} case(s) with key fields changed",
-        "corrected": "{n} case(s) matched after their identity was corrected",
-        "suspect": "{n} amount(s) owed look typed in yuan: thousands of times last week's "
-        "figure of the same case, {owed} 万元 in all, {percent}% of this week's amount owed "
-        "(counted: please check them)",
-        "none": "no changes between the two weeks",
-        "units": "By unit",
-        "more": "{n} more not shown (--limit 0 shows all; -o writes them all to a workbook)",
-        "unit": "unit",
-        "debtor": "debtor",
-        "creditor": "creditor",
-        "contract": "contract",
-        "owed": "owed",
-        "remaining": "remaining",
-        "amount": "amount",
-        "what": "change",
-        "where": "where",
-        "cases": "cases old→new",
-        "n_new": "new",
-        "n_vanished": "vanished",
-        "n_repaid": "repaid",
-        "n_status": "moves",
-        "n_regression": "regress.",
-        "n_changed": "changed",
-        "n_corrected": "corrected",
-        "total": "total",
-        "errors": "note: {old} row(s) of the old and {new} of the new ledger have errors; "
-        "their amounts may be wrong",
-        "saved": "change workbook written to {path}",
-        "alarm": "units that sent nothing, vanished cases or regressions found (exit code 1)",
-        "not_reported": "{n} unit(s) NOT REPORTED: nothing sent this week (their cases of last "
-        "week are counted under the unit, not listed one by one as vanished)",
-        "not_reported_unit": "  {unit}: {cases} case(s) last week, owed {owed} 万元, "
-        "remaining {rest} 万元",
-        "n_not_reported": "not rep.",
-        "skipped": "not compared (not {form}): {paths}",
-    },
-}
-
 
 def _l(lang: str, key: str, **params: Any) -> str:
-    return LABELS[lang][key].format(**params)
+    return message("diff." + key, lang, **params)
 
 
 def render(d: Diff, lang: str, limit: int, verbose: bool = False) -> None:
@@ -323,7 +235,7 @@ def _cases(changes: list[Change], lang: str, limit: int, verbose: bool) -> None:
         what += [f["header"] for f in ch.fields]
         head = case_head(ch.unit, f"×{len(group)}", "、".join(what))
         places = _rows_of([x.case for x in group])
-        first = message("shown-first", lang, where=_where(ch), text=_what(ch, lang))
+        first = message("screen.shown-first", lang, where=_where(ch), text=_what(ch, lang))
         item(head, f"{places}\n{first}", right=total.rjust(width))
     _more(len(groups), len(shown), lang)
 

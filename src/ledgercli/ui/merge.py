@@ -8,74 +8,9 @@ from typing import Any
 
 from rich.text import Text
 
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import Words, message
 from ledgercli.ui import console
 from ledgercli.ui.console import para
-
-register(
-    {
-        "merge-line-conservation": (
-            "行数核对：读取{sheets}个工作表{read}行 = 写入{written}行 + 未写入{left_out}行{ok}",
-            "rows: {read} read from {sheets} sheet(s) = {written} written + {left_out} left "
-            "out{ok}",
-        ),
-        "merge-line-written": (
-            "已写入{path}（{files}个文件合并，{skipped}个跳过，{unreadable}个无法读取）",
-            "wrote {path} ({files} file(s) merged, {skipped} skipped, {unreadable} unreadable)",
-        ),
-        "merge-line-group": (
-            "重复组{group}（{identity}）：{rows}",
-            "duplicate group {group} ({identity}): {rows}",
-        ),
-        "merge-line-more": (
-            "另有{n}项未显示（用 -v 显示全部；合并工作簿的“问题”表和 --format json 列出每一行）",
-            "{n} more not shown (-v shows all; the workbook's 问题 sheet and --format json "
-            "list every row)",
-        ),
-    }
-)
-
-LABELS = {
-    "zh": {
-        "file": "文件",
-        "unit": "单位",
-        "form": "表样",
-        "rows": "行数",
-        "written": "写入",
-        "left_out": "未写入",
-        "errors": "错误",
-        "warnings": "警告",
-        "duplicates": "重复",
-        "merged": "已合并",
-        "skipped": "已跳过",
-        "other-form": "表样不同",
-        "unreadable": "无法读取",
-        "total": "合计",
-        "left_out_title": "未写入的行：",
-        "groups_title": "重复案件：",
-        "groups_title_units": "重复报送的单位：",
-    },
-    "en": {
-        "file": "file",
-        "unit": "unit",
-        "form": "form",
-        "rows": "rows",
-        "written": "written",
-        "left_out": "left out",
-        "errors": "errors",
-        "warnings": "warnings",
-        "duplicates": "duplicates",
-        "merged": "merged",
-        "skipped": "skipped",
-        "other-form": "other form",
-        "unreadable": "unreadable",
-        "total": "total",
-        "left_out_title": "Rows left out:",
-        "groups_title": "Duplicate cases:",
-        "groups_title_units": "Units sent more than once:",
-    },
-}
-
 
 # Items (groups of rows left out for one cause, duplicate groups) listed on the terminal
 # without -v: the merged workbook and the JSON hold every one.
@@ -92,7 +27,7 @@ def render(result: Any, output: Path, lang: str, verbose: bool = False) -> None:
 
 
 def _files_table(result: Any, lang: str) -> None:
-    lab = LABELS[lang]
+    lab = Words("merge", lang)
     # Every merged file has the form of the merge (a second form is refused): it is said once,
     # on the total row, which leaves the file names their room.
     keys = ("rows", "written", "left_out", "errors", "warnings", "duplicates")
@@ -130,7 +65,7 @@ def _files_table(result: Any, lang: str) -> None:
 def _file_notes(result: Any, lang: str) -> None:
     from ledgercli.model.amountunit import describe
 
-    lab = LABELS[lang]
+    lab = Words("merge", lang)
     for s in result.sources:
         if s.status == "merged":
             # A file's own warnings (a byte-identical copy kept) are about rows the count above
@@ -154,18 +89,14 @@ def _file_notes(result: Any, lang: str) -> None:
             for f in s.findings
             if f.severity != "notice" or s.status != "unreadable"
         )
-        shown = (
-            f"{s.path.name}（{lab[s.status]}）：{reason}"
-            if lang == "zh"
-            else f"{s.path.name} ({lab[s.status]}): {reason}"
-        )
+        shown = lab("source-left", file=s.path.name, status=lab[s.status], reason=reason)
         para(shown, style=style, hang=2)
 
 
 def _left_out_and_groups(result: Any, lang: str, verbose: bool) -> None:
     from ledgercli.model.report import one_cause
 
-    lab = LABELS[lang]
+    lab = Words("merge", lang)
     left = []
     for s in result.sources:
         findings = [lo.finding for lo in s.left_out]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ledgercli.model.i18n import join, message
 from ledgercli.model.numbers import fmt_amount as amount  # four decimals, as every amount
 from ledgercli.ui import console
 from ledgercli.ui.console import Grid, beside, case_head, item, para
@@ -12,59 +13,9 @@ from ledgercli.ui.console import Grid, beside, case_head, item, para
 if TYPE_CHECKING:
     from ledgercli.compare.overdue import Overdue
 
-LABELS = {
-    "zh": {
-        "head": "{paths}：截至{as_of}，{n}件案件中逾期未偿还{k}件，金额 {amount} 万元  表样：{form}",
-        "none": "截至{as_of}没有逾期未偿还的案件",
-        "units": "分单位（逾期金额从大到小）",
-        "cases": "逾期案件（逾期最久的在前）",
-        "unit": "街镇部门",
-        "count": "件数",
-        "amount": "逾期金额",
-        "remaining_lapsed": "剩余金额逾期",
-        "agreement_lapsed": "协议逾期",
-        "oldest": "最早到期",
-        "debtor": "主体名称",
-        "creditor": "企业名称",
-        "contract": "合同名称",
-        "due": "到期月份",
-        "late": "逾期月数",
-        "why": "原因",
-        "where": "位置",
-        "total": "合计",
-        "more": "另有{n}件未显示（用 --limit 0 显示全部，或 -o 输出工作簿）",
-        "saved": "逾期清单已写入 {path}",
-        "errors": "其中{n}件所在行有错误（标⚠），月份或金额可能不实；用 ledger validate 查看",
-    },
-    "en": {
-        "head": "{paths}: as of {as_of}, {k} of {n} cases overdue, {amount} 万元  form: {form}",
-        "none": "no overdue cases as of {as_of}",
-        "units": "By unit (largest overdue amount first)",
-        "cases": "Overdue cases (longest overdue first)",
-        "unit": "unit",
-        "count": "cases",
-        "amount": "overdue",
-        "remaining_lapsed": "remaining lapsed",
-        "agreement_lapsed": "agreement lapsed",
-        "oldest": "oldest due",
-        "debtor": "debtor",
-        "creditor": "creditor",
-        "contract": "contract",
-        "due": "due",
-        "late": "months late",
-        "why": "why",
-        "where": "where",
-        "total": "total",
-        "more": "{n} more not shown (--limit 0 shows all; -o writes them to a workbook)",
-        "saved": "overdue list written to {path}",
-        "errors": "{n} of them are on rows with errors (marked ⚠): their months or amounts "
-        "may be wrong; ledger validate lists the errors",
-    },
-}
-
 
 def _l(lang: str, key: str, **params: Any) -> str:
-    return LABELS[lang][key].format(**params)
+    return message("overdue." + key, lang, **params)
 
 
 def render(o: Overdue, lang: str, limit: int, verbose: bool = False) -> None:
@@ -123,7 +74,7 @@ def _cases(o: Overdue, lang: str, limit: int) -> None:
     for oc, figure in zip(shown, amounts, strict=True):
         c = oc.case
         head = case_head(c.unit, *(c.get(k) for k in ("debtor", "creditor", "contract")))
-        why = ("、" if lang == "zh" else ", ").join(word(lang, r) for r in oc.reasons)
+        why = join((word(lang, r) for r in oc.reasons), lang)
         when = f"{_l(lang, 'due')} {oc.due} · {_l(lang, 'late')} {oc.months_late} · {why}"
         where = ("⚠ " if oc.row_errors else "") + c.place()
         item(head, beside(when, where), right=figure.rjust(width))

@@ -6,35 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import Words, message
 from ledgercli.ui.console import para
 
 if TYPE_CHECKING:
     from ledgercli.summary.pipeline import SummaryRun
-
-register(
-    {
-        "summary-written": ("已写入 {path}", "written: {path}"),
-        "summary-unreadable": (
-            "{count}个文件无法读取，未计入汇总：{files}",
-            "{count} file(s) cannot be read and are not counted: {files}",
-        ),
-        "summary-screen-part": (
-            "以上为各单位的主要数字；全表{columns}列见{path}，用 -v 在屏幕上显示全表",
-            "the main figures of each unit; the whole table ({columns} columns) is in {path}, "
-            "and -v shows it here",
-        ),
-        "summary-screen-part-nofile": (
-            "以上为各单位的主要数字；用 -v 在屏幕上显示全表（{columns}列），-o 写出工作簿",
-            "the main figures of each unit; -v shows the whole table ({columns} columns) here, "
-            "-o writes it to a workbook",
-        ),
-        "summary-screen-check": (
-            "汇总表未显示（用 -v 显示，-o 写出工作簿）",
-            "the summary table is not shown (-v shows it; -o writes the workbook)",
-        ),
-    }
-)
 
 
 def notices(run: SummaryRun, lang: str, console: Any) -> None:
@@ -225,26 +201,16 @@ def _render_diffs(
     if not diffs:
         para(message("check-agrees", lang, rows=rows), console, style="bold green")
         return
-    heads = {
-        "zh": ("单位", "列", "报送值", "应为", "依据", "行"),
-        "en": ("unit", "column", "reported", "should be", "from", "row"),
-    }[lang]
-    against = {
-        "zh": {"detail": "明细台账", "rows": "报送表各行之和", "repeated": "单位重复，同第{row}行"},
-        "en": {
-            "detail": "detail rows",
-            "rows": "sum of its rows",
-            "repeated": "unit repeats row {row}",
-        },
-    }[lang]
+    words = Words("check", lang)
+    heads = [words[f"head.{key}"] for key in ("reported", "should", "from", "row")]
 
     def figures(d: Any) -> str:
-        parts = [f"{heads[2]} {'' if d.reported is None else d.reported}"]
+        parts = [f"{heads[0]} {'' if d.reported is None else d.reported}"]
         if d.against != "repeated":
-            parts.append(f"{heads[3]} {d.computed}")
-        parts.append(f"{heads[4]} {against[d.against].format(row=d.computed)}")
+            parts.append(f"{heads[1]} {d.computed}")
+        parts.append(f"{heads[2]} {words(f'against.{d.against}', row=d.computed)}")
         if d.row is not None:
-            parts.append(f"{heads[5]} {d.row}")
+            parts.append(f"{heads[3]} {d.row}")
         return " · ".join(parts)
 
     groups = [[d] for d in diffs] if verbose else one_cause(diffs, _diff_cause)
@@ -262,7 +228,7 @@ def _render_diffs(
             continue
         head = Text(f"×{len(group)} ", style="bold")
         head.append(first_places([x.unit for x in group], console.width))
-        first = message("shown-first", lang, where=d.unit, text=figures(d))
+        first = message("screen.shown-first", lang, where=d.unit, text=figures(d))
         item(head, f"{d.column}\n{first}", console=console)
     para(message("check-differences", lang, n=len(diffs)), console, style="bold red")
 

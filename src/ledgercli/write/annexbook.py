@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ledgercli.model.i18n import bilingual
 from ledgercli.summary.figures import Summary, SummaryRow, header_cells, header_merges, header_spans
 from ledgercli.write.base import check_output
 
@@ -246,7 +247,7 @@ def _chart_sheet(wb: Any, summary: Summary, lang: str) -> None:
     chart_spec = layout.chart
     assert chart_spec is not None
     col = next(c for c in layout.columns if c.key == chart_spec.column)
-    title = chart_spec.title if lang == "zh" or not chart_spec.title_en else chart_spec.title_en
+    title = bilingual(lang, chart_spec.title, chart_spec.title_en)
     ws = wb.add_worksheet("图表")
     value = wb.add_format({"num_format": col.number_format or "General"})
     ws.write_string(0, 0, layout.unit_column.path[-1])

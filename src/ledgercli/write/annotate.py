@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.model.errors import LedgerError
-from ledgercli.model.i18n import message, register
+from ledgercli.model.i18n import Words, join, message
 from ledgercli.model.ledger import Ledger
 from ledgercli.model.report import FileReport, Finding, Report, severity_word
 from ledgercli.write.base import apply_style, atomic_save, check_output, header_style, set_text
@@ -33,111 +33,6 @@ ERROR_FILL = "FFFFC7CE"
 WARNING_FILL = "FFFFEB9C"
 COMMENT_AUTHOR = "ledger"
 MARKED = ("error", "warning")  # notices are listed on 校验结果 but no cell is coloured for them
-
-register(
-    {
-        "annotate-written": (
-            "已生成标注文件{path}（{errors}个错误，{warnings}个警告）",
-            "annotated copy written to {path} ({errors} error(s), {warnings} warning(s))",
-        ),
-        "annotate-converted": (
-            "{source}不是.xlsx格式，标注文件{path}为按读取值新建的.xlsx，原表格式未保留",
-            "{source} is not an .xlsx workbook: the annotated {path} is a new .xlsx holding "
-            "the values as read, without the original's formatting",
-        ),
-        "annotate-one-file": (
-            "--annotate 只能用于单个文件（本次校验了{count}个文件）；多个文件请用 --annotate-dir",
-            "--annotate takes one submission ({count} files were validated); "
-            "use --annotate-dir for several",
-        ),
-        "annotate-unreadable": (
-            "{path}无法读取，未生成标注文件",
-            "{path} cannot be read, so no annotated copy was written",
-        ),
-        "annotate-suffix": (
-            "标注文件{path}应以.xlsx结尾（原文件为.xlsm时也可用.xlsm以保留宏）",
-            "the annotated copy {path} must end in .xlsx (or .xlsm, for an .xlsm submission "
-            "whose macros should be kept)",
-        ),
-        "annotate-dir-not-folder": (
-            "{path}已存在且不是文件夹",
-            "{path} exists and is not a folder",
-        ),
-        "annotate-dir-in-input": (
-            "标注副本不能写入输入文件夹{folder}之内（{path}）：下次校验或合并时会被当作报送文件"
-            "再读一遍；请另选一个文件夹",
-            "the marked copies cannot go inside the input folder {folder} ({path}): the next "
-            "validate or merge of that folder would read them as submissions; choose a folder "
-            "outside it",
-        ),
-        "annotate-index-written": (
-            "已生成退回清单{path}：{files}个文件需修改",
-            "index of returns written to {path}: {files} file(s) to fix",
-        ),
-    }
-)
-
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "校验结果",
-        "file": "文件",
-        "form": "表样",
-        "sheet": "工作表",
-        "rows": "数据行数",
-        "counts": "错误{errors}个，警告{warnings}个，提示{notices}条",
-        "legend": "红色底纹为错误（必须修改），黄色底纹为警告（请核实）；批注中为具体说明。",
-        "clean": "未发现问题。",
-        "converted": "原文件为.{format}格式：本文件为按读取值新建的.xlsx，原表格式未保留。",
-        "no": "序号",
-        "severity": "级别",
-        "where": "位置",
-        "header": "列",
-        "value": "值",
-        "message": "说明",
-        "rule": "规则",
-        # Headings of the index's count columns.
-        "error": "错误",
-        "warning": "警告",
-        "index": "退回清单",
-        "unit": "单位",
-        "returned": "标注文件",
-        "status": "状态",
-        "fix": "需修改",
-        "check": "请核实警告",
-        "ok": "无问题",
-        "unreadable": "无法读取",
-    },
-    "en": {
-        "title": "Validation results",
-        "file": "File",
-        "form": "Form",
-        "sheet": "Sheet",
-        "rows": "Data rows",
-        "counts": "{errors} errors, {warnings} warnings, {notices} notices",
-        "legend": "Red fill: errors (must be fixed). Amber fill: warnings (please check). "
-        "The cell comments say what is wrong.",
-        "clean": "No problems found.",
-        "converted": "The submission is a .{format} file: this is a new .xlsx holding the "
-        "values as read, without the original's formatting.",
-        "no": "No.",
-        "severity": "Severity",
-        "where": "Where",
-        "header": "Column",
-        "value": "Value",
-        "message": "Message",
-        "rule": "Rule",
-        "error": "error",
-        "warning": "warning",
-        "index": "Returns",
-        "unit": "Unit",
-        "returned": "Annotated copy",
-        "status": "Status",
-        "fix": "to fix",
-        "check": "check warnings",
-        "ok": "clean",
-        "unreadable": "cannot be read",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -337,7 +232,7 @@ def annotate_reports(
         for fr in report.files:
             if not fr.readable or not (fr.count("error") or fr.count("warning")):
                 continue
-            out = annotate_dir / _copy_name(Path(fr.path), taken)
+            out = annotate_dir / copy_name(Path(fr.path), taken)
             done = annotate_file(fr, out, lang, force, password, inputs)
             _tell(done, fr, lang, say)
             copies[fr.path] = done.path
@@ -364,7 +259,7 @@ def _tell(done: Annotated, fr: FileReport, lang: str, say: Callable[[str], None]
     )
 
 
-def _copy_name(src: Path, taken: set[str]) -> str:
+def copy_name(src: Path, taken: set[str]) -> str:
     """Named after the original; a second 台账.xls beside 台账.xlsx becomes 台账-2.xlsx."""
     suffix = ".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx"
     name, n = src.stem + suffix, 1
@@ -501,7 +396,7 @@ def _said(f: Finding, lang: str) -> str:
     """The message with the column named, for row findings that mark column A."""
     text = f.message(lang)
     if f.column is None and f.header:
-        return f"{f.header}：{text}" if lang == "zh" else f"{f.header}: {text}"
+        return message("annotate.labelled", lang, label=f.header, text=text)
     return text
 
 
@@ -519,7 +414,7 @@ def _result_sheet(
 ) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    words = LABELS[lang]
+    words = Words("annotate", lang)
     if RESULT_SHEET in wb.sheetnames:
         # A workbook annotated before and sent back again: the old results are stale.
         wb.remove(wb[RESULT_SHEET])
@@ -533,7 +428,7 @@ def _result_sheet(
     facts = [
         (words["file"], Path(fr.path).name),
         (words["form"], fr.form or ""),
-        (words["sheet"], "、".join(fr.sheets) or fr.sheet or ""),
+        (words["sheet"], join(fr.sheets, lang) or fr.sheet or ""),
         (words["rows"], str(fr.rows)),
     ]
     row = 2
@@ -541,8 +436,8 @@ def _result_sheet(
         set_text(ws.cell(row, 1), label)
         set_text(ws.cell(row, 2), value)
         row += 1
-    counts = words["counts"].format(
-        errors=fr.count("error"), warnings=fr.count("warning"), notices=fr.count("notice")
+    counts = words(
+        "counts", errors=fr.count("error"), warnings=fr.count("warning"), notices=fr.count("notice")
     )
     set_text(ws.cell(row, 1), counts)
     ws.cell(row, 1).font = Font(bold=True, color="FF9C0006" if fr.count("error") else None)
@@ -551,7 +446,7 @@ def _result_sheet(
     if converted:
         row += 1
         fmt = Path(fr.path).suffix.lstrip(".") or "?"
-        set_text(ws.cell(row, 1), words["converted"].format(format=fmt))
+        set_text(ws.cell(row, 1), words("converted", format=fmt))
         ws.cell(row, 1).font = Font(italic=True)
     row += 2
     heads = ["no", "severity", "where", "header", "value", "message", "rule"]
@@ -603,6 +498,63 @@ def unit_of(fr: FileReport, ledger: Ledger | None) -> str:
     return ""
 
 
+# Labels above a header that name who filled the form and how to reach them.
+_PERSON_LABELS = ("联系人", "填报人", "联络人", "经办人")
+_PHONE_LABELS = ("联系电话", "联系方式", "电话", "手机")
+FIRST_PROBLEMS = 3  # errors listed in the index per file; the marked copy has them all
+
+
+def contact_of(
+    fr: FileReport, unit: str, contacts: dict[str, tuple[str, str]] | None = None
+) -> tuple[str, str]:
+    """Who to call about a returned file: the 联系人 and 联系电话 written above its header,
+    else the unit's liaison from annex-1 forms (`contacts`, by unit key), else blanks."""
+    from ledgercli.model.text import norm_key
+    from ledgercli.model.units import unit_key
+
+    def find(labels: tuple[str, ...]) -> str:
+        for label, value in fr.metadata.items():
+            if any(norm_key(label).startswith(w) for w in labels) and str(value).strip():
+                return str(value).strip()
+        return ""
+
+    person, phone = find(_PERSON_LABELS), find(_PHONE_LABELS)
+    if (not person or not phone) and contacts and unit:
+        # A file of several units is nobody's in particular: only one unit has a liaison.
+        known = contacts.get(unit_key(unit))
+        if known is not None:
+            person, phone = person or known[0], phone or known[1]
+    return person, phone
+
+
+def problem_line(f: Finding, lang: str) -> str:
+    """A finding on one line, where it is first: `B7 拖欠金额不是数字`."""
+    where = f.location()
+    return f"{where} {f.message(lang)}" if where else f.message(lang)
+
+
+def _link_to(cell: Any, copy: Path, folder: Path) -> None:
+    """A link to a marked copy, relative to the index's `folder`, so the folder can be zipped
+    and sent on with its index."""
+    import os
+
+    from openpyxl.styles import Font
+
+    target = Path(os.path.relpath(copy, folder)).as_posix()
+    set_text(cell, target)
+    cell.hyperlink = target
+    cell.font = Font(color="FF0563C1", underline="single")
+
+
+def first_problems(fr: FileReport, lang: str, limit: int = FIRST_PROBLEMS) -> str:
+    """The first errors of a file (or why it cannot be read), one a line, as the index shows."""
+    errors = [f for f in fr.findings if f.severity == "error"]
+    lines = [problem_line(f, lang) for f in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(Words("annotate", lang)("more", n=len(errors) - limit))
+    return "\n".join(lines)
+
+
 def write_index(
     report: Report,
     ledgers: list[Ledger],
@@ -611,19 +563,24 @@ def write_index(
     lang: str,
     force: bool = False,
     inputs: Iterable[Path] = (),
+    contacts: dict[str, tuple[str, str]] | None = None,
+    units: dict[str, str] | None = None,
 ) -> Path:
-    """DIR/index.xlsx: unit, file, errors, warnings, status and a link to each annotated copy;
-    the files to fix first."""
+    """DIR/index.xlsx: unit, file, errors, warnings, status, a link to each annotated copy,
+    who to call (from the file, else `contacts` by unit key) and its first errors; the files
+    to fix first. `units` (path → unit) names units where the caller knows them better than
+    the ledger (canonical names)."""
     import openpyxl
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     check_output(out, inputs, force)
-    words = LABELS[lang]
+    words = Words("annotate", lang)
     by_path = {ledger.path: ledger for ledger in ledgers}
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = words["index"]
     heads = ["unit", "file", "form", "error", "warning", "status", "returned"]
+    heads += ["person", "phone", "first"]
     style = header_style()
     for c, key in enumerate(heads, start=1):
         set_text(ws.cell(1, c), words[key])
@@ -637,9 +594,11 @@ def write_index(
 
     red = PatternFill("solid", fgColor=ERROR_FILL, bgColor=ERROR_FILL)
     amber = PatternFill("solid", fgColor=WARNING_FILL, bgColor=WARNING_FILL)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row, fr in enumerate(sorted(report.files, key=rank), start=2):
         status = ["unreadable", "fix", "check", "ok"][rank(fr)]
-        set_text(ws.cell(row, 1), unit_of(fr, by_path.get(fr.path)))
+        unit = (units or {}).get(fr.path) or unit_of(fr, by_path.get(fr.path))
+        set_text(ws.cell(row, 1), unit)
         set_text(ws.cell(row, 2), fr.path)
         set_text(ws.cell(row, 3), fr.form or "")
         ws.cell(row, 4).value = fr.count("error")
@@ -649,7 +608,7 @@ def write_index(
         if not fr.readable:
             set_text(
                 cell,
-                f"{words[status]}：{fr.findings[0].message(lang)}"
+                words("labelled", label=words[status], text=fr.findings[0].message(lang))
                 if fr.findings
                 else words[status],
             )
@@ -659,12 +618,14 @@ def write_index(
             cell.fill = amber
         copy = copies.get(fr.path)
         if copy is not None:
-            link = ws.cell(row, 7)
-            set_text(link, copy.name)
-            # Relative, so the folder can be zipped and sent on with its index.
-            link.hyperlink = copy.name
-            link.font = Font(color="FF0563C1", underline="single")
-    for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
+            _link_to(ws.cell(row, 7), copy, out.parent)
+        if rank(fr) <= 1:
+            person, phone = contact_of(fr, unit, contacts)
+            set_text(ws.cell(row, 8), person)
+            set_text(ws.cell(row, 9), phone)
+            set_text(ws.cell(row, 10), first_problems(fr, lang))
+            ws.cell(row, 10).alignment = wrap
+    for letter, w in zip("ABCDEFGHIJ", (20, 40, 12, 8, 8, 24, 30, 10, 16, 70), strict=True):
         ws.column_dimensions[letter].width = w
     atomic_save(wb.save, out, replace=force)
     return out

@@ -19,6 +19,17 @@ from typing import Any
 from ledgercli.model.errors import LedgerError
 
 MAX_SHEET_ROWS = 1_048_576
+# The house header style (header_style's), for workbooks streamed with xlsxwriter.
+XLSX_HEADER_FORMAT = {
+    "bold": True,
+    "bg_color": "#DDEBF7",
+    "pattern": 1,
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    "border": 1,
+    "border_color": "#808080",
+}
 
 
 def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:
@@ -169,18 +180,19 @@ def _quiet_cleanup() -> Iterator[None]:
         raise
 
 
-# Why a destination cannot be written, by errno, for a person.
+# Why a destination cannot be written, for a person: the errnos the catalogue explains
+# (`output-reason.EROFS` …); any other is given in the system's words.
 _OUTPUT_REASONS = {
-    errno.EROFS: ("磁盘或文件夹为只读", "the disk or folder is read-only"),
-    errno.ENOSPC: ("磁盘空间已满", "the disk is full"),
-    errno.EDQUOT: ("超出磁盘配额", "the disk quota is used up"),
-    errno.EACCES: ("没有写入权限", "permission denied"),
-    errno.EPERM: ("没有写入权限", "permission denied"),
-    errno.ENOENT: ("输出文件夹不存在", "the output folder does not exist"),
-    errno.ENOTDIR: ("输出文件夹不存在", "the output folder does not exist"),
-    errno.EISDIR: ("该名称是一个文件夹", "that name is a folder"),
-    errno.ENAMETOOLONG: ("文件名过长", "the name is too long"),
-    errno.EIO: ("磁盘读写错误", "an input/output error on the disk"),
+    errno.EROFS,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENAMETOOLONG,
+    errno.EIO,
 }
 
 
@@ -189,13 +201,14 @@ class OutputError(LedgerError):
 
     def __init__(self, out: Path, exc: OSError) -> None:
         super().__init__("output-write-failed", path=str(out))
-        self.reason = _OUTPUT_REASONS.get(exc.errno or 0)
+        number = exc.errno or 0
+        self.reason = errno.errorcode[number] if number in _OUTPUT_REASONS else None
         self.detail = exc.strerror or type(exc).__name__
 
     def render(self, lang: str) -> str:
         from ledgercli.model.i18n import message
 
-        reason = self.reason[0 if lang == "zh" else 1] if self.reason else self.detail
+        reason = message(f"output-reason.{self.reason}", lang) if self.reason else self.detail
         return message(self.code, lang, path=self.params["path"], reason=reason)
 
 

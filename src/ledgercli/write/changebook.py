@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,182 +18,56 @@ from ledgercli.compare.diff import KINDS, Case, Change, Diff, Tally, comparable
 from ledgercli.compare.overdue import Overdue
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec
-from ledgercli.model.i18n import register
+from ledgercli.model.i18n import Words, join, message
 from ledgercli.model.numbers import AMOUNT_FORMAT
-from ledgercli.model.status import STATUS_EN
+from ledgercli.model.status import status_said
 from ledgercli.write.base import (
     MAX_SHEET_ROWS,
-    apply_style,
+    XLSX_HEADER_FORMAT,
     atomic_save,
     check_output,
-    header_style,
-    set_text,
-    set_value,
 )
 
-register(
-    {
-        "changebook-suffix": (
-            "输出文件{path}应以.xlsx结尾",
-            "the output {path} must end in .xlsx",
-        ),
-    }
+# The columns of the 汇总 sheet, in order (their headers: `changebook.tally.<key>`).
+TALLY_KEYS = (
+    "cases_old",
+    "cases_new",
+    "owed_old",
+    "owed_new",
+    "remaining_old",
+    "remaining_new",
+    "new",
+    "new_amount",
+    "vanished",
+    "vanished_amount",
+    "vanished_remaining",
+    "not_reported_cases",
+    "not_reported_owed",
+    "not_reported_remaining",
+    "repaid",
+    "repaid_cases",
+    "status_moves",
+    "regressions",
+    "changed",
+    "corrected",
 )
-
-SHEET_NAMES = {
-    "zh": {
-        "summary": "汇总",
-        "not_reported": "未报送",
-        "vanished": "消失案件",
-        "regression": "倒退",
-        "new": "新增案件",
-        "repaid": "本周偿还",
-        "status": "状态推进",
-        "changed": "关键字段变更",
-        "corrected": "更正标识",
-        "overdue": "逾期未偿还",
-        "overdue_units": "逾期汇总",
-    },
-    "en": {
-        "summary": "Summary",
-        "not_reported": "Not reported",
-        "vanished": "Vanished",
-        "regression": "Regressions",
-        "new": "New cases",
-        "repaid": "Repaid this week",
-        "status": "Status moves",
-        "changed": "Key fields changed",
-        "corrected": "Identity corrected",
-        "overdue": "Overdue",
-        "overdue_units": "Overdue by unit",
-    },
-}
-
-WORDS = {
-    "zh": {
-        "unit": "街镇部门",
-        "detail": "说明",
-        "amount": "金额（万元）",
-        "old": "（上周）",
-        "new": "（本周）",
-        "status": "化解状态",
-        "repaid": "已偿还合计",
-        "where": "位置",
-        "source_file": "来源文件",
-        "source_sheet": "来源工作表",
-        "source_row": "来源行号",
-        "old_side": "上周",
-        "new_side": "本周",
-        "total": "合计",
-        "as_of": "截至月份",
-        "overdue_amount": "逾期金额（万元）",
-        "months_late": "逾期月数",
-        "due": "最早到期月份",
-        "reasons": "逾期原因",
-        "row_check": "校验",
-        "row_errors": "有{n}处错误",
-        "cases": "件数",
-        "oldest_due": "最早到期",
-        "remaining_lapsed": "剩余金额逾期",
-        "agreement_lapsed": "协议逾期",
-        "remaining": "剩余金额到期未还",
-        "agreement": "协议到期未落实",
-        "remaining-up": "剩余金额增加",
-        "status-back": "化解状态倒退",
-        "owed-changed": "拖欠金额变化",
-        "repaid-down": "已偿还金额减少",
-    },
-    "en": {
-        "unit": "Unit (街镇部门)",
-        "detail": "Detail",
-        "amount": "Amount (万元)",
-        "old": " (old)",
-        "new": " (new)",
-        "status": "Status",
-        "repaid": "Repaid in total",
-        "where": "Where",
-        "source_file": "Source file",
-        "source_sheet": "Source sheet",
-        "source_row": "Source row",
-        "old_side": "Old",
-        "new_side": "New",
-        "total": "Total",
-        "as_of": "As of",
-        "overdue_amount": "Overdue (万元)",
-        "months_late": "Months late",
-        "due": "Earliest lapsed month",
-        "reasons": "Why",
-        "row_check": "Check",
-        "row_errors": "{n} error(s)",
-        "cases": "Cases",
-        "oldest_due": "Oldest due",
-        "remaining_lapsed": "Remaining lapsed",
-        "agreement_lapsed": "Agreement lapsed",
-        "remaining": "remaining amount past due",
-        "agreement": "repayment agreement lapsed",
-        "remaining-up": "remaining up",
-        "status-back": "status backwards",
-        "owed-changed": "amount owed changed",
-        "repaid-down": "repaid down",
-    },
-}
-
-TALLY_HEADERS = {
-    "zh": {
-        "cases_old": "上周件数",
-        "cases_new": "本周件数",
-        "owed_old": "上周拖欠金额",
-        "owed_new": "本周拖欠金额",
-        "remaining_old": "上周剩余金额",
-        "remaining_new": "本周剩余金额",
-        "new": "新增件数",
-        "new_amount": "新增金额",
-        "vanished": "消失件数",
-        "vanished_amount": "消失拖欠金额",
-        "vanished_remaining": "消失剩余金额",
-        "not_reported_cases": "未报送（上周件数）",
-        "not_reported_owed": "未报送（上周拖欠金额）",
-        "not_reported_remaining": "未报送（上周剩余金额）",
-        "repaid": "本周偿还金额",
-        "repaid_cases": "本周偿还件数",
-        "status_moves": "状态推进",
-        "regressions": "倒退",
-        "changed": "关键字段变更",
-        "corrected": "更正标识",
-    },
-    "en": {
-        "cases_old": "Cases (old)",
-        "cases_new": "Cases (new)",
-        "owed_old": "Owed (old)",
-        "owed_new": "Owed (new)",
-        "remaining_old": "Remaining (old)",
-        "remaining_new": "Remaining (new)",
-        "new": "New",
-        "new_amount": "New amount",
-        "vanished": "Vanished",
-        "vanished_amount": "Vanished owed",
-        "vanished_remaining": "Vanished remaining",
-        "not_reported_cases": "Not reported: cases (old)",
-        "not_reported_owed": "Not reported: owed (old)",
-        "not_reported_remaining": "Not reported: remaining (old)",
-        "repaid": "Repaid this week",
-        "repaid_cases": "Cases repaid",
-        "status_moves": "Status moves",
-        "regressions": "Regressions",
-        "changed": "Key fields changed",
-        "corrected": "Identity corrected",
-    },
-}
 
 
 def word(lang: str, key: str) -> str:
-    return WORDS[lang].get(key, key)
+    return Words("changebook", lang)[key]
+
+
+def sheet_name(lang: str, kind: str) -> str:
+    return message(f"changebook.sheet.{kind}", lang)
+
+
+def column_name(lang: str, column: Any) -> str:
+    """A form's column as a header: its Chinese header, with the English beside it in English."""
+    return message("changebook.column", lang, header=column.header, en=column.en)
 
 
 def status_word(lang: str, st: str | None) -> str:
-    if st is None:
-        return ""
-    return st if lang == "zh" else STATUS_EN.get(st, st)
+    return status_said(st, lang)
 
 
 @dataclass
@@ -205,42 +80,79 @@ class BookSheet:
     widths: list[int] = field(default_factory=list)
 
 
-def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool) -> None:
-    """Write the sheets to `out` atomically; never over an input, never over a file unasked."""
-    import openpyxl
-    from openpyxl.styles import PatternFill
+# Excel keeps at most this many links on one sheet; past it a location is written as text.
+MAX_LINKS = 65_530
+_MARK = "#FFEB9C"
 
+
+def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool) -> None:
+    """Write the sheets to `out` atomically; never over an input, never over a file unasked.
+
+    Streamed with xlsxwriter (a city's lapsed promises are tens of thousands of full rows);
+    text is always a text cell, never a formula, number or link."""
     if out.suffix.lower() != ".xlsx":
         raise LedgerError("changebook-suffix", path=str(out))
     check_output(out, list(inputs), force)
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    style = header_style()
-    mark = PatternFill("solid", fgColor="FFEB9C")
-    for spec in sheets:
-        ws = wb.create_sheet(spec.title[:31])
-        for j, h in enumerate(spec.headers, start=1):
-            cell = ws.cell(row=1, column=j)
-            set_text(cell, h)
-            apply_style(cell, style)
-        ws.freeze_panes = "A2"
-        for r, values in enumerate(spec.rows[: MAX_SHEET_ROWS - 1], start=2):
-            marks = spec.marks[r - 2] if r - 2 < len(spec.marks) else set()
-            links = spec.links[r - 2] if r - 2 < len(spec.links) else {}
-            for j, v in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=j)
-                set_value(cell, v, AMOUNT_FORMAT if isinstance(v, Decimal) else None)
-                if j - 1 in marks:
-                    cell.fill = mark
-                if j - 1 in links:
-                    cell.hyperlink = links[j - 1]
-                    cell.style = "Hyperlink"
-        from openpyxl.utils import get_column_letter
+    atomic_save(lambda path: _build(sheets, path), out, replace=force)
 
-        for j, h in enumerate(spec.headers, start=1):
-            width = spec.widths[j - 1] if j - 1 < len(spec.widths) else max(10, len(h) * 2)
-            ws.column_dimensions[get_column_letter(j)].width = min(width, 40)
-    atomic_save(wb.save, out, replace=force)
+
+def _build(sheets: list[BookSheet], path: str) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        header = wb.add_format(XLSX_HEADER_FORMAT)
+        formats = {
+            (False, False): None,
+            (True, False): wb.add_format({"num_format": AMOUNT_FORMAT}),
+            (False, True): wb.add_format({"bg_color": _MARK, "pattern": 1}),
+            (True, True): wb.add_format(
+                {"num_format": AMOUNT_FORMAT, "bg_color": _MARK, "pattern": 1}
+            ),
+        }
+        link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        for spec in sheets:
+            _sheet(wb.add_worksheet(spec.title[:31]), spec, header, formats, link)
+    finally:
+        wb.close()
+
+
+def _sheet(ws: Any, spec: BookSheet, header: Any, formats: dict[Any, Any], link: Any) -> None:
+    for j, h in enumerate(spec.headers):
+        width = spec.widths[j] if j < len(spec.widths) else max(10, len(h) * 2)
+        ws.set_column(j, j, min(width, 40))
+    for j, h in enumerate(spec.headers):
+        ws.write_string(0, j, h, header)
+    ws.freeze_panes(1, 0)
+    links_left = MAX_LINKS
+    for r, values in enumerate(spec.rows[: MAX_SHEET_ROWS - 1], start=1):
+        marks = spec.marks[r - 1] if r - 1 < len(spec.marks) else set()
+        links = spec.links[r - 1] if r - 1 < len(spec.links) else {}
+        for j, v in enumerate(values):
+            fmt = formats[(isinstance(v, Decimal), j in marks)]
+            if j in links and links_left > 0 and len(links[j]) < 2000:
+                links_left -= 1
+                ws.write_url(r, j, "external:" + links[j], link, "" if v is None else str(v))
+            elif v is None or v == "":
+                if fmt is not None:
+                    ws.write_blank(r, j, None, fmt)
+            elif isinstance(v, str):
+                ws.write_string(r, j, v, fmt)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, j, v, fmt)
+            elif isinstance(v, Decimal | int | float):
+                # Excel holds doubles; 0.0001 万元 amounts are far inside their 15 digits.
+                ws.write_number(r, j, float(v), fmt)
+            else:
+                ws.write_string(r, j, str(v), fmt)
 
 
 # --- diff -----------------------------------------------------------------------------------
@@ -254,9 +166,9 @@ def diff_sheets(d: Diff, lang: str) -> list[BookSheet]:
 
 
 def _summary_sheet(d: Diff, lang: str) -> BookSheet:
-    names = TALLY_HEADERS[lang]
-    keys = list(names)
-    sheet = BookSheet(SHEET_NAMES[lang]["summary"], [word(lang, "unit"), *names.values()])
+    keys = TALLY_KEYS
+    tally = Words("changebook.tally", lang)
+    sheet = BookSheet(sheet_name(lang, "summary"), [word(lang, "unit"), *(tally[k] for k in keys)])
     for unit, t in d.units_worst_first():
         sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
     sheet.rows.append([word(lang, "total"), *(_cell(getattr(d.totals, k)) for k in keys)])
@@ -266,10 +178,10 @@ def _summary_sheet(d: Diff, lang: str) -> BookSheet:
 
 def _not_reported_sheet(d: Diff, lang: str) -> BookSheet:
     """One row per unit that sent nothing this week, with what it had last week."""
-    names = TALLY_HEADERS[lang]
+    tally = Words("changebook.tally", lang)
     keys = ["not_reported_cases", "not_reported_owed", "not_reported_remaining"]
-    sheet = BookSheet(SHEET_NAMES[lang]["not_reported"], [word(lang, "unit")])
-    sheet.headers += [names[k] for k in keys]
+    sheet = BookSheet(sheet_name(lang, "not_reported"), [word(lang, "unit")])
+    sheet.headers += [tally[k] for k in keys]
     for unit in d.not_reported:
         t = d.units[unit]
         sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
@@ -282,7 +194,7 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
     old, new = word(lang, "old"), word(lang, "new")
     headers = [word(lang, "unit"), word(lang, "detail"), word(lang, "amount")]
     for c in cols:
-        name = c.header if lang == "zh" else f"{c.header} {c.en}"
+        name = column_name(lang, c)
         headers += [name + old, name + new]
     headers += [word(lang, "status") + old, word(lang, "status") + new]
     headers += [word(lang, "repaid") + old, word(lang, "repaid") + new]
@@ -292,10 +204,9 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
         word(lang, "source_sheet"),
         word(lang, "source_row"),
     ]
-    sep = "" if lang == "zh" else " "
-    headers += [f"{word(lang, 'old_side')}{sep}{p}" for p in prov]
-    headers += [f"{word(lang, 'new_side')}{sep}{p}" for p in prov]
-    sheet = BookSheet(SHEET_NAMES[lang][kind], headers)
+    for side in ("old_side", "new_side"):
+        headers += [message("changebook.side", lang, side=word(lang, side), name=p) for p in prov]
+    sheet = BookSheet(sheet_name(lang, kind), headers)
     sheet.widths = [14, 28, 12, *([14] * (len(headers) - 3))]
     for ch in changes:
         row: list[Any] = [ch.unit, _detail(ch, lang), _cell(ch.amount)]
@@ -328,9 +239,9 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
 
 def _detail(ch: Change, lang: str) -> str:
     if ch.reasons:
-        return "、".join(word(lang, r) for r in ch.reasons)
+        return join((word(lang, r) for r in ch.reasons), lang)
     if ch.fields:
-        return "、".join(f["header"] for f in ch.fields)
+        return join((f["header"] for f in ch.fields), lang)
     if ch.kind == "status" and ch.old and ch.new:
         return f"{status_word(lang, ch.old.status)} → {status_word(lang, ch.new.status)}"
     return ""
@@ -367,22 +278,26 @@ def _provenance(case: Case | None) -> list[Any]:
 
 def _link(case: Case) -> str:
     """A link Excel and WPS open at the row: file#'sheet'!A<row>."""
-    path = Path(case.ledger.path)
-    try:
-        target = str(path.resolve())
-    except OSError:
-        target = str(path)
     sheet = case.ledger.sheet_of(case.i).replace("'", "''")
-    return f"{target}#'{sheet}'!A{case.row}"
+    return f"{_resolved(case.ledger.path)}#'{sheet}'!A{case.row}"
+
+
+@lru_cache(maxsize=1024)
+def _resolved(path: str) -> str:
+    """A file's absolute path, once per file (tens of thousands of rows link to one file)."""
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return path
 
 
 # --- overdue --------------------------------------------------------------------------------
 
 
 def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
-    w = WORDS[lang]
+    w = Words("changebook", lang)
     units = BookSheet(
-        SHEET_NAMES[lang]["overdue_units"],
+        sheet_name(lang, "overdue_units"),
         [
             w["unit"],
             w["cases"],
@@ -407,25 +322,25 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
         w["months_late"],
         w["status"],
         w["row_check"],
-        *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
+        *[column_name(lang, c) for c in cols],
         w["where"],
         w["source_file"],
         w["source_sheet"],
         w["source_row"],
     ]
-    cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)
+    cases = BookSheet(sheet_name(lang, "overdue"), headers)
     cases.widths = [14, 20, 12, 12, 8, 10, 10, *([14] * (len(headers) - 7))]
     lapsed = {"remaining_due", "agreed_due"}
     for oc in o.cases:
         c = oc.case
         row: list[Any] = [
             c.unit,
-            "、".join(word(lang, r) for r in oc.reasons),
+            join((word(lang, r) for r in oc.reasons), lang),
             oc.amount,
             oc.due,
             oc.months_late,
             status_word(lang, c.status),
-            w["row_errors"].format(n=oc.row_errors) if oc.row_errors else "",
+            w("row_errors", n=oc.row_errors) if oc.row_errors else "",
         ]
         marks = {
             7 + j

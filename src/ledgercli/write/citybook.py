@@ -29,7 +29,7 @@ from ledgercli.model.cityformat import (
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.numbers import AMOUNT_FORMAT, DATE_FORMAT
 from ledgercli.model.report import Finding, severity_word
-from ledgercli.write.base import MAX_SHEET_ROWS, atomic_save, check_output
+from ledgercli.write.base import MAX_SHEET_ROWS, XLSX_HEADER_FORMAT, atomic_save, check_output
 
 FINDINGS_HEADERS = ["文件", "工作表", "行", "列", "表头", "值", "级别", "规则", "说明"]
 FINDINGS_WIDTHS = [36, 12, 7, 5, 20, 24, 7, 22, 60]
@@ -64,16 +64,6 @@ _BOOK_OPTIONS = {
     # A million rows of long text can pass 4 GB of sheet XML; zip64 records are written only
     # for a member that needs them (1,020,000 rows × 33 columns here: 1.6 GB, none).
     "use_zip64": True,
-}
-_HEADER_FORMAT = {
-    "bold": True,
-    "bg_color": "#DDEBF7",
-    "pattern": 1,
-    "align": "center",
-    "valign": "vcenter",
-    "text_wrap": True,
-    "border": 1,
-    "border_color": "#808080",
 }
 
 
@@ -126,7 +116,7 @@ def write_city(
 
 class _Formats:
     def __init__(self, wb: Any) -> None:
-        self.header = wb.add_format(_HEADER_FORMAT)
+        self.header = wb.add_format(XLSX_HEADER_FORMAT)
         self.amount = wb.add_format({"num_format": AMOUNT_FORMAT})
         self.date = wb.add_format({"num_format": DATE_FORMAT})
 

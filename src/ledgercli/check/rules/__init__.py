@@ -15,6 +15,7 @@ from typing import Any
 
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import FormSpec, load_form
+from ledgercli.model.i18n import known, message
 
 RuleHits = Iterator[tuple[int, dict[str, Any]]]
 
@@ -39,21 +40,22 @@ class Rule:
     anchor: str  # the column whose cell carries the finding
     fn: Callable[[Context], RuleHits]
     doc: str
-    zh: str  # `doc` for a Chinese reader (`ledger forms -v`)
 
     def describe(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.doc
+        """What the rule checks, for `ledger forms -v` (`rule-doc.<code>` in the catalogue)."""
+        code = f"rule-doc.{self.code}"
+        return message(code, lang) if known(code) else self.doc
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, severity: str, needs: tuple[str, ...], anchor: str, *, zh: str
+    code: str, severity: str, needs: tuple[str, ...], anchor: str
 ) -> Callable[[Callable[[Context], RuleHits]], Callable[[Context], RuleHits]]:
     def register(fn: Callable[[Context], RuleHits]) -> Callable[[Context], RuleHits]:
         doc = (fn.__doc__ or "").strip()
-        REGISTRY[code] = Rule(code, severity, needs, anchor, fn, doc, zh)
+        REGISTRY[code] = Rule(code, severity, needs, anchor, fn, doc)
         return fn
 
     return register

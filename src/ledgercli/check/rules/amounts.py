@@ -16,7 +16,6 @@ ZERO = Decimal(0)
     "warning",
     ("owed", "contract_amount"),
     "owed",
-    zh="拖欠金额大于合同金额：可能如此，但多为笔误。",
 )
 def owed_exceeds_contract(ctx: Context) -> RuleHits:
     """拖欠金额 larger than 合同金额: possible, but usually a typo."""
@@ -30,7 +29,6 @@ def owed_exceeds_contract(ctx: Context) -> RuleHits:
     "error",
     ("owed", "cleared"),
     "cleared",
-    zh="清偿完毕金额一经填写，应等于全部拖欠金额。",
 )
 def cleared_not_owed(ctx: Context) -> RuleHits:
     """清偿完毕金额, when filled, is the whole debt."""
@@ -44,7 +42,6 @@ def cleared_not_owed(ctx: Context) -> RuleHits:
     "error",
     ("owed", "repaid"),
     "repaid",
-    zh="已偿还金额是部分偿还，应小于拖欠金额。",
 )
 def repaid_not_less(ctx: Context) -> RuleHits:
     """已偿还金额 is a partial repayment, so less than 拖欠金额."""
@@ -62,7 +59,6 @@ def _paid(cleared: Decimal | None, repaid: Decimal | None) -> Decimal:
     "error",
     ("owed", "remaining"),
     "remaining",
-    zh="剩余金额 = 拖欠金额 −（清偿完毕金额 + 已偿还金额），精确到0.0001万元。",
 )
 def remaining_mismatch(ctx: Context) -> RuleHits:
     """剩余金额 = 拖欠金额 − (清偿完毕金额 + 已偿还金额), to 0.0001 万元."""
@@ -84,7 +80,6 @@ def remaining_mismatch(ctx: Context) -> RuleHits:
     "error",
     ("owed", "agreed"),
     "agreed",
-    zh="协议还款金额至多为尚欠的金额。",
 )
 def agreement_exceeds_balance(ctx: Context) -> RuleHits:
     """协议还款金额 covers at most what is still owed."""
@@ -106,7 +101,6 @@ def agreement_exceeds_balance(ctx: Context) -> RuleHits:
     "error",
     ("owed", "judicial"),
     "judicial",
-    zh="进入司法程序的金额是拖欠金额的一部分。",
 )
 def judicial_exceeds_owed(ctx: Context) -> RuleHits:
     """进入司法程序的金额 is part of the debt."""
@@ -123,7 +117,6 @@ BREAKDOWN = ("owed_works", "owed_goods", "owed_debt", "owed_other")
     "error",
     ("owed",),
     "owed",
-    zh="武汉：按欠款类型分列的四项金额之和等于拖欠金额（四项全空时为警告）。",
 )
 def breakdown_mismatch(ctx: Context) -> RuleHits:
     """Wuhan: the four amounts by kind of debt add up to 拖欠金额 (a warning when all four are

@@ -10,7 +10,6 @@ from . import Context, RuleHits, rule
     "warning",
     ("due_month",),
     "due_month",
-    zh="最迟付款日期晚于排查截止时间：尚未逾期，不算拖欠。",
 )
 def due_after_cutoff(ctx: Context) -> RuleHits:
     """最迟付款日期 after the screening cut-off: not yet overdue, so not arrears."""
@@ -28,7 +27,6 @@ def due_after_cutoff(ctx: Context) -> RuleHits:
     "warning",
     ("due_date", "accepted"),
     "due_date",
-    zh="武汉：约定最迟付款时间晚于问题线索受理日期：受理时尚未到期，不算逾期。",
 )
 def due_after_accepted(ctx: Context) -> RuleHits:
     """Wuhan: the agreed payment date after the date the case was accepted: the debt was not

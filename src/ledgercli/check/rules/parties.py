@@ -10,7 +10,6 @@ from . import Context, RuleHits, rule
     "error",
     ("debtor_code", "creditor_code"),
     "creditor_code",
-    zh="单位不会拖欠自己的账款。",
 )
 def debtor_is_creditor(ctx: Context) -> RuleHits:
     """A unit cannot be in arrears to itself."""
