@@ -486,3 +486,22 @@ def test_workbooks_written_beside_are_the_same(
 
     for name in (od.CITY, od.OVERDUE):
         assert cells(tmp_path / "beside" / name) == cells(tmp_path / "inline" / name), name
+
+
+def test_week_lines_wrap_as_every_screen_wraps() -> None:
+    """A week line is wrapped by console.wrap: no line starts with closing punctuation, the
+    last character is not left alone, a continuation stays under its indented first line, and
+    a line cut to fit ends in …."""
+    from rich.cells import cell_len
+
+    from ledgercli.ui.week import screen_lines
+
+    alarm = "需要处理：退回1个文件、2个单位未报送、1件消失、1件倒退、89件到期未偿还（退出码1）"
+    lines = screen_lines(alarm, 80, 2)
+    assert "".join(lines) == alarm and len(lines) == 2
+    assert all(not x.startswith(("）", "，", "、")) and cell_len(x) <= 80 for x in lines)
+    caution = "  2组重复案件（多计2行，拖欠金额136.9348万元）已重复计入汇总；见全市台账“重复组”列"
+    lines = screen_lines(caution, 80, 2)
+    assert lines[-1] != "列" and lines[-1].startswith("  ") and len(lines[-1].strip()) > 1
+    cut = screen_lines("拖欠金额" * 60, 80, 2)
+    assert len(cut) == 2 and cut[-1].endswith("…") and cell_len(cut[-1]) <= 80

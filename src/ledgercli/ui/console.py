@@ -122,6 +122,8 @@ def _strands(plain: str, i: int) -> bool:
 
     a, b = plain[i - 1], plain[i]
     punctuation = _CLOSING | _OPENING
+    if i + 1 == len(plain) and cell_len(b) == 2 and b not in punctuation:
+        return True  # the sentence's last character alone on a line (“重复组” / 列)
     wide = cell_len(a) == 2 and cell_len(b) == 2 and a not in punctuation
     return wide and b not in punctuation and (edge(i - 2) or edge(i + 1))
 

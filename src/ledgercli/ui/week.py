@@ -70,22 +70,22 @@ def render(report: WeekReport, lang: str, console: Console | None = None) -> Non
 
 
 def screen_lines(text: str, width: int, lines: int) -> list[str]:
-    """`text` broken into at most `lines` lines of `width` terminal cells (a Chinese
-    character takes two); the last one ends in … when something was left out."""
-    out: list[str] = []
-    current = ""
-    for n, ch in enumerate(text):
-        if cell_len(current + ch) > width:
-            if len(out) == lines - 1:
-                room = width - 1
-                while current and cell_len(current) > room:
-                    current = current[:-1]
-                return [*out, current + "…"] if n < len(text) else [*out, current]
-            out.append(current)
-            current = ch if ch != " " else ""
-        else:
-            current += ch
-    return [*out, current]
+    """`text` wrapped as every screen wraps a sentence (console.wrap: between Chinese
+    characters, at spaces, never a line starting with closing punctuation) into at most
+    `lines` lines of `width` terminal cells; the last one ends in … when something was left
+    out."""
+    from ledgercli.ui.console import crop, wrap
+
+    indent = len(text) - len(text.lstrip(" "))
+    wrapped = [line.plain for line in wrap(text, width, hang=indent)]
+    # A continuation line under its first line's text (a caution's second line indented).
+    wrapped = [wrapped[0], *(" " * indent + w for w in wrapped[1:])]
+    if len(wrapped) <= lines:
+        return wrapped
+    end, more = wrapped[lines - 1], wrapped[lines].lstrip(" ")
+    # The next line's start shows the cut (… at the edge); a space only between Latin words.
+    sep = " " if cell_len(end[-1:]) == 1 and cell_len(more[:1]) == 1 else ""
+    return [*wrapped[: lines - 1], crop(end + sep + more, width).plain]
 
 
 def _outputs(r: WeekReport) -> list[str]:
