@@ -554,3 +554,25 @@ def test_12_a_stop_signal_removes_what_the_run_has_on_disk(tmp_path: Path) -> No
     spill.remove_tracked()
     assert not folder.exists() and not tmp.exists() and kept.exists()
     assert spill._LIVE == {}
+
+
+def test_12_a_forked_reader_stopped_leaves_its_parents_files(tmp_path: Path) -> None:
+    """A reader forked from the run inherits its tracked paths; stopped by SIGTERM (a pool
+    ending its other workers when one died), it must not remove the spill folder the run is
+    still writing to (the run's later files were lost: d.xlsx, e.xlsx 'unreadable')."""
+    from ledgercli.run import spill
+
+    folder = tmp_path / "ledger-merge-1-x"
+    folder.mkdir()
+    spill.track(folder, folder=True)
+    try:
+        pid = os.fork()
+        if pid == 0:  # the reader
+            spill.remove_tracked()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert folder.exists()
+        spill.remove_tracked()  # the run itself still removes it
+        assert not folder.exists()
+    finally:
+        spill.untrack(folder)

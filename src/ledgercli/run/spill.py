@@ -32,11 +32,14 @@ _OWNED = re.compile(r"^(?:ledger-merge-|\.~ledger-)(\d+)-")
 # What this run has on disk and removes on its way out (path → is a folder). A signal
 # handler removes these itself (cli._terminate): an exception raised from a handler while a
 # finalizer runs is printed and swallowed, and the run would go on.
-_LIVE: dict[str, bool] = {}
+# Each path with the process that made it: a forked reader inherits this table, and a reader
+# stopped by SIGTERM (a pool ending its workers when one died) must not remove the files of
+# the run that is still going on in its parent.
+_LIVE: dict[str, tuple[bool, int]] = {}
 
 
 def track(path: str | Path, folder: bool = False) -> None:
-    _LIVE[str(path)] = folder
+    _LIVE[str(path)] = (folder, os.getpid())
 
 
 def untrack(path: str | Path) -> None:
@@ -44,8 +47,11 @@ def untrack(path: str | Path) -> None:
 
 
 def remove_tracked() -> None:
-    """Remove every tracked path now (called from a signal handler: no exception escapes)."""
-    for path, folder in list(_LIVE.items()):
+    """Remove every path this process tracked, now (called from a signal handler: no
+    exception escapes)."""
+    for path, (folder, owner) in list(_LIVE.items()):
+        if owner != os.getpid():
+            continue  # the parent's, inherited by fork: it is still being used
         with contextlib.suppress(OSError):
             if folder:
                 shutil.rmtree(path, ignore_errors=True)
