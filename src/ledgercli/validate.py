@@ -337,34 +337,15 @@ def check_table(
             continue
         spec = form.by_key[key]
         col_raw: Any = columns[j] if j < len(columns) else ("",) * n
-        parser = ColumnParser(spec, form, options.today)
-        parse = parser.parse
-        distinct = set(col_raw)
-        # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
-        # 1.0 parse alike in every kind).
-        keyed = any(type(c) is bool for c in distinct)
-        keyof = _ckey if keyed else _same
-        if keyed:
-            parsed_by = {keyof(c): parse(c) for c in col_raw}
-        else:
-            parsed_by = parser.parse_distinct(distinct)
-        value_of = {k: v for k, (v, _) in parsed_by.items()}
-        parsed: list[Any] = (
-            [value_of[keyof(c)] for c in col_raw]
-            if keyed
-            else list(map(value_of.__getitem__, col_raw))
+        column = ColumnParser(spec, form, options.today).parse_column(
+            col_raw, blanks=bool(spec.required or spec.required_when)
         )
-        noisy = {k for k, (_, issues) in parsed_by.items() if issues}
-        if not typed:  # in a CSV every number is text; saying so on each cell is noise
-            noisy = {k for k in noisy if any(i[1] != "number-normalized" for i in parsed_by[k][1])}
-        blank_keys = {k for k, (v, issues) in parsed_by.items() if v is None and not issues}
-        if noisy:
-            for i, c in enumerate(col_raw):
-                k = keyof(c)
-                if k in noisy:
-                    for sev, code, params in parsed_by[k][1]:
-                        if typed or code != "number-normalized":
-                            add(sev, code, i, key, c, params)
+        parsed = column.values
+        for i, issues in column.issues:
+            for sev, code, params in issues:
+                # In a CSV every number is text; saying so on each cell is noise.
+                if typed or code != "number-normalized":
+                    add(sev, code, i, key, col_raw[i], params)
         if bad_cells:
             for i, excel_row in enumerate(rows):
                 bad = bad_cells.get((excel_row, j))
@@ -375,8 +356,8 @@ def check_table(
                     parsed[i] = None
         values[key] = parsed
         raw[key] = col_raw
-        if blank_keys and (spec.required or spec.required_when):
-            blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
+        if column.blanks:
+            blanks[key] = column.blanks
 
     # Cells that could not be read correctly; cross-field rules say nothing about them, so a
     # clerk sees "cannot be negative", not also "remaining should be -1".
@@ -506,11 +487,6 @@ def check_table(
     return ledger
 
 
-def _ckey(cell: Any) -> Any:
-    """A cache key that keeps 1, 1.0 and True apart (equal as dict keys, not as cells)."""
-    return cell if type(cell) is str else (type(cell), cell)
-
-
 def _transpose(grid: list[list[Any]], wanted: list[int], width: int) -> list[Any]:
     """Columns of the grid (by index; only the wanted ones filled), in C-level passes."""
     columns: list[Any] = [()] * width
@@ -531,10 +507,6 @@ def _recorded_errors(status: Any) -> int:
     """'错误3' in a merged workbook's 校验状态 → 3; 通过 and 警告N → 0."""
     text = str(status).strip()
     return int(text[2:]) if text.startswith("错误") and text[2:].isdigit() else 0
-
-
-def _same(cell: Any) -> Any:
-    return cell
 
 
 def _duplicate_cases(ledger: Ledger, add: Any) -> None:
