@@ -151,3 +151,16 @@ def test_known_numbers(text: str, rule: str | None) -> None:
     issue = check_phone(text)
     assert (issue and issue[1]) == rule
     assert issue == reference(text)
+
+
+def test_one_pattern_for_eleven_digits_equals_the_library() -> None:
+    """The single pattern used on a whole column of mobiles (general description as a
+    lookahead, then every 11-digit type) agrees with the library on every 11-digit number."""
+    from ledgercli.cells import _valid_11
+
+    rng = random.Random(12)
+    pattern = _valid_11()
+    assert pattern is not None
+    cases = [f"1{b:03d}" + digits(rng, 7) for b in range(1000) for _ in range(3)]
+    cases += ["1740" + d + digits(rng, 6) for d in "0123456789"]
+    assert [bool(pattern.fullmatch(c)) for c in cases] == [library_valid(c) for c in cases]

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import compress
-from operator import mul
+from itertools import compress, repeat
+from operator import contains, eq, is_, itemgetter, ne, not_
 from typing import Any
 
 from .forms import ColumnSpec, FormSpec
@@ -342,8 +342,9 @@ def parse_date(raw: Any, spec: ColumnSpec, today: dt.date) -> Parsed:
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_SET = frozenset(USCC_ALPHABET)
-_USCC_VALUE = {c: n for n, c in enumerate(USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_DIGITS = str.maketrans(
+    {c: "0123456789ABCDEFGHIJKLMNOPQRSTU"[n] for n, c in enumerate(USCC_ALPHABET)}
+)
 
 
 def uscc_check_char(body: str) -> str:
@@ -353,8 +354,10 @@ def uscc_check_char(body: str) -> str:
     fifth of validating a clean ledger; codes reach here compact and upper-case already. A test
     holds this equal to stdnum's on thousands of codes.
     """
-    total = sum(map(mul, map(_USCC_VALUE.__getitem__, body), _USCC_WEIGHTS))
-    return USCC_ALPHABET[-total % 31]
+    # The weights are 3^i mod 31, and 34 ≡ 3 (mod 31): the body's values read as a base-34
+    # number, last character first, are the weighted sum mod 31, and int() reads it in C.
+    # Only characters of the alphabet reach here (each becomes the digit of its value).
+    return USCC_ALPHABET[-int(body.translate(_USCC_DIGITS)[::-1], 34) % 31]
 
 
 def check_credit_code(code: str) -> Issue | None:
@@ -593,6 +596,54 @@ class ParsedColumn:
     blanks: list[int]  # rows blank without an issue (empty, or a placeholder such as 无)
 
 
+def _clean_texts(strs: list[str]) -> list[str]:
+    """The texts `parse` returns unchanged and without an issue: printable, trimmed, no
+    double space, not empty, no placeholder, no Excel error (nothing starting with #)."""
+    bad = set(compress(strs, map(not_, map(str.isprintable, strs))))
+    bad.update(compress(strs, map(ne, strs, map(str.strip, strs))))
+    bad.update(compress(strs, map(contains, strs, repeat("  "))))
+    bad.update(compress(strs, map(str.startswith, strs, repeat("#"))))
+    bad.update(PLACEHOLDERS.intersection(strs))
+    bad.add("")
+    return [v for v in strs if v not in bad] if len(bad) > 1 else [v for v in strs if v]
+
+
+def _clean_codes(strs: list[str]) -> list[str]:
+    """The credit codes written as they should be, with a right check character (the fast
+    path of `parse_credit_code`, over a column)."""
+    shaped = list(compress(strs, map(_USCC_SHAPE.fullmatch, strs)))
+    shaped = list(compress(shaped, map(not_, map(contains, shaped, repeat("E")))))
+    checks = map(uscc_check_char, map(itemgetter(slice(0, 17)), shaped))
+    return list(compress(shaped, map(eq, map(itemgetter(17), shaped), checks)))
+
+
+def _valid_mobiles(strs: list[str]) -> list[str]:
+    """The phones written as 11 ASCII digits from 1 (no prefix phonenumbers' parser would
+    strip) that the CN metadata calls valid: `check_phone` says nothing about them."""
+    plain = list(compress(strs, map(_PLAIN_MOBILE.fullmatch, strs)))
+    valid = _valid_11()
+    if valid is None:
+        return []
+    return list(compress(plain, map(valid.fullmatch, plain)))
+
+
+_PLAIN_MOBILE = re.compile(r"1(?!1|2|79)[0-9]{10}")
+
+
+@lru_cache(maxsize=1)
+def _valid_11() -> re.Pattern[str] | None:
+    """One pattern for `_cn_valid` of an 11-digit number: the general description (as a
+    lookahead) and any number type that allows 11 digits. None if none can."""
+    general, types = _cn_metadata()
+    if general.lengths and 11 not in general.lengths:
+        return None
+    alts = [t.pattern.pattern for t in types if not t.lengths or 11 in t.lengths]
+    if not alts:
+        return None
+    body = "|".join(f"(?:{a})" for a in alts)
+    return re.compile(rf"(?=(?:{general.pattern.pattern})\Z)(?:{body})")
+
+
 def _typed_key(cell: Any) -> Any:
     """A cache key that keeps 1, 1.0 and True apart (equal as dict keys, not as cells)."""
     return cell if type(cell) is str else (type(cell), cell)
@@ -724,7 +775,9 @@ class ColumnParser:
         distinct = set(cells)
         # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
         # 1.0 parse alike in every kind).
-        keys: Sequence[Any]
+        keys: Sequence[Any] = cells
+        value_of: dict[Any, Any] = {}
+        identity = False
         if bool in set(map(type, distinct)):
             keys = list(map(_typed_key, cells))
             parsed_by: dict[Any, Parsed] = {}
@@ -732,9 +785,9 @@ class ColumnParser:
                 if k not in parsed_by:
                     parsed_by[k] = self.parse(c)
         else:
-            keys = cells
-            parsed_by = self.parse_distinct(distinct)
-        value_of: dict[Any, Any] = {}
+            value_of, identity = self._known(distinct)
+            rest = distinct.difference(value_of) if value_of else distinct
+            parsed_by = self.parse_distinct(rest)
         noisy: dict[Any, tuple[Issue, ...]] = {}
         blank_keys = set()
         for k, (v, issues) in parsed_by.items():
@@ -744,7 +797,10 @@ class ColumnParser:
             elif v is None:
                 blank_keys.add(k)
         n = len(cells)
-        values = list(map(value_of.__getitem__, keys))
+        if identity and not parsed_by:  # every cell is its own value
+            values = list(cells)
+        else:
+            values = list(map(value_of.__getitem__, keys))
         flagged = list(compress(range(n), map(noisy.__contains__, keys))) if noisy else []
         return ParsedColumn(
             values=values,
@@ -755,6 +811,26 @@ class ColumnParser:
                 else []
             ),
         )
+
+    def _known(self, distinct: set[Any]) -> tuple[dict[Any, Any], bool]:
+        """The parsed values of the distinct cells that need no parsing, found by C-level
+        passes over the whole column (tests hold them equal to `parse`); and whether each of
+        them is its own value. The other cells are left to `parse_distinct`."""
+        kind = self.spec.kind
+        if kind == "integer":
+            floats = [v for v in distinct if type(v) is float]
+            whole = list(compress(floats, map(float.is_integer, floats)))
+            return dict(zip(whole, map(int, whole), strict=True)), False
+        if kind not in ("text", "credit_code", "phone"):
+            return {}, False
+        strs = list(compress(distinct, map(is_, map(type, distinct), repeat(str))))
+        if kind == "text":
+            ok = _clean_texts(strs)
+        elif kind == "credit_code":
+            ok = _clean_codes(strs)
+        else:
+            ok = _valid_mobiles(strs)
+        return dict(zip(ok, ok, strict=True)), True
 
     def parse(self, raw: Any) -> Parsed:
         """One value, uncached: for callers that already hold the distinct values."""

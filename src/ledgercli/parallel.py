@@ -135,12 +135,16 @@ def _run(
     total = len(args)
     n_jobs = effective_jobs(jobs, total, sum(map(_size, paths)) if jobs is None else None)
     if n_jobs == 1:
+        from .splitread import enabled
+
         _init(options, forms)
         out = []
-        for n, a in enumerate(args, start=1):
-            if progress is not None:
-                progress(paths[n - 1], n, total)
-            out.append(_guarded(task, *a))
+        # One file alone leaves the other cores idle: its sheet may be parsed on two.
+        with enabled(total == 1 and jobs != 1 and (os.cpu_count() or 1) >= 2):
+            for n, a in enumerate(args, start=1):
+                if progress is not None:
+                    progress(paths[n - 1], n, total)
+                out.append(_guarded(task, *a))
         return out
 
     results: list[Any] = [None] * total

@@ -7,9 +7,11 @@ exception, so a folder of forty workbooks is checked to the end.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -528,10 +530,20 @@ def _duplicate_cases(ledger: Ledger, add: Any) -> None:
     exact = [n for n, k in enumerate(keys) if n not in text]
     # Rows with a 问题编号 are already held unique by that column's own check.
     numbered = [ledger.values[k] for k in form.identity if k in ledger.values]
-    flags = list(zip(*numbered, strict=True)) if numbered else None
+    columns = [ledger.values[k] for k in keys]
+    candidates: Iterable[int] = range(len(ledger))
+    if exact:
+        # In a city ledger most creditors appear once: only rows whose codes occur twice or
+        # more can share a bucket, and they are found by C-level passes.
+        exact_parts = [columns[n] for n in exact]
+        repeated = {p for p, c in Counter(zip(*exact_parts, strict=True)).items() if c > 1}
+        candidates = compress(
+            candidates, map(repeated.__contains__, zip(*exact_parts, strict=True))
+        )
     buckets: dict[tuple[Any, ...], list[int]] = {}
-    for i, parts in enumerate(zip(*(ledger.values[k] for k in keys), strict=True)):
-        if not all(parts) or (flags is not None and any(flags[i])):
+    for i in candidates:
+        parts = [col[i] for col in columns]
+        if not all(parts) or any(col[i] for col in numbered):
             continue
         buckets.setdefault(tuple(parts[n] for n in exact), []).append(i)
     for rows in buckets.values():

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,12 @@ def _open_zip(path: Path, data: bytes | None, max_unpacked_mb: int) -> Book:
         inner = book._loader
 
         def load(name: str) -> Sheet:
+            from . import splitread
+
+            if splitread.is_enabled():  # one big file alone: both cores parse its rows
+                halves = splitread.read_in_halves(book, name)
+                if halves is not None:
+                    return halves
             # calamine releases the GIL while it parses, so the scan for error cells and
             # formulas runs beside it on the second core instead of after it.
             found, scan = scan_bad_cells(book, name)
@@ -389,11 +396,17 @@ def _calamine_book(path: Path, source: Any, fmt: str) -> Book:
             merged = list(ws.merged_cell_ranges or [])
         except Exception as exc:
             raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
-        width = len(grid[0]) if grid else 0
-        rows = [(i, row) for i, row in enumerate(grid, start=1) if row.count("") != width]
-        return Sheet(name=name, rows=rows, merged=merged)
+        return Sheet(name=name, rows=nonblank_rows(grid), merged=merged)
 
     return Book(path=path, format=fmt, sheet_names=names, typed=True, _loader=load)
+
+
+def nonblank_rows(grid: list[list[Any]], first: int = 1) -> list[tuple[int, list[Any]]]:
+    """The rows of a rectangular grid holding anything, numbered from `first`; the test of
+    each row runs in C (a 100k-row sheet spent a tenth of a second here)."""
+    width = len(grid[0]) if grid else 0
+    filled = map(width.__ne__, map(list.count, grid, repeat("")))
+    return list(compress(enumerate(grid, start=first), filled))
 
 
 def _short(exc: Exception) -> str:
