@@ -213,8 +213,48 @@ def test_bulk_paths_equal_parsing_each_cell(key: str) -> None:
     parser = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
     for seed in range(3):
         column = mostly_clean(seed, spec.kind, 4000)
-        got = parser.parse_column(column)
         values, issues, blanks = one_by_one(parser, column)
+        calls: list[object] = []
+        counting = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
+
+        def parse(raw: object, seen: list[object] = calls, real: object = parser.parse) -> object:
+            seen.append(raw)
+            return real(raw)  # type: ignore[operator]
+
+        counting.parse = parse  # type: ignore[method-assign,assignment]
+        got = counting.parse_column(column)
         assert (got.values, got.issues, got.blanks) == (values, issues, blanks)
-        known, _ = parser._known(set(column))
-        assert len(known) > 2000  # the bulk path did the work
+        assert len(calls) < 200  # the column-wide passes did the work, not `parse`
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        None,
+        "",
+        "-",
+        "无",
+        " lead",
+        "trail ",
+        "trail\u3000",
+        "a  b",
+        "line\nbreak",
+        "#REF!",
+        "#tag",
+        "x\0y",
+    ],
+)
+def test_one_odd_text_in_a_clean_column(odd: str | None) -> None:
+    """A clean text column with one odd cell (or none): the search over all texts at once
+    finds it, and every row reads as parsing it alone reads."""
+    import datetime as dt
+
+    from ledgercli.cells import ColumnParser
+
+    spec = ANNEX2.by_key["contract"]
+    parser = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
+    column: list[object] = [f"合同{i}（一期）" for i in range(500)]
+    if odd is not None:
+        column[250] = odd
+    got = parser.parse_column(column)
+    assert (got.values, got.issues, got.blanks) == one_by_one(parser, column)

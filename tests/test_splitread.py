@@ -185,3 +185,42 @@ def test_cli_one_file_alone_is_split_and_equals_jobs_1(tmp_path: Path, monkeypat
     assert seen == [True]  # --jobs 1: one core, read whole
     assert split.exit_code == whole.exit_code == 1
     assert json.loads(split.output) == json.loads(whole.output)
+
+
+def test_city_workbook_summary_read_in_halves(tmp_path: Path, monkeypatch: Any) -> None:
+    """A merged city workbook read by columns (fastexcel) in two halves gives the findings
+    and ledger of the whole read (test_columnar holds that equal to the row-by-row read)."""
+    from ledgercli import validate as validate_mod
+    from ledgercli.summary import input_columns
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    big_ledger(subs / "a.xlsx", 1500)
+    city = tmp_path / "city.xlsx"
+    r = CliRunner().invoke(cli, ["merge", str(subs), "-o", str(city), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    options = Options(today=dt.date(2022, 6, 1), summary_columns=input_columns(None))
+    whole_report, whole = validate_file(city, options)
+    monkeypatch.setattr(splitread, "MIN_BYTES", 0)
+    seen: list[bool] = []
+    real = splitread.parse_halves
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        halves = real(*args, **kwargs)
+        seen.append(halves is not None)
+        return halves
+
+    monkeypatch.setattr(splitread, "parse_halves", spy)
+    with monkeypatch.context() as m, splitread.enabled(True):
+
+        def refuse(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("read row by row, not by columns")
+
+        m.setattr(validate_mod, "locate", refuse)
+        split_report, split = validate_file(city, options)
+    assert seen == [True]
+    assert split_report.to_json("en") == whole_report.to_json("en")
+    assert whole is not None and split is not None
+    assert (split.rows, split.values, split.errors) == (whole.rows, whole.values, whole.errors)
+    assert split.extras == whole.extras
+    assert len(split.rows) == 1500

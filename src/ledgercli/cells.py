@@ -397,12 +397,13 @@ def parse_credit_code(raw: Any, spec: ColumnSpec) -> Parsed:
 
     In a city ledger nearly every creditor has its own code, so most codes are parsed once
     each; one written as it should be, with its check character right, is accepted at once (a
-    test holds this equal to the full path below). An E could make it read as a number.
+    test holds this equal to the full path below); 1E0…, all digits after the E, reads as a
+    number.
     """
     if (
         type(raw) is str
         and _USCC_SHAPE.fullmatch(raw)
-        and "E" not in raw
+        and not _SCIENTIFIC.fullmatch(raw)
         and raw[17] == uscc_check_char(raw[:17])
     ):
         return raw, NO_ISSUES
@@ -596,23 +597,62 @@ class ParsedColumn:
     blanks: list[int]  # rows blank without an issue (empty, or a placeholder such as 无)
 
 
-def _clean_texts(strs: list[str]) -> list[str]:
-    """The texts `parse` returns unchanged and without an issue: printable, trimmed, no
-    double space, not empty, no placeholder, no Excel error (nothing starting with #)."""
+# Kinds whose parse of a cell written as it should be is the cell itself, without an issue.
+_ITSELF = ("text", "credit_code", "phone")
+
+
+def _unclean(kind: str, distinct: set[Any], types: set[type]) -> set[Any]:
+    """The distinct cells of a column of one of the `_ITSELF` kinds that `parse` might not
+    return unchanged and without an issue; found by C-level passes over the column (tests
+    hold everything else equal to `parse`). The others need no parsing."""
+    if types == {str}:
+        strs, others = list(distinct), set()
+    else:
+        strs = list(compress(distinct, map(is_, map(type, distinct), repeat(str))))
+        others = distinct.difference(strs)
+    if kind == "text":
+        return others | _unclean_texts(strs)
+    clean = _clean_codes(strs) if kind == "credit_code" else _valid_mobiles(strs)
+    return others | set(strs).difference(clean)
+
+
+def _unclean_texts(strs: list[str]) -> set[str]:
+    """Texts that are not printable, trimmed and free of double spaces, or are empty, a
+    placeholder or start like an Excel error: the rest is returned by `parse` as it is."""
+    found = PLACEHOLDERS.intersection(strs)
+    if "" in strs:
+        found.add("")
+    # Most columns are clean throughout, which a few searches of all of them at once show
+    # (each for a literal first: the fast kind of search).
+    joined = "\0".join(strs)
+    backwards = joined[::-1]
+    if not (
+        joined.count("\0") != len(strs) - 1
+        or "  " in joined
+        or "\0#" in joined
+        or joined[:1] == "#"
+        or joined[:1].isspace()
+        or backwards[:1].isspace()
+        or _NUL_SPACE.search(joined)  # a text starting with white space
+        or _NUL_SPACE.search(backwards)  # … or ending with it
+        or not joined.replace("\0", "x").isprintable()
+    ):
+        return found
     bad = set(compress(strs, map(not_, map(str.isprintable, strs))))
     bad.update(compress(strs, map(ne, strs, map(str.strip, strs))))
     bad.update(compress(strs, map(contains, strs, repeat("  "))))
     bad.update(compress(strs, map(str.startswith, strs, repeat("#"))))
-    bad.update(PLACEHOLDERS.intersection(strs))
-    bad.add("")
-    return [v for v in strs if v not in bad] if len(bad) > 1 else [v for v in strs if v]
+    return bad | found
+
+
+_NUL_SPACE = re.compile(r"\0\s")
 
 
 def _clean_codes(strs: list[str]) -> list[str]:
     """The credit codes written as they should be, with a right check character (the fast
     path of `parse_credit_code`, over a column)."""
     shaped = list(compress(strs, map(_USCC_SHAPE.fullmatch, strs)))
-    shaped = list(compress(shaped, map(not_, map(contains, shaped, repeat("E")))))
+    shaped = list(compress(shaped, map(not_, map(_SCIENTIFIC.fullmatch, shaped))))
     checks = map(uscc_check_char, map(itemgetter(slice(0, 17)), shaped))
     return list(compress(shaped, map(eq, map(itemgetter(17), shaped), checks)))
 
@@ -777,17 +817,25 @@ class ColumnParser:
         # 1.0 parse alike in every kind).
         keys: Sequence[Any] = cells
         value_of: dict[Any, Any] = {}
-        identity = False
-        if bool in set(map(type, distinct)):
+        identity = False  # a cell not in value_of is its own value
+        types = set(map(type, distinct))
+        if bool in types:
             keys = list(map(_typed_key, cells))
             parsed_by: dict[Any, Parsed] = {}
             for c, k in zip(cells, keys, strict=True):
                 if k not in parsed_by:
                     parsed_by[k] = self.parse(c)
+        elif self.spec.kind in _ITSELF:
+            identity = True
+            parsed_by = self.parse_distinct(_unclean(self.spec.kind, distinct, types))
+        elif self.spec.kind == "integer":
+            # 序号: whole numbers read as floats, each its int.
+            floats = [v for v in distinct if type(v) is float]
+            whole = list(compress(floats, map(float.is_integer, floats)))
+            value_of = dict(zip(whole, map(int, whole), strict=True))
+            parsed_by = self.parse_distinct(distinct.difference(value_of))
         else:
-            value_of, identity = self._known(distinct)
-            rest = distinct.difference(value_of) if value_of else distinct
-            parsed_by = self.parse_distinct(rest)
+            parsed_by = self.parse_distinct(distinct)
         noisy: dict[Any, tuple[Issue, ...]] = {}
         blank_keys = set()
         for k, (v, issues) in parsed_by.items():
@@ -797,10 +845,12 @@ class ColumnParser:
             elif v is None:
                 blank_keys.add(k)
         n = len(cells)
-        if identity and not parsed_by:  # every cell is its own value
-            values = list(cells)
-        else:
+        if not identity:
             values = list(map(value_of.__getitem__, keys))
+        elif value_of:
+            values = list(map(value_of.get, keys, keys))
+        else:
+            values = list(cells)
         flagged = list(compress(range(n), map(noisy.__contains__, keys))) if noisy else []
         return ParsedColumn(
             values=values,
@@ -811,26 +861,6 @@ class ColumnParser:
                 else []
             ),
         )
-
-    def _known(self, distinct: set[Any]) -> tuple[dict[Any, Any], bool]:
-        """The parsed values of the distinct cells that need no parsing, found by C-level
-        passes over the whole column (tests hold them equal to `parse`); and whether each of
-        them is its own value. The other cells are left to `parse_distinct`."""
-        kind = self.spec.kind
-        if kind == "integer":
-            floats = [v for v in distinct if type(v) is float]
-            whole = list(compress(floats, map(float.is_integer, floats)))
-            return dict(zip(whole, map(int, whole), strict=True)), False
-        if kind not in ("text", "credit_code", "phone"):
-            return {}, False
-        strs = list(compress(distinct, map(is_, map(type, distinct), repeat(str))))
-        if kind == "text":
-            ok = _clean_texts(strs)
-        elif kind == "credit_code":
-            ok = _clean_codes(strs)
-        else:
-            ok = _valid_mobiles(strs)
-        return dict(zip(ok, ok, strict=True)), True
 
     def parse(self, raw: Any) -> Parsed:
         """One value, uncached: for callers that already hold the distinct values."""

@@ -22,12 +22,13 @@ from functools import reduce
 from pathlib import Path
 from typing import Any
 
+from . import splitread
 from .citybook import DETAIL_SHEET
 from .errors import UnreadableFile
 from .forms import FormSpec
 from .report import Finding
 from .table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
-from .workbook import Book, Sheet, col_index, scan_bad_cells
+from .workbook import Book, Sheet, _scan_bad_cells, col_index, scan_bad_cells
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -66,16 +67,23 @@ def _locate_merged(
     # The first four columns tell a 合计 row or the 填写说明 under the table.
     first = list(range(min(4, len(header))))
     numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
-    found, scan = scan_bad_cells(book, loc.sheet.name)  # on the other core, beside fastexcel
+    # The search for formulas and error cells runs on the other core, beside fastexcel; when
+    # the sheet is parsed in halves on both cores, the XML inflated for them tells instead.
+    split = splitread.is_enabled()
+    found, scan = ({}, None) if split else scan_bad_cells(book, loc.sheet.name)
     try:
         indices = sorted(wanted | set(first))
-        read = read_columns(book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted)
+        read = read_columns(
+            book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted, split=split
+        )
     finally:
         if scan is not None:
             scan.join()
     if read is None:
         return None
-    rows, arrays = read
+    rows, arrays, mentions_bad = read
+    if split and mentions_bad is not False:
+        found = _scan_bad_cells(book.source, book.parts[loc.sheet.name])
     loc.sheet.bad_cells = found
     keep = _not_data(loc, rows, [arrays[j] for j in first])
     if keep is not None:
@@ -297,9 +305,12 @@ def read_columns(
     indices: list[int],
     numbers: set[int],
     text: set[int],
-) -> tuple[list[int], dict[int, Any]] | None:
+    split: bool = False,
+) -> tuple[list[int], dict[int, Any], bool | None] | None:
     """The Excel rows below `header_row`, and these columns' cells there as Arrow arrays: the
-    `numbers` columns as floats, the other `text` columns as text.
+    `numbers` columns as floats, the other `text` columns as text; and, when `split` let the
+    sheet be parsed in two halves (splitread.py), whether its XML mentions formulas or error
+    cells (None: not known).
 
     None whenever the ordinary reader must decide: the header is not where the head says, a
     `numbers` cell holds something else, a `text` column holds numbers, dates or booleans
@@ -322,15 +333,23 @@ def read_columns(
     # the other text columns as found (strictly: see below).
     dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
     dtypes.update({j: "float" for j in numbers})
-    try:
-        loaded = fastexcel.read_excel(str(book.source)).load_sheet(
+
+    def load(source: Any, k: int = 0) -> Any:
+        return fastexcel.read_excel(source).load_sheet(
             sheet.name,
-            header_row=header_row - 1,  # counted from row 1 of the sheet
+            # Counted from row 1 of the sheet; the second of two halves has no header.
+            header_row=header_row - 1 if k == 0 else None,
             use_columns=indices,
             dtypes=dtypes,
             dtype_coercion="strict",  # a column of text and numbers is an error, not text
             schema_sample_rows=None,
         )
+
+    halves = None
+    try:
+        if split:
+            halves = splitread.parse_halves(book, sheet.name, load)
+        loaded = load(str(book.source)) if halves is None else halves.first
     except Exception:  # the columns are not where the head says, or mix kinds of cells
         return None
     finally:
@@ -347,6 +366,12 @@ def read_columns(
     if errors is not None and errors.errors:
         return None
     columns = {j: table.column(name_of[j]) for j in indices}
+    n_rows = table.num_rows
+    if halves is not None:
+        joined = _join_halves(columns, halves, indices, header_row + 1 + n_rows)
+        if joined is None:
+            return None
+        columns, n_rows = joined
     for j in text - numbers:
         kind = columns[j].type
         if not (
@@ -358,8 +383,36 @@ def read_columns(
     blank = reduce(pc.and_, [_empty(c) for c in columns.values()])
     if pc.any(blank).as_py():
         return None
-    rows = list(range(header_row + 1, header_row + 1 + table.num_rows))
-    return rows, columns
+    rows = list(range(header_row + 1, header_row + 1 + n_rows))
+    return rows, columns, None if halves is None else halves.mentions_bad
+
+
+def _join_halves(
+    first: dict[int, Any], halves: splitread.Halves[Any], indices: list[int], next_row: int
+) -> tuple[dict[int, Any], int] | None:
+    """The columns of both halves end to end, and their rows; None unless the second half's
+    columns are the same ones and its rows follow on from the first's without a gap."""
+    import pyarrow as pa
+
+    second = halves.second
+    name_of = {c.absolute_index: c.name for c in second.selected_columns}
+    if sorted(name_of) != sorted(indices) or halves.second_row != next_row:
+        return None
+    table, errors = second.to_arrow_with_errors()
+    if errors is not None and errors.errors:
+        return None
+    out = {}
+    for j in indices:
+        a, b = first[j], table.column(name_of[j])
+        if a.type != b.type:
+            # A column empty in one half is null there; text may come as string or large.
+            kinds = {a.type, b.type} - {pa.null()}
+            text = {pa.string(), pa.large_string()}
+            if not kinds <= text:
+                return None
+            a, b = a.cast(pa.string()), b.cast(pa.string())
+        out[j] = pa.concat_arrays([a, b])
+    return out, len(first[indices[0]]) + table.num_rows
 
 
 def _import(module: str) -> None:

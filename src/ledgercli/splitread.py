@@ -1,16 +1,16 @@
-"""Reading one big sheet on two cores: its rows cut in two, each half parsed by calamine in a
-thread of its own.
+"""Reading one big sheet on two cores: its rows cut in two, each half parsed by calamine (or
+fastexcel) while the other is parsed, or still inflated, beside it.
 
-A 100k-row ledger sent alone is read by one process; calamine's parse of its sheet is most of
-the time, on one core, while the other waits. calamine releases the interpreter while it
-parses, so two workbooks parse side by side in two threads. The sheet's XML is inflated once
-and cut at a <row> in the middle; each half goes back in a small uncompressed workbook with
-the same styles, shared strings and relationships (their bytes copied as they are), so each
-cell is read exactly as in the whole sheet: the same shared string, the same date format.
-The rows are then put back in their places, as wide as the whole sheet, with the merged ranges
-of the whole sheet. Anything unusual (no row numbers to rely on, a zip feature this does not
-copy, a size outside the range where it pays) returns None and the sheet is read whole; tests
-hold the two reads equal.
+A 100k-row ledger sent alone, or a city workbook summarized, is one file read by one process;
+parsing its sheet is most of the time, on one core, while the other waits. The readers let go
+of the interpreter while they parse, so two workbooks parse side by side. The sheet's XML is
+inflated as a stream and cut at a <row> past the middle of its declared size; the first half
+goes, in a small uncompressed workbook with the same styles, shared strings and relationships
+(their bytes copied as they are, so each cell reads exactly as in the whole sheet: the same
+shared string, the same date format), to a thread while the rest is inflated, then the second
+half (with the sheet's own ending: its merged ranges) is parsed beside it. Anything unusual (no
+row numbers to rely on, encryption, a size outside the range where it pays) returns None and
+the sheet is read whole; tests hold the two reads equal.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .workbook import Book, Sheet, _inflated, _scan_bad_cells, nonblank_rows
 
 # Below this much XML a second thread costs more than it saves; above the ceiling the copies
-# (the XML, two halves, calamine's own) would cost too much memory: the sheet is read whole.
+# (the XML, two halves, the reader's own) would cost too much memory: the sheet is read whole.
 MIN_BYTES = 16 * 1024 * 1024
 MAX_BYTES = 384 * 1024 * 1024
 
@@ -52,21 +53,68 @@ def is_enabled() -> bool:
 
 
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
+_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?worksheet)[\s>]")
 _NEEDLES = (b"<f", b't="e"')  # formulas and error cells: workbook._scan_bad_cells
+
+T = TypeVar("T")
+
+
+@dataclass
+class Halves(Generic[T]):
+    """What `parse` made of each half, where the second half begins, and whether the XML
+    holds formulas or error cells (workbook._scan_bad_cells must then look)."""
+
+    first: T
+    second: T
+    second_row: int  # the Excel row the second half begins with
+    mentions_bad: bool
 
 
 def read_in_halves(book: Book, name: str, min_bytes: int | None = None) -> Sheet | None:
-    """The sheet `name`, read in two halves at once; None to read it the ordinary way."""
+    """The sheet `name` as `workbook` reads it, parsed in two halves; None to read it whole."""
+
+    def parse(data: bytes, k: int) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
+
+    halves = parse_halves(book, name, parse, min_bytes)
+    if halves is None:
+        return None
+    try:
+        rows = _rows(halves.first, halves.second)
+        merged = list(halves.second.merged_cell_ranges or [])
+    except Exception:
+        return None
+    if rows is None:
+        return None
+    sheet = Sheet(name=name, rows=rows, merged=merged)
+    if halves.mentions_bad:
+        sheet.bad_cells = _scan_bad_cells(book.source, book.parts[name])
+    return sheet
+
+
+def parse_halves(
+    book: Book,
+    name: str,
+    parse: Callable[[bytes, int], T],
+    min_bytes: int | None = None,
+) -> Halves[T] | None:
+    """`parse(workbook, k)` of each half of the sheet `name` (k = 0: the first, which holds
+    the rows above the data, the header among them); None when the sheet is not worth cutting
+    or cannot be cut safely, or `parse` fails on either half."""
     part = book.parts.get(name)
     if not part or book.source is None:
         return None
     try:
-        return _read(book, name, part, MIN_BYTES if min_bytes is None else min_bytes)
+        return _halves(book, part, parse, MIN_BYTES if min_bytes is None else min_bytes)
     except Exception:  # only ever a shortcut: the ordinary read says what is wrong, if anything
         return None
 
 
-def _read(book: Book, name: str, part: str, min_bytes: int) -> Sheet | None:
+def _halves(
+    book: Book, part: str, parse: Callable[[bytes, int], T], min_bytes: int
+) -> Halves[T] | None:
     source = book.source
     with _open(source) as fh, zipfile.ZipFile(fh) as zf:
         infos = zf.infolist()
@@ -77,63 +125,78 @@ def _read(book: Book, name: str, part: str, min_bytes: int) -> Sheet | None:
             return None  # encrypted members, or a compression this does not inflate
         keep = [i for i in infos if i.filename != part and not i.is_dir()]
         raw = {i.filename: _raw_member(fh, i) for i in keep}
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        xml = b"".join(_inflated(source, info))
-    else:
-        with _open(source) as fh:
-            xml = _raw_member(fh, info)
-    if len(xml) != info.file_size:
-        return None
-    cut = _cut(xml)
+        stored = _raw_member(fh, info) if info.compress_type == zipfile.ZIP_STORED else None
+    chunks = iter([stored] if stored is not None else _inflated(source, info))
+    # The first half: inflated up to a <row> past the middle of the declared size.
+    parts: list[bytes] = []
+    size = 0
+    cut = None
+    for chunk in chunks:
+        parts.append(chunk)
+        size += len(chunk)
+        if size > info.file_size // 2:
+            data = b"".join(parts)
+            parts = [data]
+            cut = _cut(data, info.file_size // 2)
+            if cut is not None:
+                break
     if cut is None:
         return None
-    start, middle, end = cut
-    view = memoryview(xml)
-    head, tail = view[:start], view[end:]
-    pieces = [(head, view[start:middle], tail), (head, view[middle:end], tail)]
-    sheets: list[Any] = [None, None]
-    threads = [
-        threading.Thread(target=_parse_half, args=(keep, raw, part, pieces[k], name, sheets, k))
-        for k in (0, 1)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    mentions_bad = any(n in xml for n in _NEEDLES)
-    del pieces, head, tail, view, xml  # the memory goes before the rows are built
-    if None in sheets:
-        return None
-    first, second = sheets
-    rows = _rows(first, second)
-    if rows is None:
-        return None
-    sheet = Sheet(name=name, rows=rows, merged=list(first.merged_cell_ranges or []))
-    if mentions_bad:
-        sheet.bad_cells = _scan_bad_cells(source, part)
-    return sheet
+    start, middle, row, (prefix, root) = cut
+    head = data[:start]
+    # The first half ends as the sheet would if its rows stopped there.
+    tail = b"</" + prefix + b"sheetData></" + root + b">"
+    results: list[tuple[T] | None] = [None, None]
 
+    def run(k: int, pieces: tuple[Any, ...]) -> None:
+        try:
+            results[k] = (parse(_zip(keep, raw, part, pieces), k),)
+        except Exception:
+            results[k] = None
 
-def _parse_half(
-    keep: list[zipfile.ZipInfo],
-    raw: dict[str, bytes],
-    part: str,
-    pieces: tuple[Any, ...],
-    name: str,
-    sheets: list[Any],
-    k: int,
-) -> None:
-    """In a thread: the half workbook built and its sheet parsed (calamine lets go of the
-    interpreter meanwhile); sheets[k] stays None if anything fails."""
-    from python_calamine import CalamineWorkbook
-
+    view = memoryview(data)
+    thread = threading.Thread(target=run, args=(0, (head, view[start:middle], tail)))
+    thread.start()
     try:
-        data = _zip(keep, raw, part, pieces)
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        del data
-        sheets[k] = wb.get_sheet_by_name(name)
-    except Exception:
-        return
+        # Meanwhile the rest is inflated (zlib lets go of the interpreter too).
+        rest = view[middle:].tobytes() + b"".join(chunks)
+        if middle + len(rest) != info.file_size:
+            return None  # not the size the archive declares: the whole read will say why
+        bad = any(n in data for n in _NEEDLES) or any(n in rest for n in _NEEDLES)
+        end = rest.rfind(b"</" + prefix + b"sheetData>")
+        if end < 0:
+            return None
+        second = memoryview(rest)
+        run(1, (head, second[:end], second[end:]))
+        second.release()
+    finally:
+        thread.join()
+        view.release()
+    first_result, second_result = results
+    if first_result is None or second_result is None:
+        return None
+    return Halves(first_result[0], second_result[0], row, bad)
+
+
+def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] | None:
+    """Where the rows begin, a <row> from `middle` on (where its tag starts), its row number,
+    and the tags' prefix and root element; None when no such row is in `xml` yet, or the rows
+    cannot be cut there safely (no number on the row: the second half would restart at 1)."""
+    found = _SHEET_DATA.search(xml, 0, 1 << 16)
+    root = _ROOT.search(xml, 0, 1 << 16)
+    if found is None or root is None:
+        return None
+    prefix = found.group(1)
+    start = found.end()
+    row = re.compile(rb"<" + re.escape(prefix) + rb"row[\s>][^>]*>")
+    at = row.search(xml, max(start, middle))
+    if at is None:
+        return None
+    number = re.search(rb'\sr="(\d+)"', at.group(0))
+    # The first half must hold rows too (the header is in it).
+    if number is None or row.search(xml, start, at.start()) is None:
+        return None
+    return start, at.start(), int(number.group(1)), (prefix, root.group(1))
 
 
 def _open(source: Any) -> Any:
@@ -152,30 +215,6 @@ def _raw_member(fh: Any, info: zipfile.ZipInfo) -> bytes:
     if len(data) != info.compress_size:
         raise zipfile.BadZipFile("truncated member")
     return data
-
-
-def _cut(xml: bytes) -> tuple[int, int, int] | None:
-    """Where the rows begin, a <row> near the middle, and where the rows end; None when the
-    rows cannot be cut there safely (no numbers on the row: the second half would restart)."""
-    found = _SHEET_DATA.search(xml, 0, 1 << 16)
-    if found is None:
-        return None
-    prefix = found.group(1)
-    start = found.end()
-    end = xml.rfind(b"</" + prefix + b"sheetData>")
-    if end < start:
-        return None
-    row = re.compile(rb"<" + re.escape(prefix) + rb"row[\s>]")
-    middle = row.search(xml, (start + end) // 2, end)
-    if middle is None:
-        return None
-    tag_end = xml.find(b">", middle.start(), end)
-    if tag_end < 0 or not re.search(rb'\sr="\d+"', xml[middle.start() : tag_end]):
-        return None
-    # The first half must hold rows too (the header is in it).
-    if row.search(xml, start, middle.start()) is None:
-        return None
-    return start, middle.start(), end
 
 
 def _zip(
