@@ -190,6 +190,8 @@ def mostly_clean(seed: int, kind: str, n: int) -> list[object]:
             column.append(body + uscc_check_char(body))
     elif kind == "phone":
         column = [f"1{rng.choice('3456789')}{rng.randint(0, 10**9 - 1):09d}" for _ in range(n)]
+    elif kind == "amount":
+        column = [round(rng.uniform(0, 5000), rng.choice([0, 2, 4])) for _ in range(n)]
     else:
         column = [float(i) for i in range(1, n + 1)]
     # No booleans: a column holding one takes the typed-key path, not the bulk one.
@@ -200,11 +202,12 @@ def mostly_clean(seed: int, kind: str, n: int) -> list[object]:
 
 
 @pytest.mark.parametrize(
-    "key", ["creditor", "contract", "creditor_code", "creditor_phone", "debtor_phone", "seq"]
+    "key",
+    ["creditor", "contract", "creditor_code", "creditor_phone", "debtor_phone", "seq", "owed"],
 )
 def test_bulk_paths_equal_parsing_each_cell(key: str) -> None:
     """The column-wide passes (clean texts, codes with their check character, valid mobiles,
-    whole 序号) give each row what parsing the cell alone gives."""
+    whole 序号, plain amounts) give each row what parsing the cell alone gives."""
     import datetime as dt
 
     from ledgercli.cells import ColumnParser

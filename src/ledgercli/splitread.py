@@ -230,43 +230,15 @@ def _zip(
         nonlocal offset
         encoded = name.encode("utf-8")
         flags = 0x800  # names in UTF-8
-        local = struct.pack(
-            "<4s5H3L2H",
-            b"PK\x03\x04",
-            20,
-            flags,
-            method,
-            0,
-            0x21,
-            crc,
-            csize,
-            usize,
-            len(encoded),
-            0,
-        )
+        # What the local header and the central directory both say of the member.
+        entry = struct.pack("<3H3L2H", method, 0, 0x21, crc, csize, usize, len(encoded), 0)
+        local = struct.pack("<4s2H", b"PK\x03\x04", 20, flags) + entry
         out.append(local + encoded)
         out.extend(data)
         central.append(
-            struct.pack(
-                "<4s6H3L5H2L",
-                b"PK\x01\x02",
-                20,
-                20,
-                flags,
-                method,
-                0,
-                0x21,
-                crc,
-                csize,
-                usize,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
+            struct.pack("<4s3H", b"PK\x01\x02", 20, 20, flags)
+            + entry
+            + struct.pack("<3H2L", 0, 0, 0, 0, offset)
             + encoded
         )
         offset += len(local) + len(encoded) + csize
