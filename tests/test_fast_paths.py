@@ -261,3 +261,37 @@ def test_one_odd_text_in_a_clean_column(odd: str | None) -> None:
         column[250] = odd
     got = parser.parse_column(column)
     assert (got.values, got.issues, got.blanks) == one_by_one(parser, column)
+
+
+def test_collect_data_equals_looking_at_every_row() -> None:
+    """Rows below the header: the C-level gate leaves the same data rows, totals skipped and
+    the end of the table found, as testing every row does (序号 as numbers, as text, blank)."""
+    from ledgercli import table
+    from ledgercli.table import Located, data_end, row_kind
+    from ledgercli.workbook import Sheet
+
+    def by_every_row(sheet: Sheet, start: int, loc: Located) -> None:
+        for excel_row, cells in sheet.rows[start:]:
+            kind = row_kind(cells)
+            if kind is not None:
+                data_end(loc, excel_row, kind)
+                if kind == "end":
+                    break
+                continue
+            loc.data.append((excel_row, cells))
+
+    rng = random.Random(4)
+    firsts: list[object] = [1.0, "1", "", "合计", "小计：", "填写说明：", " 合计", "备注", "说明"]
+    for _ in range(200):
+        rows = []
+        for r in range(1, rng.randint(2, 30)):
+            cells = [rng.choice(firsts), rng.choice(["", "合计", "x", 2.0]), "y", "", 3.0]
+            rows.append((r, cells))
+        sheet = Sheet(name="s", rows=rows)
+        start = rng.randint(0, 2)
+        got = Located(form=ANNEX2, sheet=sheet, header_row=1, columns={}, headers={})
+        want = Located(form=ANNEX2, sheet=sheet, header_row=1, columns={}, headers={})
+        table._collect_data(sheet, start, got)
+        by_every_row(sheet, start, want)
+        assert got.data == want.data
+        assert got.findings[: len(want.findings)] == want.findings

@@ -345,7 +345,7 @@ def read_columns(
             schema_sample_rows=None,
         )
 
-    halves = None
+    halves: splitread.Halves[Any] | None = None
     try:
         if split:
             halves = splitread.parse_halves(book, sheet.name, load)

@@ -78,17 +78,21 @@ def read_in_halves(book: Book, name: str, min_bytes: int | None = None) -> Sheet
 
         return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
 
-    halves = parse_halves(book, name, parse, min_bytes)
+    def finish(sheet: Any, k: int) -> Any:
+        # The first half from A1, as the whole read; the second from its first cell.
+        grid = sheet.to_python(skip_empty_area=k == 1)
+        return grid, sheet.start, sheet.end, list(sheet.merged_cell_ranges or [])
+
+    halves = parse_halves(book, name, parse, min_bytes, finish)
     if halves is None:
         return None
     try:
         rows = _rows(halves.first, halves.second)
-        merged = list(halves.second.merged_cell_ranges or [])
-    except Exception:
+    except Exception:  # only ever a shortcut
         return None
     if rows is None:
         return None
-    sheet = Sheet(name=name, rows=rows, merged=merged)
+    sheet = Sheet(name=name, rows=rows, merged=halves.second[3])
     if halves.mentions_bad:
         sheet.bad_cells = _scan_bad_cells(book.source, book.parts[name])
     return sheet
@@ -97,23 +101,30 @@ def read_in_halves(book: Book, name: str, min_bytes: int | None = None) -> Sheet
 def parse_halves(
     book: Book,
     name: str,
-    parse: Callable[[bytes, int], T],
+    parse: Callable[[bytes, int], Any],
     min_bytes: int | None = None,
+    finish: Callable[[Any, int], T] | None = None,
 ) -> Halves[T] | None:
     """`parse(workbook, k)` of each half of the sheet `name` (k = 0: the first, which holds
-    the rows above the data, the header among them); None when the sheet is not worth cutting
-    or cannot be cut safely, or `parse` fails on either half."""
+    the rows above the data, the header among them), each in a thread; then, in this thread,
+    `finish` of each result (that of the first while the second is still parsed). None when
+    the sheet is not worth cutting or cannot be cut safely, or either half fails."""
     part = book.parts.get(name)
     if not part or book.source is None:
         return None
     try:
-        return _halves(book, part, parse, MIN_BYTES if min_bytes is None else min_bytes)
+        size = MIN_BYTES if min_bytes is None else min_bytes
+        return _halves(book, part, parse, size, finish or (lambda result, k: result))
     except Exception:  # only ever a shortcut: the ordinary read says what is wrong, if anything
         return None
 
 
 def _halves(
-    book: Book, part: str, parse: Callable[[bytes, int], T], min_bytes: int
+    book: Book,
+    part: str,
+    parse: Callable[[bytes, int], Any],
+    min_bytes: int,
+    finish: Callable[[Any, int], T],
 ) -> Halves[T] | None:
     source = book.source
     with _open(source) as fh, zipfile.ZipFile(fh) as zf:
@@ -146,7 +157,7 @@ def _halves(
     head = data[:start]
     # The first half ends as the sheet would if its rows stopped there.
     tail = b"</" + prefix + b"sheetData></" + root + b">"
-    results: list[tuple[T] | None] = [None, None]
+    results: list[tuple[Any] | None] = [None, None]
 
     def run(k: int, pieces: tuple[Any, ...]) -> None:
         try:
@@ -155,8 +166,8 @@ def _halves(
             results[k] = None
 
     view = memoryview(data)
-    thread = threading.Thread(target=run, args=(0, (head, view[start:middle], tail)))
-    thread.start()
+    threads = [threading.Thread(target=run, args=(0, (head, view[start:middle], tail)))]
+    threads[0].start()
     try:
         # Meanwhile the rest is inflated (zlib lets go of the interpreter too).
         rest = view[middle:].tobytes() + b"".join(chunks)
@@ -167,15 +178,19 @@ def _halves(
         if end < 0:
             return None
         second = memoryview(rest)
-        run(1, (head, second[:end], second[end:]))
-        second.release()
+        threads.append(threading.Thread(target=run, args=(1, (head, second[:end], second[end:]))))
+        threads[1].start()
+        # The first half is finished here while the second is parsed.
+        threads[0].join()
+        first = None if results[0] is None else finish(results[0][0], 0)
+        threads[1].join()
+        if first is None or results[1] is None:
+            return None
+        return Halves(first, finish(results[1][0], 1), row, bad)
     finally:
-        thread.join()
+        for t in threads:
+            t.join()
         view.release()
-    first_result, second_result = results
-    if first_result is None or second_result is None:
-        return None
-    return Halves(first_result[0], second_result[0], row, bad)
 
 
 def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] | None:
@@ -268,14 +283,15 @@ def _zip(
 
 def _rows(first: Any, second: Any) -> list[tuple[int, list[Any]]] | None:
     """The two halves' rows as the whole sheet's read gives them: each numbered from row 1,
-    as wide as the widest row of the sheet, blank rows left out (workbook._calamine_book)."""
-    if second.start is None or first.end is None:
+    as wide as the widest row of the sheet, blank rows left out (workbook._calamine_book).
+    Each half is (grid, start, end, merged) as `read_in_halves` finished it."""
+    top, _, first_end, _ = first
+    bottom, second_start, second_end, _ = second
+    if second_start is None or first_end is None or not top:
         return None
-    width = max(first.end[1], second.end[1]) + 1
-    top = first.to_python(skip_empty_area=False)
-    r0, c0 = second.start
-    bottom = second.to_python(skip_empty_area=True)
-    if not top or r0 < len(top):
+    width = max(first_end[1], second_end[1]) + 1
+    r0, c0 = second_start
+    if r0 < len(top):
         return None  # the halves overlap: not two runs of rows
     w1 = len(top[0])
     rows = nonblank_rows(top)
