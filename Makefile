@@ -24,7 +24,16 @@ demo: $(VENV)/.installed
 	@# One sample holds planted errors, so validate exits 1 here on purpose; the demo goes on.
 	@$(BIN)/ledger validate sample_data/submissions || { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
 		echo "(validate exit code 1: the planted errors above, as intended)"; }
-	$(BIN)/ledger merge sample_data/submissions --form cq-annex2 -o $(OUT)/city.xlsx --force
+	@# The week's inbox as a clerk receives it: the annex-2 ledgers, an annex-1 contact form
+	@# beside them (skipped with a notice), one ledger filled in 元 (converted exactly, with a
+	@# warning) and one ledger sent twice, byte for byte (counted once, with a warning). The
+	@# Wuhan sample is another city's form: merged with the annex-2 ledgers it would be
+	@# refused, so it stays out of this inbox.
+	@rm -rf $(OUT)/inbox && mkdir -p $(OUT)/inbox
+	@cp sample_data/submissions/附件1-*.xlsx sample_data/submissions/附件2-*.xlsx $(OUT)/inbox/
+	@cp sample_data/traps/附件2-*.xlsx $(OUT)/inbox/
+	@cp "sample_data/submissions/附件2-区交通局.xlsx" "$(OUT)/inbox/附件2-区交通局(1).xlsx"
+	$(BIN)/ledger merge $(OUT)/inbox -o $(OUT)/city.xlsx --force
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 3 -o $(OUT)/annex3.xlsx --force
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
 	$(BIN)/ledger template --form cq-annex2 -o $(OUT)/附件2-模板.xlsx --force

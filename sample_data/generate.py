@@ -1546,6 +1546,31 @@ def write_annex1(
 
 
 # --------------------------------------------------------------------------------------------
+# 打通镇: a ledger filled in 元 (the demo's trap; not among the submissions the tests count)
+# --------------------------------------------------------------------------------------------
+
+TRAPS_DIR = HERE / "traps"
+YUAN_UNIT = "打通镇"
+
+
+def write_yuan(path: Path, n: int = 10) -> None:
+    """打通镇's ledger with 金额单位：元 under the title and every amount in 元 (×10000 of its
+    万元 truth, so whole yuan): `ledger` must convert it exactly, not count it 10,000 times."""
+    rows = annex2_rows(random.Random(f"{SEED}:{YUAN_UNIT}"), YUAN_UNIT, n)
+    for row in rows:
+        for key in AMOUNT_COLUMNS:
+            value = row.get(key)
+            if isinstance(value, Decimal):
+                row[key] = value * 10000
+    wb, ws = new_workbook("附件2")
+    write_title(ws, 1, ANNEX2_TITLE, len(ANNEX2_COLUMNS))
+    ws.cell(row=2, column=1, value="金额单位：元")
+    write_table(ws, 3, ANNEX2_COLUMNS, rows)
+    ws.freeze_panes = "A4"
+    save(wb, path)
+
+
+# --------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------
 
@@ -1598,6 +1623,10 @@ def generate(out_dir: Path = OUT_DIR, expected: Path = EXPECTED_MD) -> list[Path
         ("陈志强", "党工委委员、办事处副主任", "13983056218"),
         ("刘婷", "经济发展办公室主任", "023-48661532"),
     )
+    written.append(path)
+
+    path = out_dir.parent / TRAPS_DIR.name / f"附件2-{YUAN_UNIT}（元）.xlsx"
+    write_yuan(path)
     written.append(path)
 
     expected.write_text(expected_md(plan, messy_notes), encoding="utf-8")

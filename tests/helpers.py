@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from stdnum.cn.uscc import calc_check_digit
 
 ANNEX2_HEADERS = [
@@ -191,3 +194,10 @@ def write_roster(path: Path, rows: list[list[Any]], headers: list[str] | None = 
         ws.append(row)
     wb.save(path)
     return path
+
+
+def needs_program(name: str) -> pytest.MarkDecorator:
+    """Skip a test whose program is missing on a developer's machine, but never in CI: there
+    `.ci/run` installs it, and a skip would hide a feature nobody checked."""
+    missing = shutil.which(name) is None and not os.environ.get("CI")
+    return pytest.mark.skipif(missing, reason=f"{name} is not installed (CI installs it)")

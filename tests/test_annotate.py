@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from helpers import annex2_row, write_annex2
+from helpers import annex2_row, needs_program, write_annex2
 from ledgercli.annotate import (
     ERROR_FILL,
     RESULT_SHEET,
@@ -78,13 +77,14 @@ def test_several_messages_on_one_cell_share_its_comment(tmp_path: Path) -> None:
     src = write_annex2(tmp_path / "x.xlsx", rows)
     fr, _ = validate_file(src, Options())
     at_r3 = [f.rule for f in fr.findings if (f.column, f.row) == ("R", 3)]
-    assert at_r3 == ["looks-like-yuan", "owed-exceeds-contract"]
+    assert at_r3 == ["amount-suspect-yuan", "owed-exceeds-contract"]
     out = annotate_file(fr, tmp_path / "out.xlsx", "en").path
     ws = openpyxl.load_workbook(out)["附件2"]
     assert _fill(ws["R3"]) == WARNING_FILL
     assert ws["R3"].comment.text.splitlines() == [
-        "[warning] 20000 万元 (200,000,000 yuan) is implausibly large: it was probably typed "
-        "in yuan; amounts are in 万元 (10,000 yuan)",
+        "[warning] the amount owed 20000 万元 looks typed in yuan (at least 10000 万元, 100 "
+        "million yuan; 2000 times the contract amount 10 万元); it is counted, and the "
+        "summaries state its share: please check it",
         "[warning] the amount owed 20000 is larger than the contract amount 10",
     ]
 
@@ -189,9 +189,7 @@ def test_csv_becomes_an_xlsx_of_values_with_a_notice(tmp_path: Path) -> None:
     ]
 
 
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+needs_soffice = needs_program("soffice")
 
 
 @needs_soffice

@@ -112,7 +112,9 @@ def test_no_recognizable_header(tmp_path: Path) -> None:
 
 
 def test_inflation_limit(tmp_path: Path) -> None:
-    """Parts that would inflate beyond the limit are refused before parsing."""
+    """Parts that would inflate beyond the limits are refused before parsing, and the message
+    says which limit: a part inflating thousands of times is a zip bomb no option lets through
+    (it used to advise --max-unpacked-mb); the total size is the limit the option raises."""
     p = valid(tmp_path)
     r = run("validate", str(p), "--max-unpacked-mb", "1", "--lang", "en")
     assert r.exit_code == 0  # a small real workbook is far below even 1 MB
@@ -122,7 +124,16 @@ def test_inflation_limit(tmp_path: Path) -> None:
             dst.writestr(item, src.read(item))
         dst.writestr("xl/media/padding.bin", b"\0" * (20 * 1024 * 1024))
     r = run("validate", str(bomb), "--lang", "en")
-    assert r.exit_code == 2 and "refused to protect memory" in r.output
+    assert r.exit_code == 2 and "xl/media/padding.bin inflates" in r.output
+    assert "No option lifts this limit" in r.output and "--max-unpacked-mb" not in r.output
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(p) as src, zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item))
+        dst.writestr("xl/media/photo.bin", bytes(range(256)) * 8192)  # 2 MB, not compressible
+    r = run("validate", str(big), "--max-unpacked-mb", "1", "--lang", "en")
+    assert r.exit_code == 2 and "more than the 1 MB limit" in r.output
+    assert "--max-unpacked-mb" in r.output
 
 
 def test_xml_entity_expansion(tmp_path: Path) -> None:

@@ -65,9 +65,28 @@ def test_json_shape_equals_library_report(tmp_path: Path) -> None:
     )
     r = run("validate", str(p), "--format", "json", "--lang", "en")
     data = json.loads(r.output)
-    assert set(data) == {"files", "errors", "warnings", "notices", "skipped"}
+    assert set(data) == {"files", "errors", "warnings", "notices", "skipped", "not_reported"}
+    assert data["not_reported"] is None  # no roster (--units): not known, not "nobody"
     (f,) = data["files"]
-    assert set(f) == {"path", "form", "sheet", "rows", "metadata", "findings"}
+    assert set(f) == {
+        "path",
+        "form",
+        "sheet",
+        "sheets",
+        "rows",
+        "metadata",
+        "amount_unit",
+        "findings",
+    }
+    assert f["sheets"] == ["附件2"]
+    assert f["amount_unit"] == {
+        "declared": None,
+        "state": "undeclared",
+        "rows_converted": 0,
+        "rows_conflict": 0,
+        "rows_suspect": 0,
+        "suspects": [],
+    }
     assert (f["form"], f["sheet"], f["rows"], f["metadata"]) == (
         "cq-annex2",
         "附件2",

@@ -201,7 +201,19 @@ def test_json_shape(weeks: tuple[Path, Path]) -> None:
     res = CliRunner().invoke(cli, ["diff", str(weeks[0]), str(weeks[1]), "--format", "json"])
     assert res.exit_code == 1
     data = json.loads(res.output)
-    assert set(data) == {"form", "old", "new", "totals", "units", "changes", "exit_code"}
+    assert set(data) == {
+        "form",
+        "old",
+        "new",
+        "totals",
+        "units",
+        "not_reported",
+        "changes",
+        "suspect_yuan",
+        "exit_code",
+    }
+    assert data["not_reported"] == [] and data["totals"]["not_reported"] == 0
+    assert data["suspect_yuan"] == {"rows": 0, "owed": "0", "percent": "0.00", "cases": []}
     assert data["form"] == "cq-annex2"
     assert data["old"]["cases"] == 7 and data["old"]["files"] == [str(weeks[0])]
     assert list(data["changes"]) == [
@@ -251,6 +263,7 @@ def test_merged_workbooks_link_to_sources(tmp_path: Path) -> None:
         "sheet": "附件2",
         "row": 4,
         "source_file": "附件2-古南街道.xlsx",
+        "source_sheet": None,  # this workbook has no 来源工作表 column
         "source_row": 9,
     }
 
@@ -265,6 +278,7 @@ def test_change_workbook(weeks: tuple[Path, Path], tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == [
         "汇总",
+        "未报送",
         "消失案件",
         "倒退",
         "新增案件",
@@ -362,15 +376,18 @@ def test_folders_with_form_skip_other_forms(tmp_path: Path) -> None:
     assert data["totals"]["vanished"] == 1
 
 
-def test_renamed_unit_is_a_changed_key_field(tmp_path: Path) -> None:
-    """A unit that renames itself (三江街道 → 三江街道办事处) is reported, not 'no changes'."""
+def test_a_case_moved_to_another_unit_is_a_changed_key_field(tmp_path: Path) -> None:
+    """A case that moves to another unit (古南街道 → 石角镇) moves an annex row: reported, not
+    'no changes'. The same unit written another way (古南街道办事处) is one unit: no change."""
     old = write_annex2(tmp_path / "old.xlsx", [annex2_row()])
-    new = write_annex2(tmp_path / "new.xlsx", [annex2_row(街镇部门="古南街道办事处")])
+    new = write_annex2(tmp_path / "new.xlsx", [annex2_row(街镇部门="石角镇")])
     d = diff_paths([old], [new], Options())
     (ch,) = d.of("changed")
-    assert [(f["key"], f["old"], f["new"]) for f in ch.fields] == [
-        ("unit", "古南街道", "古南街道办事处")
-    ]
+    assert [(f["key"], f["old"], f["new"]) for f in ch.fields] == [("unit", "古南街道", "石角镇")]
+    same = write_annex2(tmp_path / "same.xlsx", [annex2_row(街镇部门="古南街道办事处")])
+    d = diff_paths([old], [same], Options())
+    assert d.changes == [] and d.not_reported == []
+    assert list(d.units) == ["古南街道"]  # the most frequent spelling (a tie: the shorter)
 
 
 def test_a_roster_in_the_folder_holds_no_cases(tmp_path: Path) -> None:

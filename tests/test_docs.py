@@ -24,6 +24,7 @@ NOT_RULES = {
     "merged-skipped",
     "summaries-skipped",
     "identical-files",
+    "contact-forms-skipped",
     "perhaps",
 }
 

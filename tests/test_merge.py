@@ -9,7 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import CREDITOR, DEBTOR, WENLONG_ROW, annex2_row, write_annex2, write_roster
+from helpers import (
+    CREDITOR,
+    DEBTOR,
+    WENLONG_ROW,
+    annex2_row,
+    write_annex2,
+    write_roster,
+    write_wuhan,
+)
 from ledgercli import citybook
 from ledgercli.citybook import write_city
 from ledgercli.errors import LedgerError
@@ -185,16 +193,48 @@ def test_drop_duplicates_keeps_the_valid_twin_of_an_error_row(tmp_path: Path) ->
 
 
 def test_mixed_forms_are_refused_with_a_listing(tmp_path: Path) -> None:
-    """Annex 2 and annex 1 in one folder: refused, naming which file is which form."""
+    """Ledgers of two forms (annex 2 and the Wuhan ledger) in one folder: refused, naming which
+    file is which form; the contact form beside them is no ledger and is not listed."""
     write_annex2(tmp_path / "a.xlsx", [annex2_row()])
+    write_wuhan(tmp_path / "wuhan.xlsx")
     _annex1(tmp_path / "contact.xlsx", "古南街道")
     with pytest.raises(LedgerError) as exc:
         merge_paths([tmp_path], Options())
     assert exc.value.code == "merge-mixed-forms"
     text = exc.value.render("en")
     assert f"cq-annex2: {tmp_path / 'a.xlsx'}" in text
-    assert f"cq-annex1: {tmp_path / 'contact.xlsx'}" in text
+    assert f"wh-ledger: {tmp_path / 'wuhan.xlsx'}" in text
+    assert "contact.xlsx" not in text
     assert "--form" in exc.value.render("zh")
+
+
+def test_contact_forms_beside_ledgers_are_skipped(tmp_path: Path) -> None:
+    """Annex 1 beside annex 2 (the usual package): the ledgers merge without --form, and each
+    contact form is skipped with a notice (not its own findings), listed in JSON as skipped."""
+    from ledgercli.merge import to_json
+
+    write_annex2(tmp_path / "a.xlsx", [annex2_row(), annex2_row(序号=2, 合同名称="二号合同")])
+    _annex1(tmp_path / "contact.xlsx", "古南街道", phone="12345")  # a bad phone: not said
+    result = merge_paths([tmp_path], Options())
+    assert result.form is not None and result.form.id == "cq-annex2"
+    contact = result.sources[1]
+    assert (contact.status, contact.skip_reason) == ("skipped", "contact-form")
+    assert [(f.rule, f.severity) for f in contact.findings] == [
+        ("merge-skip-contact-form", "notice")
+    ]
+    t = result.totals()
+    assert (t["merged"], t["skipped"], t["rows_read"], t["rows_written"]) == (1, 1, 2, 2)
+    files = to_json(result, "en")["files"]
+    assert [(f["status"], f["skip_reason"]) for f in files] == [
+        ("merged", None),
+        ("skipped", "contact-form"),
+    ]
+    # Contact forms alone are what was given: merged into a roster, as before.
+    (tmp_path / "a.xlsx").unlink()
+    _annex1(tmp_path / "contact2.xlsx", "文龙街道")
+    alone = merge_paths([tmp_path], Options())
+    assert alone.form is not None and alone.form.id == "cq-annex1"
+    assert alone.totals()["rows_read"] == 2
 
 
 def test_form_option_skips_other_forms_with_a_notice(tmp_path: Path) -> None:
@@ -450,8 +490,15 @@ def test_city_workbook_layout_and_types(tmp_path: Path) -> None:
     ws = wb["明细"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["序号", "问题来源", "问题编号"]
-    assert header[-5:] == ["来源文件", "来源工作表", "来源行号", "校验状态", "重复组"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:AG2"
+    assert header[-6:] == [
+        "来源文件",
+        "来源工作表",
+        "来源行号",
+        "校验状态",
+        "重复组",
+        "金额单位核查",
+    ]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:AH2"
     cell = {h: ws.cell(row=2, column=j + 1) for j, h in enumerate(header)}
     assert cell["问题来源"].value == "工业和信息化部违约拖欠中小企业款项登记（投诉）平台"
     for h in ("问题编号", "债务人统一社会信用代码", "债务人联系电话", "最迟付款日期"):

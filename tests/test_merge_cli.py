@@ -50,7 +50,7 @@ def test_merged_workbook_reads_back_with_no_errors(tmp_path: Path) -> None:
     out = tmp_path / "city.xlsx"
     r = run("merge", str(d), "-o", str(out), "--lang", "en")
     assert r.exit_code == 0, r.output
-    assert "rows: 3 read = 3 written + 0 left out ✓" in r.output
+    assert "rows: 3 read from 2 sheet(s) = 3 written + 0 left out ✓" in r.output
     assert f"wrote {out} (2 file(s) merged, 0 skipped, 0 unreadable)" in r.output
     v = run("validate", str(out), "--format", "json")
     assert v.exit_code == 0, v.output
@@ -66,7 +66,7 @@ def test_chinese_summary_lines(tmp_path: Path) -> None:
     out = tmp_path / "city.xlsx"
     r = run("merge", str(_inbox(tmp_path)), "-o", str(out), "--lang", "zh")
     assert r.exit_code == 0
-    assert "行数核对：读取3行 = 写入3行 + 未写入0行 ✓" in r.output
+    assert "行数核对：读取2个工作表3行 = 写入3行 + 未写入0行 ✓" in r.output
     assert "单位" in r.output and "古南街道" in r.output and "区交通局" in r.output
 
 
@@ -80,7 +80,7 @@ def test_unreadable_file_exit_1_and_the_rest_merged(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert "坏文件.xlsx (unreadable)" in r.output and "damaged or incomplete" in r.output
     assert "skipped an Excel/WPS lock file" in r.output
-    assert "rows: 3 read = 3 written + 0 left out ✓" in r.output
+    assert "rows: 3 read from 2 sheet(s) = 3 written + 0 left out ✓" in r.output
     ws = openpyxl.load_workbook(out)["明细"]
     assert ws.max_row == 4
     src = [[c.value for c in row] for row in openpyxl.load_workbook(out)["来源"].iter_rows()]
@@ -102,23 +102,49 @@ def test_json_is_the_library_result(tmp_path: Path) -> None:
     assert data["files"][1]["metadata"] == {"填报单位": "古南街道"}
 
 
-def test_mixed_forms_exit_2_nothing_written(tmp_path: Path) -> None:
-    """A folder mixing annex 2 and annex 1 is refused (exit 2) and no workbook appears."""
-    d = _inbox(tmp_path)
+def _contact_form(path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["区 县：", "古南街道"])
     ws.append(["牵头单位", "古南街道办事处"])
     ws.append(["责任领导", "张三", "职 务", "副主任", "联系电话", "13812345678"])
     ws.append(["联络人", "李四", "职 务", "科员", "联系电话", "13812345679"])
-    wb.save(d / "联络表.xlsx")
+    wb.save(path)
+
+
+def test_mixed_forms_exit_2_nothing_written(tmp_path: Path) -> None:
+    """A folder mixing annex 2 and Wuhan ledgers is refused (exit 2) and no workbook appears."""
+    from helpers import write_wuhan
+
+    d = _inbox(tmp_path)
+    write_wuhan(d / "武汉.xlsx")
     out = tmp_path / "city.xlsx"
     r = run("merge", str(d), "-o", str(out), "--lang", "en")
     assert r.exit_code == 2
     assert "the files are of different forms" in r.output
-    assert f"cq-annex1: {d / '联络表.xlsx'}" in r.output
+    assert f"wh-ledger: {d / '武汉.xlsx'}" in r.output
     assert not out.exists()
-    r = run("merge", str(d), "-o", str(out), "--form", "cq-annex2", "--lang", "en")
+
+
+def test_contact_form_beside_ledgers_merges_without_form(tmp_path: Path) -> None:
+    """Annex 1 beside annex 2: merged without --form, the contact form skipped with a notice
+    on the terminal and in the 来源 sheet; no 明细 row comes from it."""
+    d = _inbox(tmp_path)
+    _contact_form(d / "联络表.xlsx")
+    out = tmp_path / "city.xlsx"
+    r = run("merge", str(d), "-o", str(out), "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "联络表.xlsx (skipped): skipped a contact form (annex 1)" in r.output
+    assert "rows: 3 read from 2 sheet(s) = 3 written + 0 left out ✓" in r.output
+    wb = openpyxl.load_workbook(out, read_only=True)
+    sources = [row for row in wb["来源"].iter_rows(min_row=2, values_only=True)]
+    status = {Path(str(row[0])).name: row[2] for row in sources}
+    assert status["联络表.xlsx"] == "已跳过（联络表（附件1））"
+    wb.close()
+    r = run("validate", str(out), "--format", "json")
+    assert json.loads(r.output)["files"][0]["rows"] == 3
+    # --form still picks a form: the contact form is then of another form.
+    r = run("merge", str(d), "-o", str(out), "--form", "cq-annex2", "--force", "--lang", "en")
     assert r.exit_code == 0
     assert "this file is form cq-annex1, not cq-annex2 being merged; skipped" in r.output
     assert "联络表.xlsx (" in r.output and "（" not in r.output  # English punctuation in English
@@ -181,7 +207,7 @@ def test_only_valid_and_drop_duplicates_from_the_cli(tmp_path: Path) -> None:
         "b.xlsx 附件2!3:3: left out by --drop-duplicates: the same case as a.xlsx row 3 "
         "(duplicate group D1)"
     ) in r.output
-    assert "rows: 3 read = 1 written + 2 left out ✓" in r.output
+    assert "rows: 3 read from 2 sheet(s) = 1 written + 2 left out ✓" in r.output
     v = run("validate", str(out), "--format", "json")
     assert json.loads(v.stdout)["errors"] == 0
 
@@ -239,7 +265,8 @@ def test_roster_duplicates_are_units_not_cases(tmp_path: Path) -> None:
     d.mkdir()
     wen = WENLONG_ROW
     write_roster(d / "a.xlsx", [wen])
-    write_roster(d / "b.xlsx", [wen])
+    # Not a byte-identical copy (that would count once): the same unit sent again, changed.
+    write_roster(d / "b.xlsx", [[*wen[:-1], "13900000000"]])
     r = run("merge", str(d), "-o", str(tmp_path / "out.xlsx"), "--lang", "en")
     assert r.exit_code == 0, r.output
     assert "Units sent more than once:" in r.output and "Duplicate cases" not in r.output

@@ -99,13 +99,17 @@ def test_json_shape_and_exit_code(tmp_path: Path) -> None:
         "form",
         "as_of",
         "paths",
+        "contact_forms",
+        "copies",
         "cases_checked",
         "totals",
         "units",
         "cases",
         "overdue_with_errors",
+        "not_reported",
         "exit_code",
     }
+    assert data["not_reported"] is None  # no roster given
     assert data["as_of"] == "2022-11" and data["cases_checked"] == 5
     assert data["overdue_with_errors"] == 0 and data["cases"][0]["row_errors"] == 0
     assert data["totals"] == {

@@ -119,9 +119,10 @@ def test_formula_found_however_the_part_is_packed(
     (past many chunks, its text cut anywhere), stored uncompressed, or password-protected."""
     import zipfile
 
-    from ledgercli import workbook
+    from ledgercli import archive
 
-    monkeypatch.setattr(workbook, "INFLATE_CHUNK", 7)
+    monkeypatch.setattr(archive, "INFLATE_CHUNK", 7)
+    monkeypatch.setattr(archive, "CHUNK", 50)
     rows = [annex2_row(序号=n) for n in range(1, 60 if packing == "deep" else 3)]
     rows[-1]["剩余金额"] = "=R3-V3-W3"
     p = write_annex2(tmp_path / "a.xlsx", rows)
@@ -144,43 +145,63 @@ def test_formula_found_however_the_part_is_packed(
     assert ("error", "formula-no-value", last) in rules(fr)
 
 
-def test_search_finds_text_cut_between_chunks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A marker that straddles two inflated chunks is still found, at every chunk size."""
+def test_scan_finds_text_cut_between_chunks() -> None:
+    """A formula, an error value or a far cell straddling two chunks is still found, at every
+    chunk size, by both engines (Python's re for small parts, Arrow's RE2 for large ones)."""
+    import random
+
+    from ledgercli.sheetscan import _FastScan
+
+    rng = random.Random(1)
+    head = b'<worksheet><dimension ref="A1:C30"/><sheetData>'
+    noise = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, rng.randint(0, 99))
+        for r in range(1, 30)
+    )
+    cases = {
+        b'<c r="B3"><f>A1</f><v>1</v></c>': "formula",
+        b'<c r="B3" t="e"><v>#REF!</v></c>': "formula",
+        b'<c r="XFD1048576"><v>1</v></c>': "unusual",
+        b'<c r="A31"><v>1</v></c>': "unusual",
+        b'<c r="B3"><v>1</v></c>': None,
+    }
+    for arrow in (False, True):
+        for planted, kind in cases.items():
+            xml = head + noise + planted + noise + b"</sheetData></worksheet>"
+            for size in (1, 7, 13, 64, len(xml)):
+                scan = _FastScan(len(xml))
+                scan.arrow = arrow
+                chunks = [xml[i : i + size] for i in range(0, len(xml), size)]
+                for chunk in chunks[:-1]:
+                    scan.feed(chunk)
+                scan.feed(chunks[-1], final=True)
+                got = "formula" if scan.facts.formulas else "unusual" if scan.unusual else None
+                assert got == kind, (arrow, planted, size)
+
+
+def test_a_part_inflating_past_its_declared_size_is_refused(tmp_path: Path) -> None:
+    """A part that inflates past the size the archive declares is not inflated further (the
+    size limits were checked against the declared size), and the file is refused."""
     import random
     import zipfile
 
-    from ledgercli import workbook
-
-    rng = random.Random(1)
-    noise = bytes(rng.choice(b'<c r="A1"><v>0123456789</v></c>') for _ in range(3000))
-    p = tmp_path / "a.zip"
-    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("with.xml", noise + b'<c t="e">' + noise)
-        zf.writestr("without.xml", noise + noise)
-    with zipfile.ZipFile(p) as zf:
-        for size in range(1, 40):
-            monkeypatch.setattr(workbook, "INFLATE_CHUNK", size)
-            assert workbook._mentions(p, zf, zf.getinfo("with.xml"), (b't="e"',)), size
-            assert not workbook._mentions(p, zf, zf.getinfo("without.xml"), (b't="e"',)), size
-
-
-def test_search_stops_at_the_declared_size(tmp_path: Path) -> None:
-    """A part that inflates past the size the archive declares is not inflated further (the
-    size limits were checked against the declared size)."""
-    import zipfile
-
-    from ledgercli import workbook
+    from ledgercli.archive import Archive
+    from ledgercli.errors import UnreadableFile
 
     p = tmp_path / "a.zip"
+    rng = random.Random(2)
+    noise = bytes(rng.choice(b"0123456789") for _ in range(150_000))
     with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("big.xml", b"<c>" * 500_000)
-    with zipfile.ZipFile(p) as zf:
-        info = zf.getinfo("big.xml")
-        assert sum(map(len, workbook._inflated(p, info))) == 1_500_000
-        info.file_size = 10_000  # what a lying archive would declare
-        assert sum(map(len, workbook._inflated(p, info))) <= 10_000
+        zf.writestr("big.xml", b"<c>" + noise + b"</c>")
+    data = p.read_bytes()
+    assert sum(map(len, Archive(data, "a", 10).chunks("big.xml"))) == 150_007
+    lying = Archive(data, "a", 10)
+    lying.infos["big.xml"].file_size = 10_000  # what a lying archive would declare
+    seen = 0
+    with pytest.raises(UnreadableFile) as exc:
+        for chunk in lying.chunks("big.xml"):
+            seen += len(chunk)
+    assert exc.value.code == "part-size-lie" and seen <= 10_000
 
 
 def test_error_cell_is_reported(tmp_path: Path) -> None:
@@ -204,11 +225,12 @@ def test_required_column_missing(tmp_path: Path) -> None:
     assert [(m.severity, m.header, m.row) for m in missing] == [("error", "有无分歧", 2)]
 
 
-def test_yuan_unit_row_warns(tmp_path: Path) -> None:
-    """A sheet that says its amounts are in 元 is warned: the form is in 万元."""
+def test_yuan_declared_over_wan_amounts_is_a_conflict(tmp_path: Path) -> None:
+    """A sheet that says 元 above amounts that cannot be 元 (50.5 owed): the unit is in
+    doubt, an error at the declaration (test_amount_unit.py covers the unit of amount)."""
     p = write_annex2(tmp_path / "a.xlsx", [annex2_row()], above=[["金额单位：元"]])
     fr, _ = validate_file(p, Options())
-    assert ("warning", "unit-yuan", 2) in rules(fr)
+    assert ("error", "amount-unit-conflict", 2) in rules(fr)
 
 
 @pytest.mark.parametrize(
@@ -431,46 +453,124 @@ def test_no_form_searches_below_a_complete_header(monkeypatch: pytest.MonkeyPatc
     assert tried["wh-ledger"] == [1, 2] and tried["cq-annex1/roster"] == [1, 2]
 
 
-def test_a_second_ledger_sheet_is_named_not_lost(tmp_path: Path) -> None:
-    """A county's workbook with a sheet per town: one sheet is read, and every other sheet
-    holding the same form is a warning that names it (its cases are not counted)."""
+def _county(path: Path) -> Path:
+    """A county's workbook with a sheet per town: notes, 横山镇 (3 cases), 郭扶镇 (4 cases, its
+    columns shifted right by a 备注 column, one case also on 横山镇, one 问题编号 also there,
+    one bad 欠款类型), and a blank copy of the form."""
     wb = openpyxl.Workbook()
     notes = wb.active
     notes.title = "填报说明"
     notes.append(["请按附件2格式填写，每个单位一张表"])
-    for name, n in (("横山镇", 3), ("郭扶镇", 4), ("空白表", 0)):
-        ws = wb.create_sheet(name)
-        ws.append([TITLE2])
-        ws.append(ANNEX2_HEADERS)
-        for i in range(n):
-            ws.append(list(annex2_row(序号=i + 1, 合同名称=f"{name}{i}号合同").values()))
-    path = tmp_path / "county.xlsx"
+    ws = wb.create_sheet("横山镇")
+    ws.append([TITLE2])
+    ws.append(ANNEX2_HEADERS)
+    for i in range(3):
+        number = "DC2022000001" if i == 2 else None
+        row = annex2_row(序号=i + 1, 合同名称=f"横山镇{i}号合同", 问题编号=number)
+        ws.append(list(row.values()))
+    ws = wb.create_sheet("郭扶镇")
+    ws.append([TITLE2])
+    ws.append(["备注", *ANNEX2_HEADERS])
+    for i in range(4):
+        row = annex2_row(序号=i + 1, 合同名称=f"郭扶镇{i}号合同")
+        if i == 1:
+            row = annex2_row(序号=2, 合同名称="横山镇0号合同")  # the same case as 横山镇 row 3
+        if i == 2:
+            row["问题编号"] = "DC2022000001"  # the number of 横山镇 row 5
+        if i == 3:
+            row["欠款类型"] = "劳务"
+        ws.append(["", *row.values()])
+    blank = wb.create_sheet("空白表")
+    blank.append([TITLE2])
+    blank.append(ANNEX2_HEADERS)
+    wb.save(path)
+    return path
+
+
+def test_every_sheet_holding_the_form_is_read(tmp_path: Path) -> None:
+    """A county's workbook with a sheet per town: every sheet holding the form is read into one
+    ledger of the file whose rows keep their sheet; findings name their sheet, row and (shifted)
+    column; what spans sheets (a case or a 问题编号 on two) is found; 序号 starts again on each
+    sheet; a blank copy of the form is silent; --sheet reads one sheet."""
+    path = _county(tmp_path / "county.xlsx")
+    fr, ledger = validate_file(path, Options())
+    assert ledger is not None
+    assert (fr.sheet, fr.sheets, fr.rows) == ("横山镇", ["横山镇", "郭扶镇"], 7)
+    assert ledger.sheet == "横山镇" and ledger.sheet_names == ["横山镇", "郭扶镇"]
+    assert ledger.row_sheets == ["横山镇"] * 3 + ["郭扶镇"] * 4
+    assert ledger.rows == [3, 4, 5, 3, 4, 5, 6]
+    assert [ledger.place(i) for i in (0, 3)] == ["横山镇!3", "郭扶镇!3"]
+    assert not [f for f in fr.findings if f.rule == "other-ledger-sheet"]
+    got = [
+        (f.severity, f.rule, f.sheet, f.row, f.column, f.message("en"))
+        for f in fr.findings
+        if f.severity != "notice" or f.rule == "ledger-sheets"
+    ]
+    assert got == [
+        (
+            "notice",
+            "ledger-sheets",
+            None,
+            None,
+            None,
+            "2 sheets hold this form and every one was read (sheet rows): 横山镇 3; 郭扶镇 4",
+        ),
+        (
+            "warning",
+            "duplicate-case",
+            "郭扶镇",
+            4,
+            "Q",
+            "the same case as sheet '横山镇' row 3 "
+            f"({ledger.get('debtor_code', 0)} / {ledger.get('creditor_code', 0)} / 横山镇0号合同)",
+        ),
+        ("error", "duplicate-value", "郭扶镇", 5, "D", "the same as sheet '横山镇' row 5"),
+        (
+            "error",
+            "value-not-allowed",
+            "郭扶镇",
+            6,
+            "T",
+            "'劳务' is not an allowed value; choose one of: 工程、货物、服务",
+        ),
+    ]
+    # Each row's counts (校验状态 of a merge) include what spans sheets.
+    assert ledger.errors == [0, 0, 0, 0, 0, 1, 1]
+    assert ledger.warnings == [0, 0, 0, 0, 1, 0, 0]
+    fr, ledger = validate_file(path, Options(sheet="郭扶镇"))
+    assert ledger is not None
+    assert (fr.sheets, fr.rows, ledger.rows) == (["郭扶镇"], 4, [3, 4, 5, 6])
+    assert not [f for f in fr.findings if f.rule in ("ledger-sheets", "duplicate-case")]
+
+
+def test_a_second_contact_form_is_named_not_lost(tmp_path: Path) -> None:
+    """A contact form (annex 1) holds one record: a second one on another sheet is not read,
+    and a warning names it."""
+    wb = openpyxl.Workbook()
+    for n, unit in enumerate(("古南街道", "文龙街道")):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = unit
+        ws.append(["区 县：", unit])
+        ws.append(["牵头单位", f"{unit}办事处"])
+        ws.append(["责任领导", "张三", "职 务", "副主任", "联系电话", "13812345678"])
+        ws.append(["联络人", "李四", "职 务", "科员", "联系电话", "13812345679"])
+    path = tmp_path / "联络表.xlsx"
     wb.save(path)
     fr, _ = validate_file(path, Options())
-    assert fr.sheet == "横山镇" and fr.rows == 3
+    assert fr.form == "cq-annex1" and fr.sheets == ["古南街道"]
     others = [f for f in fr.findings if f.rule == "other-ledger-sheet"]
-    # The blank copy of the form (空白表) loses nothing, so it is not warned about.
-    assert [(f.severity, f.sheet) for f in others] == [("warning", "郭扶镇")]
-    assert "only '横山镇' was read" in others[0].message("en")
-    from click.testing import CliRunner
-
-    from ledgercli.cli import cli
-
-    r = CliRunner().invoke(
-        cli, ["merge", str(path), "-o", str(tmp_path / "c.xlsx"), "--lang", "en"]
-    )
-    assert "county.xlsx: sheet '郭扶镇' also holds a cq-annex2 ledger" in r.output, r.output
-    fr, _ = validate_file(path, Options(sheet="郭扶镇"))
-    assert fr.rows == 4 and not [f for f in fr.findings if f.rule == "other-ledger-sheet"]
+    assert [(f.severity, f.sheet) for f in others] == [("warning", "文龙街道")]
+    assert "only '古南街道' was read" in others[0].message("en")
 
 
-def test_a_second_ledger_sheet_in_a_format_without_heads() -> None:
-    """Where only whole sheets can be loaded (.xls, .ods), the other sheets are still looked at."""
+def test_every_sheet_is_read_in_a_format_without_heads() -> None:
+    """Where only whole sheets can be loaded (.xls, .ods), the other sheets are read too."""
     from ledgercli.validate import _validate
     from ledgercli.workbook import Book, Sheet
 
     def sheet(name: str) -> Sheet:
-        rows = [(1, list(ANNEX2_HEADERS)), (2, list(annex2_row().values()))]
+        row = annex2_row(合同名称=f"{name}合同")
+        rows = [(1, list(ANNEX2_HEADERS)), (2, list(row.values()))]
         return Sheet(name=name, rows=rows if name != "说明" else [(1, ["每个单位一张表"])])
 
     book = Book(
@@ -480,9 +580,10 @@ def test_a_second_ledger_sheet_in_a_format_without_heads() -> None:
         typed=True,
         _loader=sheet,
     )
-    fr, _ = _validate(Path("county.xls"), Options(), None, lambda: book)
-    assert fr.sheet == "甲镇"
-    assert [f.sheet for f in fr.findings if f.rule == "other-ledger-sheet"] == ["乙镇"]
+    fr, ledger = _validate(Path("county.xls"), Options(), None, lambda: book)
+    assert ledger is not None
+    assert (fr.sheet, fr.sheets, fr.rows) == ("甲镇", ["甲镇", "乙镇"], 2)
+    assert ledger.values["contract"] == ["甲镇合同", "乙镇合同"]
 
 
 def test_unit_merged_down_the_rows_is_each_rows_unit(tmp_path: Path) -> None:

@@ -85,10 +85,12 @@ FAILING = [
     ("owed zero", {"拖欠金额": 0, "剩余金额": 0}, ["error", "amount-not-positive", "R"]),
     ("owed above contract", {"合同金额": 40}, ["warning", "owed-exceeds-contract", "R"]),
     (
+        # One finding for the row: its cells' "looks like 元" fold into the row's suspicion.
         "amount in yuan",
         {"合同金额": 400000, "拖欠金额": 350000, "剩余金额": 350000},
-        ["warning", "looks-like-yuan", "R"],
+        ["warning", "amount-suspect-yuan", "R"],
     ),
+    ("contract in yuan", {"合同金额": 1000000}, ["warning", "looks-like-yuan", "Q"]),
     ("debt type", {"欠款类型": "劳务"}, ["error", "value-not-allowed", "S"]),
     ("bad month", {"最迟付款日期": "2022-13"}, ["error", "bad-month", "T"]),
     ("due after cutoff", {"最迟付款日期": "2022-09"}, ["warning", "due-after-cutoff", "T"]),

@@ -135,6 +135,10 @@ def test_annex4_workbook_cell_by_cell(city: Path, tmp_path: Path) -> None:
     assert len(chart_sheet._charts) == 1
     assert [chart_sheet.cell(r, 1).value for r in range(2, 5)] == ["丙镇", "乙街道", "甲街道"]
     assert [chart_sheet.cell(r, 2).value for r in range(2, 5)] == [None, 86, 59.81]
+    # The chart prints on one landscape page, not cut across four.
+    assert chart_sheet.page_setup.orientation == "landscape"
+    assert chart_sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert chart_sheet.page_setup.fitToHeight in (None, 1)
 
 
 def test_annex3_workbook_positions(city: Path, tmp_path: Path) -> None:
@@ -194,7 +198,20 @@ def test_json_output_and_no_workbook(city: Path, tmp_path: Path, monkeypatch: An
     result = CliRunner().invoke(cli, ["summarize", str(city), "--annex", "3", "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"form", "title", "unit", "columns", "rows", "total", "cases", "warnings"}
+    assert set(data) == {
+        "form",
+        "title",
+        "unit",
+        "columns",
+        "rows",
+        "total",
+        "cases",
+        "warnings",
+        "not_reported",
+        "skipped",
+    }
+    assert data["not_reported"] is None  # no roster given
+    assert data["skipped"] == {"merged": [], "summaries": [], "contact_forms": [], "copies": []}
     assert data["total"] == {
         "街镇、部门、央企总公司": "合计",
         "问题来源/自行排查/数量": 2,

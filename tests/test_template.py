@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
-from helpers import annex2_row, uscc
+from helpers import annex2_row, needs_program, uscc
 from ledgercli.cli import cli
 from ledgercli.forms import get_form, load_form
 from ledgercli.template import GUIDE_SHEET, LISTS_SHEET, build_template, layout, write_template
@@ -334,9 +332,7 @@ values = ["甲", "乙（丙）"]
     assert wb[GUIDE_SHEET]["A9"].value == "1、金额单位：万元。"
 
 
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+needs_soffice = needs_program("soffice")
 
 
 def _soffice(args: list[str], cwd: Path) -> None:

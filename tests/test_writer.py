@@ -13,15 +13,20 @@ from ledgercli.writer import atomic_save, check_output, set_text
 
 
 def test_atomic_save_leaves_no_half_file(tmp_path: Path) -> None:
-    """A failing save leaves neither the output nor a temporary file behind."""
+    """A failing save leaves neither the output nor a temporary file behind, and is a plain
+    LedgerError naming the reason (exit 2), not an OSError (which the CLI calls a bug)."""
+    import errno
+
     out = tmp_path / "out.xlsx"
 
     def broken(path: str) -> None:
         Path(path).write_bytes(b"half")
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    with pytest.raises(OSError):
+    with pytest.raises(LedgerError) as exc:
         atomic_save(broken, out)
+    assert exc.value.code == "output-write-failed"
+    assert "the disk is full" in exc.value.render("en") and "磁盘空间已满" in exc.value.render("zh")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -7,12 +7,13 @@ pandas must read the numbers without a spreadsheet program computing them first.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .summary import Summary, SummaryRow, header_cells, header_merges
+from .summary import Summary, SummaryRow, header_cells, header_merges, header_spans
 from .writer import check_output
 
 TITLE_ROW = 1
@@ -37,7 +38,7 @@ def write_summary(
     from .writer import atomic_save
 
     check_output(out, inputs, force)
-    atomic_save(lambda path: build_workbook(summary, path, lang), out)
+    atomic_save(lambda path: build_workbook(summary, path, lang), out, replace=force)
 
 
 def build_workbook(summary: Summary, path: str | Path, lang: str = "zh") -> None:
@@ -107,6 +108,10 @@ def _summary_sheet(wb: Any, summary: Summary) -> None:
     for (r, c), text in texts.items():
         if (r, c) not in merged:
             ws.write_string(top + r, c, text, head)
+    # Neither Excel nor LibreOffice grows a row for wrapped text in merged cells: each header
+    # row is made tall enough for the longest text it holds, or the lines overlap the row above.
+    for r, height in enumerate(header_heights(summary)):
+        ws.set_row(top + r, height)
 
     row = first_data_row(summary) - 1
     for seq, data in enumerate(summary.rows, start=1):
@@ -120,6 +125,8 @@ def _summary_sheet(wb: Any, summary: Summary) -> None:
         total = fmt(bold=True, align="center", border=1)
         ws.merge_range(row, seq_col, row, unit_col, layout.total_label, total)
 
+    _write_notes(ws, fmt, summary, row + 2)
+
     for i, spec in enumerate(layout.columns):
         ws.set_column(i, i, spec.width)
     ws.freeze_panes(first_data_row(summary) - 1, unit_col + 1)
@@ -127,6 +134,64 @@ def _summary_sheet(wb: Any, summary: Summary) -> None:
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(top, first_data_row(summary) - 2)
+
+
+# Points per line of wrapped 11-point text (CJK fonts need more than Latin ones), and the
+# margin above and below it.
+LINE_HEIGHT = 16.0
+ROW_PADDING = 5.0
+MIN_HEADER_HEIGHT = 20.0
+BOLD_FACTOR = 1.1  # bold glyphs are wider
+# The notes under the table: what the figures hold or leave out of amounts in 元.
+NOTE_CODES = ("summary-unit-conflict", "summary-amount-converted", "summary-suspect-yuan")
+
+
+def text_width(text: str) -> float:
+    """Width in Excel column units (one Latin digit): CJK and full-width characters count two,
+    as do the curly quotes, which CJK fonts draw full width."""
+    import unicodedata
+
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text))
+
+
+def lines_needed(text: str, width: float, bold: bool = False) -> int:
+    """Lines `text` wraps to in a cell `width` units wide (each explicit line at least one)."""
+    room = max(width - 1.0, 1.0)  # the cell's own margins
+    factor = BOLD_FACTOR if bold else 1.0
+    return sum(max(1, math.ceil(text_width(part) * factor / room)) for part in text.split("\n"))
+
+
+def header_heights(summary: Summary) -> list[float]:
+    """The height (points) of each header row: its tallest one-row cell first, then whatever a
+    cell spanning several rows still lacks goes to the last row it spans."""
+    layout = summary.layout
+    widths = [c.width for c in layout.columns]
+    heights = [MIN_HEADER_HEIGHT] * layout.header_rows
+    spans = sorted(header_spans(layout), key=lambda s: s[3] - s[0])
+    for r, c0, c1, r1, text in spans:
+        need = lines_needed(text, sum(widths[c0 : c1 + 1]), bold=True) * LINE_HEIGHT + ROW_PADDING
+        have = sum(heights[r : r1 + 1])
+        if r == r1:
+            heights[r] = max(heights[r], need)
+        elif have < need:
+            heights[r1] += need - have
+    return heights
+
+
+def _write_notes(ws: Any, fmt: _Formats, summary: Summary, row: int) -> None:
+    """注: under the table, one line per note on amounts in 元 (converted files, rows left out
+    for a conflicting unit, rows suspected of 元 and their share), in the official language."""
+    notes = [c for c in summary.caveats if c.code in NOTE_CODES]
+    if not notes:
+        return
+    last = len(summary.layout.columns) - 1
+    width = sum(c.width for c in summary.layout.columns)
+    cell = fmt(text_wrap=True, valign="top", align="left")
+    for n, caveat in enumerate(notes, start=1):
+        text = f"注{n}：{caveat.message('zh')}" if len(notes) > 1 else f"注：{caveat.message('zh')}"
+        ws.merge_range(row, 0, row, last, text, cell)
+        ws.set_row(row, lines_needed(text, width) * LINE_HEIGHT + ROW_PADDING)
+        row += 1
 
 
 def _cell(ref: str) -> tuple[int, int]:
@@ -203,5 +268,10 @@ def _chart_sheet(wb: Any, summary: Summary, lang: str) -> None:
     chart.set_title({"name": title})
     chart.set_x_axis({"name": chart_spec.title})  # a bar chart's value axis is horizontal
     chart.set_legend({"none": True})
-    chart.set_size({"width": 18 * CM, "height": max(7.5, 0.6 * len(summary.rows) + 3) * CM})
+    # A label per bar (a short chart shows every other unit), the first unit at the top as in
+    # the table, and the sheet printed on one landscape page rather than cut across four.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1})
+    chart.set_size({"width": 18 * CM, "height": max(7.5, 0.8 * len(summary.rows) + 3) * CM})
     ws.insert_chart("D2", chart)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)

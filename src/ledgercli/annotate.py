@@ -167,12 +167,99 @@ def annotate_file(
     check_output(out, [src, *inputs], force)
     wb, names = _open_styled(src, keep_vba=suffix == ".xlsm")
     converted = wb is None
+    cached: dict[str, dict[str, tuple[str, str]]] = {}
     if wb is None:
         wb, names = _open_values(src, password)
+    else:
+        cached = _formula_results(src)
     _mark(wb, names, fr.findings, lang)
     _result_sheet(wb, names, fr, lang, converted)
-    atomic_save(wb.save, out)
+
+    def save(tmp: str) -> None:
+        wb.save(tmp)
+        if any(cached.values()):
+            _restore_results(Path(tmp), cached)
+
+    atomic_save(save, out, replace=force)
     return Annotated(out, converted, fr.count("error"), fr.count("warning"))
+
+
+# --- the district's formulas keep their results -------------------------------------------
+
+
+def _formula_results(src: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    """Sheet name → cell → (type, cached result) of every formula of the submission.
+
+    openpyxl keeps formulas but writes them without their results (`<v/>`): the returned
+    copy would then hold formulas no reader can show until Excel recalculates, and validate
+    would call each one an error. The results are read from the original's XML here."""
+    from .archive import Archive
+    from .sheetscan import formula_values
+    from .workbook import DEFAULT_MAX_UNPACKED_MB, read_input, sheet_parts
+
+    try:
+        archive = Archive(
+            read_input(src, DEFAULT_MAX_UNPACKED_MB << 20), str(src), DEFAULT_MAX_UNPACKED_MB
+        )
+        parts, _ = sheet_parts(archive)
+        return {name: formula_values(archive, part) for name, part in parts.items()}
+    except LedgerError:
+        return {}  # openpyxl read it, so this cannot happen; the copy then lacks results
+
+
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)><f([^>]*)(/>|>[^<]*</f>)<v ?/></c>'
+)
+
+
+def _restore_results(path: Path, cached: dict[str, dict[str, tuple[str, str]]]) -> None:
+    """Put each formula's cached result back into the workbook openpyxl wrote at `path`."""
+    import os
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from .archive import Archive
+    from .workbook import sheet_parts
+
+    data = path.read_bytes()
+    parts, _ = sheet_parts(Archive(data, str(path), 1 << 20))
+    by_part = {part: cached[name] for name, part in parts.items() if cached.get(name)}
+
+    def fill(values: dict[str, tuple[str, str]]) -> Any:
+        def one(m: re.Match[bytes]) -> bytes:
+            found = values.get(m.group(1).decode())
+            if found is None:
+                return m.group(0)
+            kind, value = found
+            attrs = re.sub(rb'\st="[^"]*"', b"", m.group(2))
+            if kind != "n":
+                attrs += f' t="{kind}"'.encode()
+            text = escape(value).encode()
+            return b'<c r="%s"%s><f%s%s<v>%s</v></c>' % (
+                m.group(1),
+                attrs,
+                m.group(3),
+                m.group(4),
+                text,
+            )
+
+        return one
+
+    tmp = path.with_name(path.name + ".2")
+    try:
+        with (
+            zipfile.ZipFile(path) as zin,
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout,
+        ):
+            for info in zin.infolist():
+                content = zin.read(info)
+                if info.filename in by_part:
+                    content = _FORMULA_CELL.sub(fill(by_part[info.filename]), content)
+                zout.writestr(info, content)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def check_annotate_dir(annotate_dir: Path, inputs: Sequence[Path]) -> None:
@@ -212,7 +299,12 @@ def annotate_reports(
     if annotate_dir is not None:
         if annotate_dir.exists() and not annotate_dir.is_dir():
             raise LedgerError("annotate-dir-not-folder", path=str(annotate_dir))
-        annotate_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            annotate_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from .writer import OutputError
+
+            raise OutputError(annotate_dir, exc) from None
         copies: dict[str, Path] = {}
         taken: set[str] = {INDEX_NAME.casefold()}
         for fr in report.files:
@@ -415,7 +507,7 @@ def _result_sheet(
     facts = [
         (words["file"], Path(fr.path).name),
         (words["form"], fr.form or ""),
-        (words["sheet"], fr.sheet or ""),
+        (words["sheet"], "、".join(fr.sheets) or fr.sheet or ""),
         (words["rows"], str(fr.rows)),
     ]
     row = 2
@@ -548,5 +640,5 @@ def write_index(
             link.font = Font(color="FF0563C1", underline="single")
     for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
         ws.column_dimensions[letter].width = w
-    atomic_save(wb.save, out)
+    atomic_save(wb.save, out, replace=force)
     return out

@@ -42,6 +42,7 @@ register(
 SHEET_NAMES = {
     "zh": {
         "summary": "汇总",
+        "not_reported": "未报送",
         "vanished": "消失案件",
         "regression": "倒退",
         "new": "新增案件",
@@ -54,6 +55,7 @@ SHEET_NAMES = {
     },
     "en": {
         "summary": "Summary",
+        "not_reported": "Not reported",
         "vanished": "Vanished",
         "regression": "Regressions",
         "new": "New cases",
@@ -77,6 +79,7 @@ WORDS = {
         "repaid": "已偿还合计",
         "where": "位置",
         "source_file": "来源文件",
+        "source_sheet": "来源工作表",
         "source_row": "来源行号",
         "old_side": "上周",
         "new_side": "本周",
@@ -109,6 +112,7 @@ WORDS = {
         "repaid": "Repaid in total",
         "where": "Where",
         "source_file": "Source file",
+        "source_sheet": "Source sheet",
         "source_row": "Source row",
         "old_side": "Old",
         "new_side": "New",
@@ -146,6 +150,9 @@ TALLY_HEADERS = {
         "vanished": "消失件数",
         "vanished_amount": "消失拖欠金额",
         "vanished_remaining": "消失剩余金额",
+        "not_reported_cases": "未报送（上周件数）",
+        "not_reported_owed": "未报送（上周拖欠金额）",
+        "not_reported_remaining": "未报送（上周剩余金额）",
         "repaid": "本周偿还金额",
         "repaid_cases": "本周偿还件数",
         "status_moves": "状态推进",
@@ -165,6 +172,9 @@ TALLY_HEADERS = {
         "vanished": "Vanished",
         "vanished_amount": "Vanished owed",
         "vanished_remaining": "Vanished remaining",
+        "not_reported_cases": "Not reported: cases (old)",
+        "not_reported_owed": "Not reported: owed (old)",
+        "not_reported_remaining": "Not reported: remaining (old)",
         "repaid": "Repaid this week",
         "repaid_cases": "Cases repaid",
         "status_moves": "Status moves",
@@ -230,14 +240,14 @@ def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool
         for j, h in enumerate(spec.headers, start=1):
             width = spec.widths[j - 1] if j - 1 < len(spec.widths) else max(10, len(h) * 2)
             ws.column_dimensions[get_column_letter(j)].width = min(width, 40)
-    atomic_save(wb.save, out)
+    atomic_save(wb.save, out, replace=force)
 
 
 # --- diff -----------------------------------------------------------------------------------
 
 
 def diff_sheets(d: Diff, lang: str) -> list[BookSheet]:
-    sheets = [_summary_sheet(d, lang)]
+    sheets = [_summary_sheet(d, lang), _not_reported_sheet(d, lang)]
     for kind in KINDS:
         sheets.append(_change_sheet(d.form, d.of(kind), kind, lang))
     return sheets
@@ -254,6 +264,19 @@ def _summary_sheet(d: Diff, lang: str) -> BookSheet:
     return sheet
 
 
+def _not_reported_sheet(d: Diff, lang: str) -> BookSheet:
+    """One row per unit that sent nothing this week, with what it had last week."""
+    names = TALLY_HEADERS[lang]
+    keys = ["not_reported_cases", "not_reported_owed", "not_reported_remaining"]
+    sheet = BookSheet(SHEET_NAMES[lang]["not_reported"], [word(lang, "unit")])
+    sheet.headers += [names[k] for k in keys]
+    for unit in d.not_reported:
+        t = d.units[unit]
+        sheet.rows.append([unit, *(_cell(getattr(t, k)) for k in keys)])
+    sheet.widths = [18, 12, 14, 14]
+    return sheet
+
+
 def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -> BookSheet:
     cols = [c for c in form.columns if c.key != "seq"]
     old, new = word(lang, "old"), word(lang, "new")
@@ -263,7 +286,12 @@ def _change_sheet(form: FormSpec, changes: list[Change], kind: str, lang: str) -
         headers += [name + old, name + new]
     headers += [word(lang, "status") + old, word(lang, "status") + new]
     headers += [word(lang, "repaid") + old, word(lang, "repaid") + new]
-    prov = [word(lang, "where"), word(lang, "source_file"), word(lang, "source_row")]
+    prov = [
+        word(lang, "where"),
+        word(lang, "source_file"),
+        word(lang, "source_sheet"),
+        word(lang, "source_row"),
+    ]
     sep = "" if lang == "zh" else " "
     headers += [f"{word(lang, 'old_side')}{sep}{p}" for p in prov]
     headers += [f"{word(lang, 'new_side')}{sep}{p}" for p in prov]
@@ -331,9 +359,10 @@ def _cell(value: Any) -> Any:
 
 def _provenance(case: Case | None) -> list[Any]:
     if case is None:
-        return [None, None, None]
+        return [None, None, None, None]
     file, row = case.source()
-    return [f"{case.ledger.path} › {case.ledger.sheet} › {case.row}", file, row]
+    sheet = case.ledger.sheet_of(case.i)
+    return [f"{case.ledger.path} › {sheet} › {case.row}", file, case.source_sheet(), row]
 
 
 def _link(case: Case) -> str:
@@ -343,7 +372,7 @@ def _link(case: Case) -> str:
         target = str(path.resolve())
     except OSError:
         target = str(path)
-    sheet = case.ledger.sheet.replace("'", "''")
+    sheet = case.ledger.sheet_of(case.i).replace("'", "''")
     return f"{target}#'{sheet}'!A{case.row}"
 
 
@@ -381,6 +410,7 @@ def overdue_sheets(o: Overdue, lang: str) -> list[BookSheet]:
         *[c.header if lang == "zh" else f"{c.header} {c.en}" for c in cols],
         w["where"],
         w["source_file"],
+        w["source_sheet"],
         w["source_row"],
     ]
     cases = BookSheet(SHEET_NAMES[lang]["overdue"], headers)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .amountunit import MARK_HEADER, MARK_TEXT, describe
 from .errors import LedgerError
 from .forms import FormSpec
 from .ledger import Ledger
@@ -27,7 +28,7 @@ from .writer import AMOUNT_FORMAT, MAX_SHEET_ROWS, atomic_save, check_output
 DETAIL_SHEET = "明细"
 FINDINGS_SHEET = "问题"
 SOURCES_SHEET = "来源"
-PROVENANCE = ["来源文件", "来源工作表", "来源行号", "校验状态", "重复组"]
+PROVENANCE = ["来源文件", "来源工作表", "来源行号", "校验状态", "重复组", MARK_HEADER]
 FINDINGS_HEADERS = ["文件", "工作表", "行", "列", "表头", "值", "级别", "规则", "说明"]
 FINDINGS_WIDTHS = [36, 12, 7, 5, 20, 24, 7, 22, 60]
 SEVERITY_WORD = {
@@ -46,7 +47,12 @@ SKIP_WORD = {
     "not-spreadsheet": "非电子表格",
     "merged-workbook": "已合并的汇总台账",
     "summary-table": "汇总表（附件3/4）",
+    "folder-link": "指向已读取文件夹的链接",
+    "folder-unreadable": "文件夹无法打开",
+    "copy": "与另一文件完全相同的副本",
+    "contact-form": "联络表（附件1）",
 }
+NOT_REPORTED_WORD = "未报送"
 DATE_FORMAT = "yyyy-mm-dd"
 # Tests lower this to check the refusal without writing a million rows.
 MAX_ROWS = MAX_SHEET_ROWS
@@ -110,7 +116,7 @@ def write_city(
     for sheet, rows in (
         (DETAIL_SHEET, header_rows + written_total),
         (FINDINGS_SHEET, 1 + len(findings)),
-        (SOURCES_SHEET, 1 + len(result.sources)),
+        (SOURCES_SHEET, 1 + len(result.sources) + len(result.not_reported or [])),
     ):
         if rows > MAX_ROWS:
             raise LedgerError("merge-too-many-rows", sheet=sheet, rows=rows, limit=MAX_ROWS)
@@ -132,7 +138,7 @@ def write_city(
         finally:
             wb.close()
 
-    atomic_save(save, out)
+    atomic_save(save, out, replace=force)
     return written
 
 
@@ -156,7 +162,7 @@ def detail_columns(form: FormSpec) -> tuple[list[_Column], int]:
         if form.unit_metadata:
             label = next(m.label for m in form.metadata if m.key == form.unit_metadata)
             cols.append(_Column(label, None, 20, "meta", form.unit_metadata))
-    widths = [36, 12, 9, 9, 8]
+    widths = [36, 12, 9, 9, 8, 16]
     for name, w in zip(PROVENANCE, widths, strict=True):
         cols.append(_Column(name, None, w, "provenance", name))
     header_rows = 2 if any(c.group for c in cols) else 1
@@ -276,6 +282,10 @@ def _write_detail(
         if c.header == "序号" and form.kind == "table" and id(c) not in own
     ]
     meta_at = [j for j, c in enumerate(cols) if c.kind == "meta"]
+    # Where the unit sits among the submission's own cells: written under its canonical name.
+    unit_at = next(
+        (n for n, c in enumerate(_form_columns(cols, form)) if c.key == form.unit_column), None
+    )
     prov_at = {c.key: j for j, c in enumerate(cols) if c.kind == "provenance"}
     write_string = ws.write_string
     write_number = ws.write_number
@@ -284,6 +294,7 @@ def _write_detail(
     amount, date = fmt.amount, fmt.date
     j_file, j_sheet = prov_at["来源文件"], prov_at["来源工作表"]
     j_row, j_status, j_group = prov_at["来源行号"], prov_at["校验状态"], prov_at["重复组"]
+    j_mark = prov_at[MARK_HEADER]
 
     written: dict[int, int] = {}
     r = header_rows - 1
@@ -294,12 +305,21 @@ def _write_detail(
             continue
         cells = data.load()
         file_name = str(src.path)
+        renames = src.renames
+        unit = renames.get(data.unit, data.unit) if data.unit else data.unit
+        rename_at = unit_at if renames else None
         unit = data.unit
+        marks = data.marks
+        row_units = data.row_units
+        sheet_of = data.row_sheets
         group_of = result.group_of
         for i in src.kept:
             r += 1
             seq += 1
-            for j, v in zip(own_at, cells[i], strict=True):
+            row = cells[i]
+            if rename_at is not None and row[rename_at] in renames:
+                row = (*row[:rename_at], renames[row[rename_at]], *row[rename_at + 1 :])
+            for j, v in zip(own_at, row, strict=True):
                 t = type(v)
                 if t is str:
                     write_string(r, j, v)
@@ -315,16 +335,23 @@ def _write_detail(
                     write_datetime(r, j, v, date)
             for j in seq_at:
                 write_number(r, j, seq)
-            if unit:
+            here = row_units[i] if row_units is not None else unit
+            if here and renames:
+                here = renames.get(here, here)
+            if here:
                 for j in meta_at:
-                    write_string(r, j, unit)
+                    write_string(r, j, here)
             write_string(r, j_file, file_name)
-            write_string(r, j_sheet, data.sheet)
+            write_string(r, j_sheet, sheet_of[i])
             write_number(r, j_row, data.rows[i])
             write_string(r, j_status, status_of(data, i))
             gid = group_of.get((k, i))
             if gid:
                 write_string(r, j_group, gid)
+            if marks and marks[i]:
+                # Converted amounts are written in 万元; a conflict row as written, and no
+                # summary counts it (the column says why).
+                write_string(r, j_mark, MARK_TEXT[marks[i]])
         written[k] = len(src.kept)
         del cells
     return written
@@ -388,10 +415,11 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
         "错误",
         "警告",
         "重复行数",
+        MARK_HEADER,
     ]
-    widths = [40, 20, 14, 11, 12, 20, *[16] * len(meta_labels), 9, 9, 10, 7, 7, 9]
+    widths = [40, 20, 14, 11, 12, 20, *[16] * len(meta_labels), 9, 9, 10, 7, 7, 9, 40]
     _prepare(ws, widths, 1)
-    ws.autofilter(0, 0, len(result.sources), len(headers) - 1)
+    ws.autofilter(0, 0, len(result.sources) + len(result.not_reported or []), len(headers) - 1)
     _text_row(ws, 0, headers, fmt.header)
     for r, s in enumerate(result.sources, start=1):
         status = STATUS_WORD[s.status]
@@ -406,7 +434,7 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
                 s.sha256,
                 status,
                 s.form,
-                s.report.sheet if s.report is not None else None,
+                "、".join(s.sheets) or None,
                 s.unit,
                 *[meta.get(label) for label in meta_labels],
                 s.rows_read,
@@ -415,5 +443,10 @@ def _write_sources(wb: Any, fmt: _Formats, result: MergeResult) -> None:
                 s.count("error"),
                 s.count("warning"),
                 s.duplicates,
+                # In Chinese, as the sheet's other words (状态): the workbook is the city's.
+                describe(s.report.amount_unit if s.report is not None else None, "zh") or None,
             ],
         )
+    # A unit of the roster that sent nothing is a row too: the sheet answers "who sent what".
+    for r, name in enumerate(result.not_reported or [], start=len(result.sources) + 1):
+        _row(ws, r, [None, None, NOT_REPORTED_WORD, None, None, name])

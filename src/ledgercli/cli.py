@@ -83,8 +83,20 @@ def _module_exists(mod: str) -> bool:
     return importlib.util.find_spec(f"ledgercli.commands.{mod}") is not None
 
 
+def _terminate(signum: int, _frame: Any) -> None:
+    """SIGTERM / SIGHUP end the run as an exception would: temporary files and the merge's
+    spilled rows are removed on the way out (`kill -9` cannot be caught: the next run
+    removes what it left)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point: a clear message and exit code for every expected failure."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
     debug = "--debug" in sys.argv
     try:
         cli.main(standalone_mode=False, prog_name="ledger")
@@ -101,6 +113,13 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        if debug:
+            raise
+        # A file or folder the system refused (not a defect of ledger): say which and why.
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
     except Exception as exc:
         if debug:
             raise

@@ -19,7 +19,6 @@ import threading
 import zipfile
 from contextlib import suppress
 from functools import reduce
-from pathlib import Path
 from typing import Any
 
 from . import splitread
@@ -28,7 +27,7 @@ from .errors import UnreadableFile
 from .forms import FormSpec
 from .report import Finding
 from .table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
-from .workbook import Book, Sheet, _scan_bad_cells, col_index, scan_bad_cells
+from .workbook import BadCellScan, Book, Sheet, col_index
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -39,8 +38,8 @@ def locate_merged(
     """A merged city workbook found and read by columns, the columns `only` and its provenance;
     None when the book is not one (or not an .xlsx on disk), or anything about its columns is
     unlike what merge writes: the ordinary reader then reads it, and says what is wrong."""
-    if DETAIL_SHEET not in book.sheet_names or not isinstance(book.source, Path):
-        return None  # a submission, a renamed sheet, or a decrypted workbook held in memory
+    if DETAIL_SHEET not in book.sheet_names or book.data is None or book.original is not None:
+        return None  # a submission, a renamed sheet, or a decrypted workbook
     try:
         return _locate_merged(book, forms, sheet_name, only)
     except Exception:  # only ever a shortcut: any surprise goes the ordinary way
@@ -67,10 +66,10 @@ def _locate_merged(
     # The first four columns tell a 合计 row or the 填写说明 under the table.
     first = list(range(min(4, len(header))))
     numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
-    # The search for formulas and error cells runs on the other core, beside fastexcel; when
-    # the sheet is parsed in halves on both cores, the XML inflated for them tells instead.
-    split = splitread.is_enabled()
-    found, scan = ({}, None) if split else scan_bad_cells(book, loc.sheet.name)
+    # Measured before fastexcel lays the sheet out (a stray far cell is refused, not allocated).
+    facts = book.check_sheet(loc.sheet.name)
+    scan = BadCellScan(book, loc.sheet.name) if facts.formulas else None  # beside fastexcel
+    split = splitread.is_enabled()  # one workbook alone: its halves parsed on two cores
     try:
         indices = sorted(wanted | set(first))
         read = read_columns(
@@ -81,10 +80,8 @@ def _locate_merged(
             scan.join()
     if read is None:
         return None
-    rows, arrays, mentions_bad = read
-    if split and mentions_bad is not False:
-        found = _scan_bad_cells(book.source, book.parts[loc.sheet.name])
-    loc.sheet.bad_cells = found
+    rows, arrays = read
+    loc.sheet.bad_cells = scan.result() if scan is not None else {}
     keep = _not_data(loc, rows, [arrays[j] for j in first])
     if keep is not None:
         rows = [rows[i] for i in keep]
@@ -102,8 +99,9 @@ def _locate_merged(
     return loc
 
 
-# The provenance a summary needs: the row's validation result, and (Wuhan) its reporting unit.
-SUMMARY_EXTRAS = frozenset({"status", "reporter"})
+# The provenance a summary needs: the row's validation result, (Wuhan) its reporting unit,
+# what merge made of the unit of its amounts, and the file it came from (to name a converted one).
+SUMMARY_EXTRAS = frozenset({"status", "reporter", "amount_mark", "source_file"})
 _UNLIKE_MERGE = {"missing-column", "unknown-column", "duplicate-column"}
 
 
@@ -178,17 +176,15 @@ def _python(array: Any, repeating: bool) -> list[Any]:
 def head_book(book: Book, limit: int, only: list[str] | None = None) -> Book | None:
     """The book with each sheet (or `only` those) cut to its first `limit` non-blank rows, or
     None (not xlsx)."""
-    if book.format != "xlsx" or not book.parts or book.source is None:
+    if book.format != "xlsx" or not book.parts or book.archive is None:
         return None
     wanted = book.sheet_names if only is None else only
+    zf = book.archive.zf  # the directory read once, however many sheets
     try:
-        with zipfile.ZipFile(book.source) as zf:
-            heads = {
-                name: _head_rows(zf, part, limit)
-                for name, part in book.parts.items()
-                if name in wanted
-            }
-            _resolve_strings(zf, book.strings_part, heads)
+        heads = {
+            name: _head_rows(zf, part, limit) for name, part in book.parts.items() if name in wanted
+        }
+        _resolve_strings(zf, book.strings_part, heads)
     except Exception:  # anything unusual: the ordinary reader decides what is wrong
         return None
     sheets = {name: Sheet(name=name, rows=rows) for name, rows in heads.items()}
@@ -306,11 +302,10 @@ def read_columns(
     numbers: set[int],
     text: set[int],
     split: bool = False,
-) -> tuple[list[int], dict[int, Any], bool | None] | None:
+) -> tuple[list[int], dict[int, Any]] | None:
     """The Excel rows below `header_row`, and these columns' cells there as Arrow arrays: the
-    `numbers` columns as floats, the other `text` columns as text; and, when `split` let the
-    sheet be parsed in two halves (splitread.py), whether its XML mentions formulas or error
-    cells (None: not known).
+    `numbers` columns as floats, the other `text` columns as text. With `split`, a big sheet
+    is parsed in two halves at once (splitread.py).
 
     None whenever the ordinary reader must decide: the header is not where the head says, a
     `numbers` cell holds something else, a `text` column holds numbers, dates or booleans
@@ -320,7 +315,7 @@ def read_columns(
     import fastexcel
 
     header = next((cells for r, cells in sheet.rows if r == header_row), None)
-    if header is None or not indices or not isinstance(book.source, Path):
+    if header is None or not indices or book.data is None:
         return None
     # fastexcel says which columns it could not type when it guesses; a guess that fails is
     # handled here, so that is not news for a clerk's terminal.
@@ -334,12 +329,15 @@ def read_columns(
     dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
     dtypes.update({j: "float" for j in numbers})
 
+    wanted = set(indices)
+
     def load(source: Any, k: int = 0) -> Any:
         return fastexcel.read_excel(source).load_sheet(
             sheet.name,
-            # Counted from row 1 of the sheet; the second of two halves has no header.
+            # Counted from row 1 of the sheet; the second of two halves has no header, and
+            # may end before a column empty in all its rows (which is then all null there).
             header_row=header_row - 1 if k == 0 else None,
-            use_columns=indices,
+            use_columns=indices if k == 0 else (lambda c: c.absolute_index in wanted),
             dtypes=dtypes,
             dtype_coercion="strict",  # a column of text and numbers is an error, not text
             schema_sample_rows=None,
@@ -349,7 +347,7 @@ def read_columns(
     try:
         if split:
             halves = splitread.parse_halves(book, sheet.name, load)
-        loaded = load(str(book.source)) if halves is None else halves.first
+        loaded = load(book.data) if halves is None else halves.first
     except Exception:  # the columns are not where the head says, or mix kinds of cells
         return None
     finally:
@@ -384,26 +382,28 @@ def read_columns(
     if pc.any(blank).as_py():
         return None
     rows = list(range(header_row + 1, header_row + 1 + n_rows))
-    return rows, columns, None if halves is None else halves.mentions_bad
+    return rows, columns
 
 
 def _join_halves(
     first: dict[int, Any], halves: splitread.Halves[Any], indices: list[int], next_row: int
 ) -> tuple[dict[int, Any], int] | None:
     """The columns of both halves end to end, and their rows; None unless the second half's
-    columns are the same ones and its rows follow on from the first's without a gap."""
+    rows follow on from the first's without a gap. A column the second half does not reach
+    (empty in all its rows) is null there, as the whole read gives it."""
     import pyarrow as pa
 
     second = halves.second
     name_of = {c.absolute_index: c.name for c in second.selected_columns}
-    if sorted(name_of) != sorted(indices) or halves.second_row != next_row:
+    if not set(name_of) <= set(indices) or halves.second_row != next_row:
         return None
     table, errors = second.to_arrow_with_errors()
     if errors is not None and errors.errors:
         return None
     out = {}
     for j in indices:
-        a, b = first[j], table.column(name_of[j])
+        a = first[j]
+        b = table.column(name_of[j]) if j in name_of else pa.nulls(table.num_rows, a.type)
         if a.type != b.type:
             # A column empty in one half is null there; text may come as string or large.
             kinds = {a.type, b.type} - {pa.null()}

@@ -67,6 +67,7 @@ NOTICE_NAMES = {
     "data-end": ("填写说明", "instructions"),
     "too-many-decimals": ("小数超过4位", "over 4 decimals"),
     "merged-filled": ("合并单元格", "merged cells"),
+    "ledger-sheets": ("多个工作表均已读取", "several sheets read"),
 }
 
 
@@ -75,16 +76,16 @@ def label(lang: str, key: str, **params: Any) -> str:
 
 
 def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool = False) -> None:
+    # A byte-identical copy is said once, by its own `identical-file` warning.
     for fr in report.files:
         _render_file(fr, lang, limit, verbose)
-    for group in report.identical:
-        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
     for code, paths in (
         ("merged-skipped", report.skipped_merged),
         ("summaries-skipped", report.skipped_summaries),
     ):
         if paths:
             out.print(Text(message(code, lang, paths=", ".join(paths)), style="cyan"))
+    not_reported(report.not_reported, lang, out)
     line = label(
         lang,
         "summary",
@@ -110,7 +111,8 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
             out.print(Text(f"  {f.message(lang)}", style="red"))
         out.print()
         return
-    title.append(f"  {fr.form} · {fr.sheet} · {fr.rows} {label(lang, 'rows')}")
+    sheets = "、".join(fr.sheets) if len(fr.sheets) > 1 else fr.sheet
+    title.append(f"  {fr.form} · {sheets} · {fr.rows} {label(lang, 'rows')}")
     if fr.metadata:
         title.append("  " + " ".join(f"{k}：{v}" for k, v in fr.metadata.items()), style="dim")
     out.print(title)
@@ -151,6 +153,13 @@ def _render_file(fr: FileReport, lang: str, limit: int, verbose: bool) -> None:
         detail = ", ".join(f"{names.get(rule, rule)} ×{n}" for rule, n in counts.most_common())
         out.print(Text("  " + label(lang, "notices", n=len(notices), detail=detail), style="cyan"))
     out.print()
+
+
+def not_reported(names: list[str] | None, lang: str, console: Console) -> None:
+    """The units of the roster that sent nothing, named once (nothing without a roster)."""
+    if names:
+        text = message("not-reported", lang, n=len(names), units="、".join(names))
+        console.print(Text(text, style="bold yellow"))
 
 
 def error(text: str) -> None:

@@ -15,13 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .amountunit import CONFLICT, CONVERTED, RATIO, evidence_params
 from .errors import LedgerError
 from .forms import FormSpec
 from .i18n import register
 from .ledger import Ledger, money
+from .report import FileReport, Finding
 from .status import rank, remaining, repaid, status
 from .text import norm_key
-from .validate import Options, validate_paths
+from .units import apply_to_ledger, plan_units, read_roster, reporting_units, unit_key
+from .validate import Options, case_ledgers, validate_paths
+from .workbook import col_letter
 
 register(
     {
@@ -83,6 +87,16 @@ class Side:
     rows_with_errors: int = 0
     skipped: list[str] = field(default_factory=list)  # files of another form (with --form)
     identical: list[list[str]] = field(default_factory=list)  # byte-identical files
+    reports: list[FileReport] = field(default_factory=list)  # every file read, for its units
+    # With a roster (--units): its units that sent nothing (overdue). None without one.
+    not_reported: list[str] | None = None
+    contacts: list[str] = field(default_factory=list)  # annex-1 forms beside the ledgers
+    keep_copies: bool = False  # identical files are each counted (--keep-copies)
+
+    @property
+    def copies(self) -> list[str]:
+        """The copies left out: each identical group but its first file."""
+        return [] if self.keep_copies else [p for g in self.identical for p in g[1:]]
 
     def cases(self) -> list[Case]:
         return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
@@ -125,15 +139,32 @@ class Case:
         file = _text(src[self.i]) if src else None
         return file, (_int(row[self.i]) if row else None)
 
+    def source_sheet(self) -> str | None:
+        """来源工作表 of a merged workbook read back (a file may have had a sheet per town)."""
+        sheets = self.ledger.extras.get("source_sheet")
+        return _text(sheets[self.i]) if sheets else None
+
     def where(self) -> dict[str, Any]:
         file, row = self.source()
         return {
             "file": self.ledger.path,
-            "sheet": self.ledger.sheet,
+            "sheet": self.ledger.sheet_of(self.i),
             "row": self.row,
             "source_file": file,
+            "source_sheet": self.source_sheet(),
             "source_row": row,
         }
+
+    def place(self) -> str:
+        """Where the case is, for the terminal: `file:row` (`file:sheet!row` in a file with
+        several sheets read), then its 来源 in a merged workbook: `(file:sheet!row)`."""
+        text = f"{Path(self.ledger.path).name}:{self.ledger.place(self.i)}"
+        file, row = self.source()
+        if file:
+            at = "?" if row is None else str(row)
+            sheet = self.source_sheet()
+            text += f" ({file}:{sheet}!{at})" if sheet else f" ({file}:{at})"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         lg = self.ledger
@@ -207,6 +238,10 @@ class Tally:
     vanished: int = 0
     vanished_amount: Decimal = Decimal(0)
     vanished_remaining: Decimal = Decimal(0)
+    # Last week's cases of a unit that sent nothing this week: one 未报送 fact, not vanished.
+    not_reported_cases: int = 0
+    not_reported_owed: Decimal = Decimal(0)
+    not_reported_remaining: Decimal = Decimal(0)
     repaid: Decimal = Decimal(0)
     repaid_cases: int = 0
     status_moves: int = 0
@@ -219,6 +254,48 @@ class Tally:
 
 
 @dataclass
+class Suspect:
+    """A case of this week whose 拖欠金额 is thousands of times last week's: typed in 元."""
+
+    old: Case
+    new: Case
+
+    @property
+    def ratio(self) -> Decimal:
+        return (self.new.owed / self.old.owed).quantize(Decimal(1))
+
+    def finding(self) -> Finding:
+        lg = self.new.ledger
+        column = lg.columns.get("owed")
+        params = evidence_params(
+            [{"kind": "last-week", "owed": _plain_amount(self.old.owed), "ratio": str(self.ratio)}]
+        )
+        return Finding(
+            "warning",
+            "amount-suspect-yuan",
+            lg.sheet,
+            self.new.row,
+            None if column is None else col_letter(column),
+            "拖欠金额",
+            _plain_amount(self.new.owed),
+            params,
+        )
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        f = self.finding()
+        return {
+            "unit": self.new.unit,
+            "identity": self.new.identity,
+            "owed_old": amount(self.old.owed),
+            "owed_new": amount(self.new.owed),
+            "ratio": str(self.ratio),
+            **f.to_json(lang),
+            "file": self.new.ledger.path,
+            "evidence": f.params["evidence"],
+        }
+
+
+@dataclass
 class Diff:
     form: FormSpec
     old: Side
@@ -226,19 +303,34 @@ class Diff:
     changes: list[Change]
     totals: Tally
     units: dict[str, Tally]
+    # Units expected this week (the roster, and last week's units) that sent nothing.
+    not_reported: list[str] = field(default_factory=list)
+    # Cases of this week whose amount owed looks typed in 元, by last week's figure.
+    suspects: list[Suspect] = field(default_factory=list)
+
+    def suspect_share(self) -> Decimal | None:
+        """The suspects' share (percent) of this week's total amount owed."""
+        from .summary import rate
+
+        return rate(sum((s.new.owed for s in self.suspects), Decimal(0)), self.totals.owed_new)
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
 
     @property
     def alarming(self) -> bool:
-        """Vanished cases or regressions: what inspections look for (exit code 1)."""
-        return any(c.kind in ("vanished", "regression") for c in self.changes)
+        """A unit that sent nothing, vanished cases or regressions: what inspections look for
+        (exit code 1)."""
+        return bool(self.not_reported) or any(
+            c.kind in ("vanished", "regression") for c in self.changes
+        )
 
     def units_worst_first(self) -> list[tuple[str, Tally]]:
+        missing = set(self.not_reported)
         return sorted(
             self.units.items(),
             key=lambda kv: (
+                kv[0] not in missing,
                 -kv[1].vanished,
                 -kv[1].regressions,
                 -kv[1].vanished_amount,
@@ -246,14 +338,24 @@ class Diff:
             ),
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {
             "form": self.form.id,
             "old": _side_json(self.old),
             "new": _side_json(self.new),
-            "totals": self.totals.to_json(),
-            "units": [{"unit": u, **t.to_json()} for u, t in self.units_worst_first()],
+            "totals": {**self.totals.to_json(), "not_reported": len(self.not_reported)},
+            "units": [
+                {"unit": u, "not_reported": u in self.not_reported, **t.to_json()}
+                for u, t in self.units_worst_first()
+            ],
+            "not_reported": list(self.not_reported),
             "changes": {k: [c.to_json() for c in self.of(k)] for k in KINDS},
+            "suspect_yuan": {
+                "rows": len(self.suspects),
+                "owed": amount(sum((s.new.owed for s in self.suspects), Decimal(0))),
+                "percent": _percent(self.suspect_share()),
+                "cases": [s.to_json(lang) for s in self.suspects],
+            },
             "exit_code": 1 if self.alarming else 0,
         }
 
@@ -266,11 +368,15 @@ def amount(value: Decimal) -> str:
 # --- reading --------------------------------------------------------------------------------
 
 
-def load_side(paths: Iterable[Path], options: Options) -> Side:
-    """Read files or folders into one Side; every file must be readable and of one form."""
+def load_side(paths: Iterable[Path], options: Options, units: bool = True) -> Side:
+    """Read files or folders into one Side; every file must be readable and of one form.
+
+    `units=False` leaves unit names as written, for a caller that makes them canonical over
+    more files (diff, over both weeks)."""
     paths = list(paths)
     shown = ", ".join(map(str, paths))
-    report, ledgers = validate_paths(paths, options)
+    report, ledgers = validate_paths(paths, options, units=units)
+    ledgers, contacts = case_ledgers(ledgers)
     skipped: list[str] = []
     for f in report.files:
         if f.readable:
@@ -295,27 +401,60 @@ def load_side(paths: Iterable[Path], options: Options) -> Side:
         raise LedgerError("diff-mixed-forms", paths=shown, forms="、".join(forms))
     rows_bad = sum(1 for lg in tables for e in lg.errors if e)
     return Side(
-        [str(p) for p in paths], tables[0].form, tables, rows_bad, skipped, report.identical
+        [str(p) for p in paths],
+        tables[0].form,
+        tables,
+        rows_bad,
+        skipped,
+        report.identical,
+        report.files,
+        report.not_reported,
+        contacts,
+        options.keep_copies,
     )
 
 
 def diff_paths(old: Iterable[Path], new: Iterable[Path], options: Options) -> Diff:
-    a = load_side(old, options)
-    b = load_side(new, options)
+    # The roster first: a wrong --units stops before two weeks of files are read.
+    roster = read_roster(options.units, options.password) if options.units else None
+    a = load_side(old, options, units=False)
+    b = load_side(new, options, units=False)
     if a.form.id != b.form.id:
         raise LedgerError("diff-form-mismatch", old=a.form.id, new=b.form.id)
-    return compare(a, b)
+    # One name per unit over both weeks, so that a unit written 石角镇人民政府 last week and
+    # 石角镇 this week is one unit, not a renamed one.
+    plan = plan_units([fr for fr in [*a.reports, *b.reports] if fr.readable], roster)
+    for lg in [*a.ledgers, *b.ledgers]:
+        apply_to_ledger(lg, plan)
+    # Who was expected this week: the roster's units, and every unit with cases last week.
+    expected = list(roster.by_key) if roster is not None else []
+    expected += [unit_key(u) for lg in a.ledgers for u in lg.units() if u]
+    sent = reporting_units(b.reports, expected)
+    return compare(a, b, plan.not_reported(expected, sent))
 
 
 # --- comparing ------------------------------------------------------------------------------
 
 
-def compare(old: Side, new: Side) -> Diff:
+def compare(old: Side, new: Side, not_reported: Iterable[str] = ()) -> Diff:
+    """The changes from OLD to NEW. A unit of `not_reported` sent nothing this week: its cases
+    that are gone are counted under its one 未报送 line, not listed as vanished one by one."""
     form = new.form
+    missing = list(not_reported)
     olds, news = old.cases(), new.cases()
     pairs, corrected, gone, born = match(olds, news, form)
     changes: list[Change] = []
+    units: dict[str, Tally] = defaultdict(Tally)
+    totals = Tally()
+    for name in missing:
+        units[name]  # a unit that sent nothing has its line, even with no case last week
     for o in gone:
+        if o.unit in missing:
+            for t in (totals, units[o.unit]):
+                t.not_reported_cases += 1
+                t.not_reported_owed += o.owed
+                t.not_reported_remaining += o.remaining
+            continue
         changes.append(Change("vanished", o.unit, o, None, o.owed))
     for n in born:
         changes.append(Change("new", n.unit, None, n, n.owed))
@@ -323,8 +462,6 @@ def compare(old: Side, new: Side) -> Diff:
         is_corrected = (o, n) in corrected
         changes.extend(_pair_changes(o, n, form, is_corrected))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.unit, c.case.ledger.path, c.case.row))
-    units: dict[str, Tally] = defaultdict(Tally)
-    totals = Tally()
     for cases, side in ((olds, "old"), (news, "new")):
         for c in cases:
             for t in (totals, units[c.unit]):
@@ -339,7 +476,25 @@ def compare(old: Side, new: Side) -> Diff:
     for ch in changes:
         for t in (totals, units[ch.unit]):
             _count(t, ch)
-    return Diff(form, old, new, changes, totals, dict(units))
+    suspects = [Suspect(o, n) for o, n in pairs if _yuan_since_last_week(o, n)]
+    return Diff(form, old, new, changes, totals, dict(units), missing, suspects)
+
+
+def _yuan_since_last_week(o: Case, n: Case) -> bool:
+    """This week's 拖欠金额 is thousands of times last week's (0.79 then, 7900 now), and its
+    file did not declare 元 (a converted or conflicting row is said already)."""
+    marks = n.ledger.marks
+    if marks and marks[n.i] in (CONVERTED, CONFLICT):
+        return False
+    return o.owed > 0 and n.owed >= RATIO * o.owed
+
+
+def _plain_amount(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
 
 def _count(t: Tally, ch: Change) -> None:
@@ -481,6 +636,8 @@ def _side_json(side: Side) -> dict[str, Any]:
         "cases": sum(len(lg) for lg in side.ledgers),
         "rows_with_errors": side.rows_with_errors,
         "skipped": side.skipped,
+        "contact_forms": side.contacts,
+        "copies": side.copies,
     }
 
 

@@ -27,3 +27,6 @@ class LedgerError(Exception):
 
 class UnreadableFile(LedgerError):
     """The file cannot be read as a spreadsheet at all (exit code 2)."""
+
+    # SHA-256 of the bytes read, when the file could be read before it was refused.
+    sha256: str | None = None

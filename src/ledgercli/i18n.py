@@ -133,6 +133,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与第{other_row}行重复",
         "the same as row {other_row}",
     ),
+    # Variants (rule@variant) of a rule's sentence: the other row is on another sheet.
+    "duplicate-value@sheet": (
+        "与工作表“{other_sheet}”第{other_row}行重复",
+        "the same as sheet '{other_sheet}' row {other_row}",
+    ),
     # --- rows ---------------------------------------------------------------------------
     "debtor-is-creditor": (
         "债务人与债权人统一社会信用代码相同",
@@ -194,10 +199,120 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表头“{value}”按“{canonical}”识别",
         "header '{value}' read as '{canonical}'",
     ),
-    "unit-yuan": (
-        "表格注明金额单位为“元”，本表金额单位应为万元；请换算后重新报送",
-        "the sheet says its amounts are in 元 (yuan); this form takes 万元 (10,000 yuan): "
-        "convert them and send it again",
+    # Units of amount (amountunit.py). A `variant` parameter picks the sentence
+    # (`rule@variant`); `because` names the sentences that state the evidence.
+    "amount-unit-yuan": (
+        "表格注明金额单位为元（{at}：“{text}”）：本文件{rows}行的全部金额已按1万元=10000元"
+        "精确折算为万元后计入合并和汇总，原表未改动；下次请按万元填报",
+        "the sheet declares its amounts in 元 ({at}: '{text}'): every amount of its {rows} "
+        "row(s) was converted exactly to 万元 (÷10,000) before merging and summing; the file "
+        "itself is unchanged. Next time, fill it in 万元",
+    ),
+    "amount-unit-yuan@merged": (
+        "来源文件{file}注明金额单位为元：其{rows}行金额已在合并时折算为万元",
+        "the source file {file} declared its amounts in 元: its {rows} row(s) were converted "
+        "to 万元 when merged",
+    ),
+    "amount-unit-conflict": (
+        "金额单位的依据相互矛盾，相关行未计入汇总；请核实后重新报送",
+        "the evidence on the unit of amount conflicts; the rows concerned are not counted in "
+        "the summaries: check them and send the file again",
+    ),
+    "amount-unit-conflict@both": (
+        "金额单位前后矛盾：{yuan_at}“{yuan_text}”注明元，{wan_at}“{wan_text}”注明万元；"
+        "无法确定金额单位，本文件{rows}行未计入汇总；请统一为万元后重新报送",
+        "the unit of amount contradicts itself: {yuan_at} '{yuan_text}' says 元, {wan_at} "
+        "'{wan_text}' says 万元; the unit cannot be known, so the file's {rows} row(s) are "
+        "not counted in the summaries: state all amounts in 万元 and send it again",
+    ),
+    "amount-unit-conflict@looks-wan": (
+        "表格注明金额单位为元（{at}：“{text}”），但金额像是按万元填写（拖欠金额中位数仅{median}，"
+        "{subfen}%的金额有两位以上小数）；无法确定金额单位，本文件{rows}行未计入汇总；请核实后重新报送",
+        "the sheet declares its amounts in 元 ({at}: '{text}'), but they look like 万元 (median "
+        "amount owed only {median}; {subfen}% of the amounts have more than two decimals); "
+        "the unit cannot be known, so the file's {rows} row(s) are not counted in the "
+        "summaries: check it and send it again",
+    ),
+    "amount-unit-conflict@looks-yuan": (
+        "表格注明金额单位为万元（{at}：“{text}”），但金额像是按元填写（拖欠金额中位数达{median}）；"
+        "无法确定金额单位，本文件{rows}行未计入汇总；请核实后重新报送",
+        "the sheet declares its amounts in 万元 ({at}: '{text}'), but they look like 元 (median "
+        "amount owed {median}); the unit cannot be known, so the file's {rows} row(s) are not "
+        "counted in the summaries: check it and send it again",
+    ),
+    "amount-unit-conflict@row": (
+        "表格注明金额单位为元，但本行拖欠金额{value}只有本文件其他{peers}行中位数{median}元的"
+        "{ratio}分之一，像是按万元填写；本行未计入汇总，请核实",
+        "the sheet declares 元, but this amount owed {value} is 1/{ratio} of the median {median} "
+        "元 of the file's {peers} other row(s): it looks typed in 万元; the row is not counted "
+        "in the summaries: please check it",
+    ),
+    "amount-unit-conflict@merged": (
+        "来源文件{file}的金额单位矛盾：其{rows}行未计入汇总（见合并时的问题清单）",
+        "the unit of amount of the source file {file} conflicts: its {rows} row(s) are not "
+        "counted in the summaries (see the merge's findings)",
+    ),
+    "amount-suspect-yuan": (
+        "拖欠金额{value}万元疑似按元填写（{because}）；已计入汇总，汇总另行说明其占比；请核实",
+        "the amount owed {value} 万元 looks typed in yuan ({because}); it is counted, and the "
+        "summaries state its share: please check it",
+    ),
+    "amount-suspect-yuan@file": (
+        "本文件{rows}行拖欠金额疑似按元填写（{because}）而未注明金额单位；已计入汇总，"
+        "汇总另行说明其占比；如确为元，请注明“金额单位：元”或换算为万元后重新报送",
+        "the amounts owed of the file's {rows} row(s) look typed in yuan ({because}), and no "
+        "unit is declared; they are counted, and the summaries state their share: if they are "
+        "in 元, declare 金额单位：元 or convert them to 万元 and send the file again",
+    ),
+    "amount-suspect-yuan@most": (
+        "本文件{of}行中有{rows}行拖欠金额疑似按元填写（{because}）而未注明金额单位；已计入汇总，"
+        "汇总另行说明其占比；请核实",
+        "{rows} of the file's {of} amounts owed look typed in yuan ({because}), and no unit is "
+        "declared; they are counted, and the summaries state their share: please check them",
+    ),
+    "amount-suspect-yuan@merged": (
+        "来源文件{file}的{rows}行拖欠金额疑似按元填写（见合并时的问题清单）；已计入汇总",
+        "{rows} amount(s) owed of the source file {file} look typed in yuan (see the merge's "
+        "findings); they are counted",
+    ),
+    "unit-note.converted": (
+        "注明金额单位为元，{rows}行已÷10000折算为万元",
+        "declared in 元: {rows} row(s) converted to 万元 (÷10,000)",
+    ),
+    "unit-note.conflict": (
+        "金额单位矛盾，{rows}行未计入汇总",
+        "unit of amount in conflict: {rows} row(s) not counted in the summaries",
+    ),
+    "unit-note.suspect": (
+        "{rows}行疑似按元填写（已计入汇总）",
+        "{rows} row(s) look typed in yuan (counted in the summaries)",
+    ),
+    "yuan-evidence.magnitude": (
+        "不低于{magnitude_limit}万元，即1亿元",
+        "at least {magnitude_limit} 万元, 100 million yuan",
+    ),
+    "yuan-evidence.contract": (
+        "是合同金额{contract_contract}万元的{contract_ratio}倍",
+        "{contract_ratio} times the contract amount {contract_contract} 万元",
+    ),
+    "yuan-evidence.peers": (
+        "是本文件其他{peers_peers}行拖欠金额中位数{peers_median}万元的{peers_ratio}倍",
+        "{peers_ratio} times the median {peers_median} 万元 of the file's {peers_peers} other "
+        "row(s)",
+    ),
+    "yuan-evidence.last-week": (
+        "是上周同一案件拖欠金额{last_week_owed}万元的{last_week_ratio}倍",
+        "{last_week_ratio} times last week's {last_week_owed} 万元 for the same case",
+    ),
+    "yuan-evidence.file": (
+        "拖欠金额中位数达{median}万元",
+        "the median amount owed is {median} 万元",
+    ),
+    "yuan-evidence.magnitude-any": ("单笔不低于1亿元", "at least 100 million yuan each"),
+    "yuan-evidence.contract-any": ("是合同金额的上千倍", "thousands of times the contract amount"),
+    "yuan-evidence.peers-any": (
+        "是其他行中位数的上千倍",
+        "thousands of times the median of the other rows",
     ),
     "total-row-skipped": ("合计行未计入明细", "a total row was skipped"),
     "data-end": (
@@ -207,6 +322,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate-case": (
         "与第{other_row}行为同一案件（{identity}）",
         "the same case as row {other_row} ({identity})",
+    ),
+    "duplicate-case@sheet": (
+        "与工作表“{other_sheet}”第{other_row}行为同一案件（{identity}）",
+        "the same case as sheet '{other_sheet}' row {other_row} ({identity})",
+    ),
+    "ledger-sheets": (
+        "{count}个工作表填有本表，均已读取（工作表 行数）：{detail}",
+        "{count} sheets hold this form and every one was read (sheet rows): {detail}",
     ),
     "merged-filled": (
         "{range}是合并单元格，所覆盖的各行都按首行的值填写",
@@ -221,6 +344,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate-unit": (
         "“{unit}”已在第{other_row}行填报；每个单位一行",
         "'{unit}' already has row {other_row}; a roster holds one row per unit",
+    ),
+    "unit-renamed": (
+        "单位名称“{value}”（{rows}行）按“{canonical}”计，与其他写法合并为同一单位",
+        "unit '{value}' ({rows} row(s)) counted as '{canonical}', one unit with its other "
+        "spellings",
+    ),
+    "unit-from-metadata": (
+        "{rows}行的{header}为空，按表头上方的填报单位“{unit}”计",
+        "{header} is blank on {rows} row(s): counted as '{unit}', the 填报单位 above the header",
+    ),
+    "mixed-units": (
+        "本文件的行分属{n}个不同单位（{units}）；一个单位应单独报送，请核实",
+        "the rows of this file name {n} different units ({units}); a unit normally sends its "
+        "own file: please check",
+    ),
+    "unit-not-in-roster": (
+        "单位“{value}”（{rows}行）不在单位名单{roster}中（名单中最接近的：{near_unit}）",
+        "unit '{value}' ({rows} row(s)) is not on the roster {roster} (closest there: {near_unit})",
+    ),
+    "duplicate-unit@sheet": (
+        "“{unit}”已在工作表“{other_sheet}”第{other_row}行填报；每个单位一行",
+        "'{unit}' already has sheet '{other_sheet}' row {other_row}; a roster holds one row "
+        "per unit",
     ),
     "no-rows": ("表中没有数据行", "the table has no data rows"),
     "missing-field": ("联络表缺少“{header}”", "the contact form has no '{header}'"),
@@ -245,14 +391,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the password for {path} is wrong",
     ),
     "too-large": (
-        "{path} 解压后超过{limit_mb}MB（{detail}），为防止内存耗尽已拒绝读取；"
-        "确需读取请加 --max-unpacked-mb",
-        "{path} would unpack to more than {limit_mb} MB ({detail}); refused to protect memory. "
-        "Raise the limit with --max-unpacked-mb if the file is genuine",
+        "{path} 解压后共{size_mb}MB，超过{limit_mb}MB的上限，为防止内存耗尽已拒绝读取；"
+        "若文件确属正常，可用 --max-unpacked-mb 提高上限",
+        "{path} would unpack to {size_mb} MB, more than the {limit_mb} MB limit; refused to "
+        "protect memory. If the file is genuine, raise the limit with --max-unpacked-mb",
+    ),
+    "inflate-ratio": (
+        "{path} 中的{part}由{packed}KB解压为{size_mb}MB（压缩比{ratio}倍，正常表格不超过{limit}倍），"
+        "疑为压缩炸弹，已拒绝读取；此限制不可通过选项放宽，请让报送单位用Excel重新保存后发送",
+        "{path}: its part {part} inflates from {packed} KB to {size_mb} MB ({ratio} times; a "
+        "genuine workbook stays under {limit} times), which is how a zip bomb looks; refused. "
+        "No option lifts this limit: ask the sender to save the file again from Excel",
+    ),
+    "part-size-lie": (
+        "{path} 中的{part}解压后超过其声明的大小（{size}KB），文件已损坏或被篡改，已拒绝读取",
+        "{path}: its part {part} inflates beyond the size the archive declares for it "
+        "({size} KB): the file is damaged or crafted; refused",
+    ),
+    "part-checksum": (
+        "{path} 已损坏：其中的{part}未通过CRC-32校验（传输或存储中有字节被改动），"
+        "读出的数值不可信；请让报送单位重新发送",
+        "{path} is damaged: its part {part} fails its CRC-32 check (bytes changed in transit "
+        "or on disk), so no value read from it can be trusted; ask the sender to send it again",
+    ),
+    "damaged-part": (
+        "{path} 已损坏：其中的{part}无法读取（{detail}）；请让报送单位重新发送",
+        "{path} is damaged: its part {part} cannot be read ({detail}); ask the sender to "
+        "send it again",
+    ),
+    "zip-encrypted-part": (
+        "{path} 中的{part}使用了zip加密，电子表格软件不会这样保存，无法读取；"
+        "请发送用Excel或WPS保存的文件（设有打开密码的可用 --password）",
+        "{path}: its part {part} is zip-encrypted, which no spreadsheet program writes, so it "
+        "cannot be read; send the file as saved by Excel or WPS (a workbook with an opening "
+        "password is read with --password)",
+    ),
+    "far-cell": (
+        "{path} 的工作表“{sheet}”在{cell}处有值，远离表格其余内容：读取需要{cells}个单元格的空间，"
+        "而表中只有{values}个有值的单元格；为防止内存耗尽已拒绝读取。请删除该处（或表格以外）的内容"
+        "后重新发送；此限制不可通过选项放宽",
+        "{path}, sheet '{sheet}': a value at {cell} lies far from the rest of the table, so "
+        "reading the sheet would take a grid of {cells} cells for the {values} cells that hold "
+        "values; refused to protect memory. Delete what is at {cell} (or anything outside "
+        "the table) and send the file again; no option lifts this limit",
     ),
     "unsafe-xml": (
-        "{path} 含有XML实体声明（可能是恶意文件），已拒绝读取",
-        "{path} contains XML entity declarations (a possible attack); refused",
+        "{path} 含有XML实体或DTD声明（可能是恶意文件），已拒绝读取",
+        "{path} contains XML entity declarations or a DTD (a possible attack); refused",
+    ),
+    "not-regular-file": (
+        "{path} 不是普通文件（{detail}），未读取",
+        "{path} is not a regular file ({detail}); it was not read",
+    ),
+    "symlink-loop": (
+        "{path} 是指向自身的循环链接，无法读取",
+        "{path} is a symbolic link that loops back on itself; it cannot be read",
+    ),
+    "no-permission": (
+        "没有读取{path}的权限；请检查文件权限",
+        "no permission to read {path}; check the file's permissions",
+    ),
+    "folder-unreadable": (
+        "无法打开文件夹{path}（没有权限或已不存在），其中的文件均未读取",
+        "cannot open the folder {path} (no permission, or it is gone): none of its files were read",
+    ),
+    "output-write-failed": (
+        "无法写入{path}：{reason}；未写入任何内容",
+        "cannot write {path}: {reason}; nothing was written",
     ),
     "no-header": (
         "{path} 中找不到可识别的表头（已检查工作表：{sheets}）；请确认使用的是正式表样，"
@@ -275,19 +480,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or GB18030); save it from Excel as .xlsx and send that",
     ),
     "unknown-form": ("未知表样“{form}”；可用：{known}", "unknown form '{form}'; known: {known}"),
+    # --- Python front (frame.py, rowmodel.py) ----------------------------------------------
+    "frame-several-forms": (
+        '这些台账属于不同表样（{forms}）：每种表样各建一个表格，例如 Options(form="{first}")',
+        "the ledgers are of several forms ({forms}): make one frame per form, e.g. with "
+        'Options(form="{first}")',
+    ),
+    "no-row-model": (
+        "表样“{form}”是由明细计算出的汇总表，没有自己的数据行；行模型可用于：{known}",
+        "form '{form}' is a summary computed from the detail, with no rows of its own; row "
+        "models exist for: {known}",
+    ),
     "schema-unreadable": (
         "无法读取表样文件{path}：{reason}",
         "cannot read schema {path}: {reason}",
     ),
     "schema-invalid": ("表样文件{path}有误：{reason}", "schema {path} is not valid: {reason}"),
     "identical-file": (
-        "与{other}内容完全相同（同一份报送保存了两次？），其中案件会重复计算",
-        "byte-identical to {other} (one submission saved twice?), so its cases count twice",
+        "与{other}内容完全相同（同一份报送保存了两次？），只计一次：本文件未计入；"
+        "如确需两份都计入，用 --keep-copies",
+        "byte-identical to {other} (one submission saved twice?), so it counts once: this "
+        "copy is not counted (--keep-copies counts both)",
+    ),
+    "identical-file@kept": (
+        "与{other}内容完全相同（同一份报送保存了两次？），按 --keep-copies 两份都计入，其中案件重复计算",
+        "byte-identical to {other} (one submission saved twice?); --keep-copies counts both, "
+        "so its cases count twice",
     ),
     "identical-files": (
-        "以下文件内容完全相同（同一份报送保存了两次？），其中案件会重复计算：{paths}",
-        "these files are byte-identical (one submission saved twice?), so their cases count "
-        "twice: {paths}",
+        "以下文件内容完全相同（同一份报送保存了两次？），只计第一个：{paths}",
+        "these files are byte-identical (one submission saved twice?); only the first is "
+        "counted: {paths}",
+    ),
+    "identical-files@kept": (
+        "以下文件内容完全相同（同一份报送保存了两次？），按 --keep-copies 都计入，其中案件重复计算：{paths}",
+        "these files are byte-identical (one submission saved twice?); --keep-copies counts "
+        "each, so their cases count more than once: {paths}",
+    ),
+    "contact-forms-skipped": (
+        "跳过与台账一同报送的联络表（附件1），它们不含案件：{paths}",
+        "skipped contact forms (annex 1) sent beside the ledgers, which hold no cases: {paths}",
     ),
     "summaries-skipped": (
         "跳过文件夹中的汇总表（附件3/4），它们不是明细台账：{paths}；用 ledger summarize --check 核对",
@@ -330,6 +562,11 @@ DETAILS_ZH = {
     "a Word document": "Word文档",
     "a PowerPoint file": "PowerPoint文件",
     "a zip archive": "zip压缩包",
+    "a named pipe (FIFO)": "命名管道（FIFO）",
+    "a socket": "套接字",
+    "a character device": "字符设备",
+    "a block device": "块设备",
+    "not a regular file": "非普通文件",
     "a RAR archive": "RAR压缩包",
     "a 7z archive": "7z压缩包",
     "an image": "图片",

@@ -10,8 +10,31 @@ from .forms import FormSpec
 from .text import norm_keys
 
 
+class SheetRows:
+    """Rows that each keep their sheet (a workbook with a sheet per town is read whole)."""
+
+    sheet: str  # the first sheet read
+    rows: list[int]
+    row_sheets: list[str]
+    _sheet_names: list[str] | None
+
+    def _fill_sheets(self) -> None:
+        if not self.row_sheets:
+            self.row_sheets = [self.sheet] * len(self.rows)
+
+    def sheet_of(self, i: int) -> str:
+        return self.row_sheets[i]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The sheets read, in order (one for most files; a sheet per town for some)."""
+        if self._sheet_names is None:
+            self._sheet_names = list(dict.fromkeys(self.row_sheets)) or [self.sheet]
+        return self._sheet_names
+
+
 @dataclass
-class Ledger:
+class Ledger(SheetRows):
     form: FormSpec
     path: str
     sheet: str
@@ -24,10 +47,27 @@ class Ledger:
     errors: list[int] = field(default_factory=list)  # error findings per row
     warnings: list[int] = field(default_factory=list)
     extras: dict[str, list[Any]] = field(default_factory=dict)  # provenance columns read back
+    # Per row, what the unit of amount made of it (amountunit.py: converted, conflict, suspect,
+    # or ""); None when no row is concerned.
+    marks: list[str] | None = None
+    # The sheet of each data row: a county's workbook holds a sheet per town, all read as one
+    # ledger. Filled with `sheet` (the first sheet read) when not given.
+    row_sheets: list[str] = field(default_factory=list)
     _identities: list[str | None] | None = field(default=None, repr=False, compare=False)
+    _sheet_names: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._fill_sheets()
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def place(self, i: int) -> str:
+        """Where row i is, as a person looks for it: `row`, or `sheet!row` when the file has
+        several sheets read (a bare row number would be ambiguous there)."""
+        if len(self.sheet_names) > 1:
+            return f"{self.row_sheets[i]}!{self.rows[i]}"
+        return str(self.rows[i])
 
     def get(self, key: str, i: int) -> Any:
         col = self.values.get(key)
@@ -120,3 +160,60 @@ _ZERO = Decimal(0)
 def moneys(column: list[Any]) -> list[Decimal]:
     """`money` of every cell of a column, inline: a million calls cost more than the test."""
     return [v if type(v) is Decimal else _ZERO for v in column]
+
+
+def join(parts: list[Ledger]) -> Ledger:
+    """One ledger of the sheets of one file: their rows in sheet order, each keeping its own
+    sheet. A column missing on one sheet is blank on its rows (that sheet says so itself).
+
+    The file's unit, where the form keeps it above the header (填报单位 of the Wuhan ledger),
+    is each sheet's own: when the sheets name different units, every row carries its sheet's
+    in `extras["reporter"]`, as a merged workbook's rows do.
+    """
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+
+    def cat(columns: list[dict[str, list[Any]]], blank: Any) -> dict[str, list[Any]]:
+        keys = list(dict.fromkeys(k for c in columns for k in c))
+        out: dict[str, list[Any]] = {}
+        for key in keys:
+            col: list[Any] = []
+            for part, c in zip(parts, columns, strict=True):
+                got = c.get(key)
+                col.extend(got if got is not None else [blank] * len(part))
+            out[key] = col
+        return out
+
+    metadata = dict(first.metadata)
+    extras = cat([p.extras for p in parts], "")
+    form = first.form
+    if form.unit_metadata and "reporter" not in extras:
+        label = next(m.label for m in form.metadata if m.key == form.unit_metadata)
+        units = [p.metadata.get(label) for p in parts]
+        if len(set(units)) > 1:
+            metadata.pop(label, None)
+            extras["reporter"] = [
+                u or "" for p, u in zip(parts, units, strict=True) for _ in p.rows
+            ]
+    return Ledger(
+        form=form,
+        path=first.path,
+        sheet=first.sheet,
+        metadata=metadata,
+        rows=[r for p in parts for r in p.rows],
+        values=cat([p.values for p in parts], None),
+        raw=cat([p.raw for p in parts], None),
+        columns=dict(first.columns),
+        headers=dict(first.headers),
+        errors=[e for p in parts for e in p.errors],
+        warnings=[w for p in parts for w in p.warnings],
+        extras=extras,
+        row_sheets=[s for p in parts for s in p.row_sheets],
+        # Each sheet's unit of amount is its own (its own 金额单位 line and headers).
+        marks=(
+            [m for p in parts for m in (p.marks or [""] * len(p))]
+            if any(p.marks for p in parts)
+            else None
+        ),
+    )

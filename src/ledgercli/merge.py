@@ -13,7 +13,6 @@ owns those spills: `close()` it (or use it as a context manager) when done.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,9 @@ from .ledger import Ledger
 from .parallel import FileRows, read_for_merge
 from .report import FileReport, Finding
 from .text import norm_key
+from .units import Roster, plan_units, read_roster, reporting_units
 from .validate import Options, ledger_folders
-from .workbook import iter_spreadsheets
+from .workbook import UNREADABLE_REASONS, iter_spreadsheets, real
 
 register(
     {
@@ -46,9 +46,19 @@ register(
             "skipped a summary table (annex 3/4) found in the folder: it is no detail ledger; "
             "check it with ledger summarize --check",
         ),
+        "merge-skip-folder-link": (
+            "跳过指向已读取文件夹的链接（循环链接，或同一文件夹出现两次），以免重复计算",
+            "skipped a link to a folder already read (a link loop, or the same folder twice), "
+            "so no case is counted twice",
+        ),
         "merge-skip-not-spreadsheet": (
             "跳过非电子表格文件（只读取.xlsx、.xlsm、.xls、.ods、.csv）",
             "skipped: not a spreadsheet (only .xlsx, .xlsm, .xls, .ods and .csv are read)",
+        ),
+        "merge-skip-contact-form": (
+            "跳过联络表（附件1）：它与台账一同报送，不含案件，不并入台账",
+            "skipped a contact form (annex 1) sent beside the ledgers: it holds no cases and is "
+            "not merged into the ledger",
         ),
         "merge-skip-other-form": (
             "该文件为表样{form}，不是本次合并的{chosen}，已跳过",
@@ -76,6 +86,18 @@ register(
             "与{other_file}第{other_row}行为同一案件（重复组{group}）",
             "the same case as {other_file} row {other_row} (duplicate group {group})",
         ),
+        # The other row is in a file with several sheets read: named with its sheet.
+        "merge-duplicate@sheet": (
+            "与{other_file}工作表“{other_sheet}”第{other_row}行为同一案件（重复组{group}）",
+            "the same case as {other_file} sheet '{other_sheet}' row {other_row} "
+            "(duplicate group {group})",
+        ),
+        "merge-left-out-duplicate@sheet": (
+            "与{other_file}工作表“{other_sheet}”第{other_row}行为同一案件（重复组{group}），"
+            "按 --drop-duplicates 未写入",
+            "left out by --drop-duplicates: the same case as {other_file} sheet "
+            "'{other_sheet}' row {other_row} (duplicate group {group})",
+        ),
         "merge-conservation": (
             "行数不守恒（{detail}）：这是 ledger 的缺陷，输出未写入，请报告此问题",
             "rows are not conserved ({detail}): this is a bug in ledger; nothing was written, "
@@ -95,6 +117,7 @@ _SKIP_CODES = {
     "lock-file": "merge-skip-lock-file",
     "hidden": "merge-skip-hidden",
     "not-spreadsheet": "merge-skip-not-spreadsheet",
+    "folder-link": "merge-skip-folder-link",
 }
 
 
@@ -116,16 +139,26 @@ class Source:
     status: str  # merged | skipped | other-form | unreadable
     skip_reason: str | None = None
     sha256: str | None = None
+    copy_of: Path | None = None  # the file this one is a byte-identical copy of
     report: FileReport | None = None
     data: FileRows | None = None  # the file's rows as planned with; cells in its spill
     kept: list[int] = field(default_factory=list)  # ledger row indexes written, in order
     left_out: list[LeftOut] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # findings the merge itself adds
     duplicates: int = 0  # rows of this file that belong to a duplicate group
+    # Unit names as written → their canonical name (units.py), applied as the rows are written.
+    renames: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
         return len(self.data) if self.data is not None and self.status == "merged" else 0
+
+    @property
+    def sheets(self) -> list[str]:
+        """The sheets read (a sheet per town: every one holding the form)."""
+        if self.data is not None:
+            return self.data.sheet_names
+        return list(self.report.sheets) if self.report is not None else []
 
     @property
     def rows_written(self) -> int:
@@ -141,16 +174,25 @@ class Source:
 
     @property
     def unit(self) -> str | None:
-        return self.data.units if self.data is not None else None
+        """The file's unit (units, joined), by canonical name."""
+        if self.data is None:
+            return None
+        if self.data.unit:
+            return self.renames.get(self.data.unit, self.data.unit)
+        spellings = self.report.units if self.report is not None else []
+        names = sorted({self.renames.get(u.name, u.name) for u in spellings})
+        return "、".join(names) or self.data.units
 
     @property
     def findings(self) -> list[Finding]:
         """Validation findings of a file in the merge, then what the merge itself added.
 
-        A file of another form is not part of the merge: only the notice that it was skipped.
+        A file of another form, a contact form beside the ledgers and a copy of another input
+        are not part of the merge: only the finding that says why it was skipped.
         """
         own = self.report.findings if self.report is not None else []
-        return [*(own if self.status != "other-form" else []), *self.notes]
+        apart = self.status == "other-form" or self.skip_reason in ("contact-form", "copy")
+        return [*(own if not apart else []), *self.notes]
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -172,7 +214,9 @@ class MergeResult:
     group_of: dict[tuple[int, int], str]
     only_valid: bool = False
     drop_duplicates: bool = False
-    spill_dir: Any = field(default=None, repr=False)  # TemporaryDirectory of the rows
+    spill_dir: Any = field(default=None, repr=False)  # the rows' SpillDir (spill.py)
+    # With a roster (--units): its units that sent nothing. None without one.
+    not_reported: list[str] | None = None
 
     def close(self) -> None:
         """Remove the spilled rows (the city workbook can no longer be written after)."""
@@ -201,6 +245,7 @@ class MergeResult:
             "merged": sum(1 for s in srcs if s.status == "merged"),
             "skipped": sum(1 for s in srcs if s.status in ("skipped", "other-form")),
             "unreadable": sum(1 for s in srcs if s.status == "unreadable"),
+            "sheets_read": sum(len(s.sheets) for s in srcs if s.status == "merged"),
             "rows_read": sum(s.rows_read for s in srcs),
             "rows_written": sum(s.rows_written for s in srcs),
             "rows_left_out": sum(s.rows_left_out for s in srcs),
@@ -247,9 +292,16 @@ def merge_paths(
     without it every readable file must be of the same form. Files are read on `jobs`
     processes (None: every core; 1: in this process), with the same result.
     """
-    spill = tempfile.TemporaryDirectory(prefix="ledger-merge-")
+    # The roster first: a wrong --units stops the merge before forty files are read.
+    roster = read_roster(options.units, options.password) if options.units else None
+    from .spill import SpillDir
+
+    spill = SpillDir()
     try:
-        sources, forms = read_sources(paths, options, progress, Path(spill.name), jobs)
+        sources, forms = read_sources(
+            paths, options, progress, Path(spill.name), jobs, key=spill.key
+        )
+        set_copies_aside(sources, options)
         form = choose_form(sources, options, forms)
         if form is None:
             unreadable = [s for s in sources if s.status == "unreadable"]
@@ -265,6 +317,7 @@ def merge_paths(
             drop_duplicates=drop_duplicates,
             spill_dir=spill,
         )
+        canonical_units(result, roster)
         plan(result)
         check_conservation(result)
     except BaseException:
@@ -279,6 +332,8 @@ def read_sources(
     progress: Progress | None,
     spill_dir: Path,
     jobs: int | None = None,
+    *,
+    key: bytes | None = None,
 ) -> tuple[list[Source], list[FormSpec]]:
     listed = list(iter_spreadsheets(paths))
     if not listed:
@@ -292,10 +347,22 @@ def read_sources(
             get_form(options.form)  # an unknown --form fails before any file is read
         forms = input_forms()
     files = [path for path, skip in listed if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
-    read = iter(read_for_merge(files, options, forms, spill_dir, jobs=jobs, progress=progress))
+    named = {real(p) for p in paths if not p.is_dir()}
+    if key is None:
+        from .spill import new_key
+
+        key = new_key()
+    read = iter(
+        read_for_merge(files, options, forms, spill_dir, key=key, jobs=jobs, progress=progress)
+    )
     sources: list[Source] = []
     for path, skip in listed:
+        if skip in UNREADABLE_REASONS:
+            # A folder that cannot be opened: its files are missing from the merge.
+            src = Source(path=path, status="unreadable", skip_reason=skip)
+            src.notes.append(Finding("error", skip, params={"path": str(path)}))
+            sources.append(src)
+            continue
         if skip is not None:
             src = Source(path=path, status="skipped", skip_reason=skip)
             src.notes.append(Finding("notice", _SKIP_CODES.get(skip, "merge-skip-not-spreadsheet")))
@@ -303,7 +370,7 @@ def read_sources(
             continue
         report, data, sha = next(read)
         src = Source(path=path, status="merged", sha256=sha, report=report)
-        if report.merged and path.resolve() not in named:
+        if report.merged and real(path) not in named:
             # A city workbook in the inbox (last week's, or this merge's own output) is a
             # result, not a submission; merging it would double every case.
             src.status = "skipped"
@@ -319,17 +386,54 @@ def read_sources(
         # A district sends its annex 3/4 beside its ledger: the ledger is merged. Without one
         # beside it, it was sent instead of one: unreadable it stays.
         summary = src.report is not None and src.report.is_summary
-        if src.status == "unreadable" and summary and src.path.resolve().parent in beside:
+        if src.status == "unreadable" and summary and real(src.path).parent in beside:
             src.status = "skipped"
             src.skip_reason = "summary-table"
             src.notes.append(Finding("notice", "merge-skip-summary-table"))
     return sources, forms
 
 
+def set_copies_aside(sources: list[Source], options: Options) -> None:
+    """A byte-identical copy of an input (附件2(1).xlsx) is one submission saved twice: it is
+    skipped, with a warning naming the file it repeats, unless --keep-copies keeps it (then
+    the warning says its cases count twice). The SHA-256 each worker computed decides."""
+    readable = [s for s in sources if s.status == "merged" and s.sha256 is not None]
+    by_hash: dict[str, list[Source]] = {}
+    for s in readable:
+        assert s.sha256 is not None
+        by_hash.setdefault(s.sha256, []).append(s)
+    for group in by_hash.values():
+        if len(group) < 2:
+            continue
+        # The copy is the longer name, as validate says.
+        group.sort(key=lambda s: (len(s.path.name), str(s.path)))
+        first = group[0]
+        for copy in group[1:]:
+            copy.copy_of = first.path
+            params: dict[str, Any] = {"other": str(first.path)}
+            if options.keep_copies:
+                params["variant"] = "kept"
+            else:
+                copy.status = "skipped"
+                copy.skip_reason = "copy"
+            copy.notes.insert(0, Finding("warning", "identical-file", params=params))
+
+
 def choose_form(
     sources: list[Source], options: Options, forms: list[FormSpec] | None = None
 ) -> FormSpec | None:
     readable = [s for s in sources if s.status == "merged" and s.data is not None]
+    by_id = {f.id: f for f in forms or input_forms()}
+    if options.schema is None and options.form is None:
+        # Contact forms (annex 1) come beside the ledgers: what is merged is the ledgers.
+        # Only contact forms given: those are merged, into a roster.
+        contacts = [s for s in readable if _contact_form(s, by_id)]
+        if contacts and len(contacts) < len(readable):
+            for s in contacts:
+                s.status = "skipped"
+                s.skip_reason = "contact-form"
+                s.notes.append(Finding("notice", "merge-skip-contact-form"))
+            readable = [s for s in readable if s.status == "merged"]
     if options.schema is not None or options.form is not None:
         chosen = load_form(options.schema) if options.schema else get_form(str(options.form))
         for s in readable:
@@ -351,8 +455,33 @@ def choose_form(
         raise LedgerError("merge-mixed-forms", listing=listing)
     if not readable or readable[0].data is None:
         return None
-    by_id = {f.id: f for f in forms or input_forms()}
     return by_id[readable[0].data.form_id]
+
+
+def canonical_units(result: MergeResult, roster: Roster | None) -> None:
+    """One name per unit in the city workbook, decided over every merged file (units.py); a
+    file's spellings are renamed as its rows are written, and each renaming is a notice of the
+    file, so the name it was written under stays in 问题."""
+    merged = [s for s in result.sources if s.status == "merged" and s.report is not None]
+    plan = plan_units([s.report for s in merged if s.report is not None], roster)
+    for s in merged:
+        assert s.report is not None
+        s.renames = plan.renames(u.name for u in s.report.units)
+    if roster is not None:
+        # A file that cannot be read was sent all the same; last week's city workbook in the
+        # inbox was not sent by anyone.
+        sent = [
+            s.report
+            for s in result.sources
+            if s.report is not None and s.status in ("merged", "unreadable")
+        ]
+        result.not_reported = plan.not_reported(roster.by_key, reporting_units(sent, roster.by_key))
+
+
+def _contact_form(source: Source, by_id: dict[str, FormSpec]) -> bool:
+    """An annex-1 contact form, on its own or as a roster of them (both hold one unit each)."""
+    form = by_id.get(source.data.form_id) if source.data is not None else None
+    return form is not None and form.one_row_per_unit
 
 
 def identity(ledger: Ledger, i: int) -> str | None:
@@ -416,7 +545,7 @@ def plan(result: MergeResult) -> None:
                         Finding(
                             "notice",
                             "merge-left-out-errors",
-                            led.sheet,
+                            led.sheet_of(i),
                             led.rows[i],
                             params={"errors": led.errors[i]},
                         ),
@@ -436,12 +565,13 @@ def plan(result: MergeResult) -> None:
                         Finding(
                             "notice",
                             "merge-left-out-duplicate",
-                            led.sheet,
+                            led.sheet_of(i),
                             led.rows[i],
                             params={
                                 "other_file": first.path.name,
                                 "other_row": first.data.rows[fi],
                                 "group": gid,
+                                **_other_sheet(first.data, fi),
                             },
                         ),
                     )
@@ -465,17 +595,25 @@ def plan(result: MergeResult) -> None:
                 Finding(
                     "warning",
                     "merge-duplicate",
-                    src.data.sheet,
+                    src.data.sheet_of(i),
                     src.data.rows[i],
                     params={
                         "other_file": first.path.name,
                         "other_row": first.data.rows[fi],
                         "group": group.id,
+                        **_other_sheet(first.data, fi),
                     },
                 )
             )
     for _, s in merged:
         s.notes.extend(lo.finding for lo in s.left_out)
+
+
+def _other_sheet(data: FileRows, i: int) -> dict[str, Any]:
+    """The sheet of the other row, where its file has several sheets read."""
+    if len(data.sheet_names) > 1:
+        return {"other_sheet": data.sheet_of(i), "variant": "sheet"}
+    return {}
 
 
 def check_conservation(result: MergeResult, written: dict[int, int] | None = None) -> None:
@@ -537,10 +675,13 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
                 "status": s.status,
                 "skip_reason": s.skip_reason,
                 "sha256": s.sha256,
+                "copy_of": str(s.copy_of) if s.copy_of is not None else None,
                 "form": s.form,
                 "sheet": s.report.sheet if s.report is not None else None,
+                "sheets": s.sheets,
                 "unit": s.unit,
                 "metadata": s.report.metadata if s.report is not None else {},
+                "amount_unit": s.report.amount_unit if s.report is not None else None,
                 "rows_read": s.rows_read,
                 "rows_written": s.rows_written,
                 "rows_left_out": s.rows_left_out,
@@ -567,7 +708,7 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
             members.append(
                 {
                     "path": str(src.path),
-                    "sheet": src.data.sheet,
+                    "sheet": src.data.sheet_of(i),
                     "row": src.data.rows[i],
                     "written": i in kept[k],
                 }
@@ -583,4 +724,5 @@ def to_json(result: MergeResult, lang: str, output: Path | None = None) -> dict[
         "duplicates": groups,
         "totals": t,
         "conserved": t["rows_read"] == t["rows_written"] + t["rows_left_out"],
+        "not_reported": result.not_reported,
     }

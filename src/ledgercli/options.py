@@ -68,11 +68,27 @@ def input_options(fn: F) -> F:
                 help="Screening cut-off month (default: the form's, 2022-05 for annex 2).",
             ),
             click.option(
+                "--units",
+                "units",
+                type=click.Path(path_type=Path),
+                default=None,
+                metavar="FILE",
+                help="Roster of units: annex-1 forms (a file, a folder, or a merged roster) or "
+                "a list of names (.xlsx/.csv/.txt). Gives the canonical unit names and lists "
+                "the units that sent nothing (未报送).",
+            ),
+            click.option(
                 "--max-unpacked-mb",
                 type=click.IntRange(1),
                 default=2048,
                 show_default=True,
                 help="Refuse workbooks whose parts would inflate beyond this size.",
+            ),
+            click.option(
+                "--keep-copies",
+                is_flag=True,
+                help="Count byte-identical copies of a file (附件2(1).xlsx) too; by default a "
+                "copy counts once, with a warning.",
             ),
         ]
     ):
@@ -87,6 +103,8 @@ def make_options(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None = None,
+    keep_copies: bool = False,
 ) -> Any:
     from .validate import Options
 
@@ -108,4 +126,6 @@ def make_options(
         password=password,
         cutoff=cutoff,
         max_unpacked_mb=max_unpacked_mb,
+        units=units,
+        keep_copies=keep_copies,
     )

@@ -116,11 +116,14 @@ class Overdue:
             "form": self.side.form.id,
             "as_of": self.as_of,
             "paths": self.side.paths,
+            "contact_forms": self.side.contacts,
+            "copies": self.side.copies,
             "cases_checked": sum(len(lg) for lg in self.side.ledgers),
             "totals": self.totals.to_json(),
             "units": [{"unit": u, **t.to_json()} for u, t in self.units],
             "cases": [c.to_json() for c in self.cases],
             "overdue_with_errors": self.with_errors,
+            "not_reported": self.side.not_reported,
             "exit_code": 1 if self.cases else 0,
         }
 

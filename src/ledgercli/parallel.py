@@ -16,17 +16,17 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pickle
+import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .forms import FormSpec
 from .i18n import register
-from .ledger import Ledger
+from .ledger import Ledger, SheetRows
 from .prestart import PRELOAD, SERIAL_BELOW_BYTES
 from .report import FileReport, Finding
 
@@ -52,12 +52,12 @@ _STATE: dict[str, Any] = {}
 
 
 @dataclass
-class FileRows:
+class FileRows(SheetRows):
     """What a merge needs of one file's rows, without holding their cells in memory."""
 
     form_id: str
     form_kind: str
-    sheet: str
+    sheet: str  # the first sheet read
     rows: list[int]  # Excel row of each data row
     errors: list[int]
     warnings: list[int]
@@ -65,15 +65,31 @@ class FileRows:
     labels: list[str]  # the identity as a person reads it ("" where there is none)
     unit: str | None  # the file's reporting unit, as the 填报单位 column shows it
     units: str | None  # every unit of the file, for the 来源 sheet
-    spill: Path | None = None  # pickled list of row tuples, the city workbook's cells
+    spill: Path | None = None  # list of row tuples, the city workbook's cells (spill.py)
+    key: bytes | None = None  # the run's key of the spill, never written anywhere
+    marks: list[str] | None = None  # the unit of amount of each row (amountunit.py)
+    # The sheet of each row (a sheet per town: every one is read); [sheet] * rows when empty.
+    row_sheets: list[str] = field(default_factory=list)
+    # Each row's reporting unit where the file's sheets name different ones above their
+    # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
+    row_units: list[str | None] | None = None
+    _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fill_sheets()
 
     def __len__(self) -> int:
         return len(self.rows)
 
+    def place(self, i: int) -> str:
+        """Row i as a person looks for it: `sheet!row` (the 来源 of a merge names sheets)."""
+        return f"{self.row_sheets[i]}!{self.rows[i]}"
+
     def load(self) -> list[tuple[Any, ...]]:
-        assert self.spill is not None
-        with self.spill.open("rb") as fh:
-            rows: list[tuple[Any, ...]] = pickle.load(fh)
+        from .spill import load
+
+        assert self.spill is not None and self.key is not None
+        rows: list[tuple[Any, ...]] = load(self.spill, self.key)
         return rows
 
 
@@ -115,11 +131,13 @@ def read_for_merge(
     forms: list[FormSpec],
     spill_dir: Path,
     *,
+    key: bytes,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> list[tuple[FileReport, FileRows | None, str | None]]:
-    """Validate each file and spill its rows; (report, rows, sha256) in input order."""
-    tasks = [(p, spill_dir / f"{n:06d}.pickle") for n, p in enumerate(paths)]
+    """Validate each file and spill its rows (encrypted with `key`); (report, rows, sha256)
+    in input order."""
+    tasks = [(p, spill_dir / f"{n:06d}.spill", key) for n, p in enumerate(paths)]
     return _run(_merge_task, tasks, paths, options, forms, jobs, progress)
 
 
@@ -243,13 +261,18 @@ def _validate_task(path: Path, keep_ledger: bool) -> tuple[FileReport, Ledger | 
     return fr, ledger
 
 
-def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, str | None]:
+def _merge_task(
+    path: Path, spill: Path, key: bytes
+) -> tuple[FileReport, FileRows | None, str | None]:
     from .citybook import detail_columns, row_cells
     from .merge import describe, identity
+    from .spill import dump
     from .validate import validate_file
 
     fr, ledger = validate_file(path, _STATE["options"], _STATE["forms"])
-    sha = sha256_of(path)
+    # The digest of the very bytes the rows were read from: a file rewritten during the
+    # merge cannot pair one version's rows with the other's SHA-256.
+    sha = fr.sha256
     if not fr.readable or ledger is None:
         return fr, None, sha
     n = len(ledger)
@@ -258,8 +281,7 @@ def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, s
     units = {ledger.unit_of(i) for i in range(n)} - {None, ""}
     cols, _ = detail_columns(ledger.form)
     cells = row_cells(ledger, cols)
-    with spill.open("wb") as fh:
-        pickle.dump(cells, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    dump(cells, spill, key)
     del cells
     rows = FileRows(
         form_id=ledger.form.id,
@@ -273,14 +295,24 @@ def _merge_task(path: Path, spill: Path) -> tuple[FileReport, FileRows | None, s
         unit=ledger.unit,
         units=ledger.unit or "、".join(sorted(str(u) for u in units)) or None,
         spill=spill,
+        key=key,
+        row_sheets=list(ledger.row_sheets),
+        row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
+        marks=ledger.marks,
     )
     return fr, rows, sha
 
 
 def sha256_of(path: Path) -> str | None:
+    """The digest of a regular file (a pipe or a device is never opened: it could block)."""
     h = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
     except OSError:

@@ -7,6 +7,7 @@ header, the data rows by the unit name in that column, the figures in the seed's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,9 +17,10 @@ from .cells import PLACEHOLDERS, number_from_text
 from .errors import LedgerError
 from .forms import get_form
 from .i18n import register
-from .summary import Figure, Summary, SummaryColumn, SummaryRow, fmt_figure, rate
+from .summary import Figure, Summary, SummaryColumn, SummaryRow, fmt_figure, rate, total_of
 from .text import nfkc, norm_header, norm_key
-from .workbook import Sheet, open_book
+from .units import unit_key
+from .workbook import Book, Sheet, open_book
 
 register(
     {
@@ -30,6 +32,11 @@ register(
             "报送表有{n}处问题（“依据”列说明每处与什么比对）",
             "{n} difference(s) in the reported table (the 'from' column says what each is "
             "checked against)",
+        ),
+        "check-not-compared": (
+            "报送表未列出的{n}个单位未比对（报送表的合计只与其所列单位之和比对）：{units}",
+            "{n} unit(s) of the detail rows are not in the reported table and were not compared "
+            "(its total is checked against the units it lists): {units}",
         ),
         "check-agrees": (
             "报送表与明细台账重新计算的结果一致（{rows}行）",
@@ -72,11 +79,14 @@ class Difference:
 @dataclass
 class Reported:
     sheet: str
-    rows: dict[str, tuple[int, str, list[Any]]]  # norm unit → (Excel row, unit as written, figures)
+    rows: dict[str, tuple[int, str, list[Any]]]  # unit key → (Excel row, unit as written, figures)
     # A unit's second and later rows: compared with nothing, but counted in the sum of rows.
     repeated: list[tuple[int, str, list[Any]]] = field(default_factory=list)
     # A second 合计 (or 总计) row: named, and kept out of the sum of rows.
     extra_totals: list[tuple[int, str, list[Any]]] = field(default_factory=list)
+    # (Excel row, figure position) of the cells shown as a percentage (number format 0.00%):
+    # 0.5604 there reads 56.04%. Known for .xlsx/.xlsm only; elsewhere a cell is as written.
+    percent: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_reported(path: Path, summary: Summary, password: str | None = None) -> Reported:
@@ -95,12 +105,55 @@ def read_reported(path: Path, summary: Summary, password: str | None = None) -> 
         top = _header_row(sheet, unit_idx, names)
         if top is None:
             continue
-        units = {norm_key(r.label) for r in summary.rows}
+        units = {unit_key(r.label) for r in summary.rows}
         found = _data_rows(sheet, top, unit_idx, figure_idx, names, units)
-        return _reported(name, found, layout.total_label)
+        reported = _reported(name, found, layout.total_label)
+        rates = {n: j for n, j in enumerate(figure_idx) if layout.columns[j].kind == "rate"}
+        rows = {r[0] for part in found for r in part}
+        reported.percent = _percent_cells(book, name, rows, rates)
+        return reported
     raise LedgerError(
         "check-no-header", path=str(path), title=summary.title, header=layout.unit_column.label
     )
+
+
+def _percent_cells(
+    book: Book, sheet: str, rows: set[int], columns: dict[int, int]
+) -> set[tuple[int, int]]:
+    """Which of the rate cells (figure position → 0-based column) are formatted as a
+    percentage. calamine gives values only, so the (small) reported workbook's formats are
+    read with openpyxl; other formats say nothing, and a cell is then taken as written."""
+    if book.format != "xlsx" or not rows or not columns:
+        return set()
+    import io
+
+    import openpyxl
+
+    source = book.source
+    if isinstance(source, io.BytesIO):
+        source = io.BytesIO(source.getvalue())
+    found: set[tuple[int, int]] = set()
+    try:
+        wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        try:
+            ws = wb[sheet]
+            low, high = min(rows), max(rows)
+            for n, j in columns.items():
+                cells = ws.iter_rows(min_row=low, max_row=high, min_col=j + 1, max_col=j + 1)
+                for excel_row, (cell,) in enumerate(cells, start=low):
+                    if excel_row in rows and _is_percent(getattr(cell, "number_format", "")):
+                        found.add((excel_row, n))
+        finally:
+            wb.close()
+    except Exception:  # formats are a refinement: unreadable, every cell counts as written
+        return set()
+    return found
+
+
+def _is_percent(number_format: str | None) -> bool:
+    """0.00%, 0%, [Red]0.0% …: a % outside quoted text and not escaped."""
+    text = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in text
 
 
 def reported_annex(path: Path, password: str | None = None) -> str | None:
@@ -152,7 +205,7 @@ def _data_rows(
             label = first.strip()  # 合计 written in 序号's cell, merged across the unit's
         if not label or norm_header(label) in names:
             continue
-        key = norm_key(label)
+        key = unit_key(label)
         if key.startswith(_END):
             break
         figures = [cells[j] if j < len(cells) else None for j in figure_idx]
@@ -177,36 +230,41 @@ def _reported(name: str, found: tuple[list[_Row], list[_Row]], total_label: str)
     totals = exact or trailing[-1:]
     if totals:
         excel_row, label, _, figures = totals[0]
-        reported.rows[norm_key(total_label)] = (excel_row, label, figures)
+        reported.rows[unit_key(total_label)] = (excel_row, label, figures)
         reported.extra_totals = [(r, lb, f) for r, lb, _, f in totals[1:]]
     return reported
 
 
 def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
-    """Every figure that differs, row by row: a unit missing on either side is compared with
-    an empty row, so each of its figures shows."""
+    """Every figure that differs, row by row, for the units the reported table names (a
+    district reports its own units, not the city's): a unit it names that the detail rows do
+    not have is compared with an empty row, so each of its figures shows. Its 合计 is compared
+    with the sum of the units it names. Names match as units.py folds them (古南街道办事处 is
+    古南街道)."""
     layout = summary.layout
     figures = layout.figures
-    computed: dict[str, SummaryRow] = {norm_key(r.label): r for r in summary.rows}
+    computed: dict[str, SummaryRow] = {unit_key(r.label): r for r in summary.rows}
     diffs: list[Difference] = []
-    keys = list(computed) + [k for k in reported.rows if k not in computed]
-    total_key = norm_key(layout.total_label)
+    total_key = unit_key(layout.total_label)
+    keys = [k for k in computed if k in reported.rows]
+    keys += [k for k in reported.rows if k not in computed and k != total_key]
     if total_key in reported.rows:
-        keys = [k for k in keys if k != total_key] + [total_key]
-        computed[total_key] = summary.total
+        named = [computed[k] for k in keys if k in computed]
+        computed[total_key] = SummaryRow(summary.total.label, total_of(named, layout))
+        keys.append(total_key)
     for key in keys:
         have = computed.get(key)
-        excel_row, label, cells = reported.rows.get(key, (None, "", [None] * len(figures)))
+        excel_row, label, cells = reported.rows[key]
         unit = have.label if have else label
-        for col, cell in zip(figures, cells, strict=True):
+        for n, (col, cell) in enumerate(zip(figures, cells, strict=True)):
             value: Figure = have.values[col.key] if have else (None if col.kind == "rate" else 0)
-            if not _same(col, cell, value):
+            if not _same(col, cell, value, (excel_row, n) in reported.percent):
                 diffs.append(
                     Difference(unit, col.label, _show(cell), fmt_figure(col, value), excel_row)
                 )
     unit_label = layout.unit_column.label
     for excel_row, label, _ in reported.repeated:
-        first = reported.rows[norm_key(label)][0]
+        first = reported.rows[unit_key(label)][0]
         diffs.append(Difference(label, unit_label, label, str(first), excel_row, "repeated"))
     for excel_row, label, _ in reported.extra_totals:
         first = reported.rows[total_key][0]
@@ -214,6 +272,11 @@ def reconcile(summary: Summary, reported: Reported) -> list[Difference]:
     if total_key in reported.rows:
         diffs += _total_adds_up(summary, reported, total_key)
     return diffs
+
+
+def not_compared(summary: Summary, reported: Reported) -> list[str]:
+    """The units of the detail rows the reported table does not name (not compared)."""
+    return [r.label for r in summary.rows if unit_key(r.label) not in reported.rows]
 
 
 def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list[Difference]:
@@ -233,7 +296,7 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
             known = all(v is not None or _blank(c) for v, c in zip(numbers, column, strict=True))
             sums[col.key] = sum((v or Decimal(0) for v in numbers), Decimal(0)) if known else None
     diffs = []
-    for col, cell in zip(figures, total, strict=True):
+    for n, (col, cell) in enumerate(zip(figures, total, strict=True)):
         value: Figure
         if col.kind == "rate":
             num, den = col.ratio
@@ -246,7 +309,7 @@ def _total_adds_up(summary: Summary, reported: Reported, total_key: str) -> list
             value = int(sums[col.key] or 0)
         else:
             value = sums[col.key]
-        if not _same(col, cell, value):
+        if not _same(col, cell, value, (excel_row, n) in reported.percent):
             diffs.append(
                 Difference(label, col.label, _show(cell), fmt_figure(col, value), excel_row, "rows")
             )
@@ -269,7 +332,7 @@ def _number(cell: Any) -> Decimal | None:
     return number_from_text(text[:-1] if text.endswith("%") else text)
 
 
-def _same(col: SummaryColumn, cell: Any, value: Figure) -> bool:
+def _same(col: SummaryColumn, cell: Any, value: Figure, percent: bool = False) -> bool:
     reported = _number(cell)
     if reported is None and not _blank(cell):
         return False  # text where a number belongs never matches
@@ -278,9 +341,11 @@ def _same(col: SummaryColumn, cell: Any, value: Figure) -> bool:
             return reported is None or reported == 0
         if reported is None:
             return False
-        want = Decimal(value).quantize(_Q2)
-        # A rate typed as a fraction in a %-formatted cell (0.8550 shown as 85.50%) is the same.
-        return reported.quantize(_Q2) == want or (reported * 100).quantize(_Q2) == want
+        # What the clerk sees is compared: a number in a %-formatted cell shows ×100 (0.8550
+        # reads 85.50%); anywhere else 0.8550 reads 0.86, a difference, not a guessed percent.
+        if percent and isinstance(cell, int | float) and not isinstance(cell, bool):
+            reported *= 100
+        return reported.quantize(_Q2) == Decimal(value).quantize(_Q2)
     want_n = Decimal(value or 0)
     got = reported if reported is not None else Decimal(0)
     if col.kind == "count":

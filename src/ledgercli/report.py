@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import message
+from .i18n import MESSAGES, message
 
 SEVERITIES = ("error", "warning", "notice")
 
@@ -32,9 +32,21 @@ class Finding:
         return text
 
     def _message(self, lang: str) -> str:
-        return message(
-            self.rule, lang, **{"value": self.value, "header": self.header, **self.params}
-        )
+        params = {"value": self.value, "header": self.header, **self.params}
+        # A variant of the rule's sentence (the other row on another sheet, a copy kept by
+        # --keep-copies, a unit of amount in conflict with its declaration): the same rule
+        # code, said as the case needs.
+        code = self.rule
+        variant = self.params.get("variant")
+        if variant and f"{code}@{variant}" in MESSAGES:
+            code = f"{code}@{variant}"
+        # `because` lists the codes of the sentences giving the evidence, in the same language.
+        because = params.get("because")
+        if isinstance(because, list):
+            params["because"] = ("；" if lang == "zh" else "; ").join(
+                message(c, lang, **params) for c in because
+            )
+        return message(code, lang, **params)
 
     def location(self) -> str:
         """`Sheet!F12` as Excel writes it; what exists of it for row or file findings."""
@@ -58,16 +70,34 @@ class Finding:
         }
 
 
+@dataclass(slots=True)
+class UnitCount:
+    """A unit name as a file's rows write it: how many rows, and where it first appears."""
+
+    name: str
+    rows: int
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+
+
 @dataclass
 class FileReport:
     path: str
     form: str | None = None
-    sheet: str | None = None
+    sheet: str | None = None  # the (first) sheet read
+    sheets: list[str] = field(default_factory=list)  # every sheet read, in order
     rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     merged: bool = False  # a city workbook written by `ledger merge` (it has 来源文件)
+    sha256: str | None = None  # of the bytes read (not in the JSON of validate)
+    # The unit of amount (amountunit.Assessment.to_json) of a table; None for other files.
+    amount_unit: dict[str, Any] | None = None
+    # The unit names its rows use (units.py canonicalizes them once every file is read).
+    units: list[UnitCount] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -82,8 +112,10 @@ class FileReport:
             "path": self.path,
             "form": self.form,
             "sheet": self.sheet,
+            "sheets": self.sheets,
             "rows": self.rows,
             "metadata": self.metadata,
+            "amount_unit": self.amount_unit,
             "findings": [f.to_json(lang) for f in self.findings],
         }
 
@@ -97,6 +129,8 @@ class Report:
     skipped_summaries: list[str] = field(default_factory=list)
     # Byte-identical files (a re-sent submission saved twice): each group's paths.
     identical: list[list[str]] = field(default_factory=list)
+    # With a roster (--units): its units that sent nothing, by canonical name. None without one.
+    not_reported: list[str] | None = None
 
     def count(self, severity: str) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -122,6 +156,7 @@ class Report:
             # Files found in a folder and not read: last week's city workbook, an annex 3/4
             # beside a ledger. Listed so that no file vanishes from the machine's view.
             "skipped": {"merged": self.skipped_merged, "summaries": self.skipped_summaries},
+            "not_reported": self.not_reported,
         }
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:

@@ -24,10 +24,10 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .workbook import Book, Sheet, _inflated, _scan_bad_cells, nonblank_rows
+from .sheetscan import find_bad_cells
+from .workbook import Book, Sheet, nonblank_rows
 
 # Below this much XML a second thread costs more than it saves; above the ceiling the copies
 # (the XML, two halves, the reader's own) would cost too much memory: the sheet is read whole.
@@ -54,20 +54,17 @@ def is_enabled() -> bool:
 
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
 _ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?worksheet)[\s>]")
-_NEEDLES = (b"<f", b't="e"')  # formulas and error cells: workbook._scan_bad_cells
 
 T = TypeVar("T")
 
 
 @dataclass
 class Halves(Generic[T]):
-    """What `parse` made of each half, where the second half begins, and whether the XML
-    holds formulas or error cells (workbook._scan_bad_cells must then look)."""
+    """What was made of each half, and where the second half begins."""
 
     first: T
     second: T
     second_row: int  # the Excel row the second half begins with
-    mentions_bad: bool
 
 
 def read_in_halves(book: Book, name: str, min_bytes: int | None = None) -> Sheet | None:
@@ -93,8 +90,8 @@ def read_in_halves(book: Book, name: str, min_bytes: int | None = None) -> Sheet
     if rows is None:
         return None
     sheet = Sheet(name=name, rows=rows, merged=halves.second[3])
-    if halves.mentions_bad:
-        sheet.bad_cells = _scan_bad_cells(book.source, book.parts[name])
+    if book.check_sheet(name).formulas and book.archive is not None:
+        sheet.bad_cells = find_bad_cells(book.archive, book.parts[name])
     return sheet
 
 
@@ -110,7 +107,7 @@ def parse_halves(
     `finish` of each result (that of the first while the second is still parsed). None when
     the sheet is not worth cutting or cannot be cut safely, or either half fails."""
     part = book.parts.get(name)
-    if not part or book.source is None:
+    if not part or book.archive is None or not book.archive.has(part):
         return None
     try:
         size = MIN_BYTES if min_bytes is None else min_bytes
@@ -126,18 +123,16 @@ def _halves(
     min_bytes: int,
     finish: Callable[[Any, int], T],
 ) -> Halves[T] | None:
-    source = book.source
-    with _open(source) as fh, zipfile.ZipFile(fh) as zf:
-        infos = zf.infolist()
-        info = zf.getinfo(part)
-        if not min_bytes <= info.file_size <= MAX_BYTES:
-            return None
-        if any(i.flag_bits & 0x1 for i in infos) or info.compress_type not in (0, 8):
-            return None  # encrypted members, or a compression this does not inflate
-        keep = [i for i in infos if i.filename != part and not i.is_dir()]
-        raw = {i.filename: _raw_member(fh, i) for i in keep}
-        stored = _raw_member(fh, info) if info.compress_type == zipfile.ZIP_STORED else None
-    chunks = iter([stored] if stored is not None else _inflated(source, info))
+    # The archive's directory and every part's limits were checked when it was opened, and the
+    # sheet measured (Book.check_sheet) before anything reads it: its parts are read from it.
+    archive = book.archive
+    assert archive is not None
+    info = archive.infos[part]
+    if not min_bytes <= info.file_size <= MAX_BYTES:
+        return None
+    keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
+    raw = {i.filename: archive._raw(i) for i in keep}
+    chunks = iter(archive.chunks(part))  # inflated with its sizes and CRC-32 checked
     # The first half: inflated up to a <row> past the middle of the declared size.
     parts: list[bytes] = []
     size = 0
@@ -173,7 +168,6 @@ def _halves(
         rest = view[middle:].tobytes() + b"".join(chunks)
         if middle + len(rest) != info.file_size:
             return None  # not the size the archive declares: the whole read will say why
-        bad = any(n in data for n in _NEEDLES) or any(n in rest for n in _NEEDLES)
         end = rest.rfind(b"</" + prefix + b"sheetData>")
         if end < 0:
             return None
@@ -186,7 +180,7 @@ def _halves(
         threads[1].join()
         if first is None or results[1] is None:
             return None
-        return Halves(first, finish(results[1][0], 1), row, bad)
+        return Halves(first, finish(results[1][0], 1), row)
     finally:
         for t in threads:
             t.join()
@@ -214,26 +208,8 @@ def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] |
     return start, at.start(), int(number.group(1)), (prefix, root.group(1))
 
 
-def _open(source: Any) -> Any:
-    return source.open("rb") if isinstance(source, Path) else io.BytesIO(source.getvalue())
-
-
-def _raw_member(fh: Any, info: zipfile.ZipInfo) -> bytes:
-    """A member's bytes as stored in the archive (compressed or not), read past its header."""
-    fh.seek(info.header_offset)
-    local = fh.read(30)
-    if local[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("local header")
-    skip = int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
-    fh.seek(info.header_offset + 30 + skip)
-    data: bytes = fh.read(info.compress_size)
-    if len(data) != info.compress_size:
-        raise zipfile.BadZipFile("truncated member")
-    return data
-
-
 def _zip(
-    keep: list[zipfile.ZipInfo], raw: dict[str, bytes], part: str, pieces: tuple[Any, ...]
+    keep: list[zipfile.ZipInfo], raw: dict[str, Any], part: str, pieces: tuple[Any, ...]
 ) -> bytes:
     """A workbook of the other members' bytes as they were, and the sheet made of `pieces`,
     stored uncompressed."""

@@ -18,6 +18,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from .amountunit import CONFLICT, CONVERTED, SUSPECT
 from .errors import LedgerError
 from .forms import FormSpec, get_form
 from .i18n import register
@@ -66,6 +67,24 @@ register(
             "{groups}组重复案件每案只计一次，未计入{rows}行（拖欠金额{amount}万元）：{where}",
             "{groups} duplicate group(s) counted once; {rows} row(s) not counted "
             "({amount} 万元 owed): {where}",
+        ),
+        "summary-unit-conflict": (
+            "{rows}行金额单位矛盾，未计入汇总（拖欠金额按原表数值合计{amount}，单位无法确定）：{files}；"
+            "请报送单位核实金额单位后重新报送",
+            "{rows} row(s) whose unit of amount conflicts are not counted ({amount} owed as "
+            "written, unit unknown): {files}; ask the senders to check the unit and send again",
+        ),
+        "summary-amount-converted": (
+            "{count}个文件注明金额单位为元，其{rows}行金额已按1万元=10000元精确折算为万元后计入"
+            "（拖欠金额合计{amount}万元）：{files}",
+            "{count} file(s) declared their amounts in 元: their {rows} row(s) were converted "
+            "exactly to 万元 (÷10,000) and counted ({amount} 万元 owed): {files}",
+        ),
+        "summary-suspect-yuan": (
+            "{rows}行拖欠金额疑似按元填写而未注明单位，已计入汇总（占{cases}件的{percent}%）："
+            "{shares}；涉及文件：{files}；请核实",
+            "{rows} amount(s) owed look typed in yuan with no unit declared, and are counted "
+            "({percent}% of {cases} cases): {shares}; files: {files}; please check them",
         ),
         "summary-skipped-forms": (
             "{count}个文件不是{form}，未计入：{files}",
@@ -183,19 +202,19 @@ class SummaryLayout(_Strict):
 
 def header_cells(layout: SummaryLayout) -> list[tuple[int, int, str]]:
     """(row, column, text), 0-based within the header block, one per header cell."""
-    return [(r, c0, text) for r, c0, _c1, _r1, text in _header_spans(layout)]
+    return [(r, c0, text) for r, c0, _c1, _r1, text in header_spans(layout)]
 
 
 def header_merges(layout: SummaryLayout) -> list[str]:
     """Merged ranges as Excel writes them, rows counted from 1 at the first header row."""
     out = []
-    for r, c0, c1, r1, _ in _header_spans(layout):
+    for r, c0, c1, r1, _ in header_spans(layout):
         if c1 > c0 or r1 > r:
             out.append(f"{col_letter(c0)}{r + 1}:{col_letter(c1)}{r1 + 1}")
     return out
 
 
-def _header_spans(layout: SummaryLayout) -> list[tuple[int, int, int, int, str]]:
+def header_spans(layout: SummaryLayout) -> list[tuple[int, int, int, int, str]]:
     # A cell spans the neighbouring columns that share its path prefix; a path that ends above
     # the last header row spans down to it (数量总计 over 其中's row).
     depth = layout.header_rows
@@ -278,6 +297,9 @@ class Case(NamedTuple):
     identity: str | None
     file: str
     row: int
+    sheet: str = ""  # only where the file has several sheets read (a sheet per town)
+    mark: str = ""  # the unit of amount (amountunit.py): converted, conflict, suspect or ""
+    origin: str = ""  # the submission's file name (a merged workbook's 来源文件), for notes
 
     @property
     def attrs(self) -> dict[str, str]:
@@ -293,7 +315,9 @@ class Case(NamedTuple):
 
     @property
     def where(self) -> str:
-        """File name and Excel row, for messages."""
+        """File name and Excel row (with the sheet where the file has several), for messages."""
+        if self.sheet:
+            return f"{self.file}:{self.sheet}!{self.row}"
         return f"{self.file}:{self.row}"
 
 
@@ -394,6 +418,11 @@ def cases_from(
         attr_rows = list(zip(*attr_cols, strict=True)) if attr_cols else [()] * n
         amount_rows = list(zip(*amount_cols, strict=True)) if amount_cols else [()] * n
         labels = {g: _attr(g) or BLANK_LABEL for g in set(groups)}
+        origins: Iterable[str] = repeat(name)
+        sources = ledger.extras.get("source_file")
+        if sources is not None:
+            names = {v: Path(str(v)).name for v in set(sources)}
+            origins = map(names.__getitem__, sources)
         cases.extend(
             map(
                 Case,
@@ -405,6 +434,9 @@ def cases_from(
                 identities,
                 repeat(name),
                 ledger.rows,
+                ledger.row_sheets if len(ledger.sheet_names) > 1 else repeat(""),
+                ledger.marks or repeat(""),
+                origins,
             )
         )
     return cases
@@ -435,6 +467,26 @@ class Caveat:
 
     code: str
     params: dict[str, Any]
+
+    def message(self, lang: str) -> str:
+        from .i18n import message
+
+        params = dict(self.params)
+        shares = params.get("shares")
+        if isinstance(shares, list):
+            # Each amount total the rows are part of, and their share of it.
+            if lang == "zh":
+                parts = [
+                    f"{s['name']}{s['amount']}万元，占合计{s['total']}万元的{s['percent']}%"
+                    for s in shares
+                ]
+            else:
+                parts = [
+                    f"{s['name']} {s['amount']} 万元, {s['percent']}% of {s['total']}"
+                    for s in shares
+                ]
+            params["shares"] = ("；" if lang == "zh" else "; ").join(parts)
+        return message(self.code, lang, **params)
 
 
 @dataclass
@@ -470,6 +522,22 @@ def summarize(
 ) -> Summary:
     """The summary table: one row per group in a stable order, then the exact total."""
     caveats: list[Caveat] = []
+    # Rows whose unit of amount is in doubt are in no figure: a 元 amount read as 万元 would
+    # swamp the total. Left out first, so nothing below (error rows, duplicates) counts them.
+    conflict = [c for c in cases if c.mark == CONFLICT]
+    left_out: list[Caveat] = []
+    if conflict:
+        left_out.append(
+            Caveat(
+                "summary-unit-conflict",
+                {
+                    "rows": len(conflict),
+                    "amount": _sum_owed(conflict),
+                    "files": _files(conflict),
+                },
+            )
+        )
+        cases = [c for c in cases if c.mark != CONFLICT]
     errors = [c for c in cases if c.error]
     if errors:
         code = "summary-error-rows-left-out" if only_valid else "summary-error-rows"
@@ -517,7 +585,75 @@ def summarize(
     else:
         rows.sort(key=lambda r: r.label)
     total = SummaryRow(layout.total_label, total_of(rows, layout))
+    # The unit of amount first: what a clerk must know before signing any figure.
+    caveats = [*left_out, *_unit_notes(counted, layout, total), *caveats]
     return Summary(form.id, form.title, layout, rows, total, len(counted), caveats)
+
+
+def _unit_notes(counted: Sequence[Case], layout: SummaryLayout, total: SummaryRow) -> list[Caveat]:
+    """What the counted figures hold of 元: files converted, rows suspected (and their share
+    of every amount total they are part of)."""
+    notes: list[Caveat] = []
+    converted = [c for c in counted if c.mark == CONVERTED]
+    if converted:
+        notes.append(
+            Caveat(
+                "summary-amount-converted",
+                {
+                    "files": _files(converted),
+                    "count": len({c.origin for c in converted}),
+                    "rows": len(converted),
+                    "amount": _sum_owed(converted),
+                },
+            )
+        )
+    suspect = [c for c in counted if c.mark == SUSPECT]
+    if suspect:
+        part = figures(suspect, layout)
+        amounts = [c for c in layout.figures if c.kind == "amount"]
+        shares = []
+        for col in amounts:
+            if not part[col.key]:
+                continue
+            whole = _dec(total.values[col.key])
+            share = rate(_dec(part[col.key]), whole)
+            shares.append(
+                {
+                    "column": col.label,
+                    "name": _short_name(col, amounts),
+                    "amount": fmt_amount(_dec(part[col.key])),
+                    "total": fmt_amount(whole),
+                    "percent": None if share is None else f"{share:.2f}",
+                }
+            )
+        count_share = rate(Decimal(len(suspect)), Decimal(len(counted)))
+        notes.append(
+            Caveat(
+                "summary-suspect-yuan",
+                {
+                    "rows": len(suspect),
+                    "cases": len(counted),
+                    "percent": None if count_share is None else f"{count_share:.2f}",
+                    "shares": shares,
+                    "files": _files(suspect),
+                },
+            )
+        )
+    return notes
+
+
+def _short_name(col: SummaryColumn, columns: Sequence[SummaryColumn]) -> str:
+    """A column as a person names it: the shortest end of its header path no other column
+    shares (拖欠总金额; 无分歧问题/清偿金额小计 where 有分歧问题 has one too)."""
+    for k in range(1, len(col.path)):
+        tail = col.path[-k:]
+        if sum(1 for c in columns if c.path[-k:] == tail) == 1:
+            return "/".join(tail)
+    return col.label
+
+
+def _files(cases: Iterable[Case]) -> str:
+    return "、".join(dict.fromkeys(c.origin for c in cases))
 
 
 def figures(cases: Iterable[Case], layout: SummaryLayout) -> dict[str, Figure]:
@@ -621,7 +757,6 @@ def fmt_figure(col: SummaryColumn, value: Figure) -> str:
 def to_json(summary: Summary, lang: str) -> dict[str, Any]:
     """Rows as data: keys are header paths joined with '/'; amounts and rates are exact decimal
     strings (a float would lose the 0.0001 万元 the figures are checked to), counts integers."""
-    from .i18n import message
 
     def encode(row: SummaryRow, seq: int | None) -> dict[str, Any]:
         flat = summary.flat(row, seq)
@@ -640,8 +775,7 @@ def to_json(summary: Summary, lang: str) -> dict[str, Any]:
         "total": encode(summary.total, None),
         "cases": summary.cases,
         "warnings": [
-            {"code": w.code, **w.params, "message": message(w.code, lang, **w.params)}
-            for w in summary.caveats
+            {"code": w.code, **w.params, "message": w.message(lang)} for w in summary.caveats
         ],
     }
 

@@ -14,10 +14,11 @@ from itertools import compress, repeat
 from operator import is_, itemgetter
 from typing import Any
 
+from .amountunit import MARK_HEADER, Declaration, declarations_above, header_declarations
 from .errors import UnreadableFile
 from .forms import ColumnSpec, FormSpec
 from .report import Finding
-from .text import clean_text, header_unit, nfkc, norm_header, norm_key
+from .text import clean_text, nfkc, norm_header, norm_key
 from .workbook import Book, Sheet, col_letter
 
 HEADER_SCAN_ROWS = 40
@@ -31,6 +32,8 @@ PROVENANCE_HEADERS = {
     "重复组": "dup_group",
     # A merged Wuhan ledger carries each row's 填报单位 (a file's metadata in a submission).
     "填报单位": "reporter",
+    # What merge decided about the unit of the row's amounts (amountunit.py).
+    MARK_HEADER: "amount_mark",
 }
 _TOTAL_WORDS = ("合计", "总计", "小计", "总合计")
 _END_WORDS = (
@@ -68,6 +71,8 @@ class Located:
     column_rows: list[int] | None = None
     column_cells: dict[int, list[Any]] = field(default_factory=dict)
     fields: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # key-value forms
+    # Cells declaring the unit of amount (金额单位：元, 拖欠金额（元）), above the header first.
+    units: list[Declaration] = field(default_factory=list)
 
 
 def _text(value: Any) -> str | None:
@@ -326,11 +331,8 @@ def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match, collect: bool = True
                 {"form": form.id},
             )
         )
-    for key, j in m.columns.items():
-        if form.by_key[key].kind == "amount" and header_unit(m.headers[key]) == "元":
-            loc.findings.append(
-                Finding("warning", "unit-yuan", sname, header_row, col_letter(j), m.headers[key])
-            )
+    # What the sheet says about the unit of its amounts: acted on once the amounts are read.
+    loc.units = header_declarations(form, m.columns, m.headers, header_row)
     _read_metadata(form, sheet, i, loc)
     if collect:
         _collect_data(sheet, i + 1, loc)
@@ -343,9 +345,10 @@ def _read_metadata(form: FormSpec, sheet: Sheet, i: int, loc: Located) -> None:
     for m in form.metadata:
         labels.update({norm_header(a): m.label for a in m.aliases})
     upper_header = sheet.rows[i - 1][0] if i > 0 and form.header_rows > 1 else None
-    for excel_row, cells in sheet.rows[max(0, i - METADATA_SCAN_ROWS) : i]:
-        if excel_row == upper_header:
-            continue
+    above = [(r, c) for r, c in sheet.rows[max(0, i - METADATA_SCAN_ROWS) : i] if r != upper_header]
+    if form.kind == "table":
+        loc.units[:0] = declarations_above(above)
+    for _row, cells in above:
         for j, cell in enumerate(cells):
             text = _text(cell)
             if text is None:
@@ -362,18 +365,6 @@ def _read_metadata(form: FormSpec, sheet: Sheet, i: int, loc: Located) -> None:
             key = labels.get(norm_header(label), re.sub(r"\s+", "", nfkc(label)))
             if value and key not in loc.metadata:
                 loc.metadata[key] = clean_text(value)
-            if key == "金额单位" and value and norm_key(value) in ("元", "人民币元"):
-                loc.findings.append(
-                    Finding(
-                        "warning",
-                        "unit-yuan",
-                        sheet.name,
-                        excel_row,
-                        col_letter(j),
-                        "金额单位",
-                        value,
-                    )
-                )
 
 
 def _next_value(cells: list[Any], j: int, labels: dict[str, Any]) -> str:

@@ -163,7 +163,7 @@ def write_template(form: FormSpec, out: Path, force: bool = False, rows: int = D
     """Write `form`'s blank template to `out` (atomically; an existing file only with force)."""
     check_output(out, (), force)
     wb = build_template(form, rows)
-    atomic_save(wb.save, out)
+    atomic_save(wb.save, out, replace=force)
     return out
 
 

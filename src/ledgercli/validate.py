@@ -7,29 +7,34 @@ exception, so a folder of forty workbooks is checked to the end.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import accumulate, compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from . import amountunit
 from .cells import ColumnParser, check_phone, int_text, number_text
 from .errors import UnreadableFile
 from .forms import FormSpec, get_form, input_forms, load_form
-from .ledger import Ledger
+from .ledger import Ledger, join
 from .report import FileReport, Finding, Report
 from .rules import Context, get_rules
 from .table import HEADER_SCAN_ROWS, Located, locate
 from .text import norm_key
+from .units import count_spellings, declared_unit
 from .workbook import (
     DEFAULT_MAX_UNPACKED_MB,
+    UNREADABLE_REASONS,
     Book,
     Sheet,
     iter_spreadsheets,
     open_book,
+    real,
 )
 from .workbook import col_letter as letter
 
@@ -50,6 +55,10 @@ class Options:
     summary_columns: frozenset[str] | None = None
     # Processes that read files (None: every core; 1: in this process); results never differ.
     jobs: int | None = None
+    # A roster of units (--units): their canonical names, and who did not report (units.py).
+    units: Path | None = None
+    # A byte-identical copy of an input (附件2(1).xlsx) counts once unless this is set.
+    keep_copies: bool = False
 
     def forms(self) -> list[FormSpec]:
         if self.schema is not None:
@@ -65,30 +74,44 @@ def validate_paths(
     *,
     jobs: int | None = None,
     keep_ledgers: bool = True,
+    units: bool = True,
 ) -> tuple[Report, list[Ledger]]:
     """Validate files and folders (recursively); lock files and non-spreadsheets are skipped.
 
     Files are read on `jobs` processes (None: every core; 1: in this process); the report is
     the same, in the same order, whatever `jobs` is. `keep_ledgers=False` returns no ledgers,
-    which spares sending every file's rows back from the workers.
+    which spares sending every file's rows back from the workers. Unit names are then made
+    canonical across all files (units.py; with `options.units`, from that roster, and
+    `report.not_reported` names its units that sent nothing); `units=False` leaves that to a
+    caller that reads more files first (diff reads two weeks).
     """
     from .parallel import validate_many
+    from .units import canonicalize, read_roster
 
+    # The roster is read first: a wrong --units stops the run before forty files are read.
+    roster = read_roster(options.units, options.password) if units and options.units else None
     report = Report()
     ledgers: list[Ledger] = []
     forms = options.forms()
-    files = [path for path, skip in iter_spreadsheets(paths) if skip is None]
-    named = {p.resolve() for p in paths if not p.is_dir()}
+    listed = list(iter_spreadsheets(paths))
+    files = [path for path, skip in listed if skip is None]
+    named = {real(p) for p in paths if not p.is_dir()}
     jobs = jobs if jobs is not None else options.jobs
-    results = validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers)
+    read = iter(validate_many(files, options, forms, jobs=jobs, keep_ledgers=keep_ledgers))
+    # A folder that cannot be opened is an unreadable input, in its place among the files.
+    results = [
+        next(read) if skip is None else (unreadable_folder(path), None)
+        for path, skip in listed
+        if skip is None or skip in UNREADABLE_REASONS
+    ]
     beside = ledger_folders(fr for fr, _ in results)
     for fr, ledger in results:
-        if fr.merged and Path(fr.path).resolve() not in named:
+        if fr.merged and real(Path(fr.path)) not in named:
             # A city workbook left in the inbox is last week's result, not a submission:
             # reading it again would count every case twice. Named explicitly, it is read.
             report.skipped_merged.append(fr.path)
             continue
-        if fr.is_summary and Path(fr.path).resolve().parent in beside:
+        if fr.is_summary and real(Path(fr.path)).parent in beside:
             # A district's annex 3/4 beside its ledger: not a ledger, and not broken either.
             # Without a ledger beside it, it was sent instead of one: the error stands.
             report.skipped_summaries.append(fr.path)
@@ -96,45 +119,93 @@ def validate_paths(
         report.files.append(fr)
         if ledger is not None:
             ledgers.append(ledger)
-    report.identical = identical_files([Path(fr.path) for fr in report.files])
-    # A warning of each copy (not only a line under the report): it counts, --strict sees it,
-    # and JSON carries it.
-    by_path = {fr.path: fr for fr in report.files}
-    for group in report.identical:
-        # The copy is the longer name: 附件2(1).xlsx, 附件2 - 副本.xlsx.
-        first = min(group, key=lambda p: (len(Path(p).name), p))
-        for copy in group:
-            if copy != first:
-                finding = Finding("warning", "identical-file", params={"other": first})
-                by_path[copy].findings.insert(0, finding)
+    # A copy of an unreadable file is unreadable for the same reason, and says so itself.
+    digests = {fr.path: fr.sha256 for fr in report.files if fr.sha256 is not None}
+    readable = [Path(fr.path) for fr in report.files if fr.readable]
+    report.identical = identical_files(readable, digests)
+    copies = mark_copies(report.identical, {fr.path: fr for fr in report.files}, options)
+    if copies:
+        ledgers = [lg for lg in ledgers if lg.path not in copies]
+    if units:
+        canonicalize(report, ledgers, roster)
     return report, ledgers
+
+
+def mark_copies(
+    groups: list[list[str]], reports: dict[str, FileReport], options: Options
+) -> set[str]:
+    """The copies among byte-identical files, each with an `identical-file` warning naming the
+    file it repeats (not only a line under the report: it counts, --strict sees it, and JSON
+    carries it). Unless `options.keep_copies`, a copy is not counted: its findings are those of
+    the file it repeats, said once there, and its rows are left out of every figure.
+
+    Each group is put in order, the file counted first; the copy is the longer name
+    (附件2(1).xlsx, 附件2 - 副本.xlsx). Returns the paths of the copies left out.
+    """
+    left_out: set[str] = set()
+    for group in groups:
+        group.sort(key=lambda p: (len(Path(p).name), p))
+        first = group[0]
+        for copy in group[1:]:
+            fr = reports.get(copy)
+            if fr is None:
+                continue
+            params: dict[str, Any] = {"other": first}
+            if options.keep_copies:
+                params["variant"] = "kept"
+            else:
+                fr.findings.clear()
+                left_out.add(copy)
+            fr.findings.insert(0, Finding("warning", "identical-file", params=params))
+    return left_out
+
+
+def case_ledgers(ledgers: list[Ledger]) -> tuple[list[Ledger], list[str]]:
+    """The ledgers of cases, and the contact forms (annex 1, or a roster of them) sent beside
+    them, which hold no case: those are set aside by what counts cases (summaries, diff,
+    overdue). Contact forms alone are what was given, and stay."""
+    cases = [lg for lg in ledgers if not lg.form.one_row_per_unit]
+    if not cases:
+        return ledgers, []
+    return cases, [lg.path for lg in ledgers if lg.form.one_row_per_unit]
 
 
 def ledger_folders(reports: Iterable[FileReport]) -> set[Path]:
     """Folders holding a readable ledger (a summary table there is sent beside one)."""
     return {
-        Path(fr.path).resolve().parent
+        real(Path(fr.path)).parent
         for fr in reports
         if fr.readable and fr.form is not None and not fr.merged
     }
 
 
-def identical_files(paths: list[Path]) -> list[list[str]]:
-    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
-    cases would otherwise be counted twice without anyone seeing why."""
-    import hashlib
+def unreadable_folder(path: Path) -> FileReport:
+    """The report of a folder that could not be listed: its files are missing from the run."""
+    finding = Finding("error", "folder-unreadable", params={"path": str(path)})
+    return FileReport(path=str(path), readable=False, findings=[finding])
 
+
+def identical_files(paths: list[Path], digests: dict[str, str] | None = None) -> list[list[str]]:
+    """Groups of byte-identical files: the same submission saved twice (附件2(1).xlsx), whose
+    cases would otherwise be counted twice without anyone seeing why. `digests` are the
+    SHA-256 of files as they were read (so a file is not read again)."""
+    import hashlib
+    import stat
+
+    digests = digests or {}
     by_size: dict[int, list[Path]] = {}
     for p in paths:
         with suppress(OSError):
-            by_size.setdefault(p.stat().st_size, []).append(p)
+            st = p.stat()
+            if stat.S_ISREG(st.st_mode):  # never open a pipe or a device to hash it
+                by_size.setdefault(st.st_size, []).append(p)
     groups: dict[str, list[str]] = {}
     for same_size in by_size.values():
         if len(same_size) < 2:
             continue
         for p in same_size:
             with suppress(OSError):
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+                digest = digests.get(str(p)) or hashlib.sha256(p.read_bytes()).hexdigest()
                 groups.setdefault(digest, []).append(str(p))
     return [g for g in groups.values() if len(g) > 1]
 
@@ -175,6 +246,7 @@ def _validate(
     fr = FileReport(path=str(path))
     try:
         book = opener()
+        fr.sha256 = book.sha256
         loc = None
         if options.summary_columns is not None:
             from .columnar import locate_merged
@@ -184,6 +256,7 @@ def _validate(
             loc = locate(book, forms, options.sheet)
     except UnreadableFile as exc:
         fr.readable = False
+        fr.sha256 = fr.sha256 or exc.sha256
         fr.findings.append(Finding("error", exc.code, params=exc.params))
         return fr, None
     fr.form = loc.form.id
@@ -191,16 +264,107 @@ def _validate(
     fr.merged = "source_file" in loc.extras
     fr.metadata = dict(loc.metadata)
     fr.findings.extend(loc.findings)
+    others: list[Located] = []
     if options.sheet is None and not fr.merged and len(book.sheet_names) > 1:
-        fr.findings.extend(_other_ledger_sheets(book, loc))
+        others = _other_ledger_sheets(book, loc, fr.findings)
     if loc.form.kind == "keyvalue":
         ledger = _keyvalue(loc, fr, path)
     else:
         typed = book.typed and loc.column_rows is None  # columns are read as text
-        ledger = check_table(loc, fr, str(path), options, typed=typed)
+        ledger = check_table(loc, fr, str(path), options, typed=typed, whole=not others)
+        if others:
+            ledger = _join_sheets(ledger, loc, others, fr, str(path), options, book.typed)
+    fr.sheets = list(ledger.sheet_names)
     fr.rows = len(ledger)
+    fr.units = count_spellings(ledger)
     _sort(fr)
     return fr, ledger
+
+
+def _join_sheets(
+    ledger: Ledger,
+    loc: Located,
+    others: list[Located],
+    fr: FileReport,
+    path: str,
+    options: Options,
+    typed: bool,
+) -> Ledger:
+    """Every sheet holding the form, as one ledger of the file whose rows keep their sheet:
+    each sheet checked on its own, then what spans sheets (the same case on two of them)."""
+    parts = [ledger]
+    for other in others:
+        fr.findings.extend(other.findings)
+        parts.append(check_table(other, fr, path, options, typed=typed, whole=False))
+    whole = join(parts)
+    locs = [loc, *others]
+    starts = list(accumulate((len(p) for p in parts[:-1]), initial=0))
+    form = whole.form
+
+    def add(sev: str, rule: str, i: int, key: str, value: Any, params: dict[str, Any]) -> None:
+        j = locs[bisect_right(starts, i) - 1].columns.get(key)
+        fr.findings.append(
+            Finding(
+                sev,
+                rule,
+                whole.row_sheets[i],
+                whole.rows[i],
+                None if j is None else letter(j),
+                form.by_key[key].named,
+                _show(value),
+                params,
+            )
+        )
+        if sev == "error":
+            whole.errors[i] += 1
+        elif sev == "warning":
+            whole.warnings[i] += 1
+
+    ids = {k: v for k, v in whole.values.items() if k in form.identity}
+    _unique_values(form, ids, whole.rows, whole.row_sheets, add, None)
+    _duplicate_cases(whole, add)
+    detail = "; ".join(f"{p.sheet} {len(p)}" for p in parts)
+    fr.metadata = dict(whole.metadata)
+    fr.findings.append(
+        Finding("notice", "ledger-sheets", params={"count": len(parts), "detail": detail})
+    )
+    return whole
+
+
+def _other(rows: list[int], sheets: list[str] | None, i: int, j: int) -> dict[str, Any]:
+    """The params naming row j, which row i repeats: its sheet too when that is another."""
+    params: dict[str, Any] = {"other_row": rows[j]}
+    if sheets is not None and sheets[j] != sheets[i]:
+        params.update(other_sheet=sheets[j], variant="sheet")
+    return params
+
+
+def _unique_values(
+    form: FormSpec,
+    values: dict[str, list[Any]],
+    rows: list[int],
+    sheets: list[str] | None,
+    add: Any,
+    origin: Any,
+) -> None:
+    """A column that must be unique (问题编号): each repeat of a value names its first row."""
+    for key, col in values.items():
+        spec = form.by_key[key]
+        if not spec.unique:
+            continue
+        first: dict[Any, int] = {}
+        for i, v in enumerate(col):
+            if v is None:
+                continue
+            if v in first:
+                # In a merged workbook two rows from different submissions are the same
+                # case reported twice: a duplicate (a warning, as merge said), not a typo.
+                sev = spec.unique
+                if origin is not None and origin[i] != origin[first[v]]:
+                    sev = "warning"
+                add(sev, "duplicate-value", i, key, v, _other(rows, sheets, i, first[v]))
+            else:
+                first[v] = i
 
 
 # Kinds a merged cell may stand for in every row it covers. An amount merged over rows is
@@ -244,39 +408,67 @@ def _fill_merged(loc: Located, findings: list[Finding]) -> None:
             )
 
 
-def _other_ledger_sheets(book: Book, loc: Located) -> list[Finding]:
-    """Other sheets holding the same form (a county's workbook with a sheet per town): only
-    one sheet is read, so each of the others is a warning rather than cases silently lost."""
+def _other_ledger_sheets(book: Book, loc: Located, findings: list[Finding]) -> list[Located]:
+    """Other sheets holding the same form with rows under it (a county's workbook with a sheet
+    per town), located with their data: they are part of the submission and are read.
+
+    A key–value form (annex 1) holds one record: a second one on another sheet is not read,
+    and is a warning rather than lost silently. A blank copy of the form loses nothing and
+    is not mentioned.
+    """
     from .columnar import head_book
 
     others = [n for n in book.sheet_names if n != loc.sheet.name]
     # Only the first rows of each are parsed where the format allows it (xlsx).
     heads = head_book(book, HEADER_SCAN_ROWS, only=others) or book
-    found = []
+    found: list[Located] = []
     for name in others:
         try:
             other = locate(heads, [loc.form], name, collect=False)
         except UnreadableFile:
             continue
-        below = [c for r, c in heads.sheet(name).rows if r > other.header_row]
-        has_rows = loc.form.kind != "table" or any(
-            sum(1 for v in cells if v not in ("", None)) >= 2 for cells in below
-        )
-        # A blank copy of the form on another sheet loses nothing: no warning for it.
-        if other.form.id == loc.form.id and has_rows:
+        if other.form.id != loc.form.id:
+            continue
+        if loc.form.kind != "table":
             params = {"other": name, "form": loc.form.id, "read": loc.sheet.name}
-            found.append(Finding("warning", "other-ledger-sheet", sheet=name, params=params))
+            findings.append(Finding("warning", "other-ledger-sheet", sheet=name, params=params))
+            continue
+        below = [c for r, c in heads.sheet(name).rows if r > other.header_row]
+        if not any(sum(1 for v in cells if v not in ("", None)) >= 2 for cells in below):
+            continue
+        try:
+            whole = locate(book, [loc.form], name)
+        except UnreadableFile:  # pragma: no cover - the head was read from the same sheet
+            continue
+        if whole.data:
+            found.append(whole)
     return found
 
 
 def _sort(fr: FileReport) -> None:
-    # File-level findings first, then by position as a person reads the sheet.
-    fr.findings.sort(key=lambda f: (f.row or 0, len(f.column or ""), f.column or ""))
+    # File-level findings first, then by position as a person reads the sheets, in order.
+    order = {name: n for n, name in enumerate(fr.sheets)}
+    fr.findings.sort(
+        key=lambda f: (
+            0 if f.row is None else 1 + order.get(f.sheet or "", 0),
+            f.row or 0,
+            len(f.column or ""),
+            f.column or "",
+        )
+    )
 
 
 def check_table(
-    loc: Located, fr: FileReport, path: str, options: Options, typed: bool = True
+    loc: Located,
+    fr: FileReport,
+    path: str,
+    options: Options,
+    typed: bool = True,
+    whole: bool = True,
 ) -> Ledger:
+    """Check the rows of one located table. `whole=False`: the table is one sheet of several
+    in the file, so what spans rows (repeated values and cases) is left to the whole file.
+    """
     form = loc.form
     sheet = loc.sheet
     sname = sheet.name
@@ -334,6 +526,7 @@ def check_table(
         )
         columns = _transpose(grid, wanted, max(widths, default=0))
     blanks: dict[str, list[int]] = {}
+    held: list[tuple[int, str, Any, dict[str, Any]]] = []  # cells that look like 元
     for key, j in loc.columns.items():
         if only is not None and key not in only:
             continue
@@ -345,8 +538,10 @@ def check_table(
         parsed = column.values
         for i, issues in column.issues:
             for sev, code, params in issues:
+                if code == "looks-like-yuan":
+                    held.append((i, key, col_raw[i], params))  # decided with the unit, below
                 # In a CSV every number is text; saying so on each cell is noise.
-                if typed or code != "number-normalized":
+                elif typed or code != "number-normalized":
                     add(sev, code, i, key, col_raw[i], params)
         if bad_cells:
             for i, excel_row in enumerate(rows):
@@ -361,9 +556,32 @@ def check_table(
         if column.blanks:
             blanks[key] = column.blanks
 
+    _unit_from_metadata(loc, values, blanks, findings, rows)
+
     # Cells that could not be read correctly; cross-field rules say nothing about them, so a
     # clerk sees "cannot be negative", not also "remaining should be -1".
     unreadable = {k: set(v) for k, v in broken.items()}
+
+    # 1b. The unit of amount: a file declared in 元 is converted here, before any rule compares
+    # or any summary adds its amounts; a conflict or a suspected 元 is said once per cause.
+    unit = _amount_unit(loc, values, rows, columns, only is None)
+    for finding, touched in unit.file_findings:
+        findings.append(finding)
+        per_row = errors if finding.severity == "error" else warnings
+        if finding.severity != "notice":
+            for i in touched:
+                per_row[i] += 1
+    for rf in unit.row_findings:
+        add(rf.severity, rf.rule, rf.index, rf.key, raw[rf.key][rf.index], rf.params)
+    marks = unit.marks
+    in_yuan = amountunit.YUAN in (unit.declared or "")
+    for i, key, c, params in held:
+        # A declared 元, or a row already marked, explains the size: one cause, one finding.
+        if not in_yuan and not (marks and marks[i]):
+            add("warning", "looks-like-yuan", i, key, c, params)
+    if form.kind == "table":
+        # One sheet of several: the file's verdict covers them all.
+        fr.amount_unit = amountunit.combine(fr.amount_unit, unit.to_json())
 
     # 2. Required, required-when and values that depend on another column.
     j_origin = loc.extras.get("source_file")
@@ -429,20 +647,10 @@ def check_table(
                             "allowed": "、".join(allowed),
                         },
                     )
-        if spec.unique and only is None:
-            first: dict[Any, int] = {}
-            for i, v in enumerate(col):
-                if v is None:
-                    continue
-                if v in first:
-                    # In a merged workbook two rows from different submissions are the same
-                    # case reported twice: a duplicate (a warning, as merge said), not a typo.
-                    sev = spec.unique
-                    if origin is not None and origin[i] != origin[first[v]]:
-                        sev = "warning"
-                    add(sev, "duplicate-value", i, key, v, {"other_row": rows[first[v]]})
-                else:
-                    first[v] = i
+        # A case's identity (问题编号) is unique in the whole file, checked there when the file
+        # has several sheets; numbering (序号) starts again on each sheet.
+        if spec.unique and only is None and (whole or key not in form.identity):
+            _unique_values(form, {key: col}, rows, None, add, origin)
 
     # 3. Cross-field rules named by the schema.
     params = dict(form.params)
@@ -471,6 +679,7 @@ def check_table(
         headers=dict(loc.headers),
         errors=errors,
         warnings=warnings,
+        marks=marks,
     )
     for key, j in loc.extras.items():
         if loc.column_rows is not None and j not in loc.column_cells:
@@ -485,8 +694,65 @@ def check_table(
         return ledger
 
     # 4. The same case twice in one file.
-    _duplicate_cases(ledger, add)
+    if whole:
+        _duplicate_cases(ledger, add)
     return ledger
+
+
+def _amount_unit(
+    loc: Located, values: dict[str, list[Any]], rows: list[int], columns: list[Any], full: bool
+) -> amountunit.Assessment:
+    """The unit verdict of a submission; for a merged city workbook, what merge decided (its
+    金额单位核查 column), restated per source file when the workbook is validated in full."""
+    letters = {key: letter(j) for key, j in loc.columns.items()}
+    sheet = loc.sheet.name
+    if "source_file" not in loc.extras:
+        return amountunit.assess(loc.form, values, rows, loc.units, sheet, letters, loc.header_row)
+    j = loc.extras.get("amount_mark")
+    marks = amountunit.marks_from(columns[j]) if j is not None and j < len(columns) else None
+    unit = amountunit.Assessment(None, "merged", marks)
+    if marks and full:
+        k = loc.extras["source_file"]
+        origins = columns[k] if k < len(columns) else [""] * len(rows)
+        owed_at = letters.get(amountunit.OWED)
+        unit.file_findings = amountunit.recorded(marks, origins, rows, sheet, owed_at)
+    return unit
+
+
+def _unit_from_metadata(
+    loc: Located,
+    values: dict[str, list[Any]],
+    blanks: dict[str, list[int]],
+    findings: list[Finding],
+    rows: list[int],
+) -> None:
+    """Blank 街镇部门 cells under a `填报单位：横山镇` line are that unit's cases: the file says
+    whose they are. They take its name, with one notice for the file instead of an error a
+    row (the roster's spelling, if any, comes later with the other names; units.py)."""
+    key = loc.form.unit_column
+    blank = blanks.get(key) if key else None
+    if not key or not blank:
+        return
+    unit = declared_unit(loc.metadata)
+    if unit is None:
+        return
+    del blanks[key]
+    column = values[key]
+    for i in blank:
+        column[i] = unit
+    spec = loc.form.by_key[key]
+    findings.append(
+        Finding(
+            "notice",
+            "unit-from-metadata",
+            loc.sheet.name,
+            rows[blank[0]],
+            letter(loc.columns[key]),
+            spec.named,
+            None,
+            {"unit": unit, "rows": len(blank)},
+        )
+    )
 
 
 def _transpose(grid: list[list[Any]], wanted: list[int], width: int) -> list[Any]:
@@ -554,14 +820,9 @@ def _duplicate_cases(ledger: Ledger, add: Any) -> None:
             ident = tuple(norm_key(str(ledger.values[keys[n]][i])) for n in text)
             if ident in first:
                 shown = " / ".join(str(ledger.get(k, i)) for k in keys)
-                add(
-                    "warning",
-                    "duplicate-case",
-                    i,
-                    anchor,
-                    ledger.raw[anchor][i],
-                    {"other_row": ledger.rows[first[ident]], "identity": shown},
-                )
+                params = _other(ledger.rows, ledger.row_sheets, i, first[ident])
+                params["identity"] = shown
+                add("warning", "duplicate-case", i, anchor, ledger.raw[anchor][i], params)
             else:
                 first[ident] = i
 
@@ -577,7 +838,8 @@ def _duplicate_units(ledger: Ledger, add: Any) -> None:
             continue
         ident = norm_key(str(unit))
         if ident in first:
-            params = {"other_row": ledger.rows[first[ident]], "unit": str(unit)}
+            params = _other(ledger.rows, ledger.row_sheets, i, first[ident])
+            params["unit"] = str(unit)
             add("warning", "duplicate-unit", i, key, ledger.raw[key][i], params)
         else:
             first[ident] = i

@@ -4,10 +4,13 @@ text from submissions always a text cell (never a formula), the house styles.
 
 from __future__ import annotations
 
+import errno
+import gc
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -67,26 +70,135 @@ def _merged_cached(path: str, mtime_ns: int, size: int) -> bool:
     return "source_file" in loc.extras
 
 
-def atomic_save(save: Any, out: Path) -> None:
-    """Write through `save(path)` to a temporary file beside `out`, then rename over it.
+def atomic_save(save: Any, out: Path, replace: bool = False) -> None:
+    """Write through `save(path)` to a temporary file beside `out`, then move it into place.
 
-    A crash or a full disk leaves either the old file or the new one, never half of one.
+    A crash or a full disk leaves either the old file or the new one, never half of one: the
+    temporary file is flushed to disk (fsync) before it takes the name, and removed on every
+    way out. Without `replace` the name is taken only if it is still free when the file is
+    ready (a hard link cannot overwrite), so of two runs writing the same new output one wins
+    and the other says the file exists. A destination that cannot be written (read-only, full,
+    gone, not permitted) is a LedgerError (exit 2), not a crash.
     """
-    fd, tmp = tempfile.mkstemp(prefix=".~ledger-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
+    from .spill import TEMP_PREFIX, clean_stale
+
+    clean_stale(out.parent, TEMP_PREFIX)  # the temporary files of killed runs
     try:
-        save(tmp)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=out.suffix, dir=out.parent
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(out, exc) from None
+    try:
+        with _quiet_cleanup():
+            save(tmp)
         # mkstemp makes the file private (0600); a workbook is a shared document and gets the
         # permissions any new file of this user would have.
         mask = os.umask(0)
         os.umask(mask)
         with suppress(OSError):
             os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, out)
-    except BaseException:
+        _fsync(tmp)
+        if replace:
+            os.replace(tmp, out)
+        else:
+            _take_name(tmp, out)
+        _fsync_dir(out.parent)
+    except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(out, exc) from None
         raise
+
+
+def _take_name(tmp: str, out: Path) -> None:
+    """Give `tmp` the name `out` only if no file has it: a hard link fails if one does."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise LedgerError("output-exists", path=str(out)) from None
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        # A file system without hard links (FAT, some shares): claim the name exclusively,
+        # then move the finished file over the claim.
+        try:
+            os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            raise LedgerError("output-exists", path=str(out)) from None
+        os.replace(tmp, out)
+        return
+    os.unlink(tmp)
+
+
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """The rename itself reaches the disk (where the system allows syncing a folder)."""
+    with suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def _quiet_cleanup() -> Iterator[None]:
+    """A writer that failed half-way (a full disk) leaves objects whose destructors try to
+    finish the file and fail again, printing 'Exception ignored in ZipFile.__del__' with a
+    traceback. They are collected here, with that noise muted; the error itself is raised."""
+    try:
+        yield
+    except BaseException:
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _unraisable: None
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise
+
+
+# Why a destination cannot be written, by errno, for a person.
+_OUTPUT_REASONS = {
+    errno.EROFS: ("磁盘或文件夹为只读", "the disk or folder is read-only"),
+    errno.ENOSPC: ("磁盘空间已满", "the disk is full"),
+    errno.EDQUOT: ("超出磁盘配额", "the disk quota is used up"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.ENOENT: ("输出文件夹不存在", "the output folder does not exist"),
+    errno.ENOTDIR: ("输出文件夹不存在", "the output folder does not exist"),
+    errno.EISDIR: ("该名称是一个文件夹", "that name is a folder"),
+    errno.ENAMETOOLONG: ("文件名过长", "the name is too long"),
+    errno.EIO: ("磁盘读写错误", "an input/output error on the disk"),
+}
+
+
+class OutputError(LedgerError):
+    """An output that could not be written, with the reason in the reader's language."""
+
+    def __init__(self, out: Path, exc: OSError) -> None:
+        super().__init__("output-write-failed", path=str(out))
+        self.reason = _OUTPUT_REASONS.get(exc.errno or 0)
+        self.detail = exc.strerror or type(exc).__name__
+
+    def render(self, lang: str) -> str:
+        from .i18n import message
+
+        reason = self.reason[0 if lang == "zh" else 1] if self.reason else self.detail
+        return message(self.code, lang, path=self.params["path"], reason=reason)
 
 
 def set_text(cell: Any, value: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ LABELS = {
         "status": "化解状态推进 {n}件",
         "changed": "关键字段变更 {n}件",
         "corrected": "标识字段更正后匹配 {n}件",
+        "suspect": "疑似按元填写 {n}件：本周拖欠金额是上周同一案件的上千倍，合计{owed}万元，"
+        "占本周拖欠金额的{percent}%（已计入，请核实）",
         "none": "两周之间没有变化",
         "units": "分单位",
         "more": "另有{n}条未显示（用 --limit 0 显示全部，或 -o 输出变更工作簿）",
@@ -47,7 +50,10 @@ LABELS = {
         "total": "合计",
         "errors": "注意：上周{old}行、本周{new}行有错误，相关金额可能不准",
         "saved": "变更工作簿已写入 {path}",
-        "alarm": "有消失案件或倒退（退出码1）",
+        "alarm": "有未报送单位、消失案件或倒退（退出码1）",
+        "not_reported": "未报送 {n}个单位：本周没有报送任何文件（其上周案件计在该单位名下，不逐件列为消失案件）",
+        "not_reported_unit": "  {unit}：上周{cases}件，拖欠金额 {owed} 万元，剩余 {rest} 万元",
+        "n_not_reported": "未报送",
         "skipped": "未参与比较（不是{form}表样）：{paths}",
     },
     "en": {
@@ -60,6 +66,9 @@ LABELS = {
         "status": "{n} status move(s) forward",
         "changed": "{n} case(s) with key fields changed",
         "corrected": "{n} case(s) matched after their identity was corrected",
+        "suspect": "{n} amount(s) owed look typed in yuan: thousands of times last week's "
+        "figure of the same case, {owed} 万元 in all, {percent}% of this week's amount owed "
+        "(counted: please check them)",
         "none": "no changes between the two weeks",
         "units": "By unit",
         "more": "{n} more not shown (--limit 0 shows all; -o writes them all to a workbook)",
@@ -84,7 +93,12 @@ LABELS = {
         "errors": "note: {old} row(s) of the old and {new} of the new ledger have errors; "
         "their amounts may be wrong",
         "saved": "change workbook written to {path}",
-        "alarm": "vanished cases or regressions found (exit code 1)",
+        "alarm": "units that sent nothing, vanished cases or regressions found (exit code 1)",
+        "not_reported": "{n} unit(s) NOT REPORTED: nothing sent this week (their cases of last "
+        "week are counted under the unit, not listed one by one as vanished)",
+        "not_reported_unit": "  {unit}: {cases} case(s) last week, owed {owed} 万元, "
+        "remaining {rest} 万元",
+        "n_not_reported": "not rep.",
         "skipped": "not compared (not {form}): {paths}",
     },
 }
@@ -125,6 +139,8 @@ def diff(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
     jobs: int | None,
@@ -137,8 +153,11 @@ def diff(
     Lists vanished cases, regressions, new cases, repayments, status moves and changed key
     fields, per unit and in total.
 
-    Exit code 0: nothing alarming; 1: a case vanished or went backwards; 2: a file cannot be
-    read (its cases would otherwise all look vanished).
+    A unit with cases last week (or on the --units roster) that sent nothing this week is
+    named once as 未报送; its cases are not listed one by one as vanished.
+
+    Exit code 0: nothing alarming; 1: a unit sent nothing, a case vanished or went backwards;
+    2: a file cannot be read (its cases would otherwise all look vanished).
     """
     from ..prestart import prestart
 
@@ -149,7 +168,9 @@ def diff(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     options.jobs = jobs
     if output is not None:
         check_output(output, [old, new], force)  # fail before the reading, not after
@@ -159,7 +180,7 @@ def diff(
 
         save(diff_sheets(result, language), output, [old, new], force)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_json(language), ensure_ascii=False, indent=2))
     else:
         render(result, language, limit)
         if output is not None:
@@ -189,10 +210,8 @@ def render(d: Diff, lang: str, limit: int) -> None:
             style="bold",
         )
     )
-    from ..i18n import message
 
-    for group in [*d.old.identical, *d.new.identical]:
-        out.print(Text(message("identical-files", lang, paths=" = ".join(group)), style="yellow"))
+    render_set_aside([d.old, d.new], lang)
     skipped = [*d.old.skipped, *d.new.skipped]
     if skipped:
         out.print(
@@ -221,7 +240,22 @@ def render(d: Diff, lang: str, limit: int) -> None:
         ("changed", "yellow", {}),
         ("corrected", "cyan", {}),
     ]
-    if not d.changes:
+    if d.not_reported:
+        out.print(Text(_l(lang, "not_reported", n=len(d.not_reported)), style="bold red"))
+        for name in d.not_reported:
+            u = d.units[name]
+            out.print(
+                _l(
+                    lang,
+                    "not_reported_unit",
+                    unit=name,
+                    cases=u.not_reported_cases,
+                    owed=amount(u.not_reported_owed),
+                    rest=amount(u.not_reported_remaining),
+                )
+            )
+        out.print()
+    if not d.changes and not d.not_reported:
         out.print(Text(_l(lang, "none"), style="bold green"))
     for kind, style, params in sections:
         changes = d.of(kind)
@@ -230,7 +264,17 @@ def render(d: Diff, lang: str, limit: int) -> None:
         out.print(Text(_l(lang, kind, n=len(changes), **params), style=style))
         _cases_table(changes, lang, limit)
         out.print()
-    if len(d.units) > 1 or d.changes:
+    if d.suspects:
+        owed = sum((x.new.owed for x in d.suspects), Decimal(0))
+        share = d.suspect_share()
+        text = _l(lang, "suspect", n=len(d.suspects), owed=amount(owed), percent=share or "—")
+        out.print(Text(text, style="yellow"))
+        for x in d.suspects[: limit or None]:
+            f = x.finding()
+            where = f"{Path(x.new.ledger.path).name} {f.location()}"
+            out.print(Text(f"  {where}: {f.message(lang)}", style="yellow"))
+        out.print()
+    if len(d.units) > 1 or d.changes or d.not_reported:
         _units_table(d, lang)
     if d.alarming:
         out.print(Text(_l(lang, "alarm"), style="bold red"))
@@ -270,17 +314,26 @@ def _show(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def render_set_aside(sides: list[Any], lang: str) -> None:
+    """What was read and deliberately not counted: copies of a file, contact forms."""
+    from rich.text import Text
+
+    from ..console import out
+    from ..i18n import message
+
+    for side in sides:
+        code = "identical-files@kept" if side.keep_copies else "identical-files"
+        for group in side.identical:
+            out.print(Text(message(code, lang, paths=" = ".join(group)), style="yellow"))
+    contacts = [p for side in sides for p in side.contacts]
+    if contacts:
+        out.print(
+            Text(message("contact-forms-skipped", lang, paths=", ".join(contacts)), style="cyan")
+        )
+
+
 def _where(ch: Change) -> str:
-    parts = []
-    for c in (ch.old, ch.new):
-        if c is None:
-            continue
-        file, row = c.source()
-        text = f"{Path(c.ledger.path).name}:{c.row}"
-        if file:
-            text += f" ({file}:{row if row is not None else '?'})"
-        parts.append(text)
-    return " → ".join(parts)
+    return " → ".join(c.place() for c in (ch.old, ch.new) if c is not None)
 
 
 def _cases_table(changes: list[Change], lang: str, limit: int) -> None:
@@ -328,14 +381,19 @@ def _units_table(d: Diff, lang: str) -> None:
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column(_l(lang, "unit"), no_wrap=True)
     table.add_column(_l(lang, "cases"), justify="right", no_wrap=True)
+    table.add_column(_l(lang, "n_not_reported"), justify="right", no_wrap=True)
     for key in ("n_vanished", "n_regression", "n_new", "n_repaid", "n_status", "n_changed"):
         table.add_column(_l(lang, key), justify="right", no_wrap=True)
     table.add_column(_l(lang, "n_corrected"), justify="right", no_wrap=True)
 
-    def row(name: str, t: Tally, style: str = "") -> None:
+    def row(name: str, t: Tally, style: str = "", missing: bool = False) -> None:
         table.add_row(
             name,
             f"{t.cases_old}→{t.cases_new}",
+            Text(
+                f"{t.not_reported_cases} ({amount(t.not_reported_owed)})" if missing else "",
+                style="bold red" if missing else "",
+            ),
             Text(
                 f"{t.vanished} ({amount(t.vanished_amount)})" if t.vanished else "0",
                 style="bold red" if t.vanished else "",
@@ -350,8 +408,8 @@ def _units_table(d: Diff, lang: str) -> None:
         )
 
     for unit, t in d.units_worst_first():
-        row(unit or "—", t)
-    row(_l(lang, "total"), d.totals, "bold")
+        row(unit or "—", t, missing=unit in d.not_reported)
+    row(_l(lang, "total"), d.totals, "bold", missing=bool(d.not_reported))
     out.print(table)
 
 

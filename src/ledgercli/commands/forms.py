@@ -49,13 +49,25 @@ def _kind(kind: str, language: str) -> str:
 
 @click.command()
 @click.option("-v", "--verbose", is_flag=True, help="Also list every column and check.")
+@click.option(
+    "--json-schema",
+    "schema_of",
+    metavar="FORM_ID",
+    default=None,
+    help="Print the JSON Schema of one row of FORM_ID (for systems that receive the data).",
+)
 @format_option
 @lang_option
-def forms(verbose: bool, fmt: str, lang: str | None) -> None:
+def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> None:
     """List the forms (schemas) this tool knows."""
     from ..forms import builtin_forms
     from ..i18n import detect_lang
 
+    if schema_of is not None:
+        from ..rowmodel import json_schema
+
+        click.echo(json.dumps(json_schema(schema_of), ensure_ascii=False, indent=2))
+        return
     known = builtin_forms()
     if fmt == "json":
         data = [

@@ -15,8 +15,9 @@ from ..options import format_option, input_options, jobs_option, lang_option, ma
 register(
     {
         "merge-line-conservation": (
-            "行数核对：读取{read}行 = 写入{written}行 + 未写入{left_out}行{ok}",
-            "rows: {read} read = {written} written + {left_out} left out{ok}",
+            "行数核对：读取{sheets}个工作表{read}行 = 写入{written}行 + 未写入{left_out}行{ok}",
+            "rows: {read} read from {sheets} sheet(s) = {written} written + {left_out} left "
+            "out{ok}",
         ),
         "merge-line-written": (
             "已写入{path}（{files}个文件合并，{skipped}个跳过，{unreadable}个无法读取）",
@@ -104,6 +105,8 @@ def merge(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
+    keep_copies: bool,
     only_valid: bool,
     drop_duplicates: bool,
     force: bool,
@@ -129,7 +132,9 @@ def merge(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     inputs = list(paths)
     check_output(output, inputs, force)  # before reading forty files, not after
     with _progress(language) as progress:
@@ -141,9 +146,9 @@ def merge(
             progress=progress,
             jobs=jobs,
         )
-    from ..console import err
-
     with result:  # the rows wait in spill files until the workbook is written
+        from ..console import err
+
         if err.is_terminal:
             from ..i18n import message
 
@@ -201,6 +206,7 @@ def _render(result: Any, output: Path, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from ..amountunit import describe
     from ..console import out
     from ..i18n import message
 
@@ -242,11 +248,20 @@ def _render(result: Any, output: Path, lang: str) -> None:
 
     for s in result.sources:
         if s.status == "merged":
-            # A file's own warnings (another sheet holding cases, a byte-identical copy) are
-            # about rows the count above does not see: shown, not left to the 问题 sheet.
+            # A file's own warnings (a byte-identical copy kept) are about rows the count above
+            # does not show, and a file with several sheets read says which: shown, not left to
+            # the 问题 sheet.
             for f in s.findings:
                 if f.severity == "warning" and f.row is None:
                     out.print(Text(f"{s.path.name}: {f.message(lang)}", style="yellow"))
+                elif f.rule == "ledger-sheets":
+                    out.print(Text(f"{s.path.name}: {f.message(lang)}", style="cyan"))
+            # So is the unit of its amounts: converted, not counted, or in doubt.
+            unit = s.report.amount_unit if s.report is not None else None
+            note = describe(unit, lang)
+            if note:
+                style = "bold red" if unit and unit["rows_conflict"] else "yellow"
+                out.print(Text(f"{s.path.name}: {note}", style=style))
             continue
         style = "bold red" if s.status == "unreadable" else "dim"
         reason = "; ".join(
@@ -275,20 +290,24 @@ def _render(result: Any, output: Path, lang: str) -> None:
             rows = []
             for k, i in g.members:
                 src = result.sources[k]
-                rows.append(f"{src.path.name} {src.data.sheet}!{src.data.rows[i]}")
+                rows.append(f"{src.path.name} {src.data.place(i)}")
             out.print(
                 "  "
                 + message(
                     "merge-line-group", lang, group=g.id, identity=g.label, rows="; ".join(rows)
                 )
             )
+    from ..console import not_reported
+
     out.print()
+    not_reported(result.not_reported, lang, out)
     ok = " ✓" if t["rows_read"] == t["rows_written"] + t["rows_left_out"] else ""
     out.print(
         Text(
             message(
                 "merge-line-conservation",
                 lang,
+                sheets=t["sheets_read"],
                 read=t["rows_read"],
                 written=t["rows_written"],
                 left_out=t["rows_left_out"],

@@ -106,6 +106,8 @@ def overdue(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
     jobs: int | None,
@@ -124,7 +126,9 @@ def overdue(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     options.jobs = jobs
     month = parse_month(as_of) if as_of is not None else None
     if output is not None:
@@ -150,9 +154,12 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     from rich.text import Text
 
     from ..changebook import word
-    from ..console import out
+    from ..console import not_reported, out
     from ..summary import fmt_amount as amount  # four decimals, as every amount is shown
+    from .diff import render_set_aside
 
+    not_reported(o.side.not_reported, lang, out)
+    render_set_aside([o.side], lang)
     checked = sum(len(lg) for lg in o.side.ledgers)
     if not o.cases:
         out.print(Text(_l(lang, "none", as_of=o.as_of), style="bold green"))
@@ -205,10 +212,7 @@ def render(o: Overdue, lang: str, limit: int) -> None:
     shown = o.cases if limit <= 0 else o.cases[:limit]
     for oc in shown:
         c = oc.case
-        file, row = c.source()
-        where = f"{Path(c.ledger.path).name}:{c.row}"
-        if file:
-            where += f" ({file}:{row if row is not None else '?'})"
+        where = c.place()
         if oc.row_errors:
             where = "⚠ " + where  # first: a long file name is cut at the terminal's edge
         table.add_row(

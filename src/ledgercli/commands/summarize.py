@@ -87,6 +87,8 @@ def summarize(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
 ) -> None:
@@ -99,7 +101,7 @@ def summarize(
     from .. import summary as sm
     from ..console import err, out
     from ..i18n import detect_lang, message
-    from ..validate import validate_paths
+    from ..validate import case_ledgers, validate_paths
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
@@ -111,19 +113,27 @@ def summarize(
         raise LedgerError("file-missing", path=str(input_path))
     if check is not None and not check.exists():
         raise LedgerError("file-missing", path=str(check))
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     # A merged city workbook is read for its figures only; submissions are validated in full.
     options.summary_columns = sm.input_columns(by, annex)
     report, ledgers = validate_paths([input_path], options)
+    ledgers, contacts = case_ledgers(ledgers)
 
+    copies = "identical-files@kept" if keep_copies else "identical-files"
     for group in report.identical:
-        _warn(err, message("identical-files", language, paths=" = ".join(group)))
+        _warn(err, message(copies, language, paths=" = ".join(group)))
     for code, paths in (
         ("merged-skipped", report.skipped_merged),
         ("summaries-skipped", report.skipped_summaries),
+        ("contact-forms-skipped", contacts),
     ):
         if paths:
             err.print(message(code, language, paths=", ".join(paths)), style="cyan")
+    from ..console import not_reported
+
+    not_reported(report.not_reported, language, err)
     wuhan = [lg for lg in ledgers if lg.form.id == "wh-ledger"]
     cq = [lg for lg in ledgers if lg.form.id == "cq-annex2"]
     if annex is None and check is not None and cq:
@@ -174,7 +184,7 @@ def summarize(
         drop_duplicates=drop_duplicates,
     )
     for caveat in result.caveats:
-        _warn(err, message(caveat.code, language, **caveat.params))
+        _warn(err, caveat.message(language))
 
     default_name = {"3": "annex3.xlsx", "4": "annex4.xlsx", "wh": "wuhan-weekly.xlsx"}[annex]
     target = output
@@ -183,10 +193,13 @@ def summarize(
     inputs = [input_path, *([check] if check else [])]
 
     diffs: list[Any] | None = None
+    skipped_units: list[str] = []
     if check is not None:
-        from ..reconcile import read_reported, reconcile
+        from ..reconcile import not_compared, read_reported, reconcile
 
-        diffs = reconcile(result, read_reported(check, result, password))
+        reported = read_reported(check, result, password)
+        diffs = reconcile(result, reported)
+        skipped_units = not_compared(result, reported)
 
     from ..annexbook import write_summary
 
@@ -194,19 +207,34 @@ def summarize(
         if target is not None:
             write_summary(result, target, inputs, force=force, lang=language)
         data = sm.to_json(result, language)
+        data["not_reported"] = report.not_reported
         if target is not None:
             data["output"] = str(target)
+        # Files read and deliberately not counted, so that none vanishes from the machine's view.
+        data["skipped"] = {
+            "merged": report.skipped_merged,
+            "summaries": report.skipped_summaries,
+            "contact_forms": contacts,
+            "copies": [] if keep_copies else [p for g in report.identical for p in g[1:]],
+        }
         if diffs is not None:
             data["check"] = {
                 "path": str(check),
                 "differences": [d.to_json() for d in diffs],
+                "not_compared": skipped_units,
             }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         # The table first: a second run that finds annex4.xlsx already there still shows it.
         _render(result, out)
         if diffs is not None:
-            _render_diffs(diffs, len(result.rows), language, out)
+            if skipped_units:
+                units_text = "、".join(skipped_units)
+                text = message(
+                    "check-not-compared", language, n=len(skipped_units), units=units_text
+                )
+                out.print(text, style="dim")
+            _render_diffs(diffs, len(result.rows) - len(skipped_units), language, out)
         if target is not None:
             write_summary(result, target, inputs, force=force, lang=language)
             err.print(message("summary-written", language, path=str(target)), style="green")

@@ -48,6 +48,8 @@ def validate(
     password: str | None,
     cutoff: str | None,
     max_unpacked_mb: int,
+    units: Path | None,
+    keep_copies: bool,
     lang: str | None,
     fmt: str,
     strict: bool,
@@ -70,7 +72,9 @@ def validate(
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(form_id, schema, sheet, password, cutoff, max_unpacked_mb)
+    options = make_options(
+        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
+    )
     annotating = annotate is not None or annotate_dir is not None
     if annotate_dir is not None:
         from ..annotate import check_annotate_dir
