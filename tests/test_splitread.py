@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
@@ -177,8 +176,7 @@ def test_cli_one_file_alone_is_split_and_equals_jobs_1(tmp_path: Path, monkeypat
         return sheet
 
     monkeypatch.setattr(splitread, "read_in_halves", spy)
-    if (splitread_cores := __import__("os").cpu_count() or 1) < 2:
-        pytest.skip(f"one core ({splitread_cores}): nothing to split onto")
+    monkeypatch.setattr(splitread, "idle_core", lambda: True)  # whatever the machine's load
     split = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
     assert seen == [True]
     whole = CliRunner().invoke(cli, ["validate", str(path), "--format", "json", "--jobs", "1"])
@@ -224,3 +222,17 @@ def test_city_workbook_summary_read_in_halves(tmp_path: Path, monkeypatch: Any) 
     assert (split.rows, split.values, split.errors) == (whole.rows, whole.values, whole.errors)
     assert split.extras == whole.extras
     assert len(split.rows) == 1500
+
+
+def test_a_busy_machine_reads_whole(monkeypatch: Any) -> None:
+    """No idle core (one core, or a load average that leaves none): the sheet is read whole,
+    since a second thread would only compete with the others' work."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 2.0, 1.0))
+    assert splitread.idle_core() is False
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 2.0, 1.0))
+    assert splitread.idle_core() is True
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert splitread.idle_core() is False

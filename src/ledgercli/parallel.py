@@ -153,12 +153,12 @@ def _run(
     total = len(args)
     n_jobs = effective_jobs(jobs, total, sum(map(_size, paths)) if jobs is None else None)
     if n_jobs == 1:
-        from .splitread import enabled
+        from .splitread import enabled, idle_core
 
         _init(options, forms)
         out = []
         # One file alone leaves the other cores idle: its sheet may be parsed on two.
-        with enabled(total == 1 and jobs != 1 and (os.cpu_count() or 1) >= 2):
+        with enabled(total == 1 and jobs != 1 and idle_core()):
             for n, a in enumerate(args, start=1):
                 if progress is not None:
                     progress(paths[n - 1], n, total)

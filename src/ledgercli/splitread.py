@@ -16,6 +16,7 @@ the sheet is read whole; tests hold the two reads equal.
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import threading
@@ -50,6 +51,20 @@ def enabled(on: bool) -> Iterator[None]:
 
 def is_enabled() -> bool:
     return bool(getattr(_ENABLED, "on", False))
+
+
+def idle_core() -> bool:
+    """Whether a second core is free to parse a half: two or more, and the load average
+    (this process included) leaves one idle. On a machine others keep busy, a second thread
+    only competes with them and costs the copies' memory."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # no load average here (Windows): assume idle
+        return True
+    return load < cores - 0.5
 
 
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
