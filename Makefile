@@ -38,6 +38,15 @@ demo: $(VENV)/.installed
 	$(BIN)/ledger summarize $(OUT)/city.xlsx --annex 4 -o $(OUT)/annex4.xlsx --force
 	$(BIN)/ledger template --form cq-annex2 -o $(OUT)/附件2-模板.xlsx --force
 	$(BIN)/ledger forms
+	@# The whole weekly cycle, twice: week 1 is that inbox; week 2 is sample_data/week2 (the
+	@# same districts a week later) with the 元 ledger sent again, compared with week 1. Both
+	@# weeks have files to return and alarms, so each exits 1 on purpose; the demo goes on.
+	@rm -rf $(OUT)/week1 $(OUT)/week2 $(OUT)/inbox2 && mkdir -p $(OUT)/inbox2
+	@cp sample_data/week2/*.xlsx sample_data/traps/附件2-*.xlsx $(OUT)/inbox2/
+	@$(BIN)/ledger week $(OUT)/inbox -o $(OUT)/week1 --as-of 2022-11 \
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 1: exit code 1, files to return and lapsed promises, as intended)"; }
+	@$(BIN)/ledger week $(OUT)/inbox2 -o $(OUT)/week2 --last $(OUT)/week1 --as-of 2022-11 \
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 2: exit code 1, a unit that sent nothing, a vanished case and more, as intended; open $(OUT)/week2/周报.html)"; }
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data

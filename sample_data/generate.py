@@ -1634,8 +1634,86 @@ def generate(out_dir: Path = OUT_DIR, expected: Path = EXPECTED_MD) -> list[Path
     return written
 
 
+# --------------------------------------------------------------------------------------------
+# Week 2: the same districts a week later (ledger week --last)
+# --------------------------------------------------------------------------------------------
+
+WEEK2_DIR = HERE / "week2"
+WEEK2_NOT_SENT = "区交通局"  # sent last week, nothing this week: 未报送
+WEEK2_VANISHED = 2  # 0-based row of 古南街道 that is gone in week 2 (a vanished case)
+WEEK2_REGRESSED = "文龙街道"  # its first 部分清偿 case is 未化解 again (a regression)
+
+
+def week2_rows() -> dict[str, list[dict[str, object]]]:
+    """Week 2's clean ledgers, derived from week 1's: 古南街道 repays part of a case, clears
+    another, loses one (vanished) and adds one (new); 文龙街道 sets a partly repaid case back
+    to 未化解; the others send the same rows again; 区交通局 sends nothing."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for unit, n, _ in CLEAN_UNITS:
+        if unit == WEEK2_NOT_SENT:
+            continue
+        rows = [dict(r) for r in clean_unit_rows(unit, n)]
+        if unit == "古南街道":
+            rows.pop(WEEK2_VANISHED)
+            open_rows = [r for r in rows if r["已偿还金额"] is None and r["清偿完毕金额"] is None]
+            first, second = open_rows[0], open_rows[1]
+            owed = first["拖欠金额"]
+            assert isinstance(owed, Decimal)
+            set_amounts(first, owed, ST_PARTIAL, repaid=(owed / 3).quantize(Q2), due="2023-03")
+            owed = second["拖欠金额"]
+            assert isinstance(owed, Decimal)
+            set_amounts(second, owed, ST_CLEARED)
+            rows += annex2_rows(random.Random(f"{SEED}:古南街道:week2"), unit, 1)
+        if unit == WEEK2_REGRESSED:
+            back = next(r for r in rows if r["已偿还金额"] is not None)
+            owed = back["拖欠金额"]
+            assert isinstance(owed, Decimal)
+            set_amounts(back, owed, ST_OPEN, due="2023-06")
+        for seq, row in enumerate(rows, start=1):
+            row["序号"] = seq
+            assert not check_annex2_row(row), (unit, row)
+        out[unit] = rows
+    return out
+
+
+def generate_week2(out_dir: Path = WEEK2_DIR) -> list[Path]:
+    """sample_data/week2/: the inbox a week after submissions/ (see README)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for unit, rows in week2_rows().items():
+        instructions = next(i for u, _, i in CLEAN_UNITS if u == unit)
+        path = out_dir / f"附件2-{unit}.xlsx"
+        write_annex2(path, rows, instructions=instructions)
+        written.append(path)
+    path = out_dir / f"附件2-{MESSY_UNIT}（格式不规范）.xlsx"
+    write_messy(path)
+    written.append(path)
+    # 永新镇 sends its file again without fixing it: it goes back a second time.
+    path = out_dir / f"附件2-{ERR_UNIT}（有错误）.xlsx"
+    write_errors(path)
+    written.append(path)
+    for unit, office, leader, liaison in (
+        (
+            "古南街道",
+            "古南街道经济发展办公室",
+            ("陈志强", "党工委委员、办事处副主任", "13983056218"),
+            ("刘婷", "经济发展办公室主任", "023-48661532"),
+        ),
+        (
+            ERR_UNIT,
+            "永新镇经济发展办公室",
+            ("周建国", "党委委员、副镇长", "13908365127"),
+            ("杨静", "经济发展办公室副主任", "023-48713365"),
+        ),
+    ):
+        path = out_dir / f"附件1-{unit}-联络表.xlsx"
+        write_annex1(path, unit, office, leader, liaison)
+        written.append(path)
+    return written
+
+
 def main() -> int:
-    for path in generate():
+    for path in [*generate(), *generate_week2()]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         print(f"{digest}  {path.stat().st_size:7d}  {path.relative_to(HERE.parent)}")
     return 0

@@ -253,7 +253,18 @@ def test_annotate_dir_writes_copies_of_files_with_findings_and_an_index(tmp_path
     assert said[-1] == f"已生成退回清单{out / 'index.xlsx'}：2个文件需修改"
     ws = openpyxl.load_workbook(out / "index.xlsx").active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("单位", "文件", "表样", "错误", "警告", "状态", "标注文件")
+    assert rows[0] == (
+        "单位",
+        "文件",
+        "表样",
+        "错误",
+        "警告",
+        "状态",
+        "标注文件",
+        "联系人",
+        "联系电话",
+        "主要问题",
+    )
     assert [(r[0], Path(r[1]).name, r[3], r[4], r[6]) for r in rows[1:]] == [
         (None, "坏文件.xlsx", 1, 0, None),
         ("古南街道", "古南街道.xlsx", 2, 1, "古南街道.xlsx"),
@@ -263,6 +274,10 @@ def test_annotate_dir_writes_copies_of_files_with_findings_and_an_index(tmp_path
     assert rows[1][5].startswith("无法读取：")
     assert [r[5] for r in rows[2:]] == ["需修改", "请核实警告", "无问题"]
     assert ws["G3"].hyperlink.target == "古南街道.xlsx"
+    # Files to fix say what first (their errors, or why they cannot be read); others do not.
+    first = rows[2][9].split("\n")
+    assert len(first) == 2 and all(line.startswith("附件2!") for line in first)
+    assert rows[1][9] and rows[3][9] is None and rows[4][9] is None
     # A second run needs --force, since the copies already exist.
     with pytest.raises(LedgerError) as exc:
         annotate_reports(report, ledgers, None, out, "zh", False)

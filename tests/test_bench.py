@@ -38,15 +38,22 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path
 
 
 def test_tiny_run_matches_ground_truth(tiny: tuple[dict[str, Any], Path]) -> None:
-    """Every step exits 0 and merge, annex 3 and annex 4 equal the generator's figures."""
+    """Every step exits 0 (week: 1, for the lapsed promises it lists) and merge, annex 3,
+    annex 4 and the week's headline equal the generator's figures."""
     results, root = tiny
     assert results["problems"] == []
     assert results["correct"] is True
     assert set(results["steps"]) == set(run.STEPS)
-    assert all(s["runs"][0]["rc"] == 0 for s in results["steps"].values())
+    assert all(
+        s["runs"][0]["rc"] in ((0, 1) if name.startswith("week") else (0,))
+        for name, s in results["steps"].items()
+    )
     merged = json.loads((root / "work" / "merge.json").read_text(encoding="utf-8"))
     assert merged["totals"]["rows_written"] == 60
-    assert (root / "results.md").read_text(encoding="utf-8").count("| tiny |") == 8
+    # 9 steps, merge's memory and the week's wall time.
+    assert (root / "results.md").read_text(encoding="utf-8").count("| tiny |") == 11
+    week = json.loads((root / "work" / "week-last.json").read_text(encoding="utf-8"))
+    assert week["headline"]["cases"] == 60 and week["changes"]["totals"]["vanished"] == 0
     assert json.loads((root / "results.json").read_text(encoding="utf-8"))["correct"] is True
 
 
@@ -106,7 +113,7 @@ def test_missing_output_is_a_failure(tiny: tuple[dict[str, Any], Path], tmp_path
     _, root = tiny
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     problems = run.check(manifest, tmp_path)
-    assert len(problems) == 4
+    assert len(problems) == 6  # validate, merge, week, week --last, annex 3, annex 4
     assert all("no JSON output" in p for p in problems)
 
 

@@ -294,10 +294,12 @@ def test_change_workbook(weeks: tuple[Path, Path], tmp_path: Path) -> None:
     rows = {r[headers.index("合同名称（本周）")].value: r for r in ws.iter_rows(min_row=2)}
     c_row = rows["C合同"]
     assert (c_row[old_col].value, c_row[old_col + 1].value) == (15, 20)
-    assert c_row[old_col].fill.fgColor.rgb == "00FFEB9C"
+    # The fill Excel calls "Neutral" (its alpha byte is the writer's: FF or 00).
+    assert c_row[old_col].fill.fgColor.rgb[2:] == "FFEB9C"
     where = headers.index("上周位置")
     assert c_row[where].value == f"{weeks[0]} › 附件2 › 5"
-    assert c_row[where].hyperlink.target.endswith("week1.xlsx#'附件2'!A5")
+    link = c_row[where].hyperlink
+    assert link.target.endswith("week1.xlsx") and link.location == "'附件2'!A5"
     gone = wb["消失案件"]
     assert gone.cell(2, 3).value == 30
     # Text from a submission is a text cell, never a formula.

@@ -106,6 +106,10 @@ LABELS: dict[str, dict[str, str]] = {
         "check": "请核实警告",
         "ok": "无问题",
         "unreadable": "无法读取",
+        "person": "联系人",
+        "phone": "联系电话",
+        "first": "主要问题",
+        "more": "另有{n}条",
     },
     "en": {
         "title": "Validation results",
@@ -137,6 +141,10 @@ LABELS: dict[str, dict[str, str]] = {
         "check": "check warnings",
         "ok": "clean",
         "unreadable": "cannot be read",
+        "person": "Contact",
+        "phone": "Phone",
+        "first": "First problems",
+        "more": "{n} more",
     },
 }
 
@@ -577,6 +585,47 @@ def unit_of(fr: FileReport, ledger: Ledger | None) -> str:
     return ""
 
 
+# Labels above a header that name who filled the form and how to reach them.
+_PERSON_LABELS = ("联系人", "填报人", "联络人", "经办人")
+_PHONE_LABELS = ("联系电话", "联系方式", "电话", "手机")
+FIRST_PROBLEMS = 3  # errors listed in the index per file; the marked copy has them all
+
+
+def contact_of(
+    fr: FileReport, unit: str, contacts: dict[str, tuple[str, str]] | None = None
+) -> tuple[str, str]:
+    """Who to call about a returned file: the 联系人 and 联系电话 written above its header,
+    else the unit's liaison from annex-1 forms (`contacts`, by unit key), else blanks."""
+    from .text import norm_key
+    from .units import unit_key
+
+    def find(labels: tuple[str, ...]) -> str:
+        for label, value in fr.metadata.items():
+            if any(norm_key(label).startswith(w) for w in labels) and str(value).strip():
+                return str(value).strip()
+        return ""
+
+    person, phone = find(_PERSON_LABELS), find(_PHONE_LABELS)
+    if (not person or not phone) and contacts and unit:
+        # A file of several units is nobody's in particular: only one unit has a liaison.
+        known = contacts.get(unit_key(unit))
+        if known is not None:
+            person, phone = person or known[0], phone or known[1]
+    return person, phone
+
+
+def first_problems(fr: FileReport, lang: str, limit: int = FIRST_PROBLEMS) -> str:
+    """The first errors of a file (or why it cannot be read), one a line, as the index shows."""
+    errors = [f for f in fr.findings if f.severity == "error"]
+    lines = [
+        f"{f.location()} {f.message(lang)}".strip() if f.location() else f.message(lang)
+        for f in errors[:limit]
+    ]
+    if len(errors) > limit:
+        lines.append(LABELS[lang]["more"].format(n=len(errors) - limit))
+    return "\n".join(lines)
+
+
 def write_index(
     report: Report,
     ledgers: list[Ledger],
@@ -585,11 +634,17 @@ def write_index(
     lang: str,
     force: bool = False,
     inputs: Iterable[Path] = (),
+    contacts: dict[str, tuple[str, str]] | None = None,
+    units: dict[str, str] | None = None,
 ) -> Path:
-    """DIR/index.xlsx: unit, file, errors, warnings, status and a link to each annotated copy;
-    the files to fix first."""
+    """DIR/index.xlsx: unit, file, errors, warnings, status, a link to each annotated copy,
+    who to call (from the file, else `contacts` by unit key) and its first errors; the files
+    to fix first. `units` (path → unit) names units where the caller knows them better than
+    the ledger (canonical names)."""
+    import os
+
     import openpyxl
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     check_output(out, inputs, force)
     words = LABELS[lang]
@@ -598,6 +653,7 @@ def write_index(
     ws = wb.active
     ws.title = words["index"]
     heads = ["unit", "file", "form", "error", "warning", "status", "returned"]
+    heads += ["person", "phone", "first"]
     style = header_style()
     for c, key in enumerate(heads, start=1):
         set_text(ws.cell(1, c), words[key])
@@ -611,9 +667,11 @@ def write_index(
 
     red = PatternFill("solid", fgColor=ERROR_FILL, bgColor=ERROR_FILL)
     amber = PatternFill("solid", fgColor=WARNING_FILL, bgColor=WARNING_FILL)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row, fr in enumerate(sorted(report.files, key=rank), start=2):
         status = ["unreadable", "fix", "check", "ok"][rank(fr)]
-        set_text(ws.cell(row, 1), unit_of(fr, by_path.get(fr.path)))
+        unit = (units or {}).get(fr.path) or unit_of(fr, by_path.get(fr.path))
+        set_text(ws.cell(row, 1), unit)
         set_text(ws.cell(row, 2), fr.path)
         set_text(ws.cell(row, 3), fr.form or "")
         ws.cell(row, 4).value = fr.count("error")
@@ -634,11 +692,18 @@ def write_index(
         copy = copies.get(fr.path)
         if copy is not None:
             link = ws.cell(row, 7)
-            set_text(link, copy.name)
             # Relative, so the folder can be zipped and sent on with its index.
-            link.hyperlink = copy.name
+            target = Path(os.path.relpath(copy, out.parent)).as_posix()
+            set_text(link, target)
+            link.hyperlink = target
             link.font = Font(color="FF0563C1", underline="single")
-    for letter, w in zip("ABCDEFG", (20, 40, 12, 8, 8, 24, 30), strict=True):
+        if rank(fr) <= 1:
+            person, phone = contact_of(fr, unit, contacts)
+            set_text(ws.cell(row, 8), person)
+            set_text(ws.cell(row, 9), phone)
+            set_text(ws.cell(row, 10), first_problems(fr, lang))
+            ws.cell(row, 10).alignment = wrap
+    for letter, w in zip("ABCDEFGHIJ", (20, 40, 12, 8, 8, 24, 30, 10, 16, 70), strict=True):
         ws.column_dimensions[letter].width = w
     atomic_save(wb.save, out, replace=force)
     return out

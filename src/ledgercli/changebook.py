@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,9 @@ from .status import STATUS_EN
 from .writer import (
     AMOUNT_FORMAT,
     MAX_SHEET_ROWS,
-    apply_style,
+    XLSX_HEADER_FORMAT,
     atomic_save,
     check_output,
-    header_style,
-    set_text,
-    set_value,
 )
 
 register(
@@ -205,42 +203,79 @@ class BookSheet:
     widths: list[int] = field(default_factory=list)
 
 
-def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool) -> None:
-    """Write the sheets to `out` atomically; never over an input, never over a file unasked."""
-    import openpyxl
-    from openpyxl.styles import PatternFill
+# Excel keeps at most this many links on one sheet; past it a location is written as text.
+MAX_LINKS = 65_530
+_MARK = "#FFEB9C"
 
+
+def save(sheets: list[BookSheet], out: Path, inputs: Iterable[Path], force: bool) -> None:
+    """Write the sheets to `out` atomically; never over an input, never over a file unasked.
+
+    Streamed with xlsxwriter (a city's lapsed promises are tens of thousands of full rows);
+    text is always a text cell, never a formula, number or link."""
     if out.suffix.lower() != ".xlsx":
         raise LedgerError("changebook-suffix", path=str(out))
     check_output(out, list(inputs), force)
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    style = header_style()
-    mark = PatternFill("solid", fgColor="FFEB9C")
-    for spec in sheets:
-        ws = wb.create_sheet(spec.title[:31])
-        for j, h in enumerate(spec.headers, start=1):
-            cell = ws.cell(row=1, column=j)
-            set_text(cell, h)
-            apply_style(cell, style)
-        ws.freeze_panes = "A2"
-        for r, values in enumerate(spec.rows[: MAX_SHEET_ROWS - 1], start=2):
-            marks = spec.marks[r - 2] if r - 2 < len(spec.marks) else set()
-            links = spec.links[r - 2] if r - 2 < len(spec.links) else {}
-            for j, v in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=j)
-                set_value(cell, v, AMOUNT_FORMAT if isinstance(v, Decimal) else None)
-                if j - 1 in marks:
-                    cell.fill = mark
-                if j - 1 in links:
-                    cell.hyperlink = links[j - 1]
-                    cell.style = "Hyperlink"
-        from openpyxl.utils import get_column_letter
+    atomic_save(lambda path: _build(sheets, path), out, replace=force)
 
-        for j, h in enumerate(spec.headers, start=1):
-            width = spec.widths[j - 1] if j - 1 < len(spec.widths) else max(10, len(h) * 2)
-            ws.column_dimensions[get_column_letter(j)].width = min(width, 40)
-    atomic_save(wb.save, out, replace=force)
+
+def _build(sheets: list[BookSheet], path: str) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        header = wb.add_format(XLSX_HEADER_FORMAT)
+        formats = {
+            (False, False): None,
+            (True, False): wb.add_format({"num_format": AMOUNT_FORMAT}),
+            (False, True): wb.add_format({"bg_color": _MARK, "pattern": 1}),
+            (True, True): wb.add_format(
+                {"num_format": AMOUNT_FORMAT, "bg_color": _MARK, "pattern": 1}
+            ),
+        }
+        link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        for spec in sheets:
+            _sheet(wb.add_worksheet(spec.title[:31]), spec, header, formats, link)
+    finally:
+        wb.close()
+
+
+def _sheet(ws: Any, spec: BookSheet, header: Any, formats: dict[Any, Any], link: Any) -> None:
+    for j, h in enumerate(spec.headers):
+        width = spec.widths[j] if j < len(spec.widths) else max(10, len(h) * 2)
+        ws.set_column(j, j, min(width, 40))
+    for j, h in enumerate(spec.headers):
+        ws.write_string(0, j, h, header)
+    ws.freeze_panes(1, 0)
+    links_left = MAX_LINKS
+    for r, values in enumerate(spec.rows[: MAX_SHEET_ROWS - 1], start=1):
+        marks = spec.marks[r - 1] if r - 1 < len(spec.marks) else set()
+        links = spec.links[r - 1] if r - 1 < len(spec.links) else {}
+        for j, v in enumerate(values):
+            fmt = formats[(isinstance(v, Decimal), j in marks)]
+            if j in links and links_left > 0 and len(links[j]) < 2000:
+                links_left -= 1
+                ws.write_url(r, j, "external:" + links[j], link, "" if v is None else str(v))
+            elif v is None or v == "":
+                if fmt is not None:
+                    ws.write_blank(r, j, None, fmt)
+            elif isinstance(v, str):
+                ws.write_string(r, j, v, fmt)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, j, v, fmt)
+            elif isinstance(v, Decimal | int | float):
+                # Excel holds doubles; 0.0001 万元 amounts are far inside their 15 digits.
+                ws.write_number(r, j, float(v), fmt)
+            else:
+                ws.write_string(r, j, str(v), fmt)
 
 
 # --- diff -----------------------------------------------------------------------------------
@@ -367,13 +402,17 @@ def _provenance(case: Case | None) -> list[Any]:
 
 def _link(case: Case) -> str:
     """A link Excel and WPS open at the row: file#'sheet'!A<row>."""
-    path = Path(case.ledger.path)
-    try:
-        target = str(path.resolve())
-    except OSError:
-        target = str(path)
     sheet = case.ledger.sheet_of(case.i).replace("'", "''")
-    return f"{target}#'{sheet}'!A{case.row}"
+    return f"{_resolved(case.ledger.path)}#'{sheet}'!A{case.row}"
+
+
+@lru_cache(maxsize=1024)
+def _resolved(path: str) -> str:
+    """A file's absolute path, once per file (tens of thousands of rows link to one file)."""
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return path
 
 
 # --- overdue --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .forms import FormSpec
 from .ledger import Ledger
 from .merge import MergeResult, Source, all_findings, check_conservation, status_of
 from .report import Finding
-from .writer import AMOUNT_FORMAT, MAX_SHEET_ROWS, atomic_save, check_output
+from .writer import AMOUNT_FORMAT, MAX_SHEET_ROWS, XLSX_HEADER_FORMAT, atomic_save, check_output
 
 DETAIL_SHEET = "明细"
 FINDINGS_SHEET = "问题"
@@ -83,16 +83,6 @@ _BOOK_OPTIONS = {
     # for a member that needs them (1,020,000 rows × 33 columns here: 1.6 GB, none).
     "use_zip64": True,
 }
-_HEADER_FORMAT = {
-    "bold": True,
-    "bg_color": "#DDEBF7",
-    "pattern": 1,
-    "align": "center",
-    "valign": "vcenter",
-    "text_wrap": True,
-    "border": 1,
-    "border_color": "#808080",
-}
 
 
 def write_city(
@@ -144,7 +134,7 @@ def write_city(
 
 class _Formats:
     def __init__(self, wb: Any) -> None:
-        self.header = wb.add_format(_HEADER_FORMAT)
+        self.header = wb.add_format(XLSX_HEADER_FORMAT)
         self.amount = wb.add_format({"num_format": AMOUNT_FORMAT})
         self.date = wb.add_format({"num_format": DATE_FORMAT})
 

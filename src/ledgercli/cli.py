@@ -24,6 +24,7 @@ COMMANDS = {
     "template": "template",
     "diff": "diff",
     "overdue": "overdue",
+    "week": "week",
     "forms": "forms",
 }
 

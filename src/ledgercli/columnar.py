@@ -62,10 +62,12 @@ def _locate_merged(
         return None  # a column missing, unknown or twice: not as merge wrote it
     header = next(cells for r, cells in loc.sheet.rows if r == loc.header_row)
     wanted = {j for key, j in loc.columns.items() if key in only}
-    wanted |= {j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS}
+    # The provenance a summary needs, and any other the caller names (diff: 来源文件, 来源行号).
+    wanted |= {j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS or key in only}
     # The first four columns tell a 合计 row or the 填写说明 under the table.
     first = list(range(min(4, len(header))))
     numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
+    numbers |= {j for key, j in loc.extras.items() if key == "source_row"}  # 来源行号: a number
     # Measured before fastexcel lays the sheet out (a stray far cell is refused, not allocated).
     facts = book.check_sheet(loc.sheet.name)
     scan = BadCellScan(book, loc.sheet.name) if facts.formulas else None  # beside fastexcel
@@ -91,7 +93,7 @@ def _locate_merged(
     loc.column_rows = rows
     form = loc.form
     repeating = {j for key, j in loc.columns.items() if form.by_key[key].kind == "enum"} | {
-        j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS
+        j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS or key == "source_file"
     }
     if form.unit_column in loc.columns:
         repeating.add(loc.columns[form.unit_column])

@@ -19,9 +19,9 @@ from .amountunit import CONFLICT, CONVERTED, RATIO, evidence_params
 from .errors import LedgerError
 from .forms import FormSpec
 from .i18n import register
-from .ledger import Ledger, money
+from .ledger import Ledger, money, moneys
 from .report import FileReport, Finding
-from .status import rank, remaining, repaid, status
+from .status import rank, remaining, remainings, repaid, status, statuses_and_repaid
 from .text import norm_key
 from .units import apply_to_ledger, plan_units, read_roster, reporting_units, unit_key
 from .validate import Options, case_ledgers, validate_paths
@@ -92,6 +92,7 @@ class Side:
     not_reported: list[str] | None = None
     contacts: list[str] = field(default_factory=list)  # annex-1 forms beside the ledgers
     keep_copies: bool = False  # identical files are each counted (--keep-copies)
+    _cases: list[Case] | None = field(default=None, repr=False, compare=False)
 
     @property
     def copies(self) -> list[str]:
@@ -99,7 +100,10 @@ class Side:
         return [] if self.keep_copies else [p for g in self.identical for p in g[1:]]
 
     def cases(self) -> list[Case]:
-        return [Case(lg, i) for lg in self.ledgers for i in range(len(lg))]
+        """Every row as a Case, made once (diff and overdue both ask) and column-wise."""
+        if self._cases is None:
+            self._cases = [c for lg in self.ledgers for c in Case.all_of(lg)]
+        return self._cases
 
 
 @dataclass(eq=False)
@@ -123,6 +127,24 @@ class Case:
         self.repaid = repaid(lg, i)
         self.owed = money(lg.get("owed", i))
         self.remaining = remaining(lg, i)
+
+    @classmethod
+    def all_of(cls, lg: Ledger) -> list[Case]:
+        """Every row of a ledger, by the same definitions as one Case at a time (status.py),
+        computed a column at a time: a city's 100,000 rows, twice a week."""
+        n = len(lg)
+        states, paid = statuses_and_repaid(lg)
+        owed = moneys(lg.values.get("owed") or [None] * n)
+        rest = remainings(lg, owed, paid)
+        out = []
+        for i, ident, unit, st, rp, ow, rm in zip(
+            range(n), lg.identities(), lg.units(), states, paid, owed, rest, strict=True
+        ):
+            c = cls.__new__(cls)
+            c.ledger, c.i, c.identity, c.unit = lg, i, ident, unit or ""
+            c.status, c.repaid, c.owed, c.remaining = st, rp, ow, rm
+            out.append(c)
+        return out
 
     def get(self, key: str) -> Any:
         return self.ledger.get(key, self.i)
@@ -609,7 +631,10 @@ def _pair_changes(o: Case, n: Case, form: FormSpec, corrected: bool) -> list[Cha
     changed = [
         _field(form, k, o.get(k), n.get(k))
         for k in KEY_FIELDS
-        if k in form.by_key and k not in explained and comparable(o.get(k)) != comparable(n.get(k))
+        if k in form.by_key
+        and k not in explained
+        and o.get(k) != n.get(k)  # equal values need no folding to compare
+        and comparable(o.get(k)) != comparable(n.get(k))
     ]
     if changed:
         out.append(Change("changed", unit, o, n, fields=changed))

@@ -548,6 +548,121 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the output {path} must end in .xlsx (the tool writes an Excel workbook)",
     ),
     "output-dir-missing": ("输出目录{path}不存在", "the output folder {path} does not exist"),
+    # --- ledger week ------------------------------------------------------------------------
+    "week-inbox-not-folder": (
+        "{path}不是文件夹：ledger week 读取收件文件夹（本周收到的全部报送文件）",
+        "{path} is not a folder: ledger week reads the inbox folder (every submission of the week)",
+    ),
+    "week-outdir-in-inbox": (
+        "输出文件夹{path}在收件文件夹{inbox}之内：下周读取收件箱时会把输出当作报送文件；请另选位置",
+        "the output folder {path} is inside the inbox {inbox}: the outputs would be read as "
+        "submissions next time; choose a folder outside it",
+    ),
+    "week-outdir-not-folder": (
+        "{path}已存在且不是文件夹",
+        "{path} exists and is not a folder",
+    ),
+    "week-outdir-foreign": (
+        "输出文件夹{path}中有{n}个不是 ledger week 写入的文件（{files}）；为免误删，请另选一个空文件夹或新文件夹",
+        "the output folder {path} holds {n} file(s) ledger week did not write ({files}); "
+        "so that nothing of yours is replaced, choose an empty or new folder",
+    ),
+    "week-outdir-busy": (
+        "无法替换输出文件夹{path}（{detail}）；其中的文件是否正在Excel中打开？关闭后重试，原有输出未改动",
+        "the output folder {path} cannot be replaced ({detail}); is one of its files open in "
+        "Excel? Close it and run again; the previous outputs are unchanged",
+    ),
+    "week-last-is-outdir": (
+        "--last {path}就是本周的输出文件夹；请给出上周的输出文件夹、上周的全市台账或上周的收件文件夹",
+        "--last {path} is this week's output folder; give last week's output folder, its "
+        "city workbook or last week's inbox",
+    ),
+    "week-last-missing": (
+        "--last {path}不存在",
+        "--last {path} does not exist",
+    ),
+    "week-last-no-city": (
+        "上周的输出文件夹{path}中没有全市台账{city}",
+        "last week's output folder {path} holds no city workbook {city}",
+    ),
+    "week-caution-unreadable": (
+        "{n}个文件无法读取，其案件未计入本周数字：",
+        "{n} file(s) cannot be read; their cases are in none of this week's figures: ",
+    ),
+    "week-line-head": ("ledger week：{inbox} → {outdir}", "ledger week: {inbox} → {outdir}"),
+    "week-line-received": (
+        "收到{files}个文件：并入{merged}个台账（{rows}行，{units}个单位）{rest}",
+        "received {files} file(s): {merged} ledger(s) merged ({rows} rows, {units} units){rest}",
+    ),
+    "week-line-skipped": ("，跳过{n}个", ", {n} skipped"),
+    "week-line-unreadable": ("，{n}个无法读取", ", {n} cannot be read"),
+    "week-line-returned": (
+        "退回{n}个文件修改（标注副本在 {folder}，清单 {index}）：",
+        "{n} file(s) go back to be fixed (marked copies in {folder}, list in {index}):",
+    ),
+    "week-line-returned-row": (
+        "  {unit}  {file}  错误{errors}  {contact}",
+        "  {unit}  {file}  {errors} error(s)  {contact}",
+    ),
+    "week-line-unreadable-row": ("  {unit}  {file}  无法读取", "  {unit}  {file}  cannot be read"),
+    "week-line-more": ("  另有{n}个，见 {index}", "  {n} more: see {index}"),
+    "week-line-none-returned": ("没有需要退回的文件", "no file goes back"),
+    "week-line-figures": ("本周数字{vs}：", "this week's figures{vs}:"),
+    "week-line-vs": ("（较上周）", " (change since last week)"),
+    "week-line-cases": ("  案件 {value} 件{change}", "  cases {value}{change}"),
+    "week-line-owed": ("  拖欠总金额 {value} 万元{change}", "  owed {value} 万元{change}"),
+    "week-line-repaid": ("  清偿总金额 {value} 万元{change}", "  repaid {value} 万元{change}"),
+    "week-line-rate": ("  清偿率 {value}%{change}", "  repayment rate {value}%{change}"),
+    "week-line-points": ("个百分点", " points"),
+    "week-line-no-last": (
+        "未给出 --last：本期不含与上周的比较（消失、倒退、新增案件）",
+        "no --last: this week is not compared with last week (vanished, regressed, new cases)",
+    ),
+    "week-line-changes": (
+        "与上周比较：消失{vanished}件（拖欠{vanished_amount}万元），倒退{regressions}件，新增{new}件，本周偿还{repaid}万元",
+        "since last week: {vanished} vanished ({vanished_amount} 万元 owed), {regressions} "
+        "regressed, {new} new, {repaid} 万元 repaid",
+    ),
+    "week-line-overdue": (
+        "到期未偿还（截至{as_of}）：{cases}件，{amount}万元",
+        "lapsed promises (as of {as_of}): {cases} case(s), {amount} 万元",
+    ),
+    "week-line-cautions": ("数字说明：", "about the figures:"),
+    "week-line-written": (
+        "已写入 {outdir}（{first}等{n}个文件）",
+        "written to {outdir} ({first} and the others: {n} files)",
+    ),
+    "week-line-more-cautions": ("  另有{n}条，见周报.html", "  {n} more: see 周报.html"),
+    "week-line-alarm": (
+        "需要处理：{what}（退出码{exit}）",
+        "to act on: {what} (exit code {exit})",
+    ),
+    "week-line-quiet": ("没有需要处理的事项（退出码0）", "nothing to act on (exit code 0)"),
+    "week-alarm-returned": ("退回{n}个文件", "{n} file(s) to return"),
+    "week-alarm-not_reported": ("{n}个单位未报送", "{n} unit(s) sent nothing"),
+    "week-alarm-vanished": ("{n}件消失", "{n} vanished"),
+    "week-alarm-regressions": ("{n}件倒退", "{n} regressed"),
+    "week-alarm-overdue": ("{n}件到期未偿还", "{n} lapsed"),
+    "week-alarm-unreadable": ("{n}个文件无法读取", "{n} unreadable"),
+    "week-caveat-error-rows": (
+        "{rows}行存在错误（涉及拖欠金额{amount}万元），已按报送数计入汇总；所在文件已退回修改",
+        "{rows} row(s) with errors ({amount} 万元 owed) are counted as sent; their files go "
+        "back to be fixed",
+    ),
+    "week-caveat-duplicates": (
+        "{groups}组重复案件（多计{rows}行，拖欠金额{amount}万元）已重复计入汇总；见全市台账“重复组”列",
+        "{groups} duplicate group(s) counted more than once ({rows} extra row(s), {amount} "
+        "万元 owed); see the 重复组 column of the city workbook",
+    ),
+    "week-caution-suspect-last-week": (
+        "{n}件拖欠金额是上周同一案件的上千倍（疑似按元填写），合计{owed}万元，占本周拖欠金额的{percent}%；已计入，请核实",
+        "{n} amount(s) owed are thousands of times last week's for the same case (typed in "
+        "yuan?), {owed} 万元, {percent}% of this week's owed; counted: please check them",
+    ),
+    "week-caution-other-form": (
+        "{n}个文件不是{form}表样，未计入：",
+        "{n} file(s) are not of form {form} and are not counted: ",
+    ),
 }
 
 

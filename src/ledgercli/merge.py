@@ -25,7 +25,14 @@ from .ledger import Ledger
 from .parallel import FileRows, read_for_merge
 from .report import FileReport, Finding
 from .text import norm_key
-from .units import Roster, plan_units, read_roster, reporting_units
+from .units import (
+    Roster,
+    UnitPlan,
+    apply_to_ledger,
+    plan_units,
+    read_roster,
+    reporting_units,
+)
 from .validate import Options, ledger_folders
 from .workbook import UNREADABLE_REASONS, iter_spreadsheets, real
 
@@ -148,6 +155,8 @@ class Source:
     duplicates: int = 0  # rows of this file that belong to a duplicate group
     # Unit names as written → their canonical name (units.py), applied as the rows are written.
     renames: dict[str, str] = field(default_factory=dict)
+    # The validated ledger, when the merge was asked to keep it (merge_paths(keep_ledgers=True)).
+    ledger: Ledger | None = None
 
     @property
     def rows_read(self) -> int:
@@ -217,6 +226,8 @@ class MergeResult:
     spill_dir: Any = field(default=None, repr=False)  # the rows' SpillDir (spill.py)
     # With a roster (--units): its units that sent nothing. None without one.
     not_reported: list[str] | None = None
+    # Every unit's canonical name, decided over all merged files (units.py).
+    unit_plan: UnitPlan | None = None
 
     def close(self) -> None:
         """Remove the spilled rows (the city workbook can no longer be written after)."""
@@ -285,21 +296,32 @@ def merge_paths(
     drop_duplicates: bool = False,
     progress: Progress | None = None,
     jobs: int | None = None,
+    roster: Roster | None = None,
+    keep_ledgers: bool = False,
 ) -> MergeResult:
     """Read, validate and plan the merge of files and folders; nothing is written here.
 
     `options.form` picks the form to merge (files of other forms are skipped with a notice);
     without it every readable file must be of the same form. Files are read on `jobs`
-    processes (None: every core; 1: in this process), with the same result.
+    processes (None: every core; 1: in this process), with the same result. `roster` is
+    given by a caller that read it already (else `options.units` is read); `keep_ledgers`
+    keeps each file's validated ledger (`Source.ledger`, units renamed as in the workbook).
     """
     # The roster first: a wrong --units stops the merge before forty files are read.
-    roster = read_roster(options.units, options.password) if options.units else None
+    if roster is None and options.units:
+        roster = read_roster(options.units, options.password)
     from .spill import SpillDir
 
     spill = SpillDir()
     try:
         sources, forms = read_sources(
-            paths, options, progress, Path(spill.name), jobs, key=spill.key
+            paths,
+            options,
+            progress,
+            Path(spill.name),
+            jobs,
+            key=spill.key,
+            keep_ledgers=keep_ledgers,
         )
         set_copies_aside(sources, options)
         form = choose_form(sources, options, forms)
@@ -334,6 +356,7 @@ def read_sources(
     jobs: int | None = None,
     *,
     key: bytes | None = None,
+    keep_ledgers: bool = False,
 ) -> tuple[list[Source], list[FormSpec]]:
     listed = list(iter_spreadsheets(paths))
     if not listed:
@@ -353,7 +376,16 @@ def read_sources(
 
         key = new_key()
     read = iter(
-        read_for_merge(files, options, forms, spill_dir, key=key, jobs=jobs, progress=progress)
+        read_for_merge(
+            files,
+            options,
+            forms,
+            spill_dir,
+            key=key,
+            jobs=jobs,
+            progress=progress,
+            keep_ledgers=keep_ledgers,
+        )
     )
     sources: list[Source] = []
     for path, skip in listed:
@@ -370,6 +402,8 @@ def read_sources(
             continue
         report, data, sha = next(read)
         src = Source(path=path, status="merged", sha256=sha, report=report)
+        if data is not None and data.ledger is not None:
+            src.ledger, data.ledger = data.ledger, None
         if report.merged and real(path) not in named:
             # A city workbook in the inbox (last week's, or this merge's own output) is a
             # result, not a submission; merging it would double every case.
@@ -464,9 +498,12 @@ def canonical_units(result: MergeResult, roster: Roster | None) -> None:
     file, so the name it was written under stays in 问题."""
     merged = [s for s in result.sources if s.status == "merged" and s.report is not None]
     plan = plan_units([s.report for s in merged if s.report is not None], roster)
+    result.unit_plan = plan
     for s in merged:
         assert s.report is not None
         s.renames = plan.renames(u.name for u in s.report.units)
+        if s.ledger is not None:
+            apply_to_ledger(s.ledger, plan)
     if roster is not None:
         # A file that cannot be read was sent all the same; last week's city workbook in the
         # inbox was not sent by anyone.

@@ -73,6 +73,9 @@ class FileRows(SheetRows):
     # Each row's reporting unit where the file's sheets name different ones above their
     # headers (a Wuhan workbook with a sheet per unit); None: every row's is `unit`.
     row_units: list[str | None] | None = None
+    # The validated ledger itself, only when the caller asked for it (`ledger week` computes
+    # its summaries, changes and lapsed promises from the same read as the city workbook).
+    ledger: Ledger | None = None
     _sheet_names: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,12 +120,24 @@ def validate_many(
     )
     out: list[tuple[FileReport, Ledger | None]] = []
     for fr, ledger in results:
-        if ledger is not None and isinstance(ledger.form, tuple):
-            form_id, is_roster = ledger.form
-            form = by_id[form_id]
-            ledger.form = form.roster or form if is_roster else form
+        if ledger is not None:
+            _restore_form(ledger, by_id)
         out.append((fr, ledger))
     return out
+
+
+def _ship(ledger: Ledger) -> Ledger:
+    """The form goes back by its id: the parent holds the same specs, and 300 copies of a
+    schema need not cross the pipe."""
+    ledger.form = (ledger.form.id, ledger.form.is_roster)  # type: ignore[assignment]
+    return ledger
+
+
+def _restore_form(ledger: Ledger, by_id: dict[str, FormSpec]) -> None:
+    if isinstance(ledger.form, tuple):
+        form_id, is_roster = ledger.form
+        form = by_id[form_id]
+        ledger.form = form.roster or form if is_roster else form
 
 
 def read_for_merge(
@@ -134,11 +149,21 @@ def read_for_merge(
     key: bytes,
     jobs: int | None = None,
     progress: Progress | None = None,
+    keep_ledgers: bool = False,
 ) -> list[tuple[FileReport, FileRows | None, str | None]]:
     """Validate each file and spill its rows (encrypted with `key`); (report, rows, sha256)
-    in input order."""
-    tasks = [(p, spill_dir / f"{n:06d}.spill", key) for n, p in enumerate(paths)]
-    return _run(_merge_task, tasks, paths, options, forms, jobs, progress)
+    in input order.
+
+    `keep_ledgers` also sends each file's validated ledger back (`FileRows.ledger`), for a
+    caller that computes more than the city workbook from the one read."""
+    tasks = [(p, spill_dir / f"{n:06d}.spill", key, keep_ledgers) for n, p in enumerate(paths)]
+    results = _run(_merge_task, tasks, paths, options, forms, jobs, progress)
+    if keep_ledgers:
+        by_id = {f.id: f for f in forms}
+        for _, rows, _ in results:
+            if rows is not None and rows.ledger is not None:
+                _restore_form(rows.ledger, by_id)
+    return results
 
 
 def _run(
@@ -186,6 +211,15 @@ def _run(
     for k in sorted(failed):
         results[k] = _isolated(task, args[k], options, forms)
     return results
+
+
+def in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run `fn(*args)` in a process of its own while this one goes on (`ledger week` writes
+    the city workbook there while it computes the rest); `.result()` waits for it."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the process ends once its one job is done
+    return future
 
 
 def _isolated(
@@ -255,14 +289,11 @@ def _validate_task(path: Path, keep_ledger: bool) -> tuple[FileReport, Ledger | 
     fr, ledger = validate_file(path, _STATE["options"], _STATE["forms"])
     if ledger is None or not keep_ledger:
         return fr, None
-    # The form goes back by its id: the parent holds the same specs, and 300 copies of a
-    # schema need not cross the pipe.
-    ledger.form = (ledger.form.id, ledger.form.is_roster)  # type: ignore[assignment]
-    return fr, ledger
+    return fr, _ship(ledger)
 
 
 def _merge_task(
-    path: Path, spill: Path, key: bytes
+    path: Path, spill: Path, key: bytes, keep_ledger: bool = False
 ) -> tuple[FileReport, FileRows | None, str | None]:
     from .citybook import detail_columns, row_cells
     from .merge import describe, identity
@@ -300,6 +331,8 @@ def _merge_task(
         row_units=ledger.units() if ledger.unit is None and ledger.form.unit_metadata else None,
         marks=ledger.marks,
     )
+    if keep_ledger:
+        rows.ledger = _ship(ledger)
     return fr, rows, sha
 
 

@@ -116,3 +116,22 @@ def remaining(ledger: Ledger, i: int) -> Decimal:
     else:
         rest = owed - repaid(ledger, i)
     return max(rest, Decimal(0))
+
+
+def remainings(ledger: Ledger, owed: list[Decimal], paid: list[Decimal]) -> list[Decimal]:
+    """`remaining` of every row, column-wise: 剩余金额 as written, else what `remaining`
+    computes from `owed` (拖欠金额) and `paid` (the repaid amounts of `statuses_and_repaid`)."""
+    n = len(ledger)
+    written = ledger.values.get("remaining") or [None] * n
+    zero = Decimal(0)
+    if _amount_columns(ledger):
+        cleared = ledger.values.get("cleared") or [None] * n
+        repaid_col = ledger.values.get("repaid") or [None] * n
+        return [
+            w if type(w) is Decimal else max(o - money(c) - money(r), zero)
+            for w, o, c, r in zip(written, owed, cleared, repaid_col, strict=True)
+        ]
+    return [
+        w if type(w) is Decimal else max(o - p, zero)
+        for w, o, p in zip(written, owed, paid, strict=True)
+    ]

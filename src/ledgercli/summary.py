@@ -384,7 +384,8 @@ def cases_from(
             and c.key in ledger.values
             and (c.key in measured or (c.key == "judicial" and "judicial" in tested))
         ]
-        derive = "cleared" in form.by_key and bool(
+        # 清偿完毕金额 and its kin (annex 2), or 办理情况 (Wuhan): status.py reads either.
+        derive = ("cleared" in form.by_key or "progress" in form.by_key) and bool(
             {"status"} & tested or "repaid_amount" in measured
         )
         judicial_amount = "judicial" in amounts

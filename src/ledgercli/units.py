@@ -162,6 +162,8 @@ class Roster:
     path: Path
     names: list[str]
     by_key: dict[str, str] = field(default_factory=dict)
+    # unit key → (联络人, 联系电话) where the roster is made of annex-1 liaison forms.
+    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in self.names:
@@ -195,26 +197,52 @@ def read_roster(path: Path, password: str | None = None) -> Roster:
     if not path.exists():
         raise RosterUnreadable(path, LedgerError("file-missing", path=str(path)))
     names: list[str] = []
+    contacts: dict[str, tuple[str, str]] = {}
     if path.is_dir():
         from .workbook import iter_spreadsheets
 
         for p, skip in iter_spreadsheets([path]):
             if skip is None:  # annex-1 forms beside ledgers (an inbox): the ledgers are passed over
-                names += _annex1_units(p, password, ledger_ok=True) or []
+                names += _annex1_units(p, password, ledger_ok=True, contacts=contacts) or []
     elif path.suffix.lower() == ".txt":
         names = _text_list(path)
     else:
-        found = _annex1_units(path, password)
+        found = _annex1_units(path, password, contacts=contacts)
         names = found if found is not None else _sheet_list(path, password)
     names = [n for n in names if n]
     if not names:
         raise RosterUnreadable(path, LedgerError("roster-empty"))
-    return Roster(path, names)
+    return Roster(path, names, contacts=contacts)
 
 
-def _annex1_units(path: Path, password: str | None, ledger_ok: bool = False) -> list[str] | None:
+def liaisons(ledger: Any) -> dict[str, tuple[str, str]]:
+    """unit key → (联络人, 联系电话) of an annex-1 liaison form or a roster of them: who to call
+    about a unit's returned ledger."""
+    form = ledger.form
+    key = form.unit_column or "unit"
+    if not form.one_row_per_unit or key not in ledger.values:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for i, unit in enumerate(ledger.values[key]):
+        if unit in (None, ""):
+            continue
+        person = ledger.get("liaison", i) or ledger.get("leader", i)
+        phone = ledger.get("liaison_phone", i) or ledger.get("leader_phone", i)
+        if person or phone:
+            text = clean_text(str(unit))
+            out.setdefault(unit_key(text), (str(person or ""), str(phone or "")))
+    return out
+
+
+def _annex1_units(
+    path: Path,
+    password: str | None,
+    ledger_ok: bool = False,
+    contacts: dict[str, tuple[str, str]] | None = None,
+) -> list[str] | None:
     """The units of an annex-1 form or roster; None when the file is neither. A ledger of
-    another form named as the roster is refused: its first column is no list of units."""
+    another form named as the roster is refused: its first column is no list of units.
+    `contacts` gathers each unit's liaison and phone."""
     from .forms import input_forms
     from .validate import Options, validate_file
 
@@ -225,6 +253,9 @@ def _annex1_units(path: Path, password: str | None, ledger_ok: bool = False) -> 
         if ledger_ok:
             return None
         raise RosterUnreadable(path, LedgerError("roster-other-form", form=ledger.form.id))
+    if contacts is not None:
+        for k, v in liaisons(ledger).items():
+            contacts.setdefault(k, v)
     key = ledger.form.unit_column or "unit"
     return [clean_text(str(v)) for v in ledger.values.get(key, []) if v not in (None, "")]
 

@@ -22,6 +22,17 @@ AMOUNT_FORMAT = "0.0000"
 COUNT_FORMAT = "0"
 RATE_FORMAT = "0.00"
 MAX_SHEET_ROWS = 1_048_576
+# The house header style (header_style's), for workbooks streamed with xlsxwriter.
+XLSX_HEADER_FORMAT = {
+    "bold": True,
+    "bg_color": "#DDEBF7",
+    "pattern": 1,
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    "border": 1,
+    "border_color": "#808080",
+}
 
 
 def check_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:

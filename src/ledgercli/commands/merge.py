@@ -126,7 +126,7 @@ def merge(
 
     prestart(paths, jobs)
     from ..citybook import write_city
-    from ..i18n import detect_lang
+    from ..i18n import detect_lang, message
     from ..merge import merge_paths
     from ..writer import check_output
 
@@ -137,7 +137,9 @@ def merge(
     )
     inputs = list(paths)
     check_output(output, inputs, force)  # before reading forty files, not after
-    with _progress(language) as progress:
+    from ..console import ProgressBar
+
+    with ProgressBar(message("merge-line-reading", language)) as progress:
         result = merge_paths(
             inputs,
             options,
@@ -150,8 +152,6 @@ def merge(
         from ..console import err
 
         if err.is_terminal:
-            from ..i18n import message
-
             with err.status(message("merge-line-writing", language, path=str(output))):
                 write_city(result, output, inputs, force, language)
         else:
@@ -163,43 +163,6 @@ def merge(
     else:
         _render(result, output, language)
     sys.exit(result.exit_code())
-
-
-class _progress:
-    """A progress bar over files on stderr, only when a person is watching."""
-
-    def __init__(self, lang: str) -> None:
-        from ..console import err
-        from ..i18n import message
-
-        self.console = err
-        self.word = message("merge-line-reading", lang)
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.console.is_terminal:
-            return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[name]}", style="dim"),
-            console=self.console,
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task(self.word, total=None, name="")
-        return self.update
-
-    def update(self, path: Path, n: int, total: int) -> None:
-        self.bar.update(self.task, completed=n - 1, total=total, name=path.name)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _render(result: Any, output: Path, lang: str) -> None:
