@@ -23,7 +23,7 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	@# One sample holds planted errors, so validate exits 1 here on purpose; the demo goes on.
 	@$(BIN)/ledger validate sample_data/submissions || { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
-		echo "(validate exit code 1: the planted errors above, as intended)"; }
+		$(BIN)/python -m ledgercli.model.i18n demo.planted-errors; }
 	@# The week's inbox as a clerk receives it: the annex-2 ledgers, an annex-1 contact form
 	@# beside them (skipped with a notice), one ledger filled in 元 (converted exactly, with a
 	@# warning) and one ledger sent twice, byte for byte (counted once, with a warning). The
@@ -44,19 +44,23 @@ demo: $(VENV)/.installed
 	@rm -rf $(OUT)/week1 $(OUT)/week2 $(OUT)/inbox2 && mkdir -p $(OUT)/inbox2
 	@cp sample_data/week2/*.xlsx sample_data/traps/附件2-*.xlsx $(OUT)/inbox2/
 	@$(BIN)/ledger week $(OUT)/inbox -o $(OUT)/week1 --as-of 2022-11 \
-		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 1: exit code 1, files to return and lapsed promises, as intended)"; }
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
+		$(BIN)/python -m ledgercli.model.i18n demo.week1; }
 	@$(BIN)/ledger week $(OUT)/inbox2 -o $(OUT)/week2 --last $(OUT)/week1 --as-of 2022-11 \
-		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; echo "(week 2: exit code 1, a unit that sent nothing, a vanished case and more, as intended; open $(OUT)/week2/周报.html)"; }
+		|| { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
+		$(BIN)/python -m ledgercli.model.i18n demo.week2 "page=$(OUT)/week2/周报.html"; }
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 
 # make bench [SCALE=city|national] [RUNS=3]: see bench/run.py
 bench: $(VENV)/.installed-test

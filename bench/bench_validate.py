@@ -32,7 +32,10 @@ print(time.perf_counter() - t, rows, resource.getrusage(resource.RUSAGE_SELF).ru
 VALIDATE = """
 import sys, time, resource
 from pathlib import Path
-from ledgercli.validate import Options, validate_file
+try:
+    from ledgercli.check.validate import Options, validate_file
+except ImportError:  # a checkout from before the layers (bench/run.py --against)
+    from ledgercli.validate import Options, validate_file
 t = time.perf_counter()
 fr, ledger = validate_file(Path(sys.argv[1]), Options())
 dt = time.perf_counter() - t

@@ -13,13 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
-from ledgercli.amountunit import declarations_above
-from ledgercli.annexbook import LINE_HEIGHT, header_heights
-from ledgercli.annotate import ERROR_FILL, WARNING_FILL, annotate_file
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import validate_file
 from ledgercli.cli import cli
-from ledgercli.diff import diff_paths
-from ledgercli.summary import annex_layout, cases_from, summarize
-from ledgercli.validate import Options, validate_file, validate_paths
+from ledgercli.compare.diff import diff_paths
+from ledgercli.model.amountunit import declarations_above
+from ledgercli.model.options import Options
+from ledgercli.summary.figures import annex_layout, cases_from, summarize
+from ledgercli.write.annexbook import LINE_HEIGHT, header_heights
+from ledgercli.write.annotate import ERROR_FILL, WARNING_FILL, annotate_file
 from realinbox import AMOUNTS
 from test_summary import ANNEX4_JIA, ANNEX4_TOTAL, ANNEX4_YI, rows_bing, rows_jia, rows_yi
 

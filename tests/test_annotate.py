@@ -12,15 +12,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from helpers import annex2_row, needs_program, write_annex2
-from ledgercli.annotate import (
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.validate import validate_file
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.options import Options
+from ledgercli.write.annotate import (
     ERROR_FILL,
     RESULT_SHEET,
     WARNING_FILL,
     annotate_file,
     annotate_reports,
 )
-from ledgercli.errors import LedgerError
-from ledgercli.validate import Options, validate_file, validate_paths
 
 
 def _sha(path: Path) -> str:
@@ -170,7 +172,7 @@ def test_csv_becomes_an_xlsx_of_values_with_a_notice(tmp_path: Path) -> None:
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fr, _ = validate_file(src, Options())
     said: list[str] = []
-    from ledgercli.report import Report
+    from ledgercli.model.report import Report
 
     written = annotate_reports(
         Report([fr]), [], tmp_path / "o.xlsx", None, "en", False, notify=said.append

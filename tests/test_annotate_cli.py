@@ -9,8 +9,8 @@ import openpyxl
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
-from ledgercli.annotate import ERROR_FILL, RESULT_SHEET
 from ledgercli.cli import cli
+from ledgercli.write.annotate import ERROR_FILL, RESULT_SHEET
 
 
 def test_validate_annotate_writes_the_marked_copy(tmp_path: Path) -> None:

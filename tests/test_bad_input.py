@@ -175,7 +175,7 @@ def test_bad_option_values() -> None:
 
 def test_month_options_read_months_as_cells_do(tmp_path: Path) -> None:
     """--cutoff and --as-of take a month written any way a month cell may be."""
-    from ledgercli.overdue import parse_month
+    from ledgercli.compare.overdue import parse_month
 
     for typed in ("2022-05", "2022/5", "2022-5", "202205", "2022年5月", "2022-05-15"):
         assert parse_month(typed) == "2022-05", typed
@@ -189,7 +189,7 @@ def test_month_options_read_months_as_cells_do(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["bad-schema.toml"])
 def test_schema_typo_names_file_and_key(tmp_path: Path, name: str) -> None:
     """A typo in a custom schema is an error naming the file and the column key."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex2").path).read_text(encoding="utf-8")
     bad = text.replace('kind = "credit_code"', 'kind = "creditcode"', 1)
@@ -239,7 +239,7 @@ def test_csv_in_no_known_encoding_says_which_are_read(tmp_path: Path) -> None:
 
 def test_schema_cannot_claim_the_roster_flag(tmp_path: Path) -> None:
     """The roster flag is the tool's own: a schema claiming it would merge cases by unit."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex2").path).read_text("utf-8")
     p = tmp_path / "custom.toml"
@@ -250,7 +250,7 @@ def test_schema_cannot_claim_the_roster_flag(tmp_path: Path) -> None:
 
 def test_schema_context_must_name_a_label(tmp_path: Path) -> None:
     """A misspelled `context` would silently fall back to column order: it is refused."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex1").path).read_text("utf-8")
     p = tmp_path / "a1.toml"
@@ -274,18 +274,34 @@ def test_usage_errors_in_the_readers_language(
 
     monkeypatch.delenv("LEDGER_LANG", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    hint = "\n用 ledger validate --help 查看用法。\n"
     code, err = run_main("validate")
-    assert code == 2 and err == "错误：缺少参数 PATHS...。\n用 ledger validate --help 查看用法。\n"
+    assert code == 2 and err == "错误：缺少参数 PATHS...。" + hint
     code, err = run_main("validate", "x.xlsx", "--cutoff", "May 2022")
-    assert code == 2 and "选项 --cutoff 的取值无效：“May 2022”不是年月（请写成2022-05）" in err
+    assert err == "错误：--cutoff 的取值无效：“May 2022”不是年月（请写成2022-05）" + hint
     code, err = run_main("validate", "x.xlsx", "--nope")
-    assert code == 2 and "没有选项 --nope" in err
+    assert code == 2 and err == "错误：没有选项 --nope；是否要用 --annotate、--force？" + hint
     code, err = run_main("validate", "x.xlsx", "--format", "xml")
-    assert "选项 '--format' 的取值无效：“xml”不是可选值（'table', 'json'）之一。" in err
+    assert err == "错误：'--format' 的取值无效：“xml”不是可选值（'table', 'json'）之一。" + hint
     code, err = run_main("validate", "x.xlsx", "--limit")
-    assert err == "错误：选项 --limit 需要一个值。\n用 ledger validate --help 查看用法。\n"
+    assert err == "错误：选项 --limit 需要一个值。" + hint
+    code, err = run_main("validate", "x.xlsx", "--limit", "-3")
+    assert err == "错误：'--limit' 的取值无效：-3 不在允许范围（x>=0）内。" + hint
+    code, err = run_main("valdate")
+    assert code == 2 and err == "错误：没有命令 valdate。\n用 ledger --help 查看用法。\n"
+    # The same mistakes in English, in the same two lines.
+    hint = "\nTry 'ledger validate --help' for help.\n"
     code, err = run_main("validate", "--lang", "en")
-    assert code == 2 and "Missing argument 'PATHS...'" in err
+    assert code == 2 and err == "Error: Missing argument 'PATHS...'." + hint
+    code, err = run_main("validate", "x.xlsx", "--nope", "--lang", "en")
+    assert err == "Error: No such option '--nope'. Did you mean --annotate, --force?" + hint
+    code, err = run_main("validate", "x.xlsx", "--format", "xml", "--lang", "en")
+    assert err == "Error: Invalid value for '--format': 'xml' is not one of 'table', 'json'." + hint
+    code, err = run_main("validate", "x.xlsx", "--form", "a", "--schema", "b.toml", "--lang=en")
+    assert err == "Error: give --form or --schema, not both" + hint
+    # A LedgerError has the same prefix: full-width in Chinese.
+    code, err = run_main("template", "--form", "cq-annex3", "-o", "x.xlsx")
+    assert code == 2 and err.startswith("错误：cq-annex3是汇总表")
 
 
 @pytest.mark.parametrize(

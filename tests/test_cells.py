@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ledgercli.cells import ColumnParser
-from ledgercli.forms import get_form
+from ledgercli.model.forms import get_form
+from ledgercli.read.cells import ColumnParser
 
 ANNEX2 = get_form("cq-annex2")
 WUHAN = get_form("wh-ledger")
@@ -141,7 +141,7 @@ def test_credit_code_lowercase_normalized() -> None:
     that says which (capitals and hyphens, or the width of characters), then checked."""
     from stdnum.cn.uscc import calc_check_digit
 
-    from ledgercli.text import nfkc
+    from ledgercli.model.text import nfkc
 
     code = "91500222MA5U12345" + calc_check_digit("91500222MA5U12345")
     for typed, rule in (
@@ -167,7 +167,7 @@ def test_check_character_equals_stdnum() -> None:
 
     from stdnum.cn.uscc import calc_check_digit
 
-    from ledgercli.cells import USCC_ALPHABET, uscc_check_char
+    from ledgercli.read.cells import USCC_ALPHABET, uscc_check_char
 
     rng = random.Random(3)
     for _ in range(5000):
@@ -195,7 +195,7 @@ def test_dates(raw: object, date: dt.date, rules: list[str]) -> None:
 
 def test_amount_in_another_unit_says_what_it_is_in_wan() -> None:
     """1200000元 and 1.5亿元 are not read as 万元 figures, but the error converts them."""
-    from ledgercli.i18n import message
+    from ledgercli.model.i18n import message
 
     for typed, wan in (("1200000元", "120.0000"), ("1.5亿元", "15000.0000"), ("3,000元", "0.3000")):
         value, issues = parse("owed", typed)

@@ -8,8 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from helpers import annex2_row, write_annex2
+from ledgercli.check.inbox import validate_paths
 from ledgercli.cli import cli
-from ledgercli.validate import Options, validate_paths
+from ledgercli.model.options import Options
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -132,7 +133,7 @@ def test_limit_hides_and_counts(tmp_path: Path) -> None:
 
 def test_custom_schema_variant_without_python(tmp_path: Path) -> None:
     """Another city's variant (a renamed header, an extra allowed value) is just a TOML file."""
-    from ledgercli.forms import get_form
+    from ledgercli.model.forms import get_form
 
     text = Path(get_form("cq-annex2").path).read_text(encoding="utf-8")
     text = text.replace('id = "cq-annex2"', 'id = "xx-annex2"')
@@ -177,6 +178,8 @@ def test_forms_verbose_in_both_languages() -> None:
     en = run("forms", "-v", "--lang", "en", env={"COLUMNS": "160"}).output
     assert "required when 问题来源 is" in en and "warning if blank" in en
     assert "credit_code" in en and "owed-exceeds-contract (warning): 拖欠金额 larger" in en
+    # English names of columns are for an English reader only (issue 17: 英文名 in zh).
+    assert "英文名" not in zh and "Debtor" not in zh and "English" in en
 
 
 def test_form_option_unknown() -> None:
@@ -189,7 +192,7 @@ def test_language_setting_and_default(monkeypatch) -> None:  # type: ignore[no-u
     """--lang wins, then LEDGER_LANG, then a real locale; a C locale or none gives Chinese."""
     import locale
 
-    from ledgercli.i18n import detect_lang
+    from ledgercli.model.i18n import detect_lang
 
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LEDGER_LANG"):
         monkeypatch.delenv(var, raising=False)
@@ -222,7 +225,7 @@ def test_identical_files_are_named(tmp_path: Path) -> None:
     data = json.loads(run("validate", str(tmp_path), "--format", "json").output)
     copy = next(f for f in data["files"] if f["path"].endswith("附件2(1).xlsx"))
     assert [f["rule"] for f in copy["findings"]] == ["identical-file"] and data["warnings"] == 1
-    from ledgercli.validate import identical_files
+    from ledgercli.check.inbox import identical_files
 
     assert identical_files([p, tmp_path / "附件2(1).xlsx"]) == [
         [str(p), str(tmp_path / "附件2(1).xlsx")]

@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledgercli import columnar
-from ledgercli import validate as validate_mod
+from ledgercli.check import validate as validate_mod
+from ledgercli.check.validate import forms_for, validate_file
 from ledgercli.cli import cli
-from ledgercli.summary import input_columns
-from ledgercli.validate import Options, validate_file
+from ledgercli.model.options import Options
+from ledgercli.read import columnar
+from ledgercli.summary.figures import input_columns
 
 SUBS = Path(__file__).parent.parent / "sample_data" / "submissions"
 
@@ -101,10 +102,10 @@ def test_text_in_an_amount_falls_back_to_rows(
     assert columnar.locate_merged is not None
     options = Options()
     options.summary_columns = input_columns(None)
-    from ledgercli.workbook import open_book
+    from ledgercli.read.workbook import open_book
 
     book = open_book(path)
-    forms = options.forms()
+    forms = forms_for(options)
     assert columnar.locate_merged(book, forms, None, options.summary_columns) is None
     ledger = _same(path, monkeypatch, by_columns=False)
     assert ledger.values["owed"][ledger.rows.index(5)] == 12.5
@@ -112,13 +113,13 @@ def test_text_in_an_amount_falls_back_to_rows(
 
 def test_submission_is_not_read_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     """A district's own ledger (no 校验状态) is validated in full, not read by columns."""
-    from ledgercli.workbook import open_book
+    from ledgercli.read.workbook import open_book
 
     path = next(SUBS.glob("附件2-*.xlsx"))
     options = Options()
     options.summary_columns = input_columns(None)
     book = open_book(path)
-    assert columnar.locate_merged(book, options.forms(), None, options.summary_columns) is None
+    assert columnar.locate_merged(book, forms_for(options), None, options.summary_columns) is None
 
 
 def _patch(src: Path, dst: Path, change: Any) -> Path:
@@ -164,7 +165,7 @@ def test_row_filled_only_in_unread_columns(
     path = _patch(city, tmp_path / "stray.xlsx", lambda x: _append_row(x, _text("J{r}", "张三")))
     rows, ledger = _read(path, monkeypatch, by_columns=False)
     assert ledger.rows[-1] == max(ledger.rows)
-    assert columnar.locate_merged(_book(path), Options().forms(), None, _columns()) is None
+    assert columnar.locate_merged(_book(path), forms_for(Options()), None, _columns()) is None
     _same(path, monkeypatch, by_columns=False)
 
 
@@ -190,7 +191,7 @@ def test_number_in_a_text_column_falls_back(
     ws.cell(5, col, 20220001.0)
     path = tmp_path / "number.xlsx"
     wb.save(path)
-    assert columnar.locate_merged(_book(path), Options().forms(), None, _columns()) is None
+    assert columnar.locate_merged(_book(path), forms_for(Options()), None, _columns()) is None
     rules, _ = _read(path, monkeypatch, by_columns=False)
     assert ("error", "stored-as-number", 5, openpyxl.utils.get_column_letter(col)) in rules
 
@@ -202,7 +203,7 @@ def test_any_surprise_falls_back(city: Path, monkeypatch: pytest.MonkeyPatch) ->
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(columnar, "_not_data", boom)
-    assert columnar.locate_merged(_book(city), Options().forms(), None, _columns()) is None
+    assert columnar.locate_merged(_book(city), forms_for(Options()), None, _columns()) is None
     fr, _ = validate_file(city, _summary_options())
     assert fr.readable and fr.rows > 50
 
@@ -218,7 +219,7 @@ def _summary_options() -> Options:
 
 
 def _book(path: Path) -> Any:
-    from ledgercli.workbook import open_book
+    from ledgercli.read.workbook import open_book
 
     return open_book(path)
 

@@ -9,9 +9,10 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from ledgercli import console
-from ledgercli.report import Report
-from ledgercli.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
+from ledgercli.model.options import Options
+from ledgercli.model.report import Report
+from ledgercli.ui import console
 
 SAMPLES = Path(__file__).parent.parent / "sample_data" / "submissions"
 
@@ -57,8 +58,8 @@ def test_messages_wrap_and_are_never_cut(
 def test_check_differences_fold_and_are_never_cut(width: int) -> None:
     """summarize --check: the column path says which figure differs; at any width it folds
     onto more lines instead of ending in '…'."""
-    from ledgercli.commands.summarize import _render_diffs
-    from ledgercli.reconcile import Difference
+    from ledgercli.summary.reconcile import Difference
+    from ledgercli.ui.summary import _render_diffs
 
     path = "化解情况/有分歧问题/协议还款/金额（万元）"
     diffs = [Difference("重庆市綦江区住房和城乡建设委员会", path, 1.5, "2.5000", 9)]

@@ -20,9 +20,10 @@ from helpers import (
     write_roster,
     write_wuhan,
 )
+from ledgercli.check.validate import validate_file
 from ledgercli.cli import cli
-from ledgercli.diff import diff_paths
-from ledgercli.validate import Options, validate_file
+from ledgercli.compare.diff import diff_paths
+from ledgercli.model.options import Options
 
 WENLONG = "文龙街道"
 

@@ -6,13 +6,13 @@ import random
 
 import pytest
 
-from ledgercli.cells import (
+from ledgercli.model.forms import get_form
+from ledgercli.read.cells import (
     USCC_ALPHABET,
     parse_credit_code,
     parse_credit_code_fully,
     uscc_check_char,
 )
-from ledgercli.forms import get_form
 
 ANNEX2 = get_form("cq-annex2")
 
@@ -125,7 +125,7 @@ def cells(seed: int, n: int) -> list[object]:
 
 def one_by_one(parser: object, column: list[object]) -> tuple[list, list, list]:
     """What check_table computed before parse_column: each cell parsed on its own."""
-    from ledgercli.cells import ColumnParser
+    from ledgercli.read.cells import ColumnParser
 
     assert isinstance(parser, ColumnParser)
     results = [parser.parse(c) for c in column]
@@ -141,7 +141,7 @@ def test_parse_column_equals_parsing_each_cell(form_id: str) -> None:
     the value and the issues parsing that cell alone gives; blanks are the same rows."""
     import datetime as dt
 
-    from ledgercli.cells import ColumnParser
+    from ledgercli.read.cells import ColumnParser
 
     form = get_form(form_id)
     with_bools = cells(9, 3000)
@@ -164,7 +164,7 @@ def test_fast_loops_were_taken() -> None:
     """The sample reaches each tight loop (a value it accepts and one it sends on)."""
     import datetime as dt
 
-    from ledgercli.cells import ColumnParser
+    from ledgercli.read.cells import ColumnParser
 
     column = cells(9, 3000)
     for key in ("creditor_phone", "creditor_code", "contract", "seq"):
@@ -210,7 +210,7 @@ def test_bulk_paths_equal_parsing_each_cell(key: str) -> None:
     whole 序号, plain amounts) give each row what parsing the cell alone gives."""
     import datetime as dt
 
-    from ledgercli.cells import ColumnParser
+    from ledgercli.read.cells import ColumnParser
 
     spec = ANNEX2.by_key[key]
     parser = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
@@ -252,7 +252,7 @@ def test_one_odd_text_in_a_clean_column(odd: str | None) -> None:
     finds it, and every row reads as parsing it alone reads."""
     import datetime as dt
 
-    from ledgercli.cells import ColumnParser
+    from ledgercli.read.cells import ColumnParser
 
     spec = ANNEX2.by_key["contract"]
     parser = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
@@ -266,9 +266,9 @@ def test_one_odd_text_in_a_clean_column(odd: str | None) -> None:
 def test_collect_data_equals_looking_at_every_row() -> None:
     """Rows below the header: the C-level gate leaves the same data rows, totals skipped and
     the end of the table found, as testing every row does (序号 as numbers, as text, blank)."""
-    from ledgercli import table
-    from ledgercli.table import Located, data_end, row_kind
-    from ledgercli.workbook import Sheet
+    from ledgercli.read import table
+    from ledgercli.read.table import Located, data_end, row_kind
+    from ledgercli.read.workbook import Sheet
 
     def by_every_row(sheet: Sheet, start: int, loc: Located) -> None:
         for excel_row, cells in sheet.rows[start:]:

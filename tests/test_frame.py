@@ -16,11 +16,12 @@ from click.testing import CliRunner
 
 import realinbox
 from helpers import annex2_row, write_annex2, write_wuhan
+from ledgercli.check.inbox import validate_paths
 from ledgercli.cli import cli
-from ledgercli.errors import LedgerError
-from ledgercli.forms import get_form
 from ledgercli.frame import cases_frame, column_headers, read_cases, read_frame
-from ledgercli.validate import Options, validate_paths
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import get_form
+from ledgercli.model.options import Options
 
 OWED = "总体情况/涉及金额/拖欠总金额"
 REPAID = "总体情况/涉及金额/清偿总金额"

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 import hostile as H
 from ledgercli.cli import cli
-from ledgercli.workbook import col_letter
+from ledgercli.read.workbook import col_letter
 
 EXAMPLES = int(os.environ.get("LEDGER_FUZZ_EXAMPLES", "0") or 0)
 LONG = EXAMPLES > 0

@@ -21,8 +21,9 @@ from click.testing import CliRunner, Result
 
 import hostile as H
 from helpers import annex2_row, write_annex2
+from ledgercli.check.validate import validate_file
 from ledgercli.cli import cli
-from ledgercli.validate import Options, validate_file
+from ledgercli.model.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,8 +183,8 @@ def test_3_a_shared_strings_count_that_cannot_be_true_is_refused(tmp_path: Path)
 
 
 def test_3_xls_and_csv_are_measured_too(tmp_path: Path) -> None:
-    from ledgercli.errors import UnreadableFile
-    from ledgercli.sheetscan import check_xls
+    from ledgercli.model.errors import UnreadableFile
+    from ledgercli.read.sheetscan import check_xls
 
     def record(kind: int, body: bytes) -> bytes:
         return kind.to_bytes(2, "little") + len(body).to_bytes(2, "little") + body
@@ -384,8 +385,8 @@ def test_11_the_sha256_is_of_the_bytes_the_rows_came_from(
 ) -> None:
     import hashlib
 
-    from ledgercli import workbook
-    from ledgercli.merge import merge_paths
+    from ledgercli.merge.plan import merge_paths
+    from ledgercli.read import workbook
 
     p = H.valid(tmp_path / "a.xlsx")
     read = p.read_bytes()
@@ -404,8 +405,8 @@ def test_11_the_sha256_is_of_the_bytes_the_rows_came_from(
 
 
 def test_11_of_two_runs_writing_one_new_output_only_one_wins(tmp_path: Path) -> None:
-    from ledgercli.errors import LedgerError
-    from ledgercli.writer import atomic_save
+    from ledgercli.model.errors import LedgerError
+    from ledgercli.write.base import atomic_save
 
     out = tmp_path / "city.xlsx"
 
@@ -429,7 +430,7 @@ def test_12_spilled_rows_are_private_encrypted_and_removed(
 ) -> None:
     import tempfile
 
-    from ledgercli.merge import merge_paths
+    from ledgercli.merge.plan import merge_paths
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     stale = tmp_path / "ledger-merge-999999999-old"  # a run killed with -9 (no such process)
@@ -450,7 +451,7 @@ def test_12_spilled_rows_are_private_encrypted_and_removed(
 def test_12_outputs_are_synced_and_old_temporary_files_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledgercli.writer import atomic_save
+    from ledgercli.write.base import atomic_save
 
     (tmp_path / ".~ledger-999999999-x.xlsx").write_bytes(b"")  # a killed run's
     synced: list[str] = []
@@ -509,7 +510,7 @@ def test_13_a_marked_copy_keeps_formulas_and_their_results(tmp_path: Path) -> No
     import xlsxwriter
 
     from helpers import ANNEX2_HEADERS, TITLE2
-    from ledgercli.annotate import annotate_file
+    from ledgercli.write.annotate import annotate_file
 
     p = tmp_path / "formulas.xlsx"
     wb = xlsxwriter.Workbook(str(p))

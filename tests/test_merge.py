@@ -18,13 +18,14 @@ from helpers import (
     write_roster,
     write_wuhan,
 )
-from ledgercli import citybook
-from ledgercli.citybook import write_city
-from ledgercli.errors import LedgerError
-from ledgercli.forms import input_forms
-from ledgercli.merge import check_conservation, merge_paths
-from ledgercli.parallel import validate_many
-from ledgercli.validate import Options, validate_file
+from ledgercli.check.inbox import validate_many
+from ledgercli.check.validate import validate_file
+from ledgercli.merge.plan import check_conservation, merge_paths
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import input_forms
+from ledgercli.model.options import Options
+from ledgercli.write import citybook
+from ledgercli.write.citybook import write_city
 
 DATA = Path(__file__).parent / "data"
 
@@ -211,7 +212,7 @@ def test_mixed_forms_are_refused_with_a_listing(tmp_path: Path) -> None:
 def test_contact_forms_beside_ledgers_are_skipped(tmp_path: Path) -> None:
     """Annex 1 beside annex 2 (the usual package): the ledgers merge without --form, and each
     contact form is skipped with a notice (not its own findings), listed in JSON as skipped."""
-    from ledgercli.merge import to_json
+    from ledgercli.merge.plan import to_json
 
     write_annex2(tmp_path / "a.xlsx", [annex2_row(), annex2_row(序号=2, 合同名称="二号合同")])
     _annex1(tmp_path / "contact.xlsx", "古南街道", phone="12345")  # a bad phone: not said

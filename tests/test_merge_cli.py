@@ -10,8 +10,8 @@ from click.testing import CliRunner, Result
 
 from helpers import annex2_row, write_annex2
 from ledgercli.cli import cli
-from ledgercli.merge import merge_paths, to_json
-from ledgercli.validate import Options
+from ledgercli.merge.plan import merge_paths, to_json
+from ledgercli.model.options import Options
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

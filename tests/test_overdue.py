@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2, write_wuhan
 from ledgercli.cli import cli
-from ledgercli.overdue import overdue_paths, parse_month
-from ledgercli.validate import Options
+from ledgercli.compare.overdue import overdue_paths, parse_month
+from ledgercli.model.options import Options
 
 
 def case(contract: str, owed: float, **kw: Any) -> dict[str, Any]:

@@ -14,12 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
-from ledgercli import parallel
-from ledgercli import validate as validate_mod
-from ledgercli.citybook import write_city
+from ledgercli.check import validate as validate_mod
+from ledgercli.check.inbox import validate_paths
 from ledgercli.cli import cli
-from ledgercli.merge import merge_paths, to_json
-from ledgercli.validate import Options, validate_paths
+from ledgercli.merge.plan import merge_paths, to_json
+from ledgercli.model.options import Options
+from ledgercli.run import pool as parallel
+from ledgercli.write.citybook import write_city
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 1, 1)
@@ -222,10 +223,10 @@ def test_fork_server_started_early_only_for_a_pool(
         (tmp_path / "in" / f"{n}.xlsx").write_bytes(b"x" * (size // files))
     code = (
         "import sys; from pathlib import Path; from multiprocessing import forkserver\n"
-        "from ledgercli.prestart import prestart\n"
-        f"prestart([Path(sys.argv[1])], {jobs})\n"
+        "from ledgercli.run.prestart import prestart\n"
+        f"prestart([Path(sys.argv[1])], {jobs}, ['ledgercli.check.validate'])\n"
         "print(forkserver._forkserver._forkserver_pid is not None)\n"
-        "print('ledgercli.validate' in sys.modules)\n"
+        "print('ledgercli.check.validate' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "in")], capture_output=True, text=True

@@ -15,7 +15,7 @@ from functools import lru_cache
 import phonenumbers
 import pytest
 
-from ledgercli.cells import Issue, check_phone, phone_valid
+from ledgercli.read.cells import Issue, check_phone, phone_valid
 
 _STRIP = re.compile(r"[\s\-()（）.]")
 
@@ -156,7 +156,7 @@ def test_known_numbers(text: str, rule: str | None) -> None:
 def test_one_pattern_for_eleven_digits_equals_the_library() -> None:
     """The single pattern used on a whole column of mobiles (general description as a
     lookahead, then every 11-digit type) agrees with the library on every 11-digit number."""
-    from ledgercli.cells import _valid_11
+    from ledgercli.read.cells import _valid_11
 
     rng = random.Random(12)
     pattern = _valid_11()

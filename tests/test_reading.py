@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from helpers import ANNEX2_HEADERS, TITLE2, annex2_row, write_annex2
-from ledgercli.validate import Options, validate_file
+from ledgercli.check.validate import validate_file
+from ledgercli.model.options import Options
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = Path(__file__).parent.parent / "sample_data" / "submissions"
@@ -119,7 +120,7 @@ def test_formula_found_however_the_part_is_packed(
     (past many chunks, its text cut anywhere), stored uncompressed, or password-protected."""
     import zipfile
 
-    from ledgercli import archive
+    from ledgercli.read import archive
 
     monkeypatch.setattr(archive, "INFLATE_CHUNK", 7)
     monkeypatch.setattr(archive, "CHUNK", 50)
@@ -150,7 +151,7 @@ def test_scan_finds_text_cut_between_chunks() -> None:
     chunk size, by both engines (Python's re for small parts, Arrow's RE2 for large ones)."""
     import random
 
-    from ledgercli.sheetscan import _FastScan
+    from ledgercli.read.sheetscan import _FastScan
 
     rng = random.Random(1)
     head = b'<worksheet><dimension ref="A1:C30"/><sheetData>'
@@ -185,8 +186,8 @@ def test_a_part_inflating_past_its_declared_size_is_refused(tmp_path: Path) -> N
     import random
     import zipfile
 
-    from ledgercli.archive import Archive
-    from ledgercli.errors import UnreadableFile
+    from ledgercli.model.errors import UnreadableFile
+    from ledgercli.read.archive import Archive
 
     p = tmp_path / "a.zip"
     rng = random.Random(2)
@@ -337,9 +338,9 @@ def test_later_sheets_not_loaded_once_the_ledger_is_found() -> None:
     """A sheet naming every column settles the search: a merged workbook's 问题 sheet is
     never loaded (calamine parses a whole sheet to show its first rows)."""
     from helpers import ANNEX2_HEADERS
-    from ledgercli.forms import input_forms
-    from ledgercli.table import locate
-    from ledgercli.workbook import Book, Sheet
+    from ledgercli.model.forms import input_forms
+    from ledgercli.read.table import locate
+    from ledgercli.read.workbook import Book, Sheet
 
     loaded: list[str] = []
 
@@ -424,9 +425,9 @@ def test_no_form_searches_below_a_complete_header(monkeypatch: pytest.MonkeyPatc
     """Once annex 2's header is complete the rows below it are its data: the other forms (and
     the annex-1 roster, tried last) look for their header only in the rows above, which is
     what keeps the header search cheap on a folder of long ledgers."""
-    from ledgercli import table
-    from ledgercli.forms import input_forms
-    from ledgercli.workbook import Book, Sheet
+    from ledgercli.model.forms import input_forms
+    from ledgercli.read import table
+    from ledgercli.read.workbook import Book, Sheet
 
     title = (1, [TITLE2])
     header = (2, list(ANNEX2_HEADERS))
@@ -565,8 +566,8 @@ def test_a_second_contact_form_is_named_not_lost(tmp_path: Path) -> None:
 
 def test_every_sheet_is_read_in_a_format_without_heads() -> None:
     """Where only whole sheets can be loaded (.xls, .ods), the other sheets are read too."""
-    from ledgercli.validate import _validate
-    from ledgercli.workbook import Book, Sheet
+    from ledgercli.check.validate import _validate
+    from ledgercli.read.workbook import Book, Sheet
 
     def sheet(name: str) -> Sheet:
         row = annex2_row(合同名称=f"{name}合同")

@@ -15,11 +15,12 @@ from click.testing import CliRunner
 from pydantic import BaseModel, ValidationError
 
 from helpers import CREDITOR, annex2_row
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.rowmodel import json_schema, row_model
 from ledgercli.cli import cli
-from ledgercli.errors import LedgerError
-from ledgercli.forms import get_form
-from ledgercli.rowmodel import json_schema, row_model
-from ledgercli.validate import Options, validate_paths
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import get_form
+from ledgercli.model.options import Options
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "sample_data"))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from helpers import ANNEX2_HEADERS, CREDITOR, DEBTOR, annex2_row, uscc
-from ledgercli.validate import Options, validate_grid
+from ledgercli.check.validate import validate_grid
+from ledgercli.model.options import Options
+
+ROOT = Path(__file__).parent.parent
+SCHEMAS = ROOT / "schemas"
+SAMPLES = ROOT / "sample_data" / "submissions"
 
 
 def check(*rows: dict[str, Any], cutoff: str | None = None) -> list[list[Any]]:
@@ -227,3 +233,29 @@ def test_required_above_reads_as_a_sentence() -> None:
     assert found.severity == "warning"
     assert found.message("zh") == "剩余金额大于0时应填写"
     assert found.message("en") == "required when 剩余金额 is above 0"
+
+
+def test_every_bundled_form_lists_only_known_checks() -> None:
+    """The checks a bundled schema names exist (a custom one is refused when loaded)."""
+    from ledgercli.check.rules import unknown_checks
+    from ledgercli.model.forms import builtin_forms
+
+    for form in builtin_forms().values():
+        assert unknown_checks(form.checks) == [], form.id
+
+
+def test_a_schema_naming_an_unknown_check_is_refused(tmp_path: Path) -> None:
+    """`--schema` with a misspelt check: exit 2 before any file is read, naming file and key."""
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    text = (SCHEMAS / "cq-annex2.toml").read_text("utf-8")
+    schema = tmp_path / "mine.toml"
+    schema.write_text(text.replace('"debtor-is-creditor",', '"debtor-is-creditr",'), "utf-8")
+    out = tmp_path / "city.xlsx"
+    for args in (["validate"], ["merge", "-o", str(out)]):
+        res = CliRunner().invoke(cli, [*args, str(SAMPLES), "--schema", str(schema)])
+        assert res.exit_code == 2, (args, res.output)
+        assert "mine.toml" in res.output and "debtor-is-creditr" in res.output
+        assert "checks" in res.output and not out.exists()

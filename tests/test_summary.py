@@ -8,19 +8,20 @@ from pathlib import Path
 import pytest
 
 from helpers import annex2_row, write_annex2
-from ledgercli.errors import LedgerError
-from ledgercli.forms import builtin_forms
-from ledgercli.summary import (
+from ledgercli.check.inbox import validate_paths
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import builtin_forms, get_form
+from ledgercli.model.numbers import rate
+from ledgercli.model.options import Options
+from ledgercli.summary.figures import (
     SummaryLayout,
     annex_layout,
     cases_from,
     header_merges,
     layout_of,
-    rate,
     summarize,
     to_json,
 )
-from ledgercli.validate import Options, validate_paths
 
 PLATFORM = "工业和信息化部违约拖欠中小企业款项登记（投诉）平台"
 D = Decimal
@@ -114,10 +115,10 @@ def folder(tmp_path: Path) -> Path:
     return d
 
 
-def compute(path: Path, annex: str, **kw: object):  # type: ignore[no-untyped-def]
+def compute(path: Path, annex: str, **kw: object):
     report, ledgers = validate_paths([path], Options())
     form, layout = annex_layout(annex)
-    return summarize(cases_from(ledgers, layout, report), form, layout, **kw)  # type: ignore[arg-type]
+    return summarize(cases_from(ledgers, layout, report), form, layout, **kw)
 
 
 ANNEX4_JIA = {
@@ -317,7 +318,7 @@ def test_by_another_column(folder: Path) -> None:
     """--by groups by any column of the detail form, named by header."""
     report, ledgers = validate_paths([folder], Options())
     form, layout = annex_layout("3")
-    from ledgercli.summary import resolve_by
+    from ledgercli.summary.figures import resolve_by
 
     key = resolve_by(ledgers[0].form, "有无分歧")
     s = summarize(cases_from(ledgers, layout, report, key), form, layout)
@@ -342,3 +343,62 @@ def test_layout_merges_must_agree_with_paths() -> None:
     data["merges"] = ["A1:A3", "B1:J1"]
     with pytest.raises(ValueError, match="B1:J1"):
         SummaryLayout.model_validate(data)
+
+
+# --- the layouts are data ----------------------------------------------------------------------
+
+
+def test_every_summary_is_declared_in_schemas() -> None:
+    """Annex 3, annex 4 and the Wuhan weekly report: each names its detail form, its --annex
+    name and its default workbook; each detail form has exactly one default summary, and the
+    command offers exactly the declared names."""
+    from ledgercli.commands.summarize import summarize as command
+    from ledgercli.summary.figures import summary_layouts
+
+    layouts = {form.id: layout for form, layout in summary_layouts()}
+    assert {k: (lo.of, lo.annex, lo.output) for k, lo in layouts.items()} == {
+        "cq-annex3": ("cq-annex2", "3", "annex3.xlsx"),
+        "cq-annex4": ("cq-annex2", "4", "annex4.xlsx"),
+        "wh-weekly": ("wh-ledger", "wh", "wuhan-weekly.xlsx"),
+    }
+    defaults = [lo.of for lo in layouts.values() if lo.default]
+    assert sorted(defaults) == sorted(set(defaults)) == ["cq-annex2", "wh-ledger"]
+    choice = next(p for p in command.params if p.name == "annex")
+    assert list(choice.type.choices) == [lo.annex for lo in layouts.values()]
+
+
+def test_the_wuhan_weekly_columns_come_from_the_detail_forms_values() -> None:
+    """Per allowed value of 办理情况 (and of 线索来源 and 性质 when a ledger has them), a 数量
+    and a 金额 column; 未填 only where some case leaves the column blank."""
+    from types import SimpleNamespace
+
+    from ledgercli.summary.figures import expanded
+
+    form, layout = annex_layout("wh")
+    detail = get_form(layout.of)
+    progress = detail.by_key["progress"]
+    ledger = SimpleNamespace(values={"progress": [progress.values[0], None]})
+    cols = expanded(layout, [ledger]).columns
+    paths = [c.path for c in cols]
+    assert paths[:3] == [["填报单位"], ["合计", "数量"], ["合计", "金额"]]
+    expected = [
+        [progress.header, v, w] for v in [*progress.values, "（未填）"] for w in ("数量", "金额")
+    ]
+    assert paths[3:] == expected
+    assert cols[3].where == {"progress": progress.values[0]} and cols[-1].where == {"progress": ""}
+    clean = SimpleNamespace(values={"progress": [progress.values[0]]})
+    assert ["（未填）" not in c.path for c in expanded(layout, [clean]).columns] == [True] * (
+        3 + 2 * len(progress.values)
+    )
+
+
+def test_a_layout_expanding_an_unknown_column_is_refused() -> None:
+    from ledgercli.model.errors import LedgerError
+
+    form, layout = annex_layout("wh")
+    data = form.model_dump()
+    data["layout"]["expand"]["columns"] = ["progress", "no_such_column"]
+    bad = type(form).model_validate(data)
+    with pytest.raises(LedgerError) as info:
+        layout_of(bad)
+    assert info.value.code == "summary-bad-layout" and "no_such_column" in info.value.render("en")

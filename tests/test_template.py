@@ -13,10 +13,17 @@ import openpyxl
 from click.testing import CliRunner
 
 from helpers import annex2_row, needs_program, uscc
+from ledgercli.check.validate import validate_file
 from ledgercli.cli import cli
-from ledgercli.forms import get_form, load_form
-from ledgercli.template import GUIDE_SHEET, LISTS_SHEET, build_template, layout, write_template
-from ledgercli.validate import Options, validate_file
+from ledgercli.model.forms import get_form, load_form
+from ledgercli.model.options import Options
+from ledgercli.write.template import (
+    GUIDE_SHEET,
+    LISTS_SHEET,
+    build_template,
+    layout,
+    write_template,
+)
 
 
 def _save(form_id: str, tmp_path: Path) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledgercli.text import norm_key, norm_keys
+from ledgercli.model.text import norm_key, norm_keys
 
 CASES = [
     [],

@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 
 import realinbox
 from helpers import GUNAN_ROW, WENLONG_ROW, annex2_row, write_annex2, write_roster
+from ledgercli.check.inbox import validate_paths
+from ledgercli.check.roster import RosterUnreadable, read_roster
 from ledgercli.cli import cli
-from ledgercli.diff import diff_paths
-from ledgercli.units import RosterUnreadable, read_roster, unit_key
-from ledgercli.validate import Options, validate_paths
+from ledgercli.compare.diff import diff_paths
+from ledgercli.model.options import Options
+from ledgercli.model.units import unit_key
 
 
 def run(*args: str) -> Any:

@@ -17,12 +17,14 @@ from rich.console import Console
 
 import realinbox
 from helpers import annex2_row, needs_program, write_annex2, write_wuhan
-from ledgercli import weekly
 from ledgercli.cli import cli
-from ledgercli.diff import Case, load_side
-from ledgercli.errors import LedgerError
-from ledgercli.overdue import overdue_paths
-from ledgercli.validate import Options
+from ledgercli.compare.diff import Case, load_side
+from ledgercli.compare.overdue import overdue_paths
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.options import Options
+from ledgercli.week import cycle
+from ledgercli.week import outdir as od
+from ledgercli.week.report import WeekReport
 
 AS_OF = "2022-11"
 # A unit new in week 2 whose file goes back: one row with a broken credit code, and the
@@ -123,27 +125,27 @@ def test_week_outputs_are_the_documented_files(weeks: dict[str, Any]) -> None:
     names = sorted(p.relative_to(out2).as_posix() for p in out2.rglob("*"))
     assert names == sorted(
         [
-            weekly.MARKER,
-            weekly.JSON,
-            weekly.HTML,
-            weekly.CITY,
-            weekly.ANNEX3,
-            weekly.ANNEX4,
-            weekly.CHANGES,
-            weekly.OVERDUE,
-            weekly.INDEX,
-            weekly.RETURNS,
-            f"{weekly.RETURNS}/{RETURNED_FILE}",
+            od.MARKER,
+            od.JSON,
+            od.HTML,
+            od.CITY,
+            od.ANNEX3,
+            od.ANNEX4,
+            od.CHANGES,
+            od.OVERDUE,
+            od.INDEX,
+            od.RETURNS,
+            f"{od.RETURNS}/{RETURNED_FILE}",
         ]
     )
-    marker = json.loads((out2 / weekly.MARKER).read_text(encoding="utf-8"))
-    assert marker["tool"] == "ledger week" and set(marker["files"]) == set(names) - {weekly.MARKER}
+    marker = json.loads((out2 / od.MARKER).read_text(encoding="utf-8"))
+    assert marker["tool"] == "ledger week" and set(marker["files"]) == set(names) - {od.MARKER}
     # week.json on disk is what --format json printed, and names every output's path.
-    on_disk = json.loads((out2 / weekly.JSON).read_text(encoding="utf-8"))
+    on_disk = json.loads((out2 / od.JSON).read_text(encoding="utf-8"))
     assert on_disk == weeks["j2"]
     outputs = weeks["j2"]["outputs"]
-    assert outputs["json"] == str(out2 / weekly.JSON)
-    assert outputs["marked_copies"] == [str(out2 / weekly.RETURNS / RETURNED_FILE)]
+    assert outputs["json"] == str(out2 / od.JSON)
+    assert outputs["marked_copies"] == [str(out2 / od.RETURNS / RETURNED_FILE)]
     for key in ("city", "annex3", "annex4", "changes", "overdue", "index", "html", "json"):
         assert Path(outputs[key]).is_file(), key
     assert outputs["wuhan"] is None
@@ -161,7 +163,7 @@ def test_week_figures_equal_the_truth_and_summarize(weeks: dict[str, Any], week:
     data = weeks["j1" if week == "week1" else "j2"]
     out = weeks["out1" if week == "week1" else "out2"]
     folder = getattr(truth, week).folder
-    for annex, name in (("3", weekly.ANNEX3), ("4", weekly.ANNEX4)):
+    for annex, name in (("3", od.ANNEX3), ("4", od.ANNEX4)):
         expected = realinbox.annex_figures(cases, int(annex))
         summarized = _summarize(folder, annex)
         label = _unit_label(summarized)
@@ -218,7 +220,7 @@ def test_week_two_changes_not_reported_and_returns(weeks: dict[str, Any]) -> Non
     )
     assert j2["last_week"] == j1["headline"]
     # The change workbook holds every change the JSON counts.
-    wb = openpyxl.load_workbook(weeks["out2"] / weekly.CHANGES, read_only=True)
+    wb = openpyxl.load_workbook(weeks["out2"] / od.CHANGES, read_only=True)
     assert wb["消失案件"].max_row - 1 == len(ch["vanished"])
     assert wb["倒退"].max_row - 1 == len(ch["regressions"])
     # The one file that goes back, with whom to call and why.
@@ -226,10 +228,10 @@ def test_week_two_changes_not_reported_and_returns(weeks: dict[str, Any]) -> Non
     ret = j2["returned"][0]
     assert (ret["person"], ret["phone"]) == CONTACT and ret["errors"] == 1
     assert Path(ret["file"]).name == RETURNED_FILE and ret["problems"][0].startswith("附件2!F5 ")
-    index = openpyxl.load_workbook(weeks["out2"] / weekly.INDEX).active
+    index = openpyxl.load_workbook(weeks["out2"] / od.INDEX).active
     rows = list(index.iter_rows(values_only=True))
     assert rows[1][:2] == (RETURNED_UNIT, ret["file"]) and rows[1][7:9] == CONTACT
-    assert index["G2"].hyperlink.target == f"{weekly.RETURNS}/{RETURNED_FILE}"
+    assert index["G2"].hyperlink.target == f"{od.RETURNS}/{RETURNED_FILE}"
     assert j1["returned"] == []
 
 
@@ -239,7 +241,7 @@ def test_week_overdue_is_the_overdue_command(weeks: dict[str, Any]) -> None:
     got = weeks["j2"]["overdue"]
     assert got["as_of"] == AS_OF and got["cases"] == expected.totals.cases > 0
     assert Decimal(got["amount"]) == expected.totals.amount
-    wb = openpyxl.load_workbook(weeks["out2"] / weekly.OVERDUE, read_only=True)
+    wb = openpyxl.load_workbook(weeks["out2"] / od.OVERDUE, read_only=True)
     assert wb["逾期未偿还"].max_row - 1 == expected.totals.cases
 
 
@@ -250,21 +252,21 @@ def test_week_city_workbook_is_the_merge(weeks: dict[str, Any]) -> None:
     r = run("merge", str(weeks["truth"].week2.folder), "-o", str(out2.parent / "m.xlsx"),
             "--format", "json")  # fmt: skip
     merged = json.loads(r.stdout)
-    wb = openpyxl.load_workbook(out2 / weekly.CITY, read_only=True)
+    wb = openpyxl.load_workbook(out2 / od.CITY, read_only=True)
     alone = openpyxl.load_workbook(out2.parent / "m.xlsx", read_only=True)
     assert merged["totals"]["rows_written"] == weeks["j2"]["received"]["rows"]
     detail = [r for r in wb["明细"].iter_rows(values_only=True)]
     assert detail == [r for r in alone["明细"].iter_rows(values_only=True)]
     sources = [row for row in wb["来源"].iter_rows(values_only=True)]
     assert any(row[2] == "未报送" and row[5] == "永新镇" for row in sources)
-    s = json.loads(run("summarize", str(out2 / weekly.CITY), "--format", "json").stdout)
+    s = json.loads(run("summarize", str(out2 / od.CITY), "--format", "json").stdout)
     assert s["total"]["总体情况/涉及金额/拖欠总金额"] == weeks["j2"]["headline"]["owed"]
 
 
 def test_week_page_holds_the_facts(weeks: dict[str, Any]) -> None:
-    html = (weeks["out2"] / weekly.HTML).read_text(encoding="utf-8")
+    html = (weeks["out2"] / od.HTML).read_text(encoding="utf-8")
     head = weeks["j2"]["headline"]
-    from ledgercli.weekhtml import money
+    from ledgercli.model.numbers import grouped as money
 
     assert money(head["owed"]) in html and money(head["repaid"]) in html
     assert f"{head['rate']}" in html and "永新镇" in html and RETURNED_UNIT in html
@@ -290,7 +292,7 @@ def test_outdir_refused_before_reading(tmp_path: Path, monkeypatch: pytest.Monke
     def no_reading(*a: Any, **k: Any) -> Any:
         raise AssertionError("read before OUTDIR was checked")
 
-    monkeypatch.setattr(weekly, "merge_paths", no_reading)
+    monkeypatch.setattr(cycle, "merge_paths", no_reading)
     cases = {
         "week-outdir-in-inbox": (inbox / "周报", None),
         "week-outdir-not-folder": (inbox.parent / "a-file", None),
@@ -303,7 +305,7 @@ def test_outdir_refused_before_reading(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "out").mkdir()
     for code, (outdir, last) in cases.items():
         with pytest.raises(LedgerError) as exc:
-            weekly.run_week(inbox, outdir, Options(), last=last)
+            cycle.run_week(inbox, outdir, Options(), last=last)
         assert exc.value.code == code
     assert (tmp_path / "mine" / "工作记录.docx").read_text() == "the clerk's"
     r = run("week", str(inbox), "-o", str(tmp_path / "mine"), "--lang", "zh")
@@ -318,13 +320,13 @@ def test_rerun_replaces_own_outputs_and_never_touches_inbox(tmp_path: Path) -> N
     out = tmp_path / "out"
     r = run("week", str(inbox), "-o", str(out), "--as-of", "2022-06", "--format", "json")
     assert r.exit_code == 1 and json.loads(r.stdout)["returned"][0]["unit"] == "文龙街道"
-    assert (out / weekly.RETURNS / "附件2-文龙街道.xlsx").exists()
+    assert (out / od.RETURNS / "附件2-文龙街道.xlsx").exists()
     # The unit sends it again, fixed: the re-run replaces the folder whole.
     write_annex2(inbox / "附件2-文龙街道.xlsx", [{**bad, "债权人联系电话": "13812345678"}])
     before["附件2-文龙街道.xlsx"] = (inbox / "附件2-文龙街道.xlsx").read_bytes()
     r = run("week", str(inbox), "-o", str(out), "--as-of", "2022-06", "--format", "json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["returned"] == [] and not (out / weekly.RETURNS).exists()
+    assert json.loads(r.stdout)["returned"] == [] and not (out / od.RETURNS).exists()
     assert {p.name: p.read_bytes() for p in inbox.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.ledger-")]
     # Something of the clerk's in it now: refused, and kept.
@@ -360,11 +362,11 @@ def test_last_week_three_ways(weeks: dict[str, Any], tmp_path: Path, how: str) -
     truth = weeks["truth"]
     last = {
         "outdir": weeks["out1"],
-        "workbook": weeks["out1"] / weekly.CITY,
+        "workbook": weeks["out1"] / od.CITY,
         "inbox": truth.week1.folder,
     }[how]
     options = Options(form="cq-annex2")
-    report = weekly.run_week(truth.week2.folder, tmp_path / how, options, last=last, as_of=AS_OF)
+    report = cycle.run_week(truth.week2.folder, tmp_path / how, options, last=last, as_of=AS_OF)
     want = weeks["j2"]["changes"]["totals"]
     assert report.changes is not None
     got = report.changes.totals
@@ -377,7 +379,7 @@ def test_week_of_wuhan_ledgers(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     write_wuhan(inbox / "江岸区.xlsx")
-    report = weekly.run_week(inbox, tmp_path / "out", Options(), as_of="2022-11")
+    report = cycle.run_week(inbox, tmp_path / "out", Options(), as_of="2022-11")
     assert report.form == "wh-ledger" and report.outputs.wuhan is not None
     assert report.outputs.annex4 is None and report.overdue is None
     assert Path(report.outputs.wuhan).is_file() and report.headline.cases == 1
@@ -398,14 +400,9 @@ def test_cases_column_wise_equal_row_wise(weeks: dict[str, Any]) -> None:
 
 
 def test_terminal_is_one_screen(weeks: dict[str, Any]) -> None:
-    from ledgercli.console import render_week
+    from ledgercli.ui.week import render as render_week
 
-    report = weekly.WeekReport.model_validate(
-        {
-            **weeks["j2"],
-            "outputs": {**weeks["j2"]["outputs"], "json_": weeks["j2"]["outputs"]["json"]},
-        }
-    )
+    report = WeekReport.model_validate(weeks["j2"])
     for lang in ("zh", "en"):
         console = Console(width=80, record=True, force_terminal=False)
         render_week(report, lang, console)
@@ -428,8 +425,8 @@ def test_page_escapes_submitted_text(tmp_path: Path) -> None:
         inbox / "附件2-x.xlsx",
         [annex2_row(街镇部门="<script>alert(1)</script>镇", 合同名称="x", 债权人联系电话="1")],
     )
-    weekly.run_week(inbox, tmp_path / "out", Options(), as_of="2022-06")
-    html = (tmp_path / "out" / weekly.HTML).read_text(encoding="utf-8")
+    cycle.run_week(inbox, tmp_path / "out", Options(), as_of="2022-06")
+    html = (tmp_path / "out" / od.HTML).read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -437,9 +434,9 @@ def test_page_escapes_submitted_text(tmp_path: Path) -> None:
 @needs_program("pdftotext")
 def test_page_prints_on_one_a4_landscape_sheet(weeks: dict[str, Any], tmp_path: Path) -> None:
     """The report in a real browser: one page, A4 landscape, the headline figures on it."""
-    from ledgercli.weekhtml import money
+    from ledgercli.model.numbers import grouped as money
 
-    page = weeks["out2"] / weekly.HTML
+    page = weeks["out2"] / od.HTML
     pdf, png = tmp_path / "week.pdf", tmp_path / "week.png"
     browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
     browser.append("--disable-dev-shm-usage")  # containers give /dev/shm 64 MB
@@ -478,14 +475,14 @@ def test_workbooks_written_beside_are_the_same(
     """The city workbook and the lapsed promises, written in processes of their own (as for a
     city's inbox), hold what they hold when written in this one."""
     folder = weeks["truth"].week2.folder
-    inline = weekly.run_week(folder, tmp_path / "inline", Options(), as_of=AS_OF, jobs=2)
-    monkeypatch.setattr(weekly, "BACKGROUND_ROWS", 0)
-    beside = weekly.run_week(folder, tmp_path / "beside", Options(), as_of=AS_OF, jobs=2)
+    inline = cycle.run_week(folder, tmp_path / "inline", Options(), as_of=AS_OF, jobs=2)
+    monkeypatch.setattr(cycle, "BACKGROUND_ROWS", 0)
+    beside = cycle.run_week(folder, tmp_path / "beside", Options(), as_of=AS_OF, jobs=2)
     assert beside.headline == inline.headline and beside.overdue == inline.overdue
 
     def cells(path: Path) -> list[list[Any]]:
         wb = openpyxl.load_workbook(path, read_only=True)
         return [list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]
 
-    for name in (weekly.CITY, weekly.OVERDUE):
+    for name in (od.CITY, od.OVERDUE):
         assert cells(tmp_path / "beside" / name) == cells(tmp_path / "inline" / name), name

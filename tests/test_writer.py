@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ledgercli.errors import LedgerError
-from ledgercli.writer import atomic_save, check_output, set_text
+from ledgercli.model.errors import LedgerError
+from ledgercli.write.base import atomic_save, check_output, set_text
 
 
 def test_atomic_save_leaves_no_half_file(tmp_path: Path) -> None:

@@ -1,3 +1,3 @@
-from .cli import main
+from ledgercli.cli import main
 
 main()

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from .errors import LedgerError
+from ledgercli.commands.words import SaidGroup, SaidOption, click_word, said, spoken, usage_text
+from ledgercli.model.errors import LedgerError
 
 # Command name → module under ledgercli.commands exposing `command`. A command whose module is
 # not there (yet) is simply not listed.
@@ -38,7 +39,7 @@ class _Failed(click.ClickException):
         click.echo(self.message, err=True)
 
 
-class LedgerGroup(click.Group):
+class LedgerGroup(SaidGroup):
     """Loads each command's module only when that command runs (fast `--help`), and turns a
     LedgerError into a message in the user's language."""
 
@@ -56,27 +57,37 @@ class LedgerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            from .i18n import detect_lang
-
-            lang = detect_lang((ctx.obj or {}).get("lang") or _argv_lang())
-            prefix = "错误" if lang == "zh" else "Error"
-            raise _Failed(f"{prefix}: {exc.render(lang)}") from exc
+            lang = (ctx.obj or {}).get("lang") or spoken()
+            raise _Failed(said("error.prefix", message=exc.render(lang))) from exc
 
 
-@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ledgercli")
-@click.option("--debug", is_flag=True, help="Show a traceback on an unexpected error.")
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, said in the reader's language (click's own says it in English)."""
+    if value and not ctx.resilient_parsing:
+        from importlib.metadata import version
+
+        click.echo(said("version", prog=ctx.info_name or "ledger", version=version("ledgercli")))
+        ctx.exit()
+
+
+@click.group(
+    cls=LedgerGroup,
+    help="help.ledger",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    cls=SaidOption,
+    help="help.version",
+)
+@click.option("--debug", is_flag=True, cls=SaidOption, help="help.debug")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Check, merge and summarize the arrears ledgers districts send in Excel
-    (防范和化解拖欠中小企业账款台账).
-
-    \b
-    ledger validate district.xlsx           every problem, with sheet, row and column
-    ledger merge submissions/ -o city.xlsx  one city ledger from many, nothing lost
-    ledger summarize city.xlsx --annex 4    the official summary tables
-    ledger forms                            the forms this tool knows
-    """
+    """The `ledger` group (its help, like every word of the CLI, is in the catalogue)."""
     ctx.obj = {"debug": debug}
 
 
@@ -110,7 +121,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(said("error.aborted"), err=True)
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -119,65 +130,19 @@ def main() -> None:
             raise
         # A file or folder the system refused (not a defect of ledger): say which and why.
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        click.echo(said("error.system", where=where, reason=exc.strerror or exc), err=True)
         sys.exit(2)
     except Exception as exc:
         if debug:
             raise
-        click.echo(
-            f"Internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in ledger; run again with --debug for details.",
-            err=True,
-        )
+        click.echo(said("error.internal", kind=type(exc).__name__, detail=exc), err=True)
         sys.exit(3)
 
 
-# click's own sentences (it ships no Chinese) and ours raised as usage errors, for a reader of
-# Chinese: patterns over the English text, so an unknown sentence still shows, in English.
-_USAGE_ZH = [
-    (r"'([^']*)' is not one of ([^.]*)\.", r"“\1”不是可选值（\2）之一。"),
-    (r"'([^']*)' is not a month \(write it 2022-05\)", r"“\1”不是年月（请写成2022-05）"),
-    (r"'([^']*)' is not a valid integer( range)?\.", r"“\1”不是整数。"),
-    (r"(\S+) is not in the range ([^.]*)\.", r"\1 不在允许范围（\2）内。"),
-    (r"Missing argument '([^']*)'\.", r"缺少参数 \1。"),
-    (r"Missing option '([^']*)'\.", r"缺少选项 \1。"),
-    (r"No such option '([^']*)'\.", r"没有选项 \1。"),
-    (r"No such command '([^']*)'\.", r"没有命令 \1。"),
-    (r"\(Did you mean one of: ([^?]*)\?\)", r"（是否要用：\1？）"),
-    (r"\(?Did you mean ([^?]*)\?\)?", r"（是否要用 \1？）"),
-    (r"Option '([^']*)' requires an argument\.", r"选项 \1 需要一个值。"),
-    (r"Got unexpected extra arguments? \(([^)]*)\)", r"多余的参数（\1）"),
-    (r"Invalid value for ('[^:]*'|[^':]*): ", r"选项 \1 的取值无效："),
-    (r"give --form or --schema \(one of them\)", "请给出 --form 或 --schema（二选一）"),
-    (r"give --form or --schema, not both", "--form 与 --schema 只能给一个"),
-    (r"the template is an \.xlsx file", "空白表样须为.xlsx文件"),
-]
-
-
 def _show_usage_error(exc: click.UsageError) -> None:
-    """A usage error in the reader's language, with where to find the usage."""
-    from .i18n import detect_lang
-
-    if detect_lang(_argv_lang()) != "zh":
-        exc.show()
-        return
-    import re
-
-    text = exc.format_message()
-    for pattern, zh in _USAGE_ZH:
-        text = re.sub(pattern, zh, text)
-    text = text.replace("。 （", "（").replace(" （", "（")
+    """A usage error in the reader's language, and where to find the usage."""
     command = exc.ctx.command_path if exc.ctx is not None else "ledger"
     if command == "ledger" and len(sys.argv) > 1 and sys.argv[1] in COMMANDS:
         command += " " + sys.argv[1]  # an option's missing value is caught above the command
-    click.echo(f"错误：{text}\n用 {command} --help 查看用法。", err=True)
-
-
-def _argv_lang() -> str | None:
-    argv = sys.argv
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+    hint = click_word("Try '{command} {option}' for help.").format(command=command, option="--help")
+    click.echo(f"{said('error.prefix', message=usage_text(exc))}\n{hint}", err=True)

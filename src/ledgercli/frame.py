@@ -17,13 +17,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .amountunit import CONFLICT, MARK_HEADER
-from .errors import LedgerError
-from .forms import ColumnSpec, FormSpec
-from .ledger import Ledger
-from .report import Report
-from .status import statuses_and_repaid
-from .validate import Options, case_ledgers, validate_paths
+from ledgercli.check.inbox import case_ledgers, validate_paths
+from ledgercli.model.amountunit import CONFLICT, MARK_HEADER
+from ledgercli.model.errors import LedgerError
+from ledgercli.model.forms import ColumnSpec, FormSpec
+from ledgercli.model.ledger import Ledger
+from ledgercli.model.options import Options
+from ledgercli.model.report import Report
+from ledgercli.model.status import statuses_and_repaid
 
 if TYPE_CHECKING:
     import pandas as pd

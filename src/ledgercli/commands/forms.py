@@ -7,64 +7,36 @@ from typing import Any
 
 import click
 
-from ..i18n import register
-from ..options import format_option, lang_option
-
-register(
-    {
-        "forms-head": ("表样|类型|名称|列数|来源", "id|kind|title|columns|source"),
-        "forms-columns-head": ("列|英文名|类型|必填", "column|English|kind|required"),
-        "forms-fields-head": ("栏目|英文名|类型|必填", "field|English|kind|required"),
-        "forms-required": ("必填", "required"),
-        "forms-warn-blank": ("空白时警告", "warning if blank"),
-        "forms-required-when": ("{column}为{values}时必填", "required when {column} is {values}"),
-        "forms-required-above": ("{column}大于{limit}时必填", "required when {column} > {limit}"),
-        "forms-checks": ("跨列检查", "cross-column checks"),
-        "forms-all-checks": ("全部检查", "all checks"),
-        "forms-severity-error": ("错误", "error"),
-        "forms-severity-warning": ("警告", "warning"),
-    }
-)
-
-# The kinds as a clerk reads them; English keeps the schema's own words, which are what
-# `--schema` files are written with.
-_KINDS_ZH = {
-    "table": "明细表",
-    "keyvalue": "栏目表",
-    "summary": "汇总表",
-    "text": "文本",
-    "integer": "整数",
-    "amount": "金额（万元）",
-    "month": "年月",
-    "date": "日期",
-    "credit_code": "统一社会信用代码",
-    "phone": "电话",
-    "enum": "选项",
-}
+from ledgercli.commands.options import format_option, lang_option
+from ledgercli.commands.words import command, option
 
 
 def _kind(kind: str, language: str) -> str:
-    return _KINDS_ZH.get(kind, kind) if language == "zh" else kind
+    """A column's kind as the reader says it: 金额（万元） in Chinese; in English the schema's
+    own word, which is what `--schema` files are written with (`kind.<kind>`)."""
+    from ledgercli.model.i18n import Words
+
+    return Words("kind", language)[kind]
 
 
-@click.command()
-@click.option("-v", "--verbose", is_flag=True, help="Also list every column and check.")
-@click.option(
+@command("forms")
+@option("-v", "--verbose", is_flag=True, help="help.forms.verbose")
+@option(
     "--json-schema",
     "schema_of",
     metavar="FORM_ID",
     default=None,
-    help="Print the JSON Schema of one row of FORM_ID (for systems that receive the data).",
+    help="help.forms.json-schema",
 )
 @format_option
 @lang_option
 def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> None:
-    """List the forms (schemas) this tool knows."""
-    from ..forms import builtin_forms
-    from ..i18n import detect_lang
+    """`ledger forms` (its help: `help.forms` in the message catalogue)."""
+    from ledgercli.model.forms import builtin_forms
+    from ledgercli.model.i18n import detect_lang, message
 
     if schema_of is not None:
-        from ..rowmodel import json_schema
+        from ledgercli.check.rowmodel import json_schema
 
         click.echo(json.dumps(json_schema(schema_of), ensure_ascii=False, indent=2))
         return
@@ -86,49 +58,67 @@ def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> N
         return
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    from ..console import out
+    from ledgercli.ui.console import out
 
     # rich measures Chinese characters as two columns wide, so tables stay aligned, and
     # wraps (never cuts) a long title.
-    table = _table("forms-head", language)
+    table = _Table("forms-head", language)
     for f in known.values():
         n = len(f.columns) or len(f.fields)
-        title = f.title if language == "zh" else f"{f.title_en}\n{f.title}"
-        table.add_row(f.id, _kind(f.kind, language), title, str(n) if n else "-", f.source)
-    out.print(table)
+        table.add(
+            id=f.id,
+            kind=_kind(f.kind, language),
+            title=message("forms-title", language, title=f.title, title_en=f.title_en),
+            columns=str(n) if n else "-",
+            source=f.source,
+        )
+    out.print(table.table)
     if verbose:
         _details(known, language, out)
 
 
-def _table(head: str, language: str) -> Any:
-    from rich.table import Table
+class _Table:
+    """A table whose columns the catalogue lists for each language as `field:title|…`, so a
+    language may leave a field out (a Chinese reader gets no column of English names)."""
 
-    from ..i18n import message
+    def __init__(self, head: str, language: str) -> None:
+        from rich.table import Table
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in message(head, language).split("|"):
-        table.add_column(name, overflow="fold")
-    return table
+        from ledgercli.model.i18n import message
+
+        self.table = Table(box=None, header_style="bold", pad_edge=False)
+        self.fields: list[str] = []
+        for item in message(head, language).split("|"):
+            field, _, title = item.partition(":")
+            self.fields.append(field)
+            self.table.add_column(title, overflow="fold")
+
+    def add(self, **values: str) -> None:
+        self.table.add_row(*(values[f] for f in self.fields))
 
 
 def _details(known: dict[str, Any], language: str, out: Any) -> None:
-    from ..i18n import message
-    from ..rules import REGISTRY, get_rules
+    from rich.markup import escape
+
+    from ledgercli.check.columns import COLUMN_CHECKS
+    from ledgercli.check.rules import REGISTRY, get_rules
+    from ledgercli.model.i18n import bilingual, message
 
     for f in known.values():
         if f.kind == "summary":
             continue
-        out.print(f"\n[bold]{f.id}[/bold]  {f.title if language == 'zh' else f.title_en}")
+        out.print(f"\n[bold]{f.id}[/bold]  {bilingual(language, f.title, f.title_en)}")
         if f.kind == "keyvalue":
-            table = _table("forms-fields-head", language)
+            table = _Table("forms-fields-head", language)
             for fd in f.fields:
                 req = message("forms-required", language) if fd.required else ""
-                table.add_row(fd.label, fd.en, _kind(fd.kind, language), req)
+                table.add(label=fd.label, en=fd.en, kind=_kind(fd.kind, language), required=req)
         else:
-            table = _table("forms-columns-head", language)
+            table = _Table("forms-columns-head", language)
             for c in f.columns:
-                table.add_row(c.label, c.en, _kind(c.kind, language), _requirement(c, f, language))
-        out.print(table)
+                req = _requirement(c, f, language)
+                table.add(label=c.label, en=c.en, kind=_kind(c.kind, language), required=req)
+        out.print(table.table)
         rules = get_rules(f.checks)
         if rules:
             out.print(f"[bold]{message('forms-checks', language)}[/bold]")
@@ -137,19 +127,23 @@ def _details(known: dict[str, Any], language: str, out: Any) -> None:
     out.print(f"\n[bold]{message('forms-all-checks', language)}[/bold]")
     for code in sorted(REGISTRY):
         out.print(_rule_line(REGISTRY[code], language))
+    out.print(f"\n[bold]{message('forms-column-checks', language)}[/bold]")
+    for check in COLUMN_CHECKS.values():
+        gives = ", ".join(check.gives)
+        out.print(escape(f"  {check.code} ({gives}): {check.describe(language)}"))
 
 
 def _rule_line(r: Any, language: str) -> str:
     from rich.markup import escape
 
-    from ..i18n import message
+    from ledgercli.model.report import severity_word
 
-    severity = message(f"forms-severity-{r.severity}", language)
+    severity = severity_word(r.severity, language)
     return escape(f"  {r.code} ({severity}): {r.describe(language)}")
 
 
 def _requirement(c: Any, form: Any, language: str) -> str:
-    from ..i18n import message
+    from ledgercli.model.i18n import join, message
 
     if c.required is True:
         return message("forms-required", language)
@@ -161,12 +155,12 @@ def _requirement(c: Any, form: Any, language: str) -> str:
     other = form.by_key.get(cond.column)
     name = other.header if other is not None else cond.column
     if cond.in_ is not None:
-        values = ("、" if language == "zh" else " or ").join(cond.in_)
+        values = join(cond.in_, language, "sep.or")
         text = message("forms-required-when", language, column=name, values=values)
     else:
         text = message("forms-required-above", language, column=name, limit=f"{cond.gt}")
     if cond.severity == "warning":
-        text += "（警告）" if language == "zh" else " (warning)"
+        text = message("forms-as-warning", language, text=text)
     return text
 
 

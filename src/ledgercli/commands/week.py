@@ -1,4 +1,4 @@
-"""`ledger week INBOX -o OUTDIR`: the weekly cycle in one command (library: weekly.py)."""
+"""`ledger week INBOX -o OUTDIR`: the weekly cycle in one command (library: week/)."""
 
 from __future__ import annotations
 
@@ -7,32 +7,30 @@ from pathlib import Path
 
 import click
 
-from ..options import format_option, input_options, jobs_option, lang_option, make_options
+from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.commands.words import command, option
+from ledgercli.model.options import Options
 
 
-@click.command()
+@command("week")
 @click.argument("inbox", type=click.Path(path_type=Path))
-@click.option(
+@option(
     "-o",
     "--output",
     "outdir",
     required=True,
     type=click.Path(path_type=Path),
-    help="The week's output folder (created; a re-run replaces the tool's own outputs there).",
+    metavar="OUTDIR",
+    help="help.week.output",
 )
-@click.option(
+@option(
     "--last",
     type=click.Path(path_type=Path),
     default=None,
-    help="Last week: its output folder, its city workbook, or its inbox folder.",
+    metavar="PATH",
+    help="help.week.last",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    metavar="YYYY-MM",
-    help="Promises due before this month are overdue (default: the current month).",
-)
+@option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="help.overdue.as-of")
 @input_options
 @jobs_option
 @lang_option
@@ -42,57 +40,37 @@ def week(
     outdir: Path,
     last: Path | None,
     as_of: str | None,
-    form_id: str | None,
-    schema: Path | None,
-    sheet: str | None,
-    password: str | None,
-    cutoff: str | None,
-    max_unpacked_mb: int,
-    units: Path | None,
-    keep_copies: bool,
+    options: Options,
     jobs: int | None,
     lang: str | None,
     fmt: str,
 ) -> None:
-    """The whole weekly cycle from one read of INBOX: marked copies and the index of returns,
-    the city workbook, annex 3 and 4 (or the Wuhan weekly report), the changes since --last,
-    the lapsed promises, 周报.html and week.json, all in OUTDIR.
+    """`ledger week` (its help: `help.week` in the message catalogue)."""
+    from ledgercli.run.prestart import prestart
 
-    Exit code 0: nothing to act on; 1: files to return, or an alarm (a unit that sent
-    nothing, a vanished case, a regression, a lapsed promise); 2: a submission or --last
-    cannot be read, or a bad option (OUTDIR refused, nothing readable).
-    """
-    from ..prestart import prestart
-
-    prestart([inbox], jobs)
-    from ..console import ProgressBar
-    from ..i18n import detect_lang, message
-    from ..overdue import parse_month
-    from ..weekly import run_week
+    prestart([inbox], jobs, ["ledgercli.merge.worker"])
+    from ledgercli import api
+    from ledgercli.model.i18n import detect_lang
+    from ledgercli.ui import week as view
+    from ledgercli.ui.console import Screen
 
     language = detect_lang(lang)
     click.get_current_context().obj["lang"] = language
-    options = make_options(
-        form_id, schema, sheet, password, cutoff, max_unpacked_mb, units, keep_copies
-    )
-    month = parse_month(as_of) if as_of is not None else None
-    with ProgressBar(message("merge-line-reading", language)) as progress:
-        report = run_week(
+    with Screen(language, outdir) as screen:
+        report = api.week(
             inbox,
             outdir,
             options,
             last=last,
-            as_of=month,
-            lang=language,
+            as_of=as_of,
             jobs=jobs,
-            progress=progress,
+            lang=language,
+            progress=screen.progress,
         )
     if fmt == "json":
-        click.echo(report.to_json())
+        click.echo(report.model_dump_json(indent=2))
     else:
-        from ..console import render_week
-
-        render_week(report, language)
+        view.render(report, language)
     sys.exit(report.exit_code)
 
 

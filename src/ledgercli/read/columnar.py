@@ -1,0 +1,437 @@
+"""Reading a merged city workbook by columns: its head from the sheet's XML, its columns from
+fastexcel.
+
+`summarize` reads a city workbook of up to a million rows for the ~20 columns its figures use.
+Read whole by calamine, every cell of all 33 columns becomes a Python object, row by row, and is
+then transposed; fastexcel (calamine into Arrow) builds only the chosen columns, as columns.
+To choose them, the head of the sheet (title, header, first rows) is parsed from the start of its
+XML, which stops after a few rows however long the sheet is, and the header is found by content
+as in any workbook (`table.locate`). The columns are then checked against that header: if they
+do not line up, the caller reads the workbook the ordinary way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import threading
+import zipfile
+from collections.abc import Callable
+from contextlib import suppress
+from functools import reduce
+from typing import Any
+
+from ledgercli.model.cityformat import DETAIL_SHEET
+from ledgercli.model.errors import UnreadableFile
+from ledgercli.model.forms import FormSpec
+from ledgercli.model.report import Finding, col_index
+from ledgercli.read import splitread
+from ledgercli.read.table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
+from ledgercli.read.workbook import BadCellScan, Book, Sheet
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def locate_merged(
+    book: Book, forms: list[FormSpec], sheet_name: str | None, only: frozenset[str]
+) -> Located | None:
+    """A merged city workbook found and read by columns, the columns `only` and its provenance;
+    None when the book is not one (or not an .xlsx on disk), or anything about its columns is
+    unlike what merge writes: the ordinary reader then reads it, and says what is wrong."""
+    if DETAIL_SHEET not in book.sheet_names or book.data is None or book.original is not None:
+        return None  # a submission, a renamed sheet, or a decrypted workbook
+    try:
+        return _locate_merged(book, forms, sheet_name, only)
+    except Exception:  # only ever a shortcut: any surprise goes the ordinary way
+        return None
+
+
+def _locate_merged(
+    book: Book, forms: list[FormSpec], sheet_name: str | None, only: frozenset[str]
+) -> Located | None:
+    heads = head_book(book, HEADER_SCAN_ROWS)
+    if heads is None:
+        return None
+    try:
+        loc = locate(heads, forms, sheet_name, collect=False)
+    except UnreadableFile:
+        return None
+    if loc.form.kind != "table" or "status" not in loc.extras:
+        return None
+    if any(f.rule in _UNLIKE_MERGE for f in loc.findings):
+        return None  # a column missing, unknown or twice: not as merge wrote it
+    header = next(cells for r, cells in loc.sheet.rows if r == loc.header_row)
+    wanted = {j for key, j in loc.columns.items() if key in only}
+    # The provenance a summary needs, and any other the caller names (diff: 来源文件, 来源行号).
+    wanted |= {j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS or key in only}
+    # The first four columns tell a 合计 row or the 填写说明 under the table.
+    first = list(range(min(4, len(header))))
+    numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
+    numbers |= {j for key, j in loc.extras.items() if key == "source_row"}  # 来源行号: a number
+    # Measured before fastexcel lays the sheet out (a stray far cell is refused, not allocated).
+    facts = book.check_sheet(loc.sheet.name)
+    scan = BadCellScan(book, loc.sheet.name) if facts.formulas else None  # beside fastexcel
+    split = splitread.is_enabled()  # one workbook alone: its halves parsed on two cores
+    try:
+        indices = sorted(wanted | set(first))
+        read = read_columns(
+            book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted, split=split
+        )
+    finally:
+        if scan is not None:
+            scan.join()
+    if read is None:
+        return None
+    rows, arrays = read
+    loc.sheet.bad_cells = scan.result() if scan is not None else {}
+    keep = _not_data(loc, rows, [arrays[j] for j in first])
+    if keep is not None:
+        rows = [rows[i] for i in keep]
+        arrays = {j: a.take(keep) for j, a in arrays.items()}
+    if not rows:
+        loc.findings.append(Finding("warning", "no-rows", loc.sheet.name, loc.header_row))
+    loc.column_rows = rows
+    form = loc.form
+    repeating = {j for key, j in loc.columns.items() if form.by_key[key].kind == "enum"} | {
+        j for key, j in loc.extras.items() if key in SUMMARY_EXTRAS or key == "source_file"
+    }
+    if form.unit_column in loc.columns:
+        repeating.add(loc.columns[form.unit_column])
+    loc.column_cells = {j: _python(arrays[j], j in repeating) for j in sorted(wanted)}
+    return loc
+
+
+# The provenance a summary needs: the row's validation result, (Wuhan) its reporting unit,
+# what merge made of the unit of its amounts, and the file it came from (to name a converted one).
+SUMMARY_EXTRAS = frozenset({"status", "reporter", "amount_mark", "source_file"})
+_UNLIKE_MERGE = {"missing-column", "unknown-column", "duplicate-column"}
+
+
+def _empty(array: Any) -> Any:
+    """Where a column's cells are empty: no value, or text of length 0 (a formula's "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        return array.is_null()
+    # (No Python scalars here: converting one makes pyarrow import pandas, 0.2 s.)
+    filled = pc.cast(pc.utf8_length(array), pa.bool_())
+    return pc.invert(pc.and_kleene(filled.is_valid(), filled))
+
+
+def _not_data(loc: Located, rows: list[int], first: list[Any]) -> list[int] | None:
+    """Say which rows are totals or the end of the table; the rows to keep, None for all."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # The gate of `row_kind`, on whole columns: the row's first non-empty cell is text that
+    # starts like a total or a note; only those rows are looked at one by one.
+    starts = "^(?:" + "|".join(re.escape(t) for t in sorted(TRIGGERS)) + ")"
+    maybe = None
+    before = None  # every earlier column empty
+    for array in first:
+        empty = _empty(array)
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            hit = pc.and_kleene(pc.invert(empty), pc.match_substring_regex(array, pattern=starts))
+            hit = pc.and_kleene(hit.is_valid(), hit)
+            if before is not None:
+                hit = pc.and_(hit, before)
+            maybe = hit if maybe is None else pc.or_(maybe, hit)
+        before = empty if before is None else pc.and_(before, empty)
+    candidates = [] if maybe is None else pc.indices_nonzero(maybe).to_pylist()
+    if not candidates:
+        return None
+    dropped: set[int] = set()
+    end = len(rows)
+    for i in candidates:
+        kind = row_kind([_cell_py(a[i].as_py()) for a in first])
+        if kind is not None:
+            data_end(loc, rows[i], kind)
+            if kind == "end":
+                end = i
+                break
+            dropped.add(i)
+    if end == len(rows) and not dropped:
+        return None
+    return [i for i in range(end) if i not in dropped]
+
+
+def _cell_py(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _python(array: Any, repeating: bool) -> list[Any]:
+    """An Arrow column as a list, an empty cell as "" (as from the ordinary reader). The values
+    of a `repeating` column (units, enums, statuses) are made once and shared."""
+    if repeating:
+        if hasattr(array, "combine_chunks"):
+            array = array.combine_chunks()
+        encoded = array.dictionary_encode(null_encoding="encode")
+        shared = ["" if v is None else v for v in encoded.dictionary.to_pylist()]
+        return list(map(shared.__getitem__, encoded.indices.to_pylist()))
+    values: list[Any] = array.to_pylist()
+    if array.null_count:
+        values = ["" if v is None else v for v in values]
+    return values
+
+
+def head_book(book: Book, limit: int, only: list[str] | None = None) -> Book | None:
+    """The book with each sheet (or `only` those) cut to its first `limit` non-blank rows, or
+    None (not xlsx)."""
+    if book.format != "xlsx" or not book.parts or book.archive is None:
+        return None
+    wanted = book.sheet_names if only is None else only
+    zf = book.archive.zf  # the directory read once, however many sheets
+    try:
+        heads = {
+            name: _head_rows(zf, part, limit) for name, part in book.parts.items() if name in wanted
+        }
+        _resolve_strings(zf, book.strings_part, heads)
+    except Exception:  # anything unusual: the ordinary reader decides what is wrong
+        return None
+    sheets = {name: Sheet(name=name, rows=rows) for name, rows in heads.items()}
+    return Book(
+        path=book.path,
+        format=book.format,
+        sheet_names=[n for n in book.sheet_names if n in sheets],
+        typed=False,
+        _loader=sheets.__getitem__,
+    )
+
+
+class _Shared:
+    """A shared-string cell of the head, resolved once the strings it needs are read."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _head_rows(zf: zipfile.ZipFile, part: str, limit: int) -> list[tuple[int, list[Any]]]:
+    from defusedxml.ElementTree import iterparse
+
+    rows: list[tuple[int, list[Any]]] = []
+    last = 0
+    with zf.open(part) as fh:
+        for _event, el in iterparse(fh, events=("end",)):
+            if el.tag != f"{NS}row":
+                continue
+            last = int(el.get("r") or last + 1)
+            cells: dict[int, Any] = {}
+            for n, c in enumerate(el.iter(f"{NS}c")):
+                ref = c.get("r")
+                j = col_index(ref.rstrip("0123456789")) if ref else n
+                value = _cell(c)
+                if value is not None:
+                    cells[j] = value
+            el.clear()
+            if cells:
+                line = [""] * (max(cells) + 1)
+                for j, v in cells.items():
+                    line[j] = v
+                rows.append((last, line))
+                if len(rows) >= limit:
+                    break
+    return rows
+
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes characters XML cannot hold as _xHHHH_ (a line break in a header is often
+    _x000D_); calamine decodes them, and so must the head, or the header would not match."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _cell(c: Any) -> Any:
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        text = _unescape("".join(t.text or "" for t in c.iter(f"{NS}t")))
+        return text or None
+    v = c.find(f"{NS}v")
+    if v is None or v.text is None:
+        return None
+    if kind == "s":
+        return _Shared(int(v.text))
+    if kind == "b":
+        return v.text == "1"
+    if kind == "str":
+        return _unescape(v.text)
+    if kind == "e":
+        return v.text
+    try:
+        return float(v.text)
+    except ValueError:
+        return v.text
+
+
+def _resolve_strings(
+    zf: zipfile.ZipFile, part: str | None, heads: dict[str, list[tuple[int, list[Any]]]]
+) -> None:
+    """Replace shared-string references by their text, reading the table only as far as needed."""
+    refs = [(line, j) for rows in heads.values() for _, line in rows for j, v in enumerate(line)]
+    refs = [(line, j) for line, j in refs if isinstance(line[j], _Shared)]
+    if not refs:
+        return
+    if part is None:
+        raise KeyError("shared strings referenced, but the workbook has none")
+    from defusedxml.ElementTree import iterparse
+
+    wanted = max(line[j].index for line, j in refs)
+    strings: list[str] = []
+    with zf.open(part) as fh:
+        for _event, el in iterparse(fh, events=("end",)):
+            if el.tag != f"{NS}si":
+                continue
+            # Phonetic guides (rPh) are not part of the text.
+            for ph in el.findall(f"{NS}rPh"):
+                el.remove(ph)
+            strings.append(_unescape("".join(t.text or "" for t in el.iter(f"{NS}t"))))
+            el.clear()
+            if len(strings) > wanted:
+                break
+    for line, j in refs:
+        line[j] = strings[line[j].index]
+
+
+def read_columns(
+    book: Book,
+    sheet: Sheet,
+    header_row: int,
+    indices: list[int],
+    numbers: set[int],
+    text: set[int],
+    split: bool = False,
+) -> tuple[list[int], dict[int, Any]] | None:
+    """The Excel rows below `header_row`, and these columns' cells there as Arrow arrays: the
+    `numbers` columns as floats, the other `text` columns as text. With `split`, a big sheet
+    is parsed in two halves at once (splitread.py).
+
+    None whenever the ordinary reader must decide: the header is not where the head says, a
+    `numbers` cell holds something else, a `text` column holds numbers, dates or booleans
+    (which the ordinary reader shows as Excel does, or calls an error), or a row holds nothing
+    in any column read (it may hold something in the others, which makes it a row).
+    """
+    header = next((cells for r, cells in sheet.rows if r == header_row), None)
+    if header is None or not indices or book.data is None:
+        return None
+    # fastexcel says which columns it could not type when it guesses; a guess that fails is
+    # handled here, so that is not news for a clerk's terminal.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    # pyarrow takes 0.2 s to import; fastexcel parses without the interpreter, so the import
+    # runs beside the parse instead of before it.
+    arrow = threading.Thread(target=_import, args=("pyarrow.compute",))
+    arrow.start()
+    load = _loader(sheet.name, header_row, indices, numbers, text)
+    halves: splitread.Halves[Any] | None = None
+    try:
+        if split:
+            halves = splitread.parse_halves(book, sheet.name, load)
+        loaded = load(book.data, 0) if halves is None else halves.first
+    except Exception:  # the columns are not where the head says, or mix kinds of cells
+        return None
+    finally:
+        arrow.join()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    name_of = {c.absolute_index: c.name for c in loaded.selected_columns}
+    for j in indices:
+        shown = _as_text(header[j]) if j < len(header) else ""
+        if name_of[j] != shown and not (shown == "" and name_of[j].startswith("__UNNAMED__")):
+            return None
+    table, errors = loaded.to_arrow_with_errors()
+    if errors is not None and errors.errors:
+        return None
+    columns = {j: table.column(name_of[j]) for j in indices}
+    n_rows = table.num_rows
+    if halves is not None:
+        joined = _join_halves(columns, halves, indices, header_row + 1 + n_rows)
+        if joined is None:
+            return None
+        columns, n_rows = joined
+    for j in text - numbers:
+        kind = columns[j].type
+        if not (
+            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+        ):
+            return None
+        if pa.types.is_null(kind):
+            columns[j] = columns[j].cast(pa.string())
+    blank = reduce(pc.and_, [_empty(c) for c in columns.values()])
+    if pc.any(blank).as_py():
+        return None
+    rows = list(range(header_row + 1, header_row + 1 + n_rows))
+    return rows, columns
+
+
+def _loader(
+    name: str, header_row: int, indices: list[int], numbers: set[int], text: set[int]
+) -> Callable[[Any, int], Any]:
+    """fastexcel's load of the columns from a workbook's bytes: the whole sheet, or the first
+    (k = 0) or second of its halves (splitread.py)."""
+    import fastexcel
+
+    # Numbers as numbers; the columns read only for the 合计 test as text, whatever they hold;
+    # the other text columns as found (strictly: see read_columns).
+    dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
+    dtypes.update({j: "float" for j in numbers})
+    wanted = set(indices)
+
+    def load(source: Any, k: int = 0) -> Any:
+        return fastexcel.read_excel(source).load_sheet(
+            name,
+            # Counted from row 1 of the sheet; the second of two halves has no header, and
+            # may end before a column empty in all its rows (which is then all null there).
+            header_row=header_row - 1 if k == 0 else None,
+            use_columns=indices if k == 0 else (lambda c: c.absolute_index in wanted),
+            dtypes=dtypes,
+            dtype_coercion="strict",  # a column of text and numbers is an error, not text
+            schema_sample_rows=None,
+        )
+
+    return load
+
+
+def _join_halves(
+    first: dict[int, Any], halves: splitread.Halves[Any], indices: list[int], next_row: int
+) -> tuple[dict[int, Any], int] | None:
+    """The columns of both halves end to end, and their rows; None unless the second half's
+    rows follow on from the first's without a gap. A column the second half does not reach
+    (empty in all its rows) is null there, as the whole read gives it."""
+    import pyarrow as pa
+
+    second = halves.second
+    name_of = {c.absolute_index: c.name for c in second.selected_columns}
+    if not set(name_of) <= set(indices) or halves.second_row != next_row:
+        return None
+    table, errors = second.to_arrow_with_errors()
+    if errors is not None and errors.errors:
+        return None
+    out = {}
+    for j in indices:
+        a = first[j]
+        b = table.column(name_of[j]) if j in name_of else pa.nulls(table.num_rows, a.type)
+        if a.type != b.type:
+            # A column empty in one half is null there; text may come as string or large.
+            kinds = {a.type, b.type} - {pa.null()}
+            text = {pa.string(), pa.large_string()}
+            if not kinds <= text:
+                return None
+            a, b = a.cast(pa.string()), b.cast(pa.string())
+        out[j] = pa.concat_arrays([a, b])
+    return out, len(first[indices[0]]) + table.num_rows
+
+
+def _import(module: str) -> None:
+    with suppress(ImportError):  # it fails again, and is reported, where it is used
+        importlib.import_module(module)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return str(value).strip()
