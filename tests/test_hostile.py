@@ -533,3 +533,24 @@ def test_13_a_marked_copy_keeps_formulas_and_their_results(tmp_path: Path) -> No
     xml = b"".join(H.parts_of(out)[n] for n in H.parts_of(out) if n.startswith("xl/worksheets/"))
     assert b"<f>R3-V3-W3</f><v>50.5</v>" in xml
     assert b't="str"><f>"Q"&amp;A3</f><v>Q1</v>' in xml
+
+
+def test_12_a_stop_signal_removes_what_the_run_has_on_disk(tmp_path: Path) -> None:
+    """The paths a run tracks (spill folders, temporary outputs, a week's unfinished folder)
+    are removed by the signal handler itself, files and folders alike, and forgotten."""
+    from ledgercli.run import spill
+
+    folder = tmp_path / "ledger-merge-1-x"
+    (folder / "deep").mkdir(parents=True)
+    (folder / "deep" / "rows").write_bytes(b"sealed")
+    tmp = tmp_path / ".~ledger-1-a.xlsx"
+    tmp.write_bytes(b"half")
+    kept = tmp_path / "city.xlsx"
+    kept.write_bytes(b"done")
+    spill.track(folder, folder=True)
+    spill.track(tmp)
+    spill.track(kept)
+    spill.untrack(kept)  # renamed into place: no longer the run's to remove
+    spill.remove_tracked()
+    assert not folder.exists() and not tmp.exists() and kept.exists()
+    assert spill._LIVE == {}

@@ -6,8 +6,10 @@ Nothing here knows a form or a rule. Heavy libraries are imported inside the com
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import os
 import sys
 from typing import Any
 
@@ -96,10 +98,30 @@ def _module_exists(mod: str) -> bool:
 
 
 def _terminate(signum: int, _frame: Any) -> None:
-    """SIGTERM / SIGHUP end the run as an exception would: temporary files and the merge's
-    spilled rows are removed on the way out (`kill -9` cannot be caught: the next run
-    removes what it left)."""
-    raise SystemExit(128 + signum)
+    """SIGTERM / SIGHUP end the run here and now: the readers are stopped, temporary files,
+    the merge's spilled rows and a week's unfinished folder are removed, and the process exits
+    128 + the signal (`kill -9` cannot be caught: the next run removes what it left).
+
+    Not by raising SystemExit: a signal that arrives while a finalizer runs (a ZipFile being
+    closed) would have it printed as "Exception ignored" and swallowed, and the run go on.
+    """
+    import multiprocessing
+    import signal
+
+    from ledgercli.run.spill import remove_tracked
+
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.kill()
+    remove_tracked()
+    with contextlib.suppress(Exception):
+        if sys.stderr.isatty():
+            sys.stderr.write("\x1b[?25h\n")  # a progress bar hid the cursor
+        sys.stderr.flush()
+    os._exit(128 + signum)
 
 
 def main() -> None:

@@ -29,6 +29,31 @@ STALE_SECONDS = 6 * 3600
 _OWNED = re.compile(r"^(?:ledger-merge-|\.~ledger-)(\d+)-")
 
 
+# What this run has on disk and removes on its way out (path → is a folder). A signal
+# handler removes these itself (cli._terminate): an exception raised from a handler while a
+# finalizer runs is printed and swallowed, and the run would go on.
+_LIVE: dict[str, bool] = {}
+
+
+def track(path: str | Path, folder: bool = False) -> None:
+    _LIVE[str(path)] = folder
+
+
+def untrack(path: str | Path) -> None:
+    _LIVE.pop(str(path), None)
+
+
+def remove_tracked() -> None:
+    """Remove every tracked path now (called from a signal handler: no exception escapes)."""
+    for path, folder in list(_LIVE.items()):
+        with contextlib.suppress(OSError):
+            if folder:
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        _LIVE.pop(path, None)
+
+
 def new_key() -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -66,9 +91,11 @@ class SpillDir:
         self.key = new_key()  # first: nothing is on disk while its library loads
         # mkdtemp makes the folder 0700 whatever the umask.
         self.name = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+        track(self.name, folder=True)
 
     def cleanup(self) -> None:
         shutil.rmtree(self.name, ignore_errors=True)
+        untrack(self.name)
 
 
 def clean_stale(folder: Path, prefix: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgercli.model.errors import LedgerError
+from ledgercli.run.spill import track, untrack
 
 # --- the folder's contents: stable names (docs/commands.md "ledger week") ---------------------
 
@@ -101,6 +102,7 @@ def staging(outdir: Path) -> Iterator[Path]:
     parent = outdir.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.ledger-new-", dir=parent))
+    track(folder, folder=True)
     try:
         # mkdtemp makes the folder private (0700); OUTDIR is a shared folder like any other.
         mask = os.umask(0)
@@ -108,10 +110,30 @@ def staging(outdir: Path) -> Iterator[Path]:
         with suppress(OSError):
             os.chmod(folder, 0o777 & ~mask)
         yield folder
-        swap_into(folder, outdir)
+        # From here a stop signal waits for the two renames: OUTDIR is never left missing.
+        with _signals_held():
+            untrack(folder)
+            swap_into(folder, outdir)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    finally:
+        untrack(folder)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    import signal
+
+    held = {getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask") or not held:
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def swap_into(folder: Path, outdir: Path) -> None:

@@ -89,7 +89,7 @@ def atomic_save(save: Any, out: Path, replace: bool = False) -> None:
     and the other says the file exists. A destination that cannot be written (read-only, full,
     gone, not permitted) is a LedgerError (exit 2), not a crash.
     """
-    from ledgercli.run.spill import TEMP_PREFIX, clean_stale
+    from ledgercli.run.spill import TEMP_PREFIX, clean_stale, track, untrack
 
     clean_stale(out.parent, TEMP_PREFIX)  # the temporary files of killed runs
     try:
@@ -99,6 +99,7 @@ def atomic_save(save: Any, out: Path, replace: bool = False) -> None:
         os.close(fd)
     except OSError as exc:
         raise OutputError(out, exc) from None
+    track(tmp)
     try:
         with _quiet_cleanup():
             save(tmp)
@@ -120,6 +121,8 @@ def atomic_save(save: Any, out: Path, replace: bool = False) -> None:
         if isinstance(exc, OSError):
             raise OutputError(out, exc) from None
         raise
+    finally:
+        untrack(tmp)
 
 
 def _take_name(tmp: str, out: Path) -> None:
