@@ -56,13 +56,14 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--shape", choices=("city", "repeat"), default="city", help="make_large.py")
     args = ap.parse_args()
-    path = HERE / "out" / f"annex2-{args.rows}.xlsx"
+    path = HERE / "out" / f"annex2-{args.shape}-{args.rows}.xlsx"
     if not path.exists():
         from make_large import write
 
         t = time.perf_counter()
-        write(path, args.rows)
+        write(path, args.rows, shape=args.shape)
         print(f"generated {path} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     reads = [run(READ, path) for _ in range(args.runs)]
     vals = [run(VALIDATE, path) for _ in range(args.runs)]

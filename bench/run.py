@@ -1,10 +1,17 @@
 """`make bench`: validate, merge and summarize at city and national scale, against two floors.
 
-    python bench/run.py                          # city: 50 files × 2,000 rows, 3 runs
-    python bench/run.py --scale national         # 300 files, 1,000,000 rows
+    python bench/run.py                          # city: 50 files × 2,000 rows, both shapes,
+                                                 # and one 100k-row file; 3 runs
+    python bench/run.py --scale national         # 300 files, 1,000,000 rows (city shape)
     python bench/run.py --files 3 --rows 20 --runs 1    # any other size
+    python bench/run.py --shape repeat           # one shape only
 
-The submissions are generated once, deterministically, into bench/out/<scale>/submissions/ with
+Data sets have a shape (make_large.py): `city`, as a city's ledgers are (debtors repeat, three
+creditors in four are seen in no other row, every contract name differs), and `repeat`, the
+earlier shape where contacts are stable across rows and files and most values repeat. A data set
+is named after its scale, with -repeat for the second shape.
+
+The submissions are generated once, deterministically, into bench/out/<data set>/submissions/ with
 a manifest.json holding the ground truth (rows per file, Σ 拖欠金额 as an exact Decimal, cases
 and amounts per source bucket, status, dispute and judicial figures) computed from the
 generator's own Decimal values, never by reading the files back. Every step is then one whole
@@ -14,7 +21,7 @@ constant_memory write of as many rows × columns as the merged workbook has (the
 Medians of --runs runs (peak RSS: the largest). The merged row count and every figure of the
 annex 3 and annex 4 tables (合计 and each unit's row) must equal the ground truth: a mismatch is
 printed and the exit code is 1, however fast the run was. Figures go to
-bench/out/<scale>/results.md and results.json. Unix only (os.wait4, /proc for process trees).
+bench/out/<data set>/results.md and results.json. Unix only (os.wait4, /proc for process trees).
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ GENERATOR_VERSION = 1  # bump when the way files are laid out changes, to invali
 SEED = 7
 MB = 1024 * 1024
 SMALL = 10_000  # rows written without worker processes
+SHAPES = ("city", "repeat")  # make_large.SHAPES (imported lazily: it loads the generator)
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,12 @@ class Scale:
     name: str
     files: int
     total: int
+    shape: str = "city"  # make_large.SHAPES
+
+    @property
+    def dataset(self) -> str:
+        """The data set's name: the scale's, with the shape unless it is the city shape."""
+        return self.name if self.shape == "city" else f"{self.name}-{self.shape}"
 
     def rows(self) -> list[int]:
         """Rows per file: as even as possible, the first files one row longer."""
@@ -63,6 +77,13 @@ class Scale:
 SCALES = {
     "city": Scale("city", 50, 100_000),
     "national": Scale("national", 300, 1_000_000),
+    "one-file": Scale("one-file", 1, 100_000),
+}
+# What `make bench` runs for a scale by default (each shape a data set of its own).
+DEFAULT_SETS = {
+    "city": [("city", "city"), ("city", "repeat"), ("one-file", "city")],
+    "national": [("national", "city")],
+    "one-file": [("one-file", "city")],
 }
 
 # Reporting units: one per file, each a 街镇/部门 of a 区县, so that the summaries have one row per file.
@@ -255,7 +276,7 @@ import make_large
 pool = make_large.row_pool(int(sys.argv[2]))
 for item in json.load(sys.stdin):
     make_large.write(Path(item["path"]), item["rows"], unit=item["unit"], offset=item["offset"],
-                     pool=pool)
+                     pool=pool, shape=item["shape"])
     print("  wrote", Path(item["path"]).name, item["rows"], "rows", file=sys.stderr, flush=True)
 """
 
@@ -271,8 +292,8 @@ PREPARE = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
 import run
-name, files, total, root, jobs, quiet = json.loads(sys.argv[2])
-run._generate(run.Scale(name, files, total), run.Path(root), jobs, quiet)
+name, files, total, shape, root, jobs, quiet = json.loads(sys.argv[2])
+run._generate(run.Scale(name, files, total, shape), run.Path(root), jobs, quiet)
 """
 
 
@@ -285,7 +306,7 @@ def generate(scale: Scale, root: Path, jobs: int = 2, quiet: bool = False) -> di
     cached = _cached(scale, root)
     if cached is not None:
         return cached
-    args = json.dumps([scale.name, scale.files, scale.total, str(root), jobs, quiet])
+    args = json.dumps([scale.name, scale.files, scale.total, scale.shape, str(root), jobs, quiet])
     if subprocess.run([sys.executable, "-c", PREPARE, str(HERE), args]).returncode != 0:
         raise SystemExit("bench: generating the submissions failed (see above)")
     manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -293,7 +314,13 @@ def generate(scale: Scale, root: Path, jobs: int = 2, quiet: bool = False) -> di
 
 
 def _spec(scale: Scale) -> dict[str, Any]:
-    return {"files": scale.files, "total": scale.total, "seed": SEED, "generator": _fingerprint()}
+    return {
+        "files": scale.files,
+        "total": scale.total,
+        "shape": scale.shape,
+        "seed": SEED,
+        "generator": _fingerprint(),
+    }
 
 
 def _cached(scale: Scale, root: Path) -> dict[str, Any] | None:
@@ -324,6 +351,7 @@ def _generate(scale: Scale, root: Path, jobs: int, quiet: bool) -> None:
                 "unit": unit,
                 "rows": n,
                 "offset": offset,
+                "shape": scale.shape,
                 "figures": _to_json(per_file[k]),
             }
         )
@@ -339,14 +367,21 @@ def _generate(scale: Scale, root: Path, jobs: int, quiet: bool) -> None:
     t = time.perf_counter()
     if not quiet:
         print(
-            f"generating {scale.files} files, {scale.total:,} rows in {folder} …", file=sys.stderr
+            f"generating {scale.files} files, {scale.total:,} rows ({scale.shape} shape) in "
+            f"{folder} …",
+            file=sys.stderr,
         )
     items = [{**f, "path": str(folder / f["path"])} for f in files]
     if scale.total <= SMALL:  # starting the workers would cost more than the writing
         pool = make_large.row_pool(SEED)
         for f in items:
             make_large.write(
-                Path(f["path"]), f["rows"], unit=f["unit"], offset=f["offset"], pool=pool
+                Path(f["path"]),
+                f["rows"],
+                unit=f["unit"],
+                offset=f["offset"],
+                pool=pool,
+                shape=scale.shape,
             )
         jobs = 0
     workers = [
@@ -367,7 +402,7 @@ def _generate(scale: Scale, root: Path, jobs: int, quiet: bool) -> None:
     (root / "pool.pickle").write_bytes(pickle.dumps(_pool_rows()))
     manifest = {
         "spec": _spec(scale),
-        "scale": scale.name,
+        "scale": scale.dataset,
         "generated_in_s": round(time.perf_counter() - t, 1),
         "total_rows": scale.total,
         "truth": _to_json(total),
@@ -692,7 +727,7 @@ def bench(
     ledger: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Generate (or reuse), run every step `runs` times, check, and write results.{md,json}."""
-    root = out / scale.name
+    root = out / scale.dataset
     manifest = generate(scale, root, jobs, quiet)
     work = root / "work"
     work.mkdir(parents=True, exist_ok=True)
@@ -730,7 +765,8 @@ def bench(
     steps = {s: {**med(s), "runs": [m.to_json() for m in measures[s]]} for s in STEPS}
     merge_peak = med("merge")["peak_mb"]
     results = {
-        "scale": scale.name,
+        "scale": scale.dataset,
+        "shape": scale.shape,
         "files": scale.files,
         "rows": scale.total,
         "runs": runs,
@@ -771,7 +807,8 @@ def bench(
 
 def markdown(r: dict[str, Any]) -> str:
     head = (
-        f"{r['scale']}: {r['files']} files, {r['rows']:,} rows; median of {r['runs']} run(s), "
+        f"{r['scale']} ({r.get('shape', 'city')} shape): {r['files']} files, {r['rows']:,} rows; "
+        f"median of {r['runs']} run(s), "
         f"peak RSS the largest; commit {r['commit']}{' + local changes' if r['dirty'] else ''}"
         f"{'' if r.get('commit_after', r['commit']) == r['commit'] else ' → ' + r['commit_after']}; "
         f"{r['machine']['cpus']} CPUs, load average {r['machine']['loadavg_before'][0]} before, "
@@ -824,6 +861,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--scale", choices=sorted(SCALES), default="city")
     ap.add_argument("--files", type=int, help="a custom scale: this many files (with --rows)")
     ap.add_argument("--rows", type=int, help="a custom scale: rows per file (with --files)")
+    ap.add_argument(
+        "--shape",
+        choices=SHAPES,
+        help="one shape of data only (default: the scale's data sets, see DEFAULT_SETS)",
+    )
     ap.add_argument("--runs", type=int, default=3, help="runs of every step (default 3)")
     ap.add_argument(
         "--jobs", type=int, default=2, help="generator processes (default 2, at least 1)"
@@ -837,19 +879,36 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = ap.parse_args(list(argv) if argv is not None else None)
     if (args.files is None) != (args.rows is None):
         ap.error("--files and --rows go together")
+    scales: list[Scale]
     if args.files is not None:
         if args.files < 1 or args.rows < 1:
             ap.error("--files and --rows must be at least 1")
-        scale = Scale(f"{args.files}x{args.rows}", args.files, args.files * args.rows)
+        name = f"{args.files}x{args.rows}"
+        scales = [Scale(name, args.files, args.files * args.rows, args.shape or "city")]
+    elif args.shape is not None:
+        base = SCALES[args.scale]
+        scales = [Scale(base.name, base.files, base.total, args.shape)]
     else:
-        scale = SCALES[args.scale]
+        scales = [
+            Scale(SCALES[n].name, SCALES[n].files, SCALES[n].total, shape)
+            for n, shape in DEFAULT_SETS[args.scale]
+        ]
     if args.runs < 1 or args.jobs < 1:
         ap.error("--runs and --jobs must be at least 1")
     ledger = shlex.split(args.ledger) if args.ledger else None
-    r = bench(scale, args.out, args.runs, args.jobs, ledger=ledger)
-    print(markdown(r))
-    print(f"written: {args.out / scale.name / 'results.md'}, results.json")
-    return 0 if r["correct"] else 1
+    correct = True
+    reports = []
+    for scale in scales:
+        r = bench(scale, args.out, args.runs, args.jobs, ledger=ledger)
+        reports.append(markdown(r))
+        correct = correct and r["correct"]
+        print(reports[-1])
+        print(f"written: {args.out / scale.dataset / 'results.md'}, results.json")
+    if len(scales) > 1:
+        combined = args.out / f"results-{args.scale}.md"
+        combined.write_text("\n".join(reports), encoding="utf-8")
+        print(f"all data sets: {combined}")
+    return 0 if correct else 1
 
 
 if __name__ == "__main__":

@@ -115,3 +115,57 @@ def test_missing_output_is_a_failure(tiny: tuple[dict[str, Any], Path], tmp_path
     problems = run.check(manifest, tmp_path)
     assert len(problems) == 6  # validate, merge, week, week --last, annex 3, annex 4
     assert all("no JSON output" in p for p in problems)
+
+
+def _column(path: Path, header: str) -> list[Any]:
+    from python_calamine import CalamineWorkbook
+
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    j = grid[1].index(header)
+    return [row[j] for row in grid[2:]]
+
+
+def test_city_shape_looks_like_a_city(tiny: tuple[dict[str, Any], Path], tmp_path: Path) -> None:
+    """Across the files of a data set: at least 70% of rows name a creditor whose code and
+    phone no other row has, debtors repeat (a few per hundred rows), every contract differs."""
+    from collections import Counter
+
+    make_large = run._make_large()
+    pool = make_large.row_pool(run.SEED)
+    files = [tmp_path / f"{k}.xlsx" for k in range(3)]
+    for k, path in enumerate(files):
+        make_large.write(path, 400, unit=f"单位{k}", offset=400 * k, pool=pool, shape="city")
+
+    def across(header: str) -> list[Any]:
+        return [v for path in files for v in _column(path, header)]
+
+    codes, phones = Counter(across("债权人统一社会信用代码")), Counter(across("债权人联系电话"))
+    pairs = list(zip(across("债权人统一社会信用代码"), across("债权人联系电话"), strict=True))
+    alone = sum(1 for c, p in pairs if codes[c] == 1 and phones[p] == 1)
+    assert alone / len(pairs) >= 0.7
+    debtors = across("主体名称")
+    assert 50 <= len(set(debtors)) <= 330
+    contracts = across("合同名称")
+    assert len(set(contracts)) == len(contracts) == 1200
+    # The tiny data set of the fixture is of this shape and validates without an error.
+    assert results_shape(tiny) == "city"
+
+
+def results_shape(tiny: tuple[dict[str, Any], Path]) -> str:
+    results, _ = tiny
+    assert results["problems"] == []
+    return str(results["shape"])
+
+
+def test_repeat_shape_repeats(tmp_path: Path) -> None:
+    """The earlier shape stays available: past the pool's 2,000 rows every creditor, code and
+    phone is one seen before, and the city shape's are not."""
+    make_large = run._make_large()
+    pool = make_large.row_pool(run.SEED)
+    for shape, seen_before in (("repeat", True), ("city", False)):
+        path = tmp_path / f"{shape}.xlsx"
+        make_large.write(path, len(pool) + 200, pool=pool, shape=shape)
+        for header in ("债权人统一社会信用代码", "债权人联系电话"):
+            cells = _column(path, header)
+            again = sum(1 for v in cells[len(pool) :] if v in set(cells[: len(pool)]))
+            assert (again == 200) is seen_before, (shape, header, again)

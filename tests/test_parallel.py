@@ -166,29 +166,61 @@ def test_a_bug_on_one_file_is_that_files_report(
     assert report.exit_code() == 2
 
 
-def test_a_worker_that_dies_is_that_files_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A worker process killed on one file: that file is reported, every other file is read."""
-    d = _inbox(tmp_path)
-    monkeypatch.setattr(parallel, "START_METHOD", "fork")
-    monkeypatch.setattr(validate_mod, "validate_file", _explode_on("c.xlsx", "die"))
-    with merge_paths([d], Options(today=TODAY), jobs=2) as result:
-        status = {s.path.name: s.status for s in result.sources}
-        assert status == {
-            "a.xlsx": "merged",
-            "b.xlsx": "merged",
-            "broken.xlsx": "unreadable",
-            "c.xlsx": "unreadable",
-            "d.xlsx": "merged",
-            "e.xlsx": "merged",
-            "notes.txt": "skipped",
-        }
-        c = next(s for s in result.sources if s.path.name == "c.xlsx")
-        assert [f.rule for f in c.findings] == ["worker-died"]
-        out = tmp_path / "city.xlsx"
-        written = write_city(result, out)
-        assert sum(written.values()) == result.totals()["rows_written"]
+_DIES = """
+import json, os, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import test_parallel as t
+from ledgercli.merge.plan import merge_paths
+from ledgercli.model.options import Options
+from ledgercli.write.citybook import write_city
+
+tmp = Path(sys.argv[2])
+d = t._inbox(tmp)
+t.parallel.START_METHOD = "fork"  # workers see the patched function
+t.validate_mod.validate_file = t._explode_on("c.xlsx", "die")
+with merge_paths([d], Options(today=t.TODAY), jobs=2) as result:
+    c = next(s for s in result.sources if s.path.name == "c.xlsx")
+    written = write_city(result, tmp / "city.xlsx")
+    print(json.dumps({
+        "status": {s.path.name: s.status for s in result.sources},
+        "c": [f.rule for f in c.findings],
+        "written": sum(written.values()),
+        "rows_written": result.totals()["rows_written"],
+    }))
+"""
+
+
+def test_a_worker_that_dies_is_that_files_report(tmp_path: Path) -> None:
+    """A worker process killed on one file: that file is reported, every other file is read.
+
+    Run in a fresh interpreter: the test forks workers (to let them see a patched function),
+    and forking a pytest process that earlier tests left with threads can hang or crash a
+    worker that has nothing to do with the file under test."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _DIES, str(Path(__file__).parent), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["status"] == {
+        "a.xlsx": "merged",
+        "b.xlsx": "merged",
+        "broken.xlsx": "unreadable",
+        "c.xlsx": "unreadable",
+        "d.xlsx": "merged",
+        "e.xlsx": "merged",
+        "notes.txt": "skipped",
+    }
+    assert got["c"] == ["worker-died"]
+    assert got["written"] == got["rows_written"]
 
 
 def test_jobs_is_never_more_than_files() -> None:

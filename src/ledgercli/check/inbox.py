@@ -23,6 +23,7 @@ from ledgercli.model.ledger import Ledger
 from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding, Report
 from ledgercli.model.units import canonicalize
+from ledgercli.read import splitread
 from ledgercli.read.workbook import UNREADABLE_REASONS, iter_spreadsheets, real
 from ledgercli.run.pool import Progress, Work, run
 
@@ -126,7 +127,9 @@ def validate_many(
 ) -> list[tuple[FileReport, Ledger | None]]:
     """Validate each file on a pool; results in input order, the same whatever `jobs` is."""
     work = Work(_validate_task, _unreadable, (options, forms))
-    return run(work, [(p, keep_ledgers) for p in paths], jobs=jobs, progress=progress)
+    # One file alone leaves the other core idle: its sheet may be parsed on two.
+    with splitread.enabled(splitread.alone(len(paths), jobs)):
+        return run(work, [(p, keep_ledgers) for p in paths], jobs=jobs, progress=progress)
 
 
 def _validate_task(

@@ -376,36 +376,17 @@ class _TableCheck:
         spec = form.by_key[key]
         columns = self.columns
         col_raw: Any = columns[j] if j < len(columns) else ("",) * len(self.rows)
-        parser = ColumnParser(spec, form, self.options.today)
-        parse = parser.parse
-        distinct = set(col_raw)
-        # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
-        # 1.0 parse alike in every kind).
-        keyed = any(type(c) is bool for c in distinct)
-        keyof = _ckey if keyed else _same
-        if keyed:
-            parsed_by = {keyof(c): parse(c) for c in col_raw}
-        else:
-            parsed_by = parser.parse_distinct(distinct)
-        value_of = {k: v for k, (v, _) in parsed_by.items()}
-        parsed: list[Any] = (
-            [value_of[keyof(c)] for c in col_raw]
-            if keyed
-            else list(map(value_of.__getitem__, col_raw))
+        column = ColumnParser(spec, form, self.options.today).parse_column(
+            col_raw, blanks=bool(spec.required or spec.required_when)
         )
-        noisy = {k for k, (_, issues) in parsed_by.items() if issues}
-        if not typed:  # in a CSV every number is text; saying so on each cell is noise
-            noisy = {k for k in noisy if any(i[1] != "number-normalized" for i in parsed_by[k][1])}
-        blank_keys = {k for k, (v, issues) in parsed_by.items() if v is None and not issues}
-        if noisy:
-            for i, c in enumerate(col_raw):
-                k = keyof(c)
-                if k in noisy:
-                    for sev, code, params in parsed_by[k][1]:
-                        if code == "looks-like-yuan":
-                            self.held.append((i, key, c, params))  # decided with the unit
-                        elif typed or code != "number-normalized":
-                            add(sev, code, i, key, c, params)
+        parsed = column.values
+        for i, issues in column.issues:
+            for sev, code, params in issues:
+                if code == "looks-like-yuan":
+                    self.held.append((i, key, col_raw[i], params))  # decided with the unit
+                # In a CSV every number is text; saying so on each cell is noise.
+                elif typed or code != "number-normalized":
+                    add(sev, code, i, key, col_raw[i], params)
         bad_cells = self.loc.sheet.bad_cells
         if bad_cells:
             for i, excel_row in enumerate(self.rows):
@@ -417,8 +398,8 @@ class _TableCheck:
                     parsed[i] = None
         self.values[key] = parsed
         self.raw[key] = col_raw
-        if blank_keys and (spec.required or spec.required_when):
-            self.blanks[key] = [i for i, c in enumerate(col_raw) if keyof(c) in blank_keys]
+        if column.blanks:
+            self.blanks[key] = column.blanks
 
     def amount_unit(self) -> list[str] | None:
         """The unit of amount: a file declared in 元 is converted here, before any rule
@@ -562,11 +543,6 @@ def _unit_from_metadata(
     )
 
 
-def _ckey(cell: Any) -> Any:
-    """A cache key that keeps 1, 1.0 and True apart (equal as dict keys, not as cells)."""
-    return cell if type(cell) is str else (type(cell), cell)
-
-
 def _transpose(grid: list[list[Any]], wanted: list[int], width: int) -> list[Any]:
     """Columns of the grid (by index; only the wanted ones filled), in C-level passes."""
     columns: list[Any] = [()] * width
@@ -581,10 +557,6 @@ def _transpose(grid: list[list[Any]], wanted: list[int], width: int) -> list[Any
     for j, col in zip(wanted, picked, strict=True):
         columns[j] = col
     return columns
-
-
-def _same(cell: Any) -> Any:
-    return cell
 
 
 def _duplicate_cases(ledger: Ledger, add: Any) -> None:

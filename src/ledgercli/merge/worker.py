@@ -23,6 +23,7 @@ from ledgercli.model.forms import FormSpec
 from ledgercli.model.ledger import Ledger, SheetRows
 from ledgercli.model.options import Options
 from ledgercli.model.report import FileReport, Finding
+from ledgercli.read import splitread
 from ledgercli.run import spill
 from ledgercli.run.pool import Progress, Work, run
 
@@ -91,7 +92,9 @@ def read_for_merge(
     caller that computes more than the city workbook from the one read."""
     work = Work(_merge_task, _unreadable, (options, forms, key, keep_ledgers))
     items = [(p, spill_dir / f"{n:06d}.spill") for n, p in enumerate(paths)]
-    return run(work, items, jobs=jobs, progress=progress)
+    # One file alone leaves the other core idle: its sheet may be parsed on two.
+    with splitread.enabled(splitread.alone(len(paths), jobs)):
+        return run(work, items, jobs=jobs, progress=progress)
 
 
 def _unreadable(path: Path, finding: Finding) -> Read:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 from ledgercli.model.forms import FormSpec
@@ -178,10 +180,20 @@ class Ledger(SheetRows):
         text = [n for n, k in enumerate(keys) if form.by_key[k].kind == "text"]
         exact = [n for n, k in enumerate(keys) if n not in text]
         numbered = [self.values[k] for k in form.identity if k in self.values]
-        flags = list(zip(*numbered, strict=True)) if numbered else None
+        columns = [self.values[k] for k in keys]
+        candidates: Iterable[int] = range(len(self.rows))
+        if exact:
+            # In a city ledger most creditors appear once: only rows whose codes occur twice
+            # or more can share a bucket, and C-level passes find them.
+            exact_parts = [columns[n] for n in exact]
+            seen = Counter(zip(*exact_parts, strict=True))
+            repeated = {p for p, c in seen.items() if c > 1}
+            in_repeated = map(repeated.__contains__, zip(*exact_parts, strict=True))
+            candidates = compress(candidates, in_repeated)
         buckets: dict[tuple[Any, ...], list[int]] = {}
-        for i, parts in enumerate(zip(*(self.values[k] for k in keys), strict=True)):
-            if not all(parts) or (flags is not None and any(flags[i])):
+        for i in candidates:
+            parts = [col[i] for col in columns]
+            if not all(parts) or any(col[i] for col in numbered):
                 continue
             buckets.setdefault(tuple(parts[n] for n in exact), []).append(i)
         for rows in buckets.values():

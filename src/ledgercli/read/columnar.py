@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import zipfile
+from collections.abc import Callable
 from contextlib import suppress
 from functools import reduce
 from typing import Any
@@ -25,6 +26,7 @@ from ledgercli.model.cityformat import DETAIL_SHEET
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.report import Finding, col_index
+from ledgercli.read import splitread
 from ledgercli.read.table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
 from ledgercli.read.workbook import BadCellScan, Book, Sheet
 
@@ -70,9 +72,12 @@ def _locate_merged(
     # Measured before fastexcel lays the sheet out (a stray far cell is refused, not allocated).
     facts = book.check_sheet(loc.sheet.name)
     scan = BadCellScan(book, loc.sheet.name) if facts.formulas else None  # beside fastexcel
+    split = splitread.is_enabled()  # one workbook alone: its halves parsed on two cores
     try:
         indices = sorted(wanted | set(first))
-        read = read_columns(book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted)
+        read = read_columns(
+            book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted, split=split
+        )
     finally:
         if scan is not None:
             scan.join()
@@ -299,17 +304,17 @@ def read_columns(
     indices: list[int],
     numbers: set[int],
     text: set[int],
+    split: bool = False,
 ) -> tuple[list[int], dict[int, Any]] | None:
     """The Excel rows below `header_row`, and these columns' cells there as Arrow arrays: the
-    `numbers` columns as floats, the other `text` columns as text.
+    `numbers` columns as floats, the other `text` columns as text. With `split`, a big sheet
+    is parsed in two halves at once (splitread.py).
 
     None whenever the ordinary reader must decide: the header is not where the head says, a
     `numbers` cell holds something else, a `text` column holds numbers, dates or booleans
     (which the ordinary reader shows as Excel does, or calls an error), or a row holds nothing
     in any column read (it may hold something in the others, which makes it a row).
     """
-    import fastexcel
-
     header = next((cells for r, cells in sheet.rows if r == header_row), None)
     if header is None or not indices or book.data is None:
         return None
@@ -320,19 +325,12 @@ def read_columns(
     # runs beside the parse instead of before it.
     arrow = threading.Thread(target=_import, args=("pyarrow.compute",))
     arrow.start()
-    # Numbers as numbers; the columns read only for the 合计 test as text, whatever they hold;
-    # the other text columns as found (strictly: see below).
-    dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
-    dtypes.update({j: "float" for j in numbers})
+    load = _loader(sheet.name, header_row, indices, numbers, text)
+    halves: splitread.Halves[Any] | None = None
     try:
-        loaded = fastexcel.read_excel(book.data).load_sheet(
-            sheet.name,
-            header_row=header_row - 1,  # counted from row 1 of the sheet
-            use_columns=indices,
-            dtypes=dtypes,
-            dtype_coercion="strict",  # a column of text and numbers is an error, not text
-            schema_sample_rows=None,
-        )
+        if split:
+            halves = splitread.parse_halves(book, sheet.name, load)
+        loaded = load(book.data, 0) if halves is None else halves.first
     except Exception:  # the columns are not where the head says, or mix kinds of cells
         return None
     finally:
@@ -349,6 +347,12 @@ def read_columns(
     if errors is not None and errors.errors:
         return None
     columns = {j: table.column(name_of[j]) for j in indices}
+    n_rows = table.num_rows
+    if halves is not None:
+        joined = _join_halves(columns, halves, indices, header_row + 1 + n_rows)
+        if joined is None:
+            return None
+        columns, n_rows = joined
     for j in text - numbers:
         kind = columns[j].type
         if not (
@@ -360,8 +364,66 @@ def read_columns(
     blank = reduce(pc.and_, [_empty(c) for c in columns.values()])
     if pc.any(blank).as_py():
         return None
-    rows = list(range(header_row + 1, header_row + 1 + table.num_rows))
+    rows = list(range(header_row + 1, header_row + 1 + n_rows))
     return rows, columns
+
+
+def _loader(
+    name: str, header_row: int, indices: list[int], numbers: set[int], text: set[int]
+) -> Callable[[Any, int], Any]:
+    """fastexcel's load of the columns from a workbook's bytes: the whole sheet, or the first
+    (k = 0) or second of its halves (splitread.py)."""
+    import fastexcel
+
+    # Numbers as numbers; the columns read only for the 合计 test as text, whatever they hold;
+    # the other text columns as found (strictly: see read_columns).
+    dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
+    dtypes.update({j: "float" for j in numbers})
+    wanted = set(indices)
+
+    def load(source: Any, k: int = 0) -> Any:
+        return fastexcel.read_excel(source).load_sheet(
+            name,
+            # Counted from row 1 of the sheet; the second of two halves has no header, and
+            # may end before a column empty in all its rows (which is then all null there).
+            header_row=header_row - 1 if k == 0 else None,
+            use_columns=indices if k == 0 else (lambda c: c.absolute_index in wanted),
+            dtypes=dtypes,
+            dtype_coercion="strict",  # a column of text and numbers is an error, not text
+            schema_sample_rows=None,
+        )
+
+    return load
+
+
+def _join_halves(
+    first: dict[int, Any], halves: splitread.Halves[Any], indices: list[int], next_row: int
+) -> tuple[dict[int, Any], int] | None:
+    """The columns of both halves end to end, and their rows; None unless the second half's
+    rows follow on from the first's without a gap. A column the second half does not reach
+    (empty in all its rows) is null there, as the whole read gives it."""
+    import pyarrow as pa
+
+    second = halves.second
+    name_of = {c.absolute_index: c.name for c in second.selected_columns}
+    if not set(name_of) <= set(indices) or halves.second_row != next_row:
+        return None
+    table, errors = second.to_arrow_with_errors()
+    if errors is not None and errors.errors:
+        return None
+    out = {}
+    for j in indices:
+        a = first[j]
+        b = table.column(name_of[j]) if j in name_of else pa.nulls(table.num_rows, a.type)
+        if a.type != b.type:
+            # A column empty in one half is null there; text may come as string or large.
+            kinds = {a.type, b.type} - {pa.null()}
+            text = {pa.string(), pa.large_string()}
+            if not kinds <= text:
+                return None
+            a, b = a.cast(pa.string()), b.cast(pa.string())
+        out[j] = pa.concat_arrays([a, b])
+    return out, len(first[indices[0]]) + table.num_rows
 
 
 def _import(module: str) -> None:

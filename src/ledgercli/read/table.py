@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any
 
 from ledgercli.model.amountunit import (
@@ -430,18 +432,29 @@ def data_end(loc: Located, excel_row: int, kind: str) -> None:
 
 
 def _collect_data(sheet: Sheet, start: int, loc: Located) -> None:
-    rows = sheet.rows
+    rows = sheet.rows[start:]
     data = loc.data
     # Header rows of a two-level header after the matched row (rare but seen) are not data.
-    for k in range(start, len(rows)):
+    # Only a row whose first cell is text (or empty) passes the gate of `row_kind`; a
+    # ledger's 序号 are numbers, so a C-level pass leaves only a few rows to look at.
+    try:
+        firsts = list(map(itemgetter(0), map(itemgetter(1), rows)))
+        maybe: Any = compress(range(len(rows)), map(is_, map(type, firsts), repeat(str)))
+    except IndexError:  # a row without cells: look at each
+        maybe = range(len(rows))
+    done = 0
+    for k in maybe:
         excel_row, cells = rows[k]
         kind = row_kind(cells)
-        if kind is not None:
-            data_end(loc, excel_row, kind)
-            if kind == "end":
-                break
+        if kind is None:
             continue
-        data.append((excel_row, cells))
+        data.extend(rows[done:k])
+        done = k + 1
+        data_end(loc, excel_row, kind)
+        if kind == "end":
+            break
+    else:
+        data.extend(rows[done:])
     if not data and loc.form.kind == "table":
         loc.findings.append(Finding("warning", "no-rows", sheet.name, loc.header_row))
 

@@ -28,6 +28,7 @@ from typing import Any
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.options import DEFAULT_MAX_UNPACKED_MB
 from ledgercli.model.report import col_index, col_letter
+from ledgercli.read import splitread
 from ledgercli.read.archive import Archive
 from ledgercli.read.sheetscan import (
     BadCell,
@@ -335,6 +336,13 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
 
     def load(name: str) -> Sheet:
         facts = book.check_sheet(name)
+        if splitread.is_enabled():  # one big file alone: both cores parse its rows
+            halves = splitread.read_in_halves(book, name)
+            if halves is not None:
+                split = Sheet(name=name, rows=halves[0], merged=halves[1])
+                if facts.formulas:
+                    split.bad_cells = find_bad_cells(archive, book.parts[name])
+                return split
         # calamine lets go of the interpreter while it parses, so the search for error
         # cells and formulas runs beside it on the second core instead of after it.
         scan = BadCellScan(book, name) if facts.formulas else None
@@ -482,9 +490,7 @@ def _calamine_book(path: Path, data: bytes, fmt: str) -> Book:
         except BaseException as exc:
             _reraise_interrupts(exc)
             raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
-        width = len(grid[0]) if grid else 0
-        rows = [(i, row) for i, row in enumerate(grid, start=1) if row.count("") != width]
-        return Sheet(name=name, rows=rows, merged=merged)
+        return Sheet(name=name, rows=splitread.nonblank_rows(grid), merged=merged)
 
     return Book(path=path, format=fmt, sheet_names=names, typed=True, _loader=load, data=data)
 

@@ -1,0 +1,326 @@
+"""Reading one big sheet on two cores: its rows cut in two, each half parsed by calamine (or
+fastexcel) while the other is parsed, or still inflated, beside it.
+
+A 100k-row ledger sent alone, or a city workbook summarized, is one file read by one process;
+parsing its sheet is most of the time, on one core, while the other waits. The readers let go
+of the interpreter while they parse, so two workbooks parse side by side. The sheet's XML is
+inflated as a stream and cut at a <row> past the middle of its declared size; the first half
+goes, in a small uncompressed workbook with the same styles, shared strings and relationships
+(their bytes copied as they are, so each cell reads exactly as in the whole sheet: the same
+shared string, the same date format), to a thread while the rest is inflated, then the second
+half (with the sheet's own ending: its merged ranges) is parsed beside it. Anything unusual (no
+row numbers to rely on, encryption, a size outside the range where it pays) returns None and
+the sheet is read whole; tests hold the two reads equal.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import compress, repeat
+from typing import Any, Generic, Protocol, TypeVar
+
+from ledgercli.read.archive import Archive
+
+# Below this much XML a second thread costs more than it saves; above the ceiling the copies
+# (the XML, two halves, the reader's own) would cost too much memory: the sheet is read whole.
+MIN_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 384 * 1024 * 1024
+
+# Set while a run reads one file alone (check/inbox.py, merge/worker.py): the only time a
+# second core is idle.
+_ENABLED = threading.local()
+
+
+@contextmanager
+def enabled(on: bool) -> Iterator[None]:
+    before = getattr(_ENABLED, "on", False)
+    _ENABLED.on = on
+    try:
+        yield
+    finally:
+        _ENABLED.on = before
+
+
+def is_enabled() -> bool:
+    return bool(getattr(_ENABLED, "on", False))
+
+
+def alone(n_files: int, jobs: int | None) -> bool:
+    """Whether a run's one file may use a second core: it is the only input, --jobs 1 did not
+    ask for one process, and a core is idle."""
+    return n_files == 1 and jobs != 1 and idle_core()
+
+
+def idle_core() -> bool:
+    """Whether a second core is free to parse a half: two or more, and the load average
+    (this process included) leaves one idle. On a machine others keep busy, a second thread
+    only competes with them and costs the copies' memory."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # no load average here (Windows): assume idle
+        return True
+    return load < cores - 0.5
+
+
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
+_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?worksheet)[\s>]")
+
+T = TypeVar("T")
+
+Rows = list[tuple[int, list[Any]]]
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+class Book(Protocol):
+    """What is read of a workbook (read/workbook.py's Book, which imports this module)."""
+
+    archive: Archive | None
+    parts: dict[str, str]
+
+
+def nonblank_rows(grid: list[list[Any]], first: int = 1) -> Rows:
+    """The rows of a rectangular grid holding anything, numbered from `first`; the test of
+    each row runs in C (a 100k-row sheet spent a tenth of a second here)."""
+    width = len(grid[0]) if grid else 0
+    filled = map(width.__ne__, map(list.count, grid, repeat("")))
+    return list(compress(enumerate(grid, start=first), filled))
+
+
+@dataclass
+class Halves(Generic[T]):
+    """What was made of each half, and where the second half begins."""
+
+    first: T
+    second: T
+    second_row: int  # the Excel row the second half begins with
+
+
+def read_in_halves(
+    book: Book, name: str, min_bytes: int | None = None
+) -> tuple[Rows, Merged] | None:
+    """The rows and merged ranges of the sheet `name` as `workbook` reads them, parsed in two
+    halves; None to read it whole."""
+
+    def parse(data: bytes, k: int) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
+
+    def finish(sheet: Any, k: int) -> Any:
+        # The first half from A1, as the whole read; the second from its first cell.
+        grid = sheet.to_python(skip_empty_area=k == 1)
+        return grid, sheet.start, sheet.end, list(sheet.merged_cell_ranges or [])
+
+    halves = parse_halves(book, name, parse, min_bytes, finish)
+    if halves is None:
+        return None
+    try:
+        rows = _rows(halves.first, halves.second)
+    except Exception:  # only ever a shortcut
+        return None
+    if rows is None:
+        return None
+    return rows, halves.second[3]
+
+
+def parse_halves(
+    book: Book,
+    name: str,
+    parse: Callable[[bytes, int], Any],
+    min_bytes: int | None = None,
+    finish: Callable[[Any, int], T] | None = None,
+) -> Halves[T] | None:
+    """`parse(workbook, k)` of each half of the sheet `name` (k = 0: the first, which holds
+    the rows above the data, the header among them), each in a thread; then, in this thread,
+    `finish` of each result (that of the first while the second is still parsed). None when
+    the sheet is not worth cutting or cannot be cut safely, or either half fails."""
+    part = book.parts.get(name)
+    if not part or book.archive is None or not book.archive.has(part):
+        return None
+    try:
+        size = MIN_BYTES if min_bytes is None else min_bytes
+        return _halves(book, part, parse, size, finish or (lambda result, k: result))
+    except Exception:  # only ever a shortcut: the ordinary read says what is wrong, if anything
+        return None
+
+
+def _halves(
+    book: Book,
+    part: str,
+    parse: Callable[[bytes, int], Any],
+    min_bytes: int,
+    finish: Callable[[Any, int], T],
+) -> Halves[T] | None:
+    # The archive's directory and every part's limits were checked when it was opened, and the
+    # sheet measured (Book.check_sheet) before anything reads it: its parts are read from it.
+    archive = book.archive
+    assert archive is not None
+    info = archive.infos[part]
+    if not min_bytes <= info.file_size <= MAX_BYTES:
+        return None
+    keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
+    raw = {i.filename: archive._raw(i) for i in keep}
+    chunks = iter(archive.chunks(part))  # inflated with its sizes and CRC-32 checked
+    # The first half: inflated up to a <row> past the middle of the declared size.
+    parts: list[bytes] = []
+    size = 0
+    cut = None
+    for chunk in chunks:
+        parts.append(chunk)
+        size += len(chunk)
+        if size > info.file_size // 2:
+            data = b"".join(parts)
+            parts = [data]
+            cut = _cut(data, info.file_size // 2)
+            if cut is not None:
+                break
+    if cut is None:
+        return None
+    start, middle, row, (prefix, root) = cut
+    head = data[:start]
+    # The first half ends as the sheet would if its rows stopped there.
+    tail = b"</" + prefix + b"sheetData></" + root + b">"
+    results: list[tuple[Any] | None] = [None, None]
+
+    def run(k: int, pieces: tuple[Any, ...]) -> None:
+        try:
+            results[k] = (parse(_zip(keep, raw, part, pieces), k),)
+        except Exception:
+            results[k] = None
+
+    view = memoryview(data)
+    threads = [threading.Thread(target=run, args=(0, (head, view[start:middle], tail)))]
+    threads[0].start()
+    try:
+        # Meanwhile the rest is inflated (zlib lets go of the interpreter too).
+        rest = view[middle:].tobytes() + b"".join(chunks)
+        if middle + len(rest) != info.file_size:
+            return None  # not the size the archive declares: the whole read will say why
+        end = rest.rfind(b"</" + prefix + b"sheetData>")
+        if end < 0:
+            return None
+        second = memoryview(rest)
+        threads.append(threading.Thread(target=run, args=(1, (head, second[:end], second[end:]))))
+        threads[1].start()
+        # The first half is finished here while the second is parsed.
+        threads[0].join()
+        first = None if results[0] is None else finish(results[0][0], 0)
+        threads[1].join()
+        if first is None or results[1] is None:
+            return None
+        return Halves(first, finish(results[1][0], 1), row)
+    finally:
+        for t in threads:
+            t.join()
+        view.release()
+
+
+def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] | None:
+    """Where the rows begin, a <row> from `middle` on (where its tag starts), its row number,
+    and the tags' prefix and root element; None when no such row is in `xml` yet, or the rows
+    cannot be cut there safely (no number on the row: the second half would restart at 1)."""
+    found = _SHEET_DATA.search(xml, 0, 1 << 16)
+    root = _ROOT.search(xml, 0, 1 << 16)
+    if found is None or root is None:
+        return None
+    prefix = found.group(1)
+    start = found.end()
+    row = re.compile(rb"<" + re.escape(prefix) + rb"row[\s>][^>]*>")
+    at = row.search(xml, max(start, middle))
+    if at is None:
+        return None
+    number = re.search(rb'\sr="(\d+)"', at.group(0))
+    # The first half must hold rows too (the header is in it).
+    if number is None or row.search(xml, start, at.start()) is None:
+        return None
+    return start, at.start(), int(number.group(1)), (prefix, root.group(1))
+
+
+def _zip(
+    keep: list[zipfile.ZipInfo], raw: dict[str, Any], part: str, pieces: tuple[Any, ...]
+) -> bytes:
+    """A workbook of the other members' bytes as they were, and the sheet made of `pieces`,
+    stored uncompressed."""
+    out: list[Any] = []
+    central: list[bytes] = []
+    offset = 0
+
+    def add(name: str, method: int, crc: int, csize: int, usize: int, data: list[Any]) -> None:
+        nonlocal offset
+        encoded = name.encode("utf-8")
+        flags = 0x800  # names in UTF-8
+        # What the local header and the central directory both say of the member.
+        entry = struct.pack("<3H3L2H", method, 0, 0x21, crc, csize, usize, len(encoded), 0)
+        local = struct.pack("<4s2H", b"PK\x03\x04", 20, flags) + entry
+        out.append(local + encoded)
+        out.extend(data)
+        central.append(
+            struct.pack("<4s3H", b"PK\x01\x02", 20, 20, flags)
+            + entry
+            + struct.pack("<3H2L", 0, 0, 0, 0, offset)
+            + encoded
+        )
+        offset += len(local) + len(encoded) + csize
+
+    for info in keep:
+        data = raw[info.filename]
+        add(
+            info.filename,
+            info.compress_type,
+            info.CRC,
+            len(data),
+            info.file_size,
+            [data],
+        )
+    crc = 0
+    size = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+    add(part, zipfile.ZIP_STORED, crc, size, size, list(pieces))
+    directory = b"".join(central)
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0
+    )
+    return b"".join([*out, directory, end])
+
+
+def _rows(first: Any, second: Any) -> Rows | None:
+    """The two halves' rows as the whole sheet's read gives them: each numbered from row 1,
+    as wide as the widest row of the sheet, blank rows left out (workbook._calamine_book).
+    Each half is (grid, start, end, merged) as `read_in_halves` finished it."""
+    top, _, first_end, _ = first
+    bottom, second_start, second_end, _ = second
+    if second_start is None or first_end is None or not top:
+        return None
+    width = max(first_end[1], second_end[1]) + 1
+    r0, c0 = second_start
+    if r0 < len(top):
+        return None  # the halves overlap: not two runs of rows
+    w1 = len(top[0])
+    rows = nonblank_rows(top)
+    if w1 < width:
+        pad = [""] * (width - w1)
+        for _, row in rows:
+            row.extend(pad)
+    if not bottom:
+        return rows
+    w2 = len(bottom[0])
+    left, right = [""] * c0, [""] * (width - c0 - w2)
+    lower = nonblank_rows(bottom, first=r0 + 1)
+    if c0 or right:
+        lower = [(i, left + row + right) for i, row in lower]
+    rows.extend(lower)
+    return rows
