@@ -321,3 +321,31 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     p = valid(tmp_path)
     data = json.loads(run("validate", str(tmp_path), str(p), "--format", "json").output)
     assert [Path(f["path"]).name for f in data["files"]] == [p.name]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{s}"],
+        ["merge", "{s}", "--form", "cq-annex2", "-o", "{t}/city.xlsx"],
+        ["summarize", "{s}", "--form", "cq-annex2", "-o", "{t}/annex4.xlsx"],
+        ["overdue", "{s}", "--form", "cq-annex2", "--as-of", "2023-06"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_output_redirected_as_gbk_is_written_not_a_crash(tmp_path: Path, args: list[str]) -> None:
+    """A Chinese Windows redirects output in GBK, which lacks ✓ ⚠ −: the run completes with
+    its own exit code and a stand-in for those characters, never exit 3."""
+    import os
+    import subprocess
+    import sys
+
+    subs = Path(__file__).parent.parent / "sample_data" / "submissions"
+    argv = [a.replace("{s}", str(subs)).replace("{t}", str(tmp_path)) for a in args]
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "LEDGER_LANG": "zh"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ledgercli", *argv], capture_output=True, env=env, timeout=120
+    )
+    assert done.returncode in (0, 1), done.stderr.decode("gbk", "replace")
+    text = (done.stdout + done.stderr).decode("gbk")
+    assert "Traceback" not in text and "UnicodeEncodeError" not in text

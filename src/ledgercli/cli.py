@@ -124,10 +124,21 @@ def _terminate(signum: int, _frame: Any) -> None:
     os._exit(128 + signum)
 
 
+def _tolerant_streams() -> None:
+    """Output redirected on a Chinese Windows is GBK, which has no ✓, ⚠ or −: write a
+    stand-in for such a character rather than end the run (it was exit 3 on the first ✓)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf_8") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(Exception):
+                stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Entry point: a clear message and exit code for every expected failure."""
     import signal
 
+    _tolerant_streams()
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _terminate)
