@@ -276,6 +276,19 @@ def test_week_page_holds_the_facts(weeks: dict[str, Any]) -> None:
         assert needle not in html, needle
 
 
+def test_doubtful_figures_are_said_at_the_headline(weeks: dict[str, Any], tmp_path: Path) -> None:
+    """A suspect 元 row in the totals is said above the headline figures, not only in the
+    notes at the foot of the page; a week without doubt has no such banner."""
+    html = (weeks["out2"] / od.HTML).read_text(encoding="utf-8")
+    suspect = next(c for c in weeks["j2"]["cautions"] if c["code"] == "summary-suspect-yuan")
+    banner = html[html.index('<div class="doubt">') : html.index('<div class="cards">')]
+    assert "存疑金额" in banner and suspect["message"] in banner
+    inbox = _inbox(tmp_path)
+    out = tmp_path / "clean"
+    assert run("week", str(inbox), "-o", str(out), "--as-of", "2022-06").exit_code == 0
+    assert 'class="doubt"' not in (out / od.HTML).read_text(encoding="utf-8")
+
+
 # --- OUTDIR is the tool's own ---------------------------------------------------------------
 
 
