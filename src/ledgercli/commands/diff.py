@@ -8,13 +8,16 @@ from pathlib import Path
 import click
 
 from ledgercli.commands.options import (
+    force_option,
     format_option,
     input_options,
     jobs_option,
     lang_option,
+    limit_option,
+    output_option,
     verbose_option,
 )
-from ledgercli.commands.words import command, option
+from ledgercli.commands.words import command
 from ledgercli.model.options import Options
 
 
@@ -25,23 +28,9 @@ from ledgercli.model.options import Options
 @input_options
 @lang_option
 @format_option
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    default=None,
-    help="help.diff.output",
-)
-@option("--force", is_flag=True, help="help.diff.force")
-@option(
-    "--limit",
-    type=click.IntRange(0),
-    metavar="N",
-    default=10,
-    show_default=True,
-    help="help.diff.limit",
-)
+@output_option("diff")
+@force_option("diff")
+@limit_option("diff", 10)
 @verbose_option
 def diff(
     old: Path,

@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from ledgercli.commands.options import (
+    force_option,
     format_option,
     input_options,
     jobs_option,
     lang_option,
+    output_option,
     verbose_option,
 )
 from ledgercli.commands.words import command, option
@@ -20,14 +22,7 @@ from ledgercli.model.options import Options
 
 @command("merge")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="help.merge.output",
-)
+@output_option("merge", required=True)
 @input_options
 @option("--only-valid", is_flag=True, help="help.merge.only-valid")
 @option(
@@ -35,7 +30,7 @@ from ledgercli.model.options import Options
     is_flag=True,
     help="help.merge.drop-duplicates",
 )
-@option("--force", is_flag=True, help="help.merge.force")
+@force_option("merge")
 @verbose_option
 @jobs_option
 @lang_option

@@ -111,6 +111,36 @@ _INPUT_KEYS = (
 )
 
 
+def output_option(command: str, *, required: bool = False) -> Callable[[F], F]:
+    """`-o FILE`: the workbook a command writes (its help is `help.<command>.output`)."""
+    return option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        default=None,
+        required=required,
+        help=f"help.{command}.output",
+    )
+
+
+def force_option(command: str) -> Callable[[F], F]:
+    """`--force`: replace an output that exists (never an input)."""
+    return option("--force", is_flag=True, help=f"help.{command}.force")
+
+
+def limit_option(command: str, default: int) -> Callable[[F], F]:
+    """`--limit N`: how many items the screen shows of each kind (the rest: -v, -o, JSON)."""
+    return option(
+        "--limit",
+        type=click.IntRange(0),
+        metavar="N",
+        default=default,
+        show_default=True,
+        help=f"help.{command}.limit",
+    )
+
+
 def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that reads submissions shares, given to the command as one
     `options: Options` argument (built and checked here, once for all commands)."""

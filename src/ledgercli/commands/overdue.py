@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 
 from ledgercli.commands.options import (
+    force_option,
     format_option,
     input_options,
     jobs_option,
     lang_option,
+    limit_option,
+    output_option,
     verbose_option,
 )
 from ledgercli.commands.words import command, option
@@ -31,23 +34,9 @@ from ledgercli.model.options import Options
 @input_options
 @lang_option
 @format_option
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    default=None,
-    help="help.overdue.output",
-)
-@option("--force", is_flag=True, help="help.overdue.force")
-@option(
-    "--limit",
-    type=click.IntRange(0),
-    metavar="N",
-    default=15,
-    show_default=True,
-    help="help.overdue.limit",
-)
+@output_option("overdue")
+@force_option("overdue")
+@limit_option("overdue", 15)
 @verbose_option
 def overdue(
     paths: tuple[Path, ...],

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, input_options, lang_option, verbose_option
+from ledgercli.commands.options import (
+    force_option,
+    format_option,
+    input_options,
+    lang_option,
+    output_option,
+    verbose_option,
+)
 from ledgercli.commands.words import command, option
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.options import Options
@@ -24,15 +31,8 @@ DEFAULT_INPUT = Path("city.xlsx")
     default=None,
     help="help.summarize.annex",
 )
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    default=None,
-    help="help.summarize.output",
-)
-@option("--force", is_flag=True, help="help.summarize.force")
+@output_option("summarize")
+@force_option("summarize")
 @option(
     "--by",
     "by",

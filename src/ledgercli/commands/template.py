@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, lang_option
+from ledgercli.commands.options import (
+    force_option,
+    format_option,
+    lang_option,
+    output_option,
+)
 from ledgercli.commands.words import command, option, said
 
 
@@ -25,14 +30,7 @@ from ledgercli.commands.words import command, option, said
     default=None,
     help="help.template.schema",
 )
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    required=True,
-    help="help.template.output",
-)
+@output_option("template", required=True)
 @option(
     "--rows",
     type=click.IntRange(1, 100_000),
@@ -41,7 +39,7 @@ from ledgercli.commands.words import command, option, said
     show_default=True,
     help="help.template.rows",
 )
-@option("--force", is_flag=True, help="help.template.force")
+@force_option("template")
 @lang_option
 @format_option
 def template(

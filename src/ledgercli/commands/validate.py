@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from ledgercli.commands.options import format_option, input_options, jobs_option, lang_option
+from ledgercli.commands.options import (
+    force_option,
+    format_option,
+    input_options,
+    jobs_option,
+    lang_option,
+    limit_option,
+)
 from ledgercli.commands.words import command, option
 from ledgercli.model.options import Options
 
@@ -18,14 +25,7 @@ from ledgercli.model.options import Options
 @lang_option
 @format_option
 @option("--strict", is_flag=True, help="help.validate.strict")
-@option(
-    "--limit",
-    type=click.IntRange(0),
-    metavar="N",
-    default=50,
-    show_default=True,
-    help="help.validate.limit",
-)
+@limit_option("validate", 50)
 @option("-v", "--verbose", is_flag=True, help="help.validate.verbose")
 @option(
     "--annotate",
@@ -41,7 +41,7 @@ from ledgercli.model.options import Options
     default=None,
     help="help.validate.annotate-dir",
 )
-@option("--force", is_flag=True, help="help.validate.force")
+@force_option("validate")
 @jobs_option
 def validate(
     paths: tuple[Path, ...],
