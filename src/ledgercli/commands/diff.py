@@ -36,7 +36,7 @@ def diff(
     old: Path,
     new: Path,
     options: Options,
-    lang: str | None,
+    lang: str,
     fmt: str,
     jobs: int | None,
     output: Path | None,
@@ -49,12 +49,10 @@ def diff(
 
     prestart([old, new], jobs, ["ledgercli.check.validate"])
     from ledgercli import api
-    from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import diff as view
     from ledgercli.ui.console import Screen, machine
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     options.jobs = jobs
     with Screen(language) as screen:
         result = api.diff(

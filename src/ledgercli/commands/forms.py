@@ -30,10 +30,10 @@ def _kind(kind: str, language: str) -> str:
 )
 @format_option
 @lang_option
-def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> None:
+def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str) -> None:
     """`ledger forms` (its help: `help.forms` in the message catalogue)."""
     from ledgercli.model.forms import builtin_forms
-    from ledgercli.model.i18n import detect_lang, message
+    from ledgercli.model.i18n import message
 
     if schema_of is not None:
         from ledgercli.check.rowmodel import json_schema
@@ -56,8 +56,7 @@ def forms(verbose: bool, schema_of: str | None, fmt: str, lang: str | None) -> N
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     from ledgercli.ui.console import out
 
     # rich measures Chinese characters as two columns wide, so tables stay aligned, and

@@ -44,7 +44,7 @@ def merge(
     force: bool,
     verbose: bool,
     jobs: int | None,
-    lang: str | None,
+    lang: str,
     fmt: str,
 ) -> None:
     """`ledger merge` (its help: `help.merge` in the message catalogue)."""
@@ -52,12 +52,10 @@ def merge(
 
     prestart(paths, jobs, ["ledgercli.merge.worker"])
     from ledgercli import api
-    from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import merge as view
     from ledgercli.ui.console import Screen, machine
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     with Screen(language) as screen:
         result = api.merge(
             list(paths),

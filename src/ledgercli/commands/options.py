@@ -16,11 +16,24 @@ from ledgercli.model.options import DEFAULT_MAX_UNPACKED_MB, Options
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _language(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    """The run's language (`--lang`, else LEDGER_LANG, else the locale), kept where an error
+    raised later in the command finds it (cli.LedgerGroup says errors in it)."""
+    from ledgercli.model.i18n import detect_lang
+
+    language = detect_lang(value)
+    if isinstance(ctx.obj, dict):
+        ctx.obj["lang"] = language
+    return language
+
+
 def lang_option(fn: F) -> F:
+    """--lang zh|en; the command receives the language already decided, never None."""
     return option(
         "--lang",
         type=click.Choice(LANGS),
         default=None,
+        callback=_language,
         help="help.option.lang",
     )(fn)
 

@@ -42,7 +42,7 @@ def overdue(
     paths: tuple[Path, ...],
     as_of: str | None,
     options: Options,
-    lang: str | None,
+    lang: str,
     fmt: str,
     jobs: int | None,
     output: Path | None,
@@ -52,12 +52,10 @@ def overdue(
 ) -> None:
     """`ledger overdue` (its help: `help.overdue` in the message catalogue)."""
     from ledgercli import api
-    from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import overdue as view
     from ledgercli.ui.console import Screen, machine
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     options.jobs = jobs
     with Screen(language) as screen:
         result = api.overdue(

@@ -73,17 +73,15 @@ def summarize(
     check: Path | None,
     options: Options,
     verbose: bool,
-    lang: str | None,
+    lang: str,
     fmt: str,
 ) -> None:
     """`ledger summarize` (its help: `help.summarize` in the message catalogue)."""
     from ledgercli import api
-    from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import summary as view
     from ledgercli.ui.console import Screen, err, machine, out
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     if input_path is None:
         if not DEFAULT_INPUT.exists():
             raise LedgerError("summary-input-missing", path=str(DEFAULT_INPUT))

@@ -48,18 +48,17 @@ def template(
     output: Path,
     rows: int,
     force: bool,
-    lang: str | None,
+    lang: str,
     fmt: str,
 ) -> None:
     """`ledger template` (its help: `help.template` in the message catalogue)."""
     from ledgercli.check.rules import load_schema
     from ledgercli.model.errors import LedgerError
     from ledgercli.model.forms import builtin_forms, get_form
-    from ledgercli.model.i18n import detect_lang, message
+    from ledgercli.model.i18n import message
     from ledgercli.write.template import write_template
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     if (form_id is None) == (schema is None):
         raise click.UsageError(said("usage.form-or-schema"))
     if output.suffix.lower() != ".xlsx":

@@ -46,7 +46,7 @@ from ledgercli.model.options import Options
 def validate(
     paths: tuple[Path, ...],
     options: Options,
-    lang: str | None,
+    lang: str,
     fmt: str,
     strict: bool,
     limit: int,
@@ -61,11 +61,9 @@ def validate(
 
     prestart(paths, jobs, ["ledgercli.check.validate"])
     from ledgercli import api
-    from ledgercli.model.i18n import detect_lang
     from ledgercli.ui.console import Screen, err, machine, para, render_validation
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     annotating = annotate is not None or annotate_dir is not None
     # Ledgers are only needed to name units in the index of returns; not sending every row
     # back from the workers keeps a national folder's validation small. Marked copies that

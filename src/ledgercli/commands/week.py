@@ -42,7 +42,7 @@ def week(
     as_of: str | None,
     options: Options,
     jobs: int | None,
-    lang: str | None,
+    lang: str,
     fmt: str,
 ) -> None:
     """`ledger week` (its help: `help.week` in the message catalogue)."""
@@ -50,12 +50,10 @@ def week(
 
     prestart([inbox], jobs, ["ledgercli.merge.worker"])
     from ledgercli import api
-    from ledgercli.model.i18n import detect_lang
     from ledgercli.ui import week as view
     from ledgercli.ui.console import Screen, machine
 
-    language = detect_lang(lang)
-    click.get_current_context().obj["lang"] = language
+    language = lang  # decided by --lang's callback (commands/options.py)
     with Screen(language) as screen:
         report = api.week(
             inbox,
