@@ -388,12 +388,12 @@ def cases_from(  # long: every row once, column-wise, the locals of the loop bou
 ) -> list[Case]:
     """Every row of the ledgers as a Case, grouped by unit (or the --by column)."""
     cases: list[Case] = []
+    # Only what the layout tests and sums: fewer attributes, fewer distinct combinations.
+    tested = {k for col in layout.figures for k in col.where}
+    measured = {col.measure for col in layout.figures if col.kind == "amount"} | {"owed"}
     for ledger in ledgers:
         form = ledger.form
         n = len(ledger)
-        # Only what the layout tests and sums: fewer attributes, fewer distinct combinations.
-        tested = {k for col in layout.figures for k in col.where}
-        measured = {col.measure for col in layout.figures if col.kind == "amount"} | {"owed"}
         enums = [
             c.key
             for c in form.columns
