@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
+
+import pytest
 
 # Rich reads these at print time: no colour codes, no wrapping in asserted output.
 os.environ["TERM"] = "dumb"
@@ -16,3 +19,18 @@ os.environ.pop("LEDGER_LANG", None)
 os.environ.setdefault("NO_COLOR", "1")
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample submissions and the two-week real inbox at fixed names under one folder,
+    with an empty `out/` for what the commands write (a fresh folder for each test module)."""
+    import realinbox
+
+    base = tmp_path_factory.mktemp("work")
+    shutil.copytree(
+        Path(__file__).parent.parent / "sample_data" / "submissions", base / "submissions"
+    )
+    realinbox.build(base / "inbox")
+    (base / "out").mkdir()
+    return base

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-import realinbox
 from ledgercli import api
 from ledgercli.cli import cli
 from ledgercli.model.errors import LedgerError
 from ledgercli.model.options import Options
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-SAMPLES = ROOT / "sample_data" / "submissions"
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("api")
-    shutil.copytree(SAMPLES, base / "submissions")
-    realinbox.build(base / "inbox")
-    (base / "out").mkdir()
-    return base
 
 
 def cli_json(*args: str) -> str:
