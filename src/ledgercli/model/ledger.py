@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from ledgercli.model.forms import FormSpec
@@ -139,24 +140,30 @@ class Ledger(SheetRows):
             distinct = [v for v in set(numbers) if v]
             folded = norm_keys([str(v) for v in distinct])
             named = {v: f"{key}:{k}" for v, k in zip(distinct, folded, strict=True)}
+            if not any(out):  # the first number column: a blank cell has no entry
+                out = list(map(named.get, numbers))
+                continue
             for i, v in enumerate(numbers):
                 if v and out[i] is None:
                     out[i] = named[v]
         fallback = form.identity_fallback
         # Only rows without a number need the fallback (debtor, creditor, contract).
-        rest = [i for i in range(n) if out[i] is None]
+        rest = list(compress(range(n), map(is_, out, repeat(None))))
         if rest and fallback and all(k in self.values for k in fallback):
             cols = []
             for k in fallback:
-                col = [self.values[k][i] for i in rest]
+                col = list(map(self.values[k].__getitem__, rest))
                 if form.by_key[k].kind == "text":
                     distinct = [v for v in set(col) if v]
                     keys = dict(zip(distinct, norm_keys(distinct), strict=True))
                     col = [keys[v] if v else v for v in col]
                 cols.append(col)
-            for i, parts in zip(rest, zip(*cols, strict=True), strict=True):
-                if all(parts):
-                    out[i] = "|".join(parts)
+            parts = list(zip(*cols, strict=True))
+            whole = list(map(all, parts))  # a part missing: no identity
+            for i, key in zip(
+                compress(rest, whole), map("|".join, compress(parts, whole)), strict=True
+            ):
+                out[i] = key
         self._identities = out
         return out
 

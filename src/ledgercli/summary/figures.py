@@ -301,9 +301,9 @@ def expanded(layout: SummaryLayout, ledgers: Sequence[Ledger]) -> SummaryLayout:
 # --- cases ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseKeys:
-    """The names behind a case's attribute and amount tuples (one per ledger form)."""
+class CaseKeys(NamedTuple):
+    """The names behind a case's attribute and amount tuples (one per ledger form). A tuple:
+    cases are grouped by it with their attributes, and a tuple hashes in C."""
 
     attrs: tuple[str, ...]
     amounts: tuple[str, ...]
@@ -448,20 +448,25 @@ def cases_from(  # long: every row once, column-wise, the locals of the loop bou
         if sources is not None:
             names = {v: Path(str(v)).name for v in set(sources)}
             origins = map(names.__getitem__, sources)
+        # tuple.__new__ straight from the columns: Case(...) would run its Python-level
+        # __new__ once per row.
         cases.extend(
             map(
-                Case,
-                repeat(keys),
-                map(labels.__getitem__, groups),
-                attr_rows,
-                amount_rows,
-                bad,
-                identities,
-                repeat(name),
-                ledger.rows,
-                ledger.row_sheets if len(ledger.sheet_names) > 1 else repeat(""),
-                ledger.marks or repeat(""),
-                origins,
+                tuple.__new__,
+                repeat(Case),
+                zip(
+                    repeat(keys),
+                    map(labels.__getitem__, groups),
+                    attr_rows,
+                    amount_rows,
+                    bad,
+                    identities,
+                    repeat(name),
+                    ledger.rows,
+                    ledger.row_sheets if len(ledger.sheet_names) > 1 else repeat(""),
+                    ledger.marks or repeat(""),
+                    origins,
+                ),
             )
         )
     return cases
@@ -594,7 +599,10 @@ def summarize(
     by_group: dict[str, list[Case]] = {}
     for c in counted:
         by_group.setdefault(c.group, []).append(c)
-    rows = [SummaryRow(name, figures(members, layout)) for name, members in by_group.items()]
+    matched = _Matches(layout)
+    rows = [
+        SummaryRow(name, figures(members, layout, matched)) for name, members in by_group.items()
+    ]
     owed_key = _owed_key(layout)
     if order == "amount" and owed_key:
         rows.sort(key=lambda r: (-_dec(r.values[owed_key]), r.label))
@@ -672,39 +680,61 @@ def _files(cases: Iterable[Case]) -> str:
     return "、".join(dict.fromkeys(c.origin for c in cases))
 
 
-def figures(cases: Iterable[Case], layout: SummaryLayout) -> dict[str, Figure]:
+def figures(
+    cases: Iterable[Case], layout: SummaryLayout, matched: _Matches | None = None
+) -> dict[str, Figure]:
+    """The figures of a set of cases (one unit's, or all). `matched` carries what one table's
+    calls have decided already (which columns a combination of attributes counts in)."""
+    matched = matched or _Matches(layout)
     # Cases with the same attributes are counted and summed together first, so each column's
     # condition is tested once per combination (a few dozen), not once per case.
     combos: dict[tuple[CaseKeys, tuple[str, ...]], list[tuple[Decimal, ...]]] = {}
     for c in cases:
         combos.setdefault((c.keys, c.attr_values), []).append(c.amount_values)
-    # Each combination's amounts, transposed and summed in C: exact Decimal sums all the same.
-    merged = [
-        (
-            dict(zip(keys.attrs, attrs, strict=True)),
-            len(amounts),
-            {
-                k: sum(column, Decimal(0))
-                for k, column in zip(keys.amounts, zip(*amounts, strict=True), strict=True)
-            },
-        )
-        for (keys, attrs), amounts in combos.items()
-    ]
-    values: dict[str, Figure] = {}
-    for col in layout.figures:
-        if col.kind == "rate":
-            continue
-        hit = [
-            (count, sums)
-            for attrs, count, sums in merged
-            if all(attrs.get(k, "") == v for k, v in col.where.items())
-        ]
-        if col.kind == "count":
-            values[col.key] = sum(n for n, _ in hit)
-        else:
-            values[col.key] = sum((s.get(col.measure, Decimal(0)) for _, s in hit), Decimal(0))
+    counts = {col.key: 0 for col in matched.columns if col.kind == "count"}
+    totals = {col.key: Decimal(0) for col in matched.columns if col.kind != "count"}
+    for (keys, attrs), amounts in combos.items():
+        counted, measures = matched(keys, attrs)
+        for key in counted:
+            counts[key] += len(amounts)
+        if measures:
+            # The combination's amounts, transposed and summed in C: exact Decimal sums.
+            sums = dict(zip(keys.amounts, zip(*amounts, strict=True), strict=True))
+            for key, measure in measures:
+                column = sums.get(measure)
+                if column is not None:
+                    totals[key] += sum(column, Decimal(0))
+    values: dict[str, Figure] = {
+        col.key: counts[col.key] if col.kind == "count" else totals[col.key]
+        for col in matched.columns
+    }
     _rates(values, layout)
     return values
+
+
+class _Matches:
+    """Which figure columns a combination of attributes counts in: decided once per
+    combination for the whole table, not once per unit."""
+
+    def __init__(self, layout: SummaryLayout) -> None:
+        self.columns = [c for c in layout.figures if c.kind != "rate"]
+        self._seen: dict[
+            tuple[CaseKeys, tuple[str, ...]], tuple[list[str], list[tuple[str, str]]]
+        ] = {}
+
+    def __call__(
+        self, keys: CaseKeys, attrs: tuple[str, ...]
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        found = self._seen.get((keys, attrs))
+        if found is None:
+            named = dict(zip(keys.attrs, attrs, strict=True))
+            hits = [
+                c for c in self.columns if all(named.get(k, "") == v for k, v in c.where.items())
+            ]
+            counts = [c.key for c in hits if c.kind == "count"]
+            measures = [(c.key, c.measure) for c in hits if c.kind != "count"]
+            found = self._seen[(keys, attrs)] = (counts, measures)
+        return found
 
 
 def total_of(rows: Sequence[SummaryRow], layout: SummaryLayout) -> dict[str, Figure]:
