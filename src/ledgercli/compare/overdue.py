@@ -29,6 +29,7 @@ from ledgercli.model.errors import LedgerError
 from ledgercli.model.ledger import money
 from ledgercli.model.options import Options
 from ledgercli.model.status import CLEARED
+from ledgercli.run.collector import paused
 from ledgercli.run.pool import Progress
 
 REMAINING = "remaining"  # reason: 剩余金额约定最迟偿还时间 lapsed
@@ -143,7 +144,8 @@ def overdue_paths(
     progress: Progress | None = None,
 ) -> Overdue:
     side = load_side(paths, options, progress=progress)
-    return find_overdue(side, as_of or current_month(options.today))
+    with paused():  # a case per row, none holding a cycle (run/collector.py)
+        return find_overdue(side, as_of or current_month(options.today))
 
 
 def find_overdue(side: Side, as_of: str) -> Overdue:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ledgercli.model.report import Finding
+from ledgercli.run.collector import paused
 from ledgercli.run.prestart import SERIAL_BELOW_BYTES
 
 Progress = Callable[[Path, int, int], None]
@@ -78,9 +79,16 @@ def run(
 
     results: dict[int, R] = {}
     failed: list[int] = []
-    with ProcessPoolExecutor(
-        max_workers=n_jobs, mp_context=_context(work), initializer=_init, initargs=(work.shared,)
-    ) as pool:
+    # Results are unpickled here (a kept ledger is a file's rows): see collector.py.
+    with (
+        paused(),
+        ProcessPoolExecutor(
+            max_workers=n_jobs,
+            mp_context=_context(work),
+            initializer=_init,
+            initargs=(work.shared,),
+        ) as pool,
+    ):
         futures: dict[Future[R], int] = {
             pool.submit(_guarded, work.task, work.failed, path, arg): k
             for k, (path, arg) in enumerate(items)
@@ -157,7 +165,8 @@ def _guarded(
 ) -> R:
     """A bug on one file is that file's result, never the end of the run."""
     try:
-        return task(_STATE["shared"], path, arg)
+        with paused():  # a file's ledger is acyclic: see collector.py
+            return task(_STATE["shared"], path, arg)
     except Exception as exc:
         return failed(path, _internal(exc))
 

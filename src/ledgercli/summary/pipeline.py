@@ -16,6 +16,7 @@ from ledgercli.model.errors import LedgerError
 from ledgercli.model.forms import get_form
 from ledgercli.model.options import Options
 from ledgercli.model.report import Report
+from ledgercli.run.collector import paused
 from ledgercli.run.pool import Progress
 from ledgercli.summary import figures as sm
 from ledgercli.summary.reconcile import (
@@ -141,10 +142,11 @@ def summarize_path(
     by_key = sm.resolve_by(chosen[0].form, by) if by else None
     if by_key:
         layout = sm.grouped_by(layout, chosen[0].form.by_key[by_key].header)
-    cases = sm.cases_from(chosen, layout, report, by_key)
-    summary = sm.summarize(
-        cases, form, layout, order=order, only_valid=only_valid, drop_duplicates=drop_duplicates
-    )
+    with paused():  # a case per row, none holding a cycle (run/collector.py)
+        cases = sm.cases_from(chosen, layout, report, by_key)
+        summary = sm.summarize(
+            cases, form, layout, order=order, only_valid=only_valid, drop_duplicates=drop_duplicates
+        )
     run = SummaryRun(
         path=path,
         report=report,

@@ -32,6 +32,7 @@ from ledgercli.model.numbers import fmt_amount, rate
 from ledgercli.model.options import Options
 from ledgercli.model.report import Report
 from ledgercli.model.units import Roster, apply_to_ledger, plan_units, reporting_units, unit_key
+from ledgercli.run.collector import paused
 from ledgercli.run.pool import Progress, effective_jobs, in_background
 from ledgercli.summary.figures import cases_from, expanded, summarize, summary_layouts
 from ledgercli.week import outdir as od
@@ -180,8 +181,9 @@ class _Week:
         # core, while this one writes everything else.
         self.waits = [self._city(folder / od.CITY, inputs)]
         try:
-            self.headline = headline_summary(self.ledgers, self.form.id)
-            self.diff = self._diff()
+            with paused():  # cases by the million, none holding a cycle (run/collector.py)
+                self.headline = headline_summary(self.ledgers, self.form.id)
+                self.diff = self._diff()
             summaries = self._summaries(folder, inputs)
             copies = self._returns(folder, inputs)
             changes = self._changes(folder, inputs)
@@ -236,7 +238,8 @@ class _Week:
                 continue
             key, name = od.SUMMARIES[layout.annex]
             layout = expanded(layout, self.ledgers)
-            result = summarize(cases_from(self.ledgers, layout, self.report), form, layout)
+            with paused():
+                result = summarize(cases_from(self.ledgers, layout, self.report), form, layout)
             write_summary(result, folder / name, inputs, lang=self.lang)
             out[key] = name
         return out
