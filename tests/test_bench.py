@@ -50,8 +50,12 @@ def test_tiny_run_matches_ground_truth(tiny: tuple[dict[str, Any], Path]) -> Non
     )
     merged = json.loads((root / "work" / "merge.json").read_text(encoding="utf-8"))
     assert merged["totals"]["rows_written"] == 60
-    # 9 steps, merge's memory and the week's wall time.
-    assert (root / "results.md").read_text(encoding="utf-8").count("| tiny |") == 11
+    # 9 steps, merge's and summarize's memory and the week's wall time.
+    assert (root / "results.md").read_text(encoding="utf-8").count("| tiny |") == 12
+    assert set(results["ratios"]) == {*run.STEPS} - {s for s in run.STEPS if "floor" in s}
+    assert results["summarize_peak_mb"]["value"] == max(
+        results["steps"][f"summarize --annex {a}"]["peak_mb"] for a in "34"
+    )
     week = json.loads((root / "work" / "week-last.json").read_text(encoding="utf-8"))
     assert week["headline"]["cases"] == 60 and week["changes"]["totals"]["vanished"] == 0
     assert json.loads((root / "results.json").read_text(encoding="utf-8"))["correct"] is True
@@ -106,6 +110,21 @@ def test_planted_wrong_row_count_and_bucket_are_caught(tiny: tuple[dict[str, Any
     assert any(p.startswith("validate:") for p in problems)
     assert any("问题来源/其他/数量" in p for p in problems)
     assert any("总体情况/拖欠数量/其中/自行排查" in p for p in problems)
+
+
+def test_steps_runs_only_those_and_checks_only_theirs(tiny: tuple[dict[str, Any], Path]) -> None:
+    """--steps summarize measures the summaries of the last run's city workbook, with their
+    floor and memory, and checks their figures only (the other outputs are left as they are)."""
+    _, root = tiny
+    results = run.bench(TINY, root.parent, runs=1, quiet=True, groups=["summarize"])
+    assert list(results["steps"]) == list(run.GROUPS["summarize"])
+    assert set(results["ratios"]) == {"summarize --annex 3", "summarize --annex 4"}
+    assert "merge_peak_mb" not in results and "week_seconds" not in results
+    assert results["correct"] is True
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["total_rows"] += 1  # validate and merge would say so: not run, not checked
+    problems = run.check(manifest, root / "work", run.selected(["summarize"]))
+    assert problems and all(p.startswith(("annex3", "annex4")) for p in problems)
 
 
 def test_missing_output_is_a_failure(tiny: tuple[dict[str, Any], Path], tmp_path: Path) -> None:
