@@ -125,3 +125,13 @@ def test_every_figure_equals_its_definition(rows: list[dict[str, Any]], annex: s
         assert r.values == by_definition(members, layout)
     assert summary.total.values == by_definition(cases, layout)
     assert sorted(r.label for r in summary.rows) == sorted({c.group for c in cases})
+
+
+def test_an_annex_reads_the_identity_of_its_own_form_only() -> None:
+    """Annex 4 is of the Chongqing ledger: its case identity (问题编号, else the two codes and
+    the contract) is read, not the Wuhan ledger's (debtor and creditor names), which would
+    cost two columns of text a row on a million-row city workbook."""
+    columns = sm.input_columns(None, "4")
+    assert {*ANNEX2.identity, *ANNEX2.identity_fallback} <= columns
+    assert not {"debtor", "creditor"} & columns
+    assert {"debtor", "creditor"} <= sm.input_columns(None, None)  # any summary: any form's

@@ -840,7 +840,7 @@ def input_columns(by: str | None = None, annex: str | None = None) -> frozenset[
     """
     keys: set[str] = {"owed"}
     layouts = [lo for _, lo in summary_layouts() if annex is None or lo.annex == annex]
-    details = {lo.of for _, lo in summary_layouts()}
+    details = {lo.of for lo in layouts}
     for layout in layouts:
         for col in layout.figures:
             if col.measure not in ("count", "repaid_amount"):
