@@ -135,3 +135,15 @@ def test_an_annex_reads_the_identity_of_its_own_form_only() -> None:
     assert {*ANNEX2.identity, *ANNEX2.identity_fallback} <= columns
     assert not {"debtor", "creditor"} & columns
     assert {"debtor", "creditor"} <= sm.input_columns(None, None)  # any summary: any form's
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(row, max_size=30))
+def test_dropping_the_identity_columns_keeps_the_identities(rows: list[dict[str, Any]]) -> None:
+    """A summary lets go of what names a case without a number before it builds the cases
+    (summary/pipeline.py): the identities made of it stay what they were."""
+    want = ledger_of(rows).identities()
+    lg = ledger_of(rows)
+    lg.drop_columns(ANNEX2.identity_fallback)
+    assert not set(ANNEX2.identity_fallback) & {*lg.values, *lg.raw}
+    assert lg.identities() == want

@@ -167,6 +167,14 @@ class Ledger(SheetRows):
         self._identities = out
         return out
 
+    def drop_columns(self, keys: Iterable[str]) -> None:
+        """Let go of these columns; the case identities are computed first (from them, where
+        a row has no number) and kept."""
+        self.identities()
+        for key in keys:
+            self.values.pop(key, None)
+            self.raw.pop(key, None)
+
     def repeats(self) -> Iterator[tuple[int, int]]:
         """(row, the earlier row whose case it repeats) within this ledger, by the identity of
         `identities()`: the unit of a contact form's row; else, for rows without a 问题编号

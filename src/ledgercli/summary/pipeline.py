@@ -143,6 +143,11 @@ def summarize_path(
     if by_key:
         layout = sm.grouped_by(layout, chosen[0].form.by_key[by_key].header)
     with paused():  # a case per row, none holding a cycle (run/collector.py)
+        for lg in chosen:
+            # What only names a case without a number (two codes and a contract name: most
+            # of a city workbook's text) is let go once the identities are made of it, before
+            # a million cases are built beside it.
+            lg.drop_columns(set(lg.form.identity_fallback) - {by_key})
         cases = sm.cases_from(chosen, layout, report, by_key)
         summary = sm.summarize(
             cases, form, layout, order=order, only_valid=only_valid, drop_duplicates=drop_duplicates
