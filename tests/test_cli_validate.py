@@ -123,6 +123,36 @@ def test_several_files_and_folders(tmp_path: Path) -> None:
     assert r.exit_code == 1
 
 
+def test_files_passed_over_are_named(tmp_path: Path) -> None:
+    """A ledger saved in WPS's .et format, a lock file and a Word file in the inbox are named
+    (the .et first: a unit's cases went unchecked); the folder's own files are not."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    write_annex2(inbox / "a.xlsx", [annex2_row()])
+    (inbox / "附件2-古南街道.et").write_bytes(b"\xd0\xcf\x11\xe0wps")
+    (inbox / "~$a.xlsx").write_bytes(b"lock")
+    (inbox / "说明.docx").write_bytes(b"PK")
+    (inbox / "Thumbs.db").write_bytes(b"x")
+    (inbox / ".DS_Store").write_bytes(b"x")
+    r = run("validate", str(inbox), "--format", "json")
+    assert r.exit_code == 0
+    skipped = json.loads(r.output)["skipped"]["files"]
+    assert [(Path(f["path"]).name, f["reason"]) for f in skipped] == [
+        ("~$a.xlsx", "lock-file"),
+        ("说明.docx", "not-spreadsheet"),
+        ("附件2-古南街道.et", "wps-format"),
+    ]
+    text = run("validate", str(inbox), "--lang", "en").output
+    wps = text.index("not checked:")
+    assert "附件2-古南街道.et in WPS's own format" in text.replace("\n", "")
+    assert wps < text.index("skipped lock files") < text.index("skipped files that are no")
+    assert "Thumbs.db" not in text and ".DS_Store" not in text
+    zh = run("validate", str(inbox), "--lang", "zh").output
+    assert "WPS 表格格式" in zh and "另存为" in zh
+    merged = run("merge", str(inbox), "-o", str(tmp_path / "city.xlsx"), "--lang", "en")
+    assert "not merged: WPS's own format (.et) cannot be read" in merged.output.replace("\n  ", " ")
+
+
 def test_limit_hides_and_counts(tmp_path: Path) -> None:
     """--limit caps the items shown per file and says how many are hidden. Seven rows with
     the same wrong 欠款类型 are one item (one cause, ×7); -v lists each, and the limit then

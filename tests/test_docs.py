@@ -44,6 +44,9 @@ NOT_RULES = {
     "summaries-skipped",
     "identical-files",
     "contact-forms-skipped",
+    "skipped-wps-format",
+    "skipped-lock-file",
+    "skipped-not-spreadsheet",
     "perhaps",
 }
 # Families of sentences in the core table that are no finding rules: `ledger week`'s lines,

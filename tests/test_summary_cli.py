@@ -211,7 +211,13 @@ def test_json_output_and_no_workbook(city: Path, tmp_path: Path, monkeypatch: An
         "skipped",
     }
     assert data["not_reported"] is None  # no roster given
-    assert data["skipped"] == {"merged": [], "summaries": [], "contact_forms": [], "copies": []}
+    assert data["skipped"] == {
+        "merged": [],
+        "summaries": [],
+        "contact_forms": [],
+        "copies": [],
+        "files": [],
+    }
     assert data["total"] == {
         "街镇、部门、央企总公司": "合计",
         "问题来源/自行排查/数量": 2,
@@ -659,7 +665,7 @@ def test_a_districts_annex_beside_its_ledger_is_skipped_not_unreadable(
     assert r.exit_code == 1, r.output  # the planted error of the fixture, nothing unreadable
     assert "skipped summary tables (annex 3/4)" in r.output and "附件4-甲街道.xlsx" in r.output
     data = json.loads(run("validate", str(city), "--format", "json").output)
-    assert data["skipped"] == {"merged": [], "summaries": [str(annex)]}
+    assert data["skipped"] == {"merged": [], "summaries": [str(annex)], "files": []}
     merged = tmp_path / "city.xlsx"
     r = run("merge", str(city), "-o", str(merged), "--format", "json")
     data = json.loads(r.output)

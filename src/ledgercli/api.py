@@ -96,7 +96,7 @@ class ValidateReport(_Report):
     errors: int
     warnings: int
     notices: int
-    skipped: dict[str, list[str]]
+    skipped: dict[str, list[Any]]
     not_reported: list[str] | None
     _report: Report = PrivateAttr()
     _ledgers: list[Ledger] = PrivateAttr(default_factory=list)
@@ -153,7 +153,7 @@ class SummaryReport(_Report):
     warnings: list[Json]
     not_reported: list[str] | None
     output: str | None = None
-    skipped: dict[str, list[str]]
+    skipped: dict[str, list[Any]]
     check: Json | None = None
     _run: SummaryRun = PrivateAttr()
     _lang: str = PrivateAttr(default="zh")

@@ -67,6 +67,8 @@ def validate_paths(
         for path, skip in listed
         if skip is None or skip in UNREADABLE_REASONS
     ]
+    # Hidden files (.DS_Store, Thumbs.db) are the folder's own; the rest a clerk should see.
+    report.skipped_files = [(str(p), skip) for p, skip in listed if skip in _SAID_SKIPS]
     beside = ledger_folders(fr for fr, _ in results)
     for fr, ledger in results:
         if fr.merged and real(Path(fr.path)) not in named:
@@ -92,6 +94,10 @@ def validate_paths(
     if units:
         canonicalize(report, ledgers, roster)
     return report, ledgers
+
+
+# Files of a folder validate passes over and names (merge names every file it passes over).
+_SAID_SKIPS = ("wps-format", "lock-file", "not-spreadsheet")
 
 
 def forms_at_a_glance(paths: list[Path], options: Options) -> list[str]:

@@ -43,6 +43,7 @@ _SKIP_CODES = {
     "lock-file": "merge-skip-lock-file",
     "hidden": "merge-skip-hidden",
     "not-spreadsheet": "merge-skip-not-spreadsheet",
+    "wps-format": "merge-skip-wps-format",
     "folder-link": "merge-skip-folder-link",
 }
 

@@ -180,6 +180,9 @@ class Report:
     skipped_merged: list[str] = field(default_factory=list)
     # Annex 3/4 summary tables found in a folder beside the ledgers: checked by --check.
     skipped_summaries: list[str] = field(default_factory=list)
+    # Files in a folder that are no workbook to read: (path, reason) with reason lock-file,
+    # wps-format (a .et ledger: to be saved again as .xlsx) or not-spreadsheet.
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
     # Byte-identical files (a re-sent submission saved twice): each group's paths.
     identical: list[list[str]] = field(default_factory=list)
     # With a roster (--units): its units that sent nothing, by canonical name. None without one.
@@ -208,7 +211,11 @@ class Report:
             "notices": self.count("notice"),
             # Files found in a folder and not read: last week's city workbook, an annex 3/4
             # beside a ledger. Listed so that no file vanishes from the machine's view.
-            "skipped": {"merged": self.skipped_merged, "summaries": self.skipped_summaries},
+            "skipped": {
+                "merged": self.skipped_merged,
+                "summaries": self.skipped_summaries,
+                "files": [{"path": p, "reason": r} for p, r in self.skipped_files],
+            },
             "not_reported": self.not_reported,
         }
 

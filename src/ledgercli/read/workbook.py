@@ -41,6 +41,10 @@ from ledgercli.read.sheetscan import (
 )
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+# What Windows leaves in every folder it shows: as much the folder's own as a hidden file.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
+# WPS's own spreadsheet format (and template): a ledger, but one no reader here can open.
+WPS_SUFFIXES = {".et", ".ett"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 __all__ = [
@@ -620,10 +624,12 @@ def iter_spreadsheets(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
                 continue
             if not first_time(p):
                 continue
-            if hidden or name.startswith("."):
+            if hidden or name.startswith(".") or name.lower() in _SYSTEM_FILES:
                 yield p, "hidden"
             elif name.startswith("~$"):
                 yield p, "lock-file"
+            elif p.suffix.lower() in WPS_SUFFIXES:
+                yield p, "wps-format"
             elif p.suffix.lower() not in SPREADSHEET_SUFFIXES:
                 yield p, "not-spreadsheet"
             else:

@@ -357,6 +357,7 @@ def render_validation(report: Report, lang: str, limit: int = 50, verbose: bool 
     ):
         if paths:
             para(message(code, lang, paths=", ".join(paths)), style="cyan")
+    skipped_files(report.skipped_files, lang, out)
     not_reported(report.not_reported, lang, out)
     line = label(
         lang,
@@ -475,6 +476,19 @@ def places(group: Sequence[Finding]) -> str:
     cells = [_cell(f) for f in group]
     sheet = f"{first.sheet}!" if first.sheet else ""
     return sheet + first_places(cells, 28)
+
+
+def skipped_files(files: list[tuple[str, str]], lang: str, console: Console) -> None:
+    """The files of a folder that are no workbook to read, by why: a WPS ledger first (a
+    unit's cases that were not checked), then lock files and other files."""
+    for reason, style in (
+        ("wps-format", "bold yellow"),
+        ("lock-file", "cyan"),
+        ("not-spreadsheet", "cyan"),
+    ):
+        paths = [p for p, r in files if r == reason]
+        if paths:
+            para(message(f"skipped-{reason}", lang, paths=", ".join(paths)), console, style=style)
 
 
 def not_reported(names: list[str] | None, lang: str, console: Console) -> None:

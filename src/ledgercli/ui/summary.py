@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def notices(run: SummaryRun, lang: str, console: Any) -> None:
     """On stderr: what was read and not counted, units that sent nothing, the caveats."""
-    from ledgercli.ui.console import not_reported
+    from ledgercli.ui.console import not_reported, skipped_files
 
     report = run.report
     copies = "identical-files@kept" if run.keep_copies else "identical-files"
@@ -28,6 +28,7 @@ def notices(run: SummaryRun, lang: str, console: Any) -> None:
     ):
         if paths:
             para(message(code, lang, paths=", ".join(paths)), console, style="cyan")
+    skipped_files(report.skipped_files, lang, console)
     not_reported(report.not_reported, lang, console)
     unreadable = run.unreadable
     if unreadable:
