@@ -20,6 +20,7 @@ import os
 import re
 import stat
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,8 +338,14 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
         return book
     book.parts, book.strings_part = sheet_xml, strings
     inner = book._loader
+    # The loader reaches its book by a weak reference: a closure over the book itself would
+    # make a cycle, and the book with every row it read would then wait for the cycle
+    # collector (which validating a file pauses) instead of going with its last reference.
+    book_ref = weakref.ref(book)
 
     def load(name: str) -> Sheet:
+        book = book_ref()
+        assert book is not None  # the book calls its own loader
         facts = book.check_sheet(name)
         if splitread.is_enabled():  # one big file alone: both cores parse its rows
             halves = splitread.read_in_halves(book, name)
