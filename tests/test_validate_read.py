@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import gc
+import random
 import weakref
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import annex2_row, write_annex2
+from helpers import ANNEX2_HEADERS, annex2_row, write_annex2
 from ledgercli.check import validate
-from ledgercli.check.validate import collector_paused, validate_file
+from ledgercli.check.validate import _transpose, collector_paused, validate_file
 from ledgercli.model.options import Options
 from ledgercli.read import workbook
 
@@ -55,3 +56,35 @@ def test_a_read_book_goes_with_its_last_reference(tmp_path: Path, monkeypatch: A
         assert books and books[0]() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("width", [1, 3, 8, 28])
+def test_columns_are_the_rows_transposed(width: int) -> None:
+    rng = random.Random(width)
+    grid = [[rng.choice(["", "a", 1.0, None, True, i]) for _ in range(width)] for i in range(57)]
+    plain = list(zip(*grid, strict=True))
+    for wanted in ([], [0], list(range(width)), sorted(rng.sample(range(width), width // 2))):
+        columns = _transpose(grid, wanted, width)
+        assert len(columns) == width
+        for j in range(width):
+            assert list(columns[j]) == (list(plain[j]) if j in wanted else [])
+    assert _transpose([], [0], width) == [()] * width
+
+
+def test_csv_rows_stopping_short_of_the_header(tmp_path: Path) -> None:
+    """Rows whose last fields are left out (no trailing commas) are blank there, as a row
+    shorter than the others always was; every row short once made an internal error."""
+    path = tmp_path / "short.csv"
+    row = annex2_row()
+    cut = ANNEX2_HEADERS.index("拖欠金额") + 1
+    lines = [",".join(ANNEX2_HEADERS)]
+    for i in (1, 2):
+        cells = [row[h] for h in ANNEX2_HEADERS[:cut]]
+        cells[ANNEX2_HEADERS.index("合同名称")] = f"合同{i}"
+        lines.append(",".join("" if c is None else str(c) for c in cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fr, ledger = validate_file(path, Options())
+    assert fr.readable and fr.rows == 2 and ledger is not None
+    assert not [f for f in fr.findings if f.rule == "internal-error"]
+    assert ledger.raw["remaining"] == ["", ""]
+    assert "欠款类型" in {f.header for f in fr.findings if f.rule == "required"}
