@@ -104,15 +104,16 @@ class Book:
             self._sha256 = hashlib.sha256(raw).hexdigest()
         return self._sha256
 
-    def check_sheet(self, name: str) -> SheetFacts:
-        """Scan a worksheet's part before a reader allocates it (sheetscan.py); cached."""
+    def check_sheet(self, name: str, keep: bool = False) -> SheetFacts:
+        """Scan a worksheet's part before a reader allocates it (sheetscan.py); cached.
+        `keep`: its inflated part is kept for the next reader (Archive.keep)."""
         facts = self._facts.get(name)
         if facts is not None:
             return facts
         if self.archive is None or self.format != "xlsx":
             facts = SheetFacts()
         elif name in self.parts and self.archive.has(self.parts[name]):
-            facts = scan_sheet(self.archive, self.parts[name], name)
+            facts = scan_sheet(self.archive, self.parts[name], name, keep)
         else:
             # A sheet calamine knows by a name the workbook's XML does not give: every part a
             # sheet may be read from is checked instead, so none is read unchecked.
@@ -346,14 +347,20 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
     def load(name: str) -> Sheet:
         book = book_ref()
         assert book is not None  # the book calls its own loader
-        facts = book.check_sheet(name)
-        if splitread.is_enabled():  # one big file alone: both cores parse its rows
-            halves = splitread.read_in_halves(book, name)
+        split = splitread.is_enabled()  # one big file alone: both cores parse its rows
+        # The part the scan inflates is what the halves are cut from: inflated once.
+        facts = book.check_sheet(name, keep=split)
+        if split:
+            try:
+                halves = splitread.read_in_halves(book, name)
+            finally:
+                if name in book.parts:
+                    archive.drop(book.parts[name])  # not taken (read whole after all)
             if halves is not None:
-                split = Sheet(name=name, rows=halves[0], merged=halves[1])
+                halved = Sheet(name=name, rows=halves[0], merged=halves[1])
                 if facts.formulas:
-                    split.bad_cells = find_bad_cells(archive, book.parts[name])
-                return split
+                    halved.bad_cells = find_bad_cells(archive, book.parts[name])
+                return halved
         # calamine lets go of the interpreter while it parses, so the search for error
         # cells and formulas runs beside it on the second core instead of after it.
         scan = BadCellScan(book, name) if facts.formulas else None
