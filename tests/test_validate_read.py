@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import random
 import weakref
@@ -13,11 +14,15 @@ import pytest
 from helpers import ANNEX2_HEADERS, annex2_row, write_annex2
 from ledgercli.check import validate
 from ledgercli.check.validate import _transpose, collector_paused, validate_file
+from ledgercli.model.forms import get_form
 from ledgercli.model.options import Options
 from ledgercli.read import splitread, workbook
 from ledgercli.read.archive import Archive
+from ledgercli.read.cells import ColumnParser, _cn_metadata, _cn_valid
 from ledgercli.read.sheetscan import scan_sheet
 from ledgercli.read.workbook import open_book
+
+ANNEX2 = get_form("cq-annex2")
 
 
 def test_collector_is_put_back_as_it_was() -> None:
@@ -139,3 +144,85 @@ def test_the_loader_keeps_nothing_after_a_read(
     assert seen == [(True, min_bytes == 0)]  # the scan's part was there for the halves
     assert sheet.rows == whole.rows
     assert book.archive is not None and not book.archive._kept
+
+
+def _one_by_one(parser: ColumnParser, column: list[Any]) -> tuple[list[Any], list[Any], list[int]]:
+    results = [parser.parse(c) for c in column]
+    values = [v for v, _ in results]
+    issues = [(i, iss) for i, (_, iss) in enumerate(results) if iss]
+    blanks = [i for i, (v, iss) in enumerate(results) if v is None and not iss]
+    return values, issues, blanks
+
+
+@pytest.mark.parametrize("form_id", ["cq-annex2", "wh-ledger"])
+@pytest.mark.parametrize("bools", [False, True])
+def test_a_column_of_few_values_parses_as_each_cell(form_id: str, bools: bool) -> None:
+    """Few distinct values, many times over: each cell stands for the first equal to it
+    (1 and 1.0 and True among them), and every row still reads as parsing it alone."""
+    from test_fast_paths import cells
+
+    form = get_form(form_id)
+    rng = random.Random(3)
+    pool = [c for c in cells(5, 400) if bools or type(c) is not bool]
+    for spec in form.columns:
+        few = rng.sample(pool, 12) + [1, 1.0, "1"] + ([True] if bools else [])
+        column = [copy_of(rng.choice(few)) for _ in range(2500)]
+        parser = ColumnParser(spec, form, dt.date(2022, 6, 1))
+        got = parser.parse_column(column)
+        assert (got.values, got.issues, got.blanks) == _one_by_one(parser, column), spec.key
+        assert [type(v) for v in got.values] == [type(v) for v in _one_by_one(parser, column)[0]]
+
+
+def copy_of(cell: Any) -> Any:
+    """An equal cell that is another object, as calamine makes one a cell."""
+    return (cell + "x")[:-1] if isinstance(cell, str) else cell
+
+
+@pytest.mark.parametrize("key", ["seq", "source", "debt_type", "due_month", "disputed"])
+def test_a_clean_column_parses_as_each_cell(key: str) -> None:
+    """序号 all whole numbers, an enum or a month all written as the form has them: the
+    column's values are its cells (or their ints) without looking each up."""
+    spec = ANNEX2.by_key[key]
+    parser = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
+    rng = random.Random(7)
+    if spec.kind == "integer":
+        column: list[Any] = [float(rng.randint(-5, 10**7)) for _ in range(3000)] + [-0.0]
+    elif spec.kind == "month":
+        column = [copy_of(f"20{rng.randint(10, 29)}-{rng.randint(1, 12):02d}") for _ in range(3000)]
+    else:
+        column = [copy_of(rng.choice(spec.all_values)) for _ in range(3000)]
+    got = parser.parse_column(column)
+    assert (got.values, got.issues, got.blanks) == _one_by_one(parser, column)
+    assert [type(v) for v in got.values] == [type(v) for v in _one_by_one(parser, column)[0]]
+    assert not got.issues
+
+
+def test_one_phone_pattern_a_length_equals_each_description() -> None:
+    """`_cn_valid` (one pattern of every description allowing the length) equals testing the
+    general description and then each number type, lengths first, as phonenumbers does."""
+    general, types = _cn_metadata()
+
+    def each(national: str) -> bool:
+        def fits(d: Any) -> bool:
+            return (not d.lengths or len(national) in d.lengths) and bool(
+                d.pattern.fullmatch(national)
+            )
+
+        return fits(general) and any(fits(t) for t in types)
+
+    rng = random.Random(11)
+    cases = [str(rng.randint(10 ** (n - 1), 10**n - 1)) for n in range(1, 18) for _ in range(400)]
+    cases += [f"{a}{rng.randint(10**6, 10**8 - 1)}" for a in range(10, 1000) for _ in range(3)]
+    cases += [f"1{b:03d}{rng.randint(0, 10**7 - 1):07d}" for b in range(1000)]
+    assert [_cn_valid(c) for c in cases] == [each(c) for c in cases]
+    assert sum(map(_cn_valid, cases)) > 1000  # valid ones of several lengths among them
+
+
+def test_true_after_an_equal_number_is_read_as_true() -> None:
+    """TRUE == 1 == 1.0 as a key: a TRUE below a 1 was once read as the 1 above it."""
+    spec = ANNEX2.by_key["source"]
+    parser = ColumnParser(spec, ANNEX2, dt.date(2022, 6, 1))
+    column: list[Any] = [1.0, True, "自行排查", 0.0, False]
+    got = parser.parse_column(column)
+    assert [iss[0][2]["value"] for _, iss in got.issues] == ["1", "True", "0", "False"]
+    assert (got.values, got.issues, got.blanks) == _one_by_one(parser, column)

@@ -446,13 +446,6 @@ class _Desc:
         self.lengths = frozenset(lengths)
         self.pattern = re.compile(pattern)
 
-    def matches(self, number: str) -> bool:
-        # phonenumbers' _is_number_matching_desc: the length first (when listed), then the
-        # whole number against the pattern, with the same `re` engine.
-        return (not self.lengths or len(number) in self.lengths) and bool(
-            self.pattern.fullmatch(number)
-        )
-
 
 @lru_cache(maxsize=1)
 def _cn_metadata() -> tuple[_Desc, tuple[_Desc, ...]]:
@@ -487,9 +480,9 @@ def _cn_metadata() -> tuple[_Desc, tuple[_Desc, ...]]:
 
 def _cn_valid(national: str) -> bool:
     """phonenumbers' `is_valid_number` for a CN national number (ASCII digits, no leading 0):
-    it fits the general description and at least one number type."""
-    general, types = _cn_metadata()
-    return general.matches(national) and any(t.matches(national) for t in types)
+    it fits the general description and at least one number type (one pattern a length)."""
+    pattern = _valid_of_length(len(national))
+    return pattern is not None and pattern.fullmatch(national) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -597,6 +590,9 @@ class ParsedColumn:
     blanks: list[int]  # rows blank without an issue (empty, or a placeholder such as 无)
 
 
+# The first cells of a column, whose distinct values tell whether it holds few of them.
+_SAMPLE = 1024
+
 # Kinds whose parse of a cell written as it should be is the cell itself, without an issue.
 _ITSELF = ("text", "credit_code", "phone")
 
@@ -611,17 +607,18 @@ def _unclean(kind: str, distinct: set[Any], types: set[type]) -> set[Any]:
         strs = list(compress(distinct, map(is_, map(type, distinct), repeat(str))))
         others = distinct.difference(strs)
     if kind == "text":
-        return others | _unclean_texts(strs)
+        # Empty and placeholder texts are looked up in the set rather than searched for.
+        return others | _unclean_texts(strs) | _BLANK_TEXTS.intersection(distinct)
     clean = _clean_codes(strs) if kind == "credit_code" else _valid_mobiles(strs)
-    return others | set(strs).difference(clean)
+    return distinct.difference(clean)  # the cells other than strings, and unclean ones
+
+
+_BLANK_TEXTS = PLACEHOLDERS | {""}
 
 
 def _unclean_texts(strs: list[str]) -> set[str]:
-    """Texts that are not printable, trimmed and free of double spaces, or are empty, a
-    placeholder or start like an Excel error: the rest is returned by `parse` as it is."""
-    found = PLACEHOLDERS.intersection(strs)
-    if "" in strs:
-        found.add("")
+    """Texts that are not printable, trimmed and free of double spaces, or start like an
+    Excel error: the rest (but an empty text or a placeholder) is `parse`'s as it is."""
     # Most columns are clean throughout, which a few searches of all of them at once show
     # (each for a literal first: the fast kind of search).
     joined = "\0".join(strs)
@@ -637,12 +634,12 @@ def _unclean_texts(strs: list[str]) -> set[str]:
         or _NUL_SPACE.search(backwards)  # … or ending with it
         or not joined.replace("\0", "x").isprintable()
     ):
-        return found
+        return set()
     bad = set(compress(strs, map(not_, map(str.isprintable, strs))))
     bad.update(compress(strs, map(ne, strs, map(str.strip, strs))))
     bad.update(compress(strs, map(contains, strs, repeat("  "))))
     bad.update(compress(strs, map(str.startswith, strs, repeat("#"))))
-    return bad | found
+    return bad
 
 
 _NUL_SPACE = re.compile(r"\0\s")
@@ -652,7 +649,10 @@ def _clean_codes(strs: list[str]) -> list[str]:
     """The credit codes written as they should be, with a right check character (the fast
     path of `parse_credit_code`, over a column)."""
     shaped = list(compress(strs, map(_USCC_SHAPE.fullmatch, strs)))
-    shaped = list(compress(shaped, map(not_, map(_SCIENTIFIC.fullmatch, shaped))))
+    # In this shape only a code whose second character is E can read as a number (1E…, all
+    # digits after): each is 18 characters, so the second ones are a stride of them all.
+    if "E" in "".join(shaped)[1::18]:
+        shaped = list(compress(shaped, map(not_, map(_SCIENTIFIC.fullmatch, shaped))))
     checks = map(uscc_check_char, map(itemgetter(slice(0, 17)), shaped))
     return list(compress(shaped, map(eq, map(itemgetter(17), shaped), checks)))
 
@@ -660,28 +660,47 @@ def _clean_codes(strs: list[str]) -> list[str]:
 def _valid_mobiles(strs: list[str]) -> list[str]:
     """The phones written as 11 ASCII digits from 1 (no prefix phonenumbers' parser would
     strip) that the CN metadata calls valid: `check_phone` says nothing about them."""
-    plain = list(compress(strs, map(_PLAIN_MOBILE.fullmatch, strs)))
-    valid = _valid_11()
+    valid = _valid_plain_mobile()
     if valid is None:
         return []
-    return list(compress(plain, map(valid.fullmatch, plain)))
+    return list(compress(strs, map(valid.fullmatch, strs)))
 
 
-_PLAIN_MOBILE = re.compile(r"1(?!1|2|79)[0-9]{10}")
+_PLAIN_MOBILE = r"1(?!1|2|79)[0-9]{10}"
 
 
 @lru_cache(maxsize=1)
-def _valid_11() -> re.Pattern[str] | None:
-    """One pattern for `_cn_valid` of an 11-digit number: the general description (as a
-    lookahead) and any number type that allows 11 digits. None if none can."""
-    general, types = _cn_metadata()
-    if general.lengths and 11 not in general.lengths:
+def _valid_plain_mobile() -> re.Pattern[str] | None:
+    """`_PLAIN_MOBILE` (as a lookahead) and `_valid_11`: one pass of one pattern a phone."""
+    valid = _valid_11()
+    if valid is None:
         return None
-    alts = [t.pattern.pattern for t in types if not t.lengths or 11 in t.lengths]
+    return re.compile(rf"(?={_PLAIN_MOBILE}\Z){valid.pattern}")
+
+
+def _valid_11() -> re.Pattern[str] | None:
+    return _valid_of_length(11)
+
+
+@lru_cache(maxsize=64)
+def _valid_of_length(n: int) -> re.Pattern[str] | None:
+    """One pattern for `_cn_valid` of an n-digit number: the general description (as a
+    lookahead) and any number type that allows n digits; None if none can. phonenumbers'
+    _is_number_matching_desc tests a description's lengths (when listed), then the whole
+    number against its pattern, with the same `re` engine: one match of them all instead of
+    one call a description, which was most of the time a fixed line took."""
+    general, types = _cn_metadata()
+    if general.lengths and n not in general.lengths:
+        return None
+    alts = [t.pattern.pattern for t in types if not t.lengths or n in t.lengths]
     if not alts:
         return None
     body = "|".join(f"(?:{a})" for a in alts)
     return re.compile(rf"(?=(?:{general.pattern.pattern})\Z)(?:{body})")
+
+
+def _same_text(cell: str, value: Any) -> bool:
+    return type(value) is str and value == cell
 
 
 def _typed_key(cell: Any) -> Any:
@@ -823,13 +842,27 @@ class ColumnParser:
     def parse_column(self, cells: Sequence[Any], blanks: bool = True) -> ParsedColumn:
         """Every cell of a column: each distinct value parsed once and mapped back to the rows
         in C-level passes; only the rows whose value has an issue (or is blank) are listed."""
-        distinct = set(cells)
         # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
         # 1.0 parse alike in every kind).
         keys: Sequence[Any] = cells
+        if len(set(cells[:_SAMPLE])) * 8 <= min(len(cells), _SAMPLE):
+            # Few values, many times over (an enum, a unit, a debtor): each cell becomes the
+            # first cell equal to it, in the pass that finds the distinct values. The cells
+            # are spread over memory with the rest of their rows; every later pass over the
+            # column (and over its values, in the checks after) then meets a few cells.
+            first: dict[Any, Any] = {}
+            keys = list(map(first.setdefault, cells, cells))
+            distinct = set(first)
+        else:
+            distinct = set(cells)
         value_of: dict[Any, Any] = {}
         identity = False  # a cell not in value_of is its own value
         types = set(map(type, distinct))
+        if bool not in types and (True in distinct or False in distinct):
+            # TRUE seen after an equal 1 or 1.0 (FALSE after 0) is not among the distinct
+            # values, but must not be read as the number.
+            if any(map(is_, map(type, cells), repeat(bool))):
+                types.add(bool)
         if bool in types:
             keys = list(map(_typed_key, cells))
             parsed_by: dict[Any, Parsed] = {}
@@ -844,6 +877,8 @@ class ColumnParser:
             parsed_by = self.parse_distinct(distinct.difference(value_of))
         elif self.spec.kind == "integer":
             # 序号: whole numbers read as floats, each its int.
+            if types == {float} and all(map(float.is_integer, distinct)):
+                return ParsedColumn(values=list(map(int, cells)), issues=[], blanks=[])
             floats = [v for v in distinct if type(v) is float]
             whole = list(compress(floats, map(float.is_integer, floats)))
             value_of = dict(zip(whole, map(int, whole), strict=True))
@@ -859,12 +894,15 @@ class ColumnParser:
             elif v is None:
                 blank_keys.add(k)
         n = len(cells)
+        if not identity and types == {str} and all(_same_text(k, v) for k, v in value_of.items()):
+            identity = True  # each text its own value (an enum written as the form has it)
+            value_of = {}
         if not identity:
             values = list(map(value_of.__getitem__, keys))
         elif value_of:
             values = list(map(value_of.get, keys, keys))
         else:
-            values = list(cells)
+            values = list(keys)
         flagged = list(compress(range(n), map(noisy.__contains__, keys))) if noisy else []
         return ParsedColumn(
             values=values,
