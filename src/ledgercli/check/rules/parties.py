@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import eq
+
 from . import Context, RuleHits, rule
 
 
@@ -13,6 +16,9 @@ from . import Context, RuleHits, rule
 )
 def debtor_is_creditor(ctx: Context) -> RuleHits:
     """A unit cannot be in arrears to itself."""
-    for i, (d, c) in enumerate(zip(*ctx.cols("debtor_code", "creditor_code"), strict=True)):
-        if d and d == c:
+    debtors, creditors = ctx.cols("debtor_code", "creditor_code")
+    # The rows whose two codes are equal are found in C (blank ones among them).
+    for i in compress(range(len(debtors)), map(eq, debtors, creditors)):
+        d = debtors[i]
+        if d and d == creditors[i]:
             yield i, {}
