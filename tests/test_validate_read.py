@@ -307,3 +307,47 @@ def test_rules_over_the_rows_they_can_find_equal_every_row() -> None:
         got = list(REGISTRY[code].fn(Context(values)))
         assert got == hits, code
         assert hits, code  # each rule found something here
+
+
+def test_column_checks_over_distinct_values_equal_every_row() -> None:
+    """values-by looks up each distinct pair once, unique first asks whether anything
+    repeats: both find what a step a row finds."""
+    from ledgercli.check.columns import ColumnContext, unique, values_by
+
+    rng = random.Random(8)
+    n = 3000
+    by = ANNEX2.by_key["sector"].values_by
+    assert by is not None
+    natures = [*by.map, "其他性质", None]
+    sectors = [*sorted({s for allowed in by.map.values() for s in allowed}), "外星", None]
+    values: dict[str, list[Any]] = {
+        "nature": [rng.choice(natures) for _ in range(n)],
+        "sector": [rng.choice(sectors) for _ in range(n)],
+        "case_no": [f"DC{i}" if rng.random() < 0.5 else None for i in range(n)],
+    }
+    rows = list(range(3, n + 3))
+
+    def plain_values_by(c: ColumnContext) -> list[Any]:
+        other = c.values[by.column]
+        out = []
+        for i, v in enumerate(c.column):
+            if v is None or other[i] is None:
+                continue
+            allowed = by.map.get(other[i])
+            if allowed is None:
+                out.append(("warning", "value-not-applicable", i, v, other[i]))
+            elif v not in allowed:
+                out.append(("error", "value-not-allowed-for", i, v, other[i]))
+        return out
+
+    cc = ColumnContext(ANNEX2, "sector", values, values["sector"], [], rows)
+    got = [(s, code, i, v, p["cond_value"]) for s, code, i, v, p in values_by.run(cc)]
+    assert got == plain_values_by(cc) and len(got) > 100
+    ok = dict(values, sector=[by.map[o][0] if o in by.map else None for o in values["nature"]])
+    assert not list(values_by.run(ColumnContext(ANNEX2, "sector", ok, ok["sector"], [], rows)))
+
+    cases = ColumnContext(ANNEX2, "case_no", values, values["case_no"], [], rows)
+    assert not list(unique.run(cases))  # nothing twice
+    values["case_no"][2500] = values["case_no"][next(i for i in range(n) if values["case_no"][i])]
+    repeats = list(unique.run(cases))
+    assert len(repeats) == 1 and repeats[0][2] == 2500

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 
 from ledgercli.model.forms import ColumnSpec, FormSpec
@@ -142,7 +144,18 @@ def values_by(c: ColumnContext) -> ColumnHits:
         return
     other = c.values[by.column]
     cond_header = c.form.by_key[by.column].header
-    for i, v in enumerate(c.column):
+    # Whether a value is allowed depends on the pair alone: each distinct pair is looked up
+    # once, and only rows holding a pair that is not allowed are visited.
+    wrong = {
+        (v, o)
+        for v, o in set(zip(c.column, other, strict=True))
+        if v is not None and o is not None and v not in by.map.get(o, ())
+    }
+    if not wrong:
+        return
+    pairs = zip(c.column, other, strict=True)
+    for i in compress(range(len(other)), map(wrong.__contains__, pairs)):
+        v = c.column[i]
         if v is None or other[i] is None:
             continue
         allowed = by.map.get(other[i])
@@ -165,6 +178,9 @@ def values_by(c: ColumnContext) -> ColumnHits:
 )
 def unique(c: ColumnContext) -> ColumnHits:
     """No value twice in the file (问题编号); each repeat names the row it repeats."""
+    filled = list(compress(c.column, map(is_not, c.column, repeat(None))))
+    if len(set(filled)) == len(filled):
+        return  # nothing twice, as most files are: seen in C
     first: dict[Any, int] = {}
     for i, v in enumerate(c.column):
         if v is None:
