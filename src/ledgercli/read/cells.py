@@ -699,6 +699,15 @@ def _valid_of_length(n: int) -> re.Pattern[str] | None:
     return re.compile(rf"(?=(?:{general.pattern.pattern})\Z)(?:{body})")
 
 
+def _hidden_bool(cells: Sequence[Any], distinct: set[Any]) -> bool:
+    """Whether a TRUE hides behind an equal 1 or 1.0 seen first (a FALSE behind 0): it is
+    not among the distinct values, but must not be read as the number. The booleans are two
+    objects, so the cells are compared by identity, without visiting any of them."""
+    return (True in distinct and any(map(is_, cells, repeat(True)))) or (
+        False in distinct and any(map(is_, cells, repeat(False)))
+    )
+
+
 def _same_text(cell: str, value: Any) -> bool:
     return type(value) is str and value == cell
 
@@ -858,11 +867,8 @@ class ColumnParser:
         value_of: dict[Any, Any] = {}
         identity = False  # a cell not in value_of is its own value
         types = set(map(type, distinct))
-        if bool not in types and (True in distinct or False in distinct):
-            # TRUE seen after an equal 1 or 1.0 (FALSE after 0) is not among the distinct
-            # values, but must not be read as the number.
-            if any(map(is_, map(type, cells), repeat(bool))):
-                types.add(bool)
+        if bool not in types and _hidden_bool(cells, distinct):
+            types.add(bool)
         if bool in types:
             keys = list(map(_typed_key, cells))
             parsed_by: dict[Any, Parsed] = {}
