@@ -894,7 +894,8 @@ class ColumnParser:
         noisy: dict[Any, tuple[Issue, ...]] = {}
         blank_keys = set()
         for k, (v, issues) in parsed_by.items():
-            value_of[k] = v
+            if v is not k or not identity:  # (a cell read as itself needs no entry)
+                value_of[k] = v
             if issues:
                 noisy[k] = issues
             elif v is None:
