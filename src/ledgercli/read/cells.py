@@ -699,6 +699,15 @@ def _valid_of_length(n: int) -> re.Pattern[str] | None:
     return re.compile(rf"(?=(?:{general.pattern.pattern})\Z)(?:{body})")
 
 
+def _whole_floats(cells: Sequence[Any]) -> bool:
+    """Whether every cell is a float holding a whole number (float.is_integer refuses any
+    other type, a boolean among them)."""
+    try:
+        return all(map(float.is_integer, cells))
+    except TypeError:
+        return False
+
+
 def _hidden_bool(cells: Sequence[Any], distinct: set[Any]) -> bool:
     """Whether a TRUE hides behind an equal 1 or 1.0 seen first (a FALSE behind 0): it is
     not among the distinct values, but must not be read as the number. The booleans are two
@@ -851,6 +860,9 @@ class ColumnParser:
     def parse_column(self, cells: Sequence[Any], blanks: bool = True) -> ParsedColumn:
         """Every cell of a column: each distinct value parsed once and mapped back to the rows
         in C-level passes; only the rows whose value has an issue (or is blank) are listed."""
+        if self.spec.kind == "integer" and _whole_floats(cells):
+            # 序号 as it should be, every cell a float and whole: each row is its int.
+            return ParsedColumn(values=list(map(int, cells)), issues=[], blanks=[])
         # True == 1 == 1.0 as keys; only a column holding booleans needs typed keys (1 and
         # 1.0 parse alike in every kind).
         keys: Sequence[Any] = cells
@@ -883,8 +895,6 @@ class ColumnParser:
             parsed_by = self.parse_distinct(distinct.difference(value_of))
         elif self.spec.kind == "integer":
             # 序号: whole numbers read as floats, each its int.
-            if types == {float} and all(map(float.is_integer, distinct)):
-                return ParsedColumn(values=list(map(int, cells)), issues=[], blanks=[])
             floats = [v for v in distinct if type(v) is float]
             whole = list(compress(floats, map(float.is_integer, floats)))
             value_of = dict(zip(whole, map(int, whole), strict=True))
