@@ -7,10 +7,7 @@ exception, so a folder of forty workbooks is checked to the end.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import accumulate, chain
 from operator import itemgetter
 from pathlib import Path
@@ -34,6 +31,7 @@ from ledgercli.read.workbook import (
     Sheet,
     open_book,
 )
+from ledgercli.run.collector import paused
 
 
 def forms_for(options: Options) -> list[FormSpec]:
@@ -49,34 +47,15 @@ def forms_for(options: Options) -> list[FormSpec]:
 def validate_file(
     path: Path, options: Options, forms: list[FormSpec] | None = None
 ) -> tuple[FileReport, Ledger | None]:
-    with collector_paused():
+    # The collector waits while the file is read and checked (run/collector.py); a run
+    # through the pool is paused already, a caller of its own is paused here.
+    with paused():
         return _validate(
             path,
             options,
             forms,
             lambda: open_book(path, options.password, options.max_unpacked_mb),
         )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while one file is read and checked, on again after.
-
-    A 100k-row sheet is a hundred thousand row lists, and every column, row index and parse
-    result after it is another container: each few hundred of them set the collector going
-    over the young ones, and every so often over all of them, which took a second of a
-    five-second validation and found nothing (rows, columns and findings hold no cycles;
-    reference counting frees them). Whatever cycles a file leaves are collected once the
-    collector is on again. It is the process's switch: it is put back only if it was on.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def validate_grid(
@@ -97,7 +76,7 @@ def validate_grid(
         typed=True,
         _loader=lambda name: Sheet(name=name, rows=rows),
     )
-    with collector_paused():
+    with paused():
         return _validate(Path("<memory>"), options or Options(), forms, lambda: book)
 
 
