@@ -99,6 +99,15 @@ class Book:
             self._sha256 = hashlib.sha256(raw).hexdigest()
         return self._sha256
 
+    def scanned(self, name: str) -> SheetFacts | None:
+        """What the scan of a worksheet found, if it was scanned already."""
+        return self._facts.get(name)
+
+    def record_scan(self, name: str, facts: SheetFacts) -> None:
+        """What a reader that scanned a sheet's whole part as it read it (sheetscan.StreamScan)
+        found: check_sheet then does not scan it again."""
+        self._facts[name] = facts
+
     def check_sheet(self, name: str) -> SheetFacts:
         """Scan a worksheet's part before a reader allocates it (sheetscan.py); cached."""
         facts = self._facts.get(name)
