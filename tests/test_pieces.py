@@ -432,3 +432,83 @@ def test_a_truncated_part_is_unreadable(city: Path, tmp_path: Path) -> None:
     assert _read(path, 20_000) is None
     with pytest.raises(UnreadableFile):
         open_book(path).check_sheet("明细")
+
+
+# --- what the read leaves in memory --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["甲", "乙", "甲", None, "", "甲", None],
+        [f"合同{i}" for i in range(5000)],  # all different: converted cell by cell
+        [1.5, -0.0, 0.0, None, 1.5, float("nan"), 0.0],
+        [None, None],
+        [],
+    ],
+)
+def test_python_lists_equal_plain_conversion(values: list[Any]) -> None:
+    """_python's lists, equal values sharing one object, equal the plain conversion (an empty
+    cell as ""), 0.0 and -0.0 kept apart; for arrays and for columns in pieces."""
+    import math
+
+    import pyarrow as pa
+
+    def same(a: list[Any], b: list[Any]) -> bool:
+        return len(a) == len(b) and all(
+            (isinstance(x, float) and math.isnan(x) and math.isnan(y))
+            or (x == y and type(x) is type(y) and str(x) == str(y))
+            for x, y in zip(a, b, strict=True)
+        )
+
+    array = pa.array(values, pa.string() if values and isinstance(values[0], str) else None)
+    plain = ["" if v is None else v for v in values]
+    chunked = pa.chunked_array([array.slice(0, 3), array.slice(3)], array.type)
+    for column in (array, chunked):
+        for repeating in (False, True):
+            got = columnar._python(column, repeating)
+            assert same(got, plain), (column, repeating)
+    shared = columnar._python(chunked, True)
+    if len(values) > 5 and values[0] == values[2]:
+        assert shared[0] is shared[2]
+
+
+def test_book_is_freed_once_read(city: Path, monkeypatch: Any) -> None:
+    """A summary's read leaves no cycle holding the book (and so the file's bytes): it is
+    freed as soon as validate is done with it, not when the collector next runs."""
+    import gc
+    import sys
+    import weakref
+
+    books: list[Any] = []
+    data: list[bytes] = []
+    real = validate_mod.open_book
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        book = real(*args, **kwargs)
+        books.append(weakref.ref(book))
+        data.append(book.data)
+        return book
+
+    monkeypatch.setattr(validate_mod, "open_book", spy)
+    monkeypatch.setattr(splitread, "PIECE_BYTES", 20_000)
+    gc.disable()
+    try:
+        fr, ledger = validate_file(city, Options(summary_columns=input_columns(None)))
+        assert fr.readable and ledger is not None
+        assert len(books) == 1 and books[0]() is None
+        # Nor anything else holding its bytes (iterparse's iterator sits in a cycle).
+        assert sys.getrefcount(data.pop()) == 2  # this call's own references only
+        fr, ledger = validate_file(city, Options())  # row by row, too
+        assert fr.readable and len(books) == 2 and books[1]() is None
+    finally:
+        gc.enable()
+
+
+def test_released_reader_reads_again(city: Path) -> None:
+    """A book whose calamine reader was let go of (the columnar read does) still reads any
+    sheet, the same."""
+    book = open_book(city)
+    before = {name: open_book(city).sheet(name).rows for name in book.sheet_names}
+    book.release_reader()
+    assert {name: book.sheet(name).rows for name in book.sheet_names} == before

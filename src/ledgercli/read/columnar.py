@@ -24,8 +24,8 @@ import re
 import secrets
 import threading
 import zipfile
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import reduce
 from typing import Any, NamedTuple
 
@@ -98,6 +98,10 @@ def _locate_merged(
     if read is None:
         return None
     rows, arrays = read
+    del read
+    big = len(rows) >= _BIG_ROWS
+    if big:
+        _give_back()  # what the pieces' parsing freed, before the lists are made
     loc.sheet.bad_cells = bad[0].result() if bad else {}
     keep = _not_data(loc, rows, [arrays[j] for j in first])
     if keep is not None:
@@ -112,8 +116,32 @@ def _locate_merged(
     }
     if form.unit_column in loc.columns:
         repeating.add(loc.columns[form.unit_column])
-    loc.column_cells = {j: _python(arrays[j], j in repeating) for j in sorted(wanted)}
+    # Each column's Arrow buffers are let go of as soon as it is converted.
+    loc.column_cells = {j: _python(arrays.pop(j), j in repeating) for j in sorted(wanted)}
+    arrays.clear()
+    if big:
+        _give_back()  # the Arrow columns
     return loc
+
+
+_BIG_ROWS = 100_000
+
+
+def _give_back() -> None:
+    """Return to the system the memory a big read freed. The pieces were parsed, and their
+    columns made, on other threads, in glibc's arenas of those threads and in Arrow's pool;
+    both keep freed memory for reuse that never comes (the lists made since live elsewhere),
+    which held 500 MB of a million-row workbook's summary that no object used."""
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc only; elsewhere nothing to do
+    except (AttributeError, OSError, TypeError):
+        return
+    trim(0)
 
 
 # The provenance a summary needs: the row's validation result, (Wuhan) its reporting unit,
@@ -176,18 +204,43 @@ def _cell_py(value: Any) -> Any:
 
 
 def _python(array: Any, repeating: bool) -> list[Any]:
-    """An Arrow column as a list, an empty cell as "" (as from the ordinary reader). The values
-    of a `repeating` column (units, enums, statuses) are made once and shared."""
-    if repeating:
-        if hasattr(array, "combine_chunks"):
-            array = array.combine_chunks()
-        encoded = array.dictionary_encode(null_encoding="encode")
-        shared = ["" if v is None else v for v in encoded.dictionary.to_pylist()]
-        return list(map(shared.__getitem__, encoded.indices.to_pylist()))
-    values: list[Any] = array.to_pylist()
-    if array.null_count:
-        values = ["" if v is None else v for v in values]
-    return values
+    """An Arrow column (chunked: one chunk a piece) as a list, an empty cell as "" (as from
+    the ordinary reader).
+
+    Equal values share one object: a million-row workbook names the same few hundred debtors,
+    codes and amounts again and again, and an object for each cell took 600 MB of a 1.5 GB
+    budget. A column whose values (in a sample) mostly differ, such as contract names, is
+    converted cell by cell instead (sharing would save nothing). `repeating` columns (units,
+    enums, statuses) are known to repeat. Equal means equal bytes: 0.0 and -0.0 stay apart."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_null(array.type):
+        return [""] * len(array)
+    if not repeating:
+        sample = array.slice(0, _SAMPLE)
+        repeating = pc.count_distinct(sample, mode="all").as_py() <= _DISTINCT * len(sample)
+    if not repeating:
+        values: list[Any] = array.to_pylist()
+        if array.null_count:
+            values = ["" if v is None else v for v in values]
+        return values
+    encoded = array.dictionary_encode(null_encoding="encode")
+    out: list[Any] = []
+    # The chunks of a chunked column share one dictionary; each is turned into objects once.
+    made: dict[tuple[int, ...], Callable[[int], Any]] = {}
+    for chunk in getattr(encoded, "chunks", [encoded]):
+        words = chunk.dictionary
+        key = (words.offset, len(words), *(b.address if b else 0 for b in words.buffers()))
+        if key not in made:
+            made[key] = ["" if v is None else v for v in words.to_pylist()].__getitem__
+        out.extend(map(made[key], chunk.indices.to_pylist()))
+    return out
+
+
+# A column's values are shared when at most this share of the first _SAMPLE differ.
+_SAMPLE = 4096
+_DISTINCT = 0.9
 
 
 def head_book(book: Book, limit: int, only: list[str] | None = None) -> Book | None:
@@ -228,8 +281,8 @@ def _head_rows(zf: zipfile.ZipFile, part: str, limit: int) -> list[tuple[int, li
 
     rows: list[tuple[int, list[Any]]] = []
     last = 0
-    with zf.open(part) as fh:
-        for _event, el in iterparse(fh, events=("end",)):
+    with zf.open(part) as fh, _released(fh) as source:
+        for _event, el in iterparse(source, events=("end",)):
             if el.tag != f"{NS}row":
                 continue
             last = int(el.get("r") or last + 1)
@@ -249,6 +302,28 @@ def _head_rows(zf: zipfile.ZipFile, part: str, limit: int) -> list[tuple[int, li
                 if len(rows) >= limit:
                     break
     return rows
+
+
+class _Source:
+    """A part's stream as iterparse reads it, let go of once the head is read: iterparse's
+    iterator sits in a reference cycle, which would keep the stream (and through it the zip
+    file and the workbook's bytes, 200 MB of a million-row workbook) until the collector next
+    runs, long after the book was read."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh: Any = fh
+
+    def read(self, size: int = -1) -> bytes:
+        return b"" if self.fh is None else bytes(self.fh.read(size))
+
+
+@contextmanager
+def _released(fh: Any) -> Iterator[_Source]:
+    source = _Source(fh)
+    try:
+        yield source
+    finally:
+        source.fh = None
 
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -296,8 +371,8 @@ def _resolve_strings(
 
     wanted = max(line[j].index for line, j in refs)
     strings: list[str] = []
-    with zf.open(part) as fh:
-        for _event, el in iterparse(fh, events=("end",)):
+    with zf.open(part) as fh, _released(fh) as source:
+        for _event, el in iterparse(source, events=("end",)):
             if el.tag != f"{NS}si":
                 continue
             # Phonetic guides (rPh) are not part of the text.
@@ -461,6 +536,8 @@ def _read_pieces(
         size = max(size, 2 * book.archive.size(book.strings_part))
     if book.archive.size(part) <= size:
         return None
+    # Nothing reads the sheet with calamine meanwhile: its copy of the file is let go of.
+    book.release_reader()
     scan = StreamScan(book.archive.size(part))
     pieces = splitread.parse_pieces(
         book,
