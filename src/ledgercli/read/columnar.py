@@ -427,7 +427,7 @@ def read_columns(
     load = _loader(sheet.name, header_row, indices, numbers, text, mark)
     try:
         columns = None
-        if book.scanned(sheet.name) is None and mark < MAX_COLS:
+        if mark < MAX_COLS:
             columns = _read_pieces(
                 book, sheet.name, load, header, header_row, indices, mark, workers, piece_bytes
             )
@@ -538,7 +538,8 @@ def _read_pieces(
         return None
     # Nothing reads the sheet with calamine meanwhile: its copy of the file is let go of.
     book.release_reader()
-    scan = StreamScan(book.archive.size(part))
+    # Scanned as the pieces are cut, unless it was scanned already.
+    scan = StreamScan(book.archive.size(part)) if book.scanned(name) is None else None
     pieces = splitread.parse_pieces(
         book,
         name,
@@ -551,7 +552,8 @@ def _read_pieces(
     )
     if pieces is None:
         return None
-    book.record_scan(name, scan.facts)  # fed to the end, and clear
+    if scan is not None:
+        book.record_scan(name, scan.facts)  # fed to the end, and clear
     return _join_pieces(pieces, header, header_row, indices, mark)
 
 
