@@ -424,6 +424,25 @@ def test_a_namespace_prefix_is_read_whole(city: Path, tmp_path: Path) -> None:
     assert (got is None) == (_read(path, WHOLE) is None)
 
 
+@pytest.mark.parametrize(
+    "text", ['<!-- <row r="71"><c r="A71"><v>1</v></c></row> -->', '<?pi <row r="71"> ?>']
+)
+def test_comments_among_the_rows_are_read_whole(city: Path, tmp_path: Path, text: str) -> None:
+    """A comment or instruction among the rows (a <row> tag inside it is not one): no cut is
+    made anywhere in such a sheet; the whole read decides."""
+    path = _rewrite(
+        city, tmp_path / "comment.xlsx", lambda x: x.replace('<row r="70"', text + '<row r="70"')
+    )
+    whole = _read(path, WHOLE)
+    for size in SIZES:
+        with counting_pieces() as counts:
+            got = _read(path, size)
+        assert counts == [0]
+        assert (got is None) == (whole is None)
+        if whole is not None and got is not None:
+            assert got[0] == whole[0]
+
+
 def test_a_truncated_part_is_unreadable(city: Path, tmp_path: Path) -> None:
     """A sheet whose compressed bytes are damaged past the first pieces: the read in pieces
     gives nothing, and the ordinary reader says what is wrong."""

@@ -284,9 +284,10 @@ def parse_pieces(
     With `scan`, every byte is fed to it, and a piece goes to `parse` only once the scan has
     covered it and is clear. The first cut is at a row past `after_row` (the header's).
 
-    None, having parsed nothing more, when the sheet is not worth cutting, cannot be cut safely
-    (rows without numbers, or out of order; a namespace prefix), or the scan is not clear: the
-    caller then reads it whole, after scanning it. What `parse`, or inflating, raises is raised.
+    None (what was parsed so far dropped, nothing more handed to `parse`) when the sheet is not
+    worth cutting, cannot be cut safely (rows without numbers, or out of order; a namespace
+    prefix), or the scan is not clear: the caller then reads it whole, after scanning it. What
+    `parse`, or inflating, raises is raised.
     """
     part = book.parts.get(name)
     archive = book.archive
@@ -335,6 +336,7 @@ class _Pieces(Generic[T]):
         self.pos = 0
         self.more: list[bytes] = []
         self.offset = 0  # where buf begins in the part
+        self.checked = 0  # where the bytes not yet searched for comments begin, in the part
         self.first = 1  # the row the next piece begins with
 
     def run(self, pool: ThreadPoolExecutor, workers: int) -> list[Piece[T]] | None:
@@ -399,7 +401,13 @@ class _Pieces(Generic[T]):
                 raise _Whole  # no rows where expected, or a namespace prefix (<x:row>)
             self.head = self.buf[: found.end()]
             self.close = b"</sheetData></" + root.group(1) + b">"
-            self.pos = found.end()
+            self.pos = self.checked = found.end()
+        # Text a <row> tag could stand in, where a cut would break the XML or worse: no writer
+        # of spreadsheets puts comments, CDATA or instructions among the rows.
+        begin = max(self.checked - self.offset - 1, 0)  # (`<!` may straddle two chunks)
+        if self.buf.find(b"<!", begin) >= 0 or self.buf.find(b"<?", begin) >= 0:
+            raise _Whole
+        self.checked = self.offset + len(self.buf)
 
     def _cut(self) -> tuple[int, int] | None:
         """The first <row> at least `piece_bytes` into what is not yet in a piece (where its
