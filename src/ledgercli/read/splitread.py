@@ -432,14 +432,15 @@ class _Pieces(Generic[T]):
             start = at.end()  # the first piece ends past the header
 
     def _submit(self, pool: ThreadPoolExecutor, workers: int, rows: memoryview, end: bytes) -> None:
-        """One piece to parse, once fewer than `workers` are being parsed."""
+        """One piece to parse, made at once, handed over once fewer than `workers` are being
+        parsed (a worker done with one piece is given the next without waiting for it)."""
         first = self.first
-        while len(self.flight) >= workers:
-            self._land()
         k = self.submitted
         pieces = (self.head, rows, end) if k == 0 else (self.head, self.lead(first), rows, end)
         workbook = _zip(self.keep, self.raw, self.part, pieces)
         rows.release()
+        while len(self.flight) >= workers:
+            self._land()
         self.flight.append((first, pool.submit(self.parse, workbook, k, first)))
         self.submitted += 1
 
