@@ -116,15 +116,26 @@ def _locate_merged(
     }
     if form.unit_column in loc.columns:
         repeating.add(loc.columns[form.unit_column])
-    # Each column's Arrow buffers are let go of as soon as it is converted.
-    loc.column_cells = {j: _python(arrays.pop(j), j in repeating) for j in sorted(wanted)}
+    # Each column's Arrow buffers are let go of as soon as it is converted, and given back
+    # every few columns: else the lists grow while the columns' memory is still held.
+    loc.column_cells = {}
+    freed = 0
+    for j in sorted(wanted):
+        column = arrays.pop(j)
+        freed += column.nbytes
+        loc.column_cells[j] = _python(column, j in repeating)
+        del column
+        if big and freed >= _GIVE_BACK_BYTES:
+            _give_back()
+            freed = 0
     arrays.clear()
     if big:
-        _give_back()  # the Arrow columns
+        _give_back()
     return loc
 
 
 _BIG_ROWS = 100_000
+_GIVE_BACK_BYTES = 64 << 20
 
 
 def _give_back() -> None:
