@@ -443,6 +443,15 @@ def test_comments_among_the_rows_are_read_whole(city: Path, tmp_path: Path, text
             assert got[0] == whole[0]
 
 
+def test_markup_found_across_a_boundary() -> None:
+    """The search for comments and instructions resumes where the last one stopped: a `<`
+    at the end of what was searched and its `!` in what follows are one."""
+    assert splitread._markup(b"<c>1</c><!-- x -->", 0)
+    assert splitread._markup(b"<c>1</c><!-- x -->", 9)  # the `<` before, the `!` after
+    assert not splitread._markup(b"<c>1</c><!-- x -->", 10)
+    assert splitread._markup(b"<?pi x?>", 0) and not splitread._markup(b"<t>ok?!</t>", 0)
+
+
 def test_a_truncated_part_is_unreadable(city: Path, tmp_path: Path) -> None:
     """A sheet whose compressed bytes are damaged past the first pieces: the read in pieces
     gives nothing, and the ordinary reader says what is wrong."""
