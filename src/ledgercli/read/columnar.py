@@ -256,7 +256,8 @@ def _worth_sharing(array: Any) -> bool:
     sample = array.slice(0, _SAMPLE)
     n = len(sample)
     if pa.types.is_string(sample.type) or pa.types.is_large_string(sample.type):
-        sample = sample.filter(pc.greater(pc.utf8_length(sample), 0))
+        # (Compared with no Python scalar: converting one makes pyarrow import pandas, 0.2 s.)
+        sample = sample.filter(pc.cast(pc.utf8_length(sample), pa.bool_()))
     held: int = len(sample) - sample.null_count
     distinct: int = pc.count_distinct(sample, mode="only_valid").as_py()
     return held - distinct >= _SAVES * n
