@@ -544,3 +544,25 @@ def test_released_reader_reads_again(city: Path) -> None:
     before = {name: open_book(city).sheet(name).rows for name in book.sheet_names}
     book.release_reader()
     assert {name: book.sheet(name).rows for name in book.sheet_names} == before
+
+
+def test_reading_by_columns_does_not_import_pandas(city: Path, tmp_path: Path) -> None:
+    """pyarrow imports pandas (0.2 s) when a Python value is converted to Arrow: the read by
+    columns, in pieces, and the lists made of it convert none."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ledgercli.read import splitread\n"
+        "splitread.PIECE_BYTES = 20_000\n"
+        "from ledgercli.check.validate import validate_file\n"
+        "from ledgercli.model.options import Options\n"
+        "from ledgercli.summary.figures import input_columns\n"
+        "options = Options(summary_columns=input_columns(None))\n"
+        f"fr, ledger = validate_file(Path({str(city)!r}), options)\n"
+        "print(fr.rows, 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["139", "False"], out.stderr
