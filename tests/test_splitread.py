@@ -201,9 +201,10 @@ def test_cli_one_file_alone_is_split_and_equals_jobs_1(tmp_path: Path, monkeypat
     assert json.loads(split.output) == json.loads(whole.output)
 
 
-def test_city_workbook_summary_read_in_halves(tmp_path: Path, monkeypatch: Any) -> None:
-    """A merged city workbook read by columns (fastexcel) in two halves gives the findings
-    and ledger of the whole read (test_columnar holds that equal to the row-by-row read)."""
+def test_city_workbook_summary_read_in_pieces(tmp_path: Path, monkeypatch: Any) -> None:
+    """A merged city workbook read by columns (fastexcel) in pieces, two at a time, gives the
+    findings and ledger of the whole read (test_columnar holds that equal to the row-by-row
+    read; test_pieces.py holds the pieces equal to the whole read column by column)."""
     from ledgercli.check import validate as validate_mod
     from ledgercli.summary.figures import input_columns
 
@@ -215,16 +216,17 @@ def test_city_workbook_summary_read_in_halves(tmp_path: Path, monkeypatch: Any) 
     assert r.exit_code == 0, r.output
     options = Options(today=dt.date(2022, 6, 1), summary_columns=input_columns(None))
     whole_report, whole = validate_file(city, options)
-    monkeypatch.setattr(splitread, "MIN_BYTES", 0)
-    seen: list[bool] = []
-    real = splitread.parse_halves
+    monkeypatch.setattr(splitread, "PIECE_BYTES", 200_000)
+    seen: list[int] = []
+    real = splitread.parse_pieces
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        halves = real(*args, **kwargs)
-        seen.append(halves is not None)
-        return halves
+        pieces = real(*args, **kwargs)
+        seen.append(0 if pieces is None else len(pieces))
+        assert kwargs["workers"] == 2
+        return pieces
 
-    monkeypatch.setattr(splitread, "parse_halves", spy)
+    monkeypatch.setattr(splitread, "parse_pieces", spy)
     with monkeypatch.context() as m, splitread.enabled(True):
 
         def refuse(*args: Any, **kwargs: Any) -> Any:
@@ -232,7 +234,7 @@ def test_city_workbook_summary_read_in_halves(tmp_path: Path, monkeypatch: Any) 
 
         m.setattr(validate_mod, "locate", refuse)
         split_report, split = validate_file(city, options)
-    assert seen == [True]
+    assert len(seen) == 1 and seen[0] > 4
     assert split_report.to_json("en") == whole_report.to_json("en")
     assert whole is not None and split is not None
     assert (split.rows, split.values, split.errors) == (whole.rows, whole.values, whole.errors)

@@ -8,6 +8,12 @@ To choose them, the head of the sheet (title, header, first rows) is parsed from
 XML, which stops after a few rows however long the sheet is, and the header is found by content
 as in any workbook (`table.locate`). The columns are then checked against that header: if they
 do not line up, the caller reads the workbook the ordinary way.
+
+fastexcel lays out a whole sheet (every column) before it picks columns: a million-row workbook
+took 2.9 GB so. A big sheet is therefore read in pieces (splitread.parse_pieces), each a few
+thousand rows, scanned as it is inflated and freed once its columns are taken; the columns of
+the pieces are held to be exactly those of the whole read (`_join_pieces`), or the sheet is read
+whole.
 """
 
 from __future__ import annotations
@@ -15,18 +21,20 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import secrets
 import threading
 import zipfile
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledgercli.model.cityformat import DETAIL_SHEET
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import FormSpec
-from ledgercli.model.report import Finding, col_index
+from ledgercli.model.report import Finding, col_index, col_letter
 from ledgercli.read import splitread
+from ledgercli.read.sheetscan import MAX_COLS, SheetFacts, StreamScan
 from ledgercli.read.table import HEADER_SCAN_ROWS, TRIGGERS, Located, data_end, locate, row_kind
 from ledgercli.read.workbook import BadCellScan, Book, Sheet
 
@@ -69,22 +77,32 @@ def _locate_merged(
     first = list(range(min(4, len(header))))
     numbers = {j for key, j in loc.columns.items() if loc.form.by_key[key].kind == "amount"}
     numbers |= {j for key, j in loc.extras.items() if key == "source_row"}  # 来源行号: a number
-    # Measured before fastexcel lays the sheet out (a stray far cell is refused, not allocated).
-    facts = book.check_sheet(loc.sheet.name)
-    scan = BadCellScan(book, loc.sheet.name) if facts.formulas else None  # beside fastexcel
-    split = splitread.is_enabled()  # one workbook alone: its halves parsed on two cores
+    # The sheet is measured before fastexcel lays any of it out (a stray far cell is refused,
+    # not allocated); error cells and formulas, if it has any, are searched for beside it.
+    bad: list[BadCellScan] = []
+
+    def scanned(facts: SheetFacts) -> None:
+        if facts.formulas:
+            bad.append(BadCellScan(book, loc.sheet.name))
+
+    # One workbook alone: two of its pieces parsed at a time, on two cores.
+    workers = 2 if splitread.is_enabled() else 1
     try:
         indices = sorted(wanted | set(first))
         read = read_columns(
-            book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted, split=split
+            book, loc.sheet, loc.header_row, indices, numbers & wanted, wanted, workers, scanned
         )
     finally:
-        if scan is not None:
+        for scan in bad:
             scan.join()
     if read is None:
         return None
     rows, arrays = read
-    loc.sheet.bad_cells = scan.result() if scan is not None else {}
+    del read
+    big = len(rows) >= _BIG_ROWS
+    if big:
+        _give_back()  # what the pieces' parsing freed, before the lists are made
+    loc.sheet.bad_cells = bad[0].result() if bad else {}
     keep = _not_data(loc, rows, [arrays[j] for j in first])
     if keep is not None:
         rows = [rows[i] for i in keep]
@@ -98,8 +116,43 @@ def _locate_merged(
     }
     if form.unit_column in loc.columns:
         repeating.add(loc.columns[form.unit_column])
-    loc.column_cells = {j: _python(arrays[j], j in repeating) for j in sorted(wanted)}
+    # Each column's Arrow buffers are let go of as soon as it is converted, and given back
+    # every few columns: else the lists grow while the columns' memory is still held.
+    loc.column_cells = {}
+    freed = 0
+    for j in sorted(wanted):
+        column = arrays.pop(j)
+        freed += column.nbytes
+        loc.column_cells[j] = _python(column, j in repeating)
+        del column
+        if big and freed >= _GIVE_BACK_BYTES:
+            _give_back()
+            freed = 0
+    arrays.clear()
+    if big:
+        _give_back()
     return loc
+
+
+_BIG_ROWS = 100_000
+_GIVE_BACK_BYTES = 64 << 20
+
+
+def _give_back() -> None:
+    """Return to the system the memory a big read freed. The pieces were parsed, and their
+    columns made, on other threads, in glibc's arenas of those threads and in Arrow's pool;
+    both keep freed memory for reuse that never comes (the lists made since live elsewhere),
+    which held 500 MB of a million-row workbook's summary that no object used."""
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc only; elsewhere nothing to do
+    except (AttributeError, OSError, TypeError):
+        return
+    trim(0)
 
 
 # The provenance a summary needs: the row's validation result, (Wuhan) its reporting unit,
@@ -162,18 +215,56 @@ def _cell_py(value: Any) -> Any:
 
 
 def _python(array: Any, repeating: bool) -> list[Any]:
-    """An Arrow column as a list, an empty cell as "" (as from the ordinary reader). The values
-    of a `repeating` column (units, enums, statuses) are made once and shared."""
-    if repeating:
-        if hasattr(array, "combine_chunks"):
-            array = array.combine_chunks()
-        encoded = array.dictionary_encode(null_encoding="encode")
-        shared = ["" if v is None else v for v in encoded.dictionary.to_pylist()]
-        return list(map(shared.__getitem__, encoded.indices.to_pylist()))
-    values: list[Any] = array.to_pylist()
-    if array.null_count:
-        values = ["" if v is None else v for v in values]
-    return values
+    """An Arrow column (chunked: one chunk a piece) as a list, an empty cell as "" (as from
+    the ordinary reader).
+
+    Equal values share one object: a million-row workbook names the same few hundred debtors,
+    codes and amounts again and again, and an object for each cell took 600 MB of a 1.5 GB
+    budget. Sharing costs time (up to twice as long a column), so a column is shared only
+    where a sample says it saves a tenth of the objects; others, whose values all differ
+    (contract names) or are mostly empty ("" is one object anyway), are converted cell by
+    cell. `repeating` columns (units, enums, statuses) are known to repeat. Equal
+    means equal bytes: 0.0 and -0.0 stay apart."""
+    import pyarrow as pa
+
+    if pa.types.is_null(array.type):
+        return [""] * len(array)
+    if not (repeating or _worth_sharing(array)):
+        values: list[Any] = array.to_pylist()
+        if array.null_count:
+            values = ["" if v is None else v for v in values]
+        return values
+    encoded = array.dictionary_encode(null_encoding="encode")
+    out: list[Any] = []
+    # The chunks of a chunked column share one dictionary; each is turned into objects once.
+    made: dict[tuple[int, ...], Callable[[int], Any]] = {}
+    for chunk in getattr(encoded, "chunks", [encoded]):
+        words = chunk.dictionary
+        key = (words.offset, len(words), *(b.address if b else 0 for b in words.buffers()))
+        if key not in made:
+            made[key] = ["" if v is None else v for v in words.to_pylist()].__getitem__
+        out.extend(map(made[key], chunk.indices.to_pylist()))
+    return out
+
+
+def _worth_sharing(array: Any) -> bool:
+    """Whether sharing equal values saves at least a tenth of the objects of the column's
+    first rows: those holding a value (not empty text) less the distinct values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sample = array.slice(0, _SAMPLE)
+    n = len(sample)
+    if pa.types.is_string(sample.type) or pa.types.is_large_string(sample.type):
+        # (Compared with no Python scalar: converting one makes pyarrow import pandas, 0.2 s.)
+        sample = sample.filter(pc.cast(pc.utf8_length(sample), pa.bool_()))
+    held: int = len(sample) - sample.null_count
+    distinct: int = pc.count_distinct(sample, mode="only_valid").as_py()
+    return held - distinct >= _SAVES * n
+
+
+_SAMPLE = 4096
+_SAVES = 0.1
 
 
 def head_book(book: Book, limit: int, only: list[str] | None = None) -> Book | None:
@@ -214,8 +305,8 @@ def _head_rows(zf: zipfile.ZipFile, part: str, limit: int) -> list[tuple[int, li
 
     rows: list[tuple[int, list[Any]]] = []
     last = 0
-    with zf.open(part) as fh:
-        for _event, el in iterparse(fh, events=("end",)):
+    with zf.open(part) as fh, _released(fh) as source:
+        for _event, el in iterparse(source, events=("end",)):
             if el.tag != f"{NS}row":
                 continue
             last = int(el.get("r") or last + 1)
@@ -235,6 +326,28 @@ def _head_rows(zf: zipfile.ZipFile, part: str, limit: int) -> list[tuple[int, li
                 if len(rows) >= limit:
                     break
     return rows
+
+
+class _Source:
+    """A part's stream as iterparse reads it, let go of once the head is read: iterparse's
+    iterator sits in a reference cycle, which would keep the stream (and through it the zip
+    file and the workbook's bytes, 200 MB of a million-row workbook) until the collector next
+    runs, long after the book was read."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh: Any = fh
+
+    def read(self, size: int = -1) -> bytes:
+        return b"" if self.fh is None else bytes(self.fh.read(size))
+
+
+@contextmanager
+def _released(fh: Any) -> Iterator[_Source]:
+    source = _Source(fh)
+    try:
+        yield source
+    finally:
+        source.fh = None
 
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -282,8 +395,8 @@ def _resolve_strings(
 
     wanted = max(line[j].index for line, j in refs)
     strings: list[str] = []
-    with zf.open(part) as fh:
-        for _event, el in iterparse(fh, events=("end",)):
+    with zf.open(part) as fh, _released(fh) as source:
+        for _event, el in iterparse(source, events=("end",)):
             if el.tag != f"{NS}si":
                 continue
             # Phonetic guides (rPh) are not part of the text.
@@ -304,11 +417,19 @@ def read_columns(
     indices: list[int],
     numbers: set[int],
     text: set[int],
-    split: bool = False,
+    workers: int = 1,
+    scanned: Callable[[SheetFacts], None] | None = None,
+    piece_bytes: int | None = None,
 ) -> tuple[list[int], dict[int, Any]] | None:
     """The Excel rows below `header_row`, and these columns' cells there as Arrow arrays: the
-    `numbers` columns as floats, the other `text` columns as text. With `split`, a big sheet
-    is parsed in two halves at once (splitread.py).
+    `numbers` columns as floats, the other `text` columns as text.
+
+    The sheet is scanned (sheetscan.py) before fastexcel reads any of it, and `scanned` hears
+    what the scan found. A sheet larger than `piece_bytes` (splitread.PIECE_BYTES) is read in
+    pieces as it is inflated and scanned, `workers` of them parsed at a time: memory holds the
+    columns read and a few pieces, never the whole sheet's grid (calamine lays out every column
+    of a sheet it reads; a million-row workbook took 2.9 GB read whole). The pieces give what
+    the whole read gives, or None.
 
     None whenever the ordinary reader must decide: the header is not where the head says, a
     `numbers` cell holds something else, a `text` column holds numbers, dates or booleans
@@ -325,105 +446,237 @@ def read_columns(
     # runs beside the parse instead of before it.
     arrow = threading.Thread(target=_import, args=("pyarrow.compute",))
     arrow.start()
-    load = _loader(sheet.name, header_row, indices, numbers, text)
-    halves: splitread.Halves[Any] | None = None
+    # The marker column of the pieces: right of every column the head shows (splitread.py).
+    mark = max([len(header), max(indices) + 1, *(len(cells) for _, cells in sheet.rows)])
+    load = _loader(sheet.name, header_row, indices, numbers, text, mark)
     try:
-        if split:
-            halves = splitread.parse_halves(book, sheet.name, load)
-        loaded = load(book.data, 0) if halves is None else halves.first
+        columns = None
+        if mark < MAX_COLS:
+            columns = _read_pieces(
+                book, sheet.name, load, header, header_row, indices, mark, workers, piece_bytes
+            )
+        if columns is None:  # not read in pieces: scanned, then read whole
+            facts = book.check_sheet(sheet.name)
+            if scanned is not None:
+                scanned(facts)
+            columns = _whole(load(book.data, 0, 1), header, header_row, indices)
+        elif scanned is not None:
+            scanned(book.check_sheet(sheet.name))  # the pieces' scan (cached)
     except Exception:  # the columns are not where the head says, or mix kinds of cells
         return None
     finally:
         arrow.join()
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    if columns is None:
+        return None
+    arrays, n_rows = columns
+    return _checked(arrays, n_rows, header_row, numbers, text)
 
-    name_of = {c.absolute_index: c.name for c in loaded.selected_columns}
-    for j in indices:
-        shown = _as_text(header[j]) if j < len(header) else ""
-        if name_of[j] != shown and not (shown == "" and name_of[j].startswith("__UNNAMED__")):
-            return None
-    table, errors = loaded.to_arrow_with_errors()
-    if errors is not None and errors.errors:
-        return None
-    columns = {j: table.column(name_of[j]) for j in indices}
-    n_rows = table.num_rows
-    if halves is not None:
-        joined = _join_halves(columns, halves, indices, header_row + 1 + n_rows)
-        if joined is None:
-            return None
-        columns, n_rows = joined
-    for j in text - numbers:
-        kind = columns[j].type
-        if not (
-            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
-        ):
-            return None
-        if pa.types.is_null(kind):
-            columns[j] = columns[j].cast(pa.string())
-    blank = reduce(pc.and_, [_empty(c) for c in columns.values()])
-    if pc.any(blank).as_py():
-        return None
-    rows = list(range(header_row + 1, header_row + 1 + n_rows))
-    return rows, columns
+
+class _Loaded(NamedTuple):
+    """What fastexcel made of a workbook (one piece, or the whole sheet): the names of the
+    columns it selected, by absolute index; their cells; whether any failed its type."""
+
+    names: dict[int, str]
+    table: Any
+    failed: bool
 
 
 def _loader(
-    name: str, header_row: int, indices: list[int], numbers: set[int], text: set[int]
-) -> Callable[[Any, int], Any]:
+    name: str, header_row: int, indices: list[int], numbers: set[int], text: set[int], mark: int
+) -> Callable[[Any, int, int], _Loaded]:
     """fastexcel's load of the columns from a workbook's bytes: the whole sheet, or the first
-    (k = 0) or second of its halves (splitread.py)."""
+    (k = 0) or a later piece of it (splitread.py), which begins with `first_row`."""
     import fastexcel
 
     # Numbers as numbers; the columns read only for the 合计 test as text, whatever they hold;
     # the other text columns as found (strictly: see read_columns).
     dtypes: dict[str | int, Any] = {j: "string" for j in indices if j not in text}
     dtypes.update({j: "float" for j in numbers})
-    wanted = set(indices)
+    marked = dict(dtypes)
+    marked[mark] = "string"
+    wanted = {*indices, mark}
 
-    def load(source: Any, k: int = 0) -> Any:
-        return fastexcel.read_excel(source).load_sheet(
-            name,
-            # Counted from row 1 of the sheet; the second of two halves has no header, and
-            # may end before a column empty in all its rows (which is then all null there).
-            header_row=header_row - 1 if k == 0 else None,
-            use_columns=indices if k == 0 else (lambda c: c.absolute_index in wanted),
-            dtypes=dtypes,
-            dtype_coercion="strict",  # a column of text and numbers is an error, not text
-            schema_sample_rows=None,
-        )
+    def load(source: Any, k: int, first_row: int) -> _Loaded:
+        if k == 0:  # the header's names checked by the caller; the rows above left out
+            sheet = fastexcel.read_excel(source).load_sheet(
+                name,
+                header_row=header_row - 1,  # counted from row 1 of the sheet
+                use_columns=indices,
+                dtypes=dtypes,
+                dtype_coercion="strict",  # a column of text and numbers is an error, not text
+                schema_sample_rows=None,
+            )
+        else:
+            # No header: the piece's first row is its marker row (splitread.py), and a
+            # column empty in all the piece's rows may be left out (it is all null there).
+            sheet = fastexcel.read_excel(source).load_sheet(
+                name,
+                header_row=None,
+                use_columns=lambda c: c.absolute_index in wanted,
+                dtypes=marked,
+                dtype_coercion="strict",
+                schema_sample_rows=None,
+            )
+        names = {c.absolute_index: c.name for c in sheet.selected_columns}
+        table, errors = sheet.to_arrow_with_errors()
+        return _Loaded(names, table, errors is not None and bool(errors.errors))
 
     return load
 
 
-def _join_halves(
-    first: dict[int, Any], halves: splitread.Halves[Any], indices: list[int], next_row: int
-) -> tuple[dict[int, Any], int] | None:
-    """The columns of both halves end to end, and their rows; None unless the second half's
-    rows follow on from the first's without a gap. A column the second half does not reach
-    (empty in all its rows) is null there, as the whole read gives it."""
+# Marks where a piece's rows begin: a cell no workbook holds (the token is new in each run),
+# in a row of its own just above the piece's first row, right of every column read.
+_TOKEN = f"ledger-piece-{secrets.token_hex(8)}"
+
+
+def _lead(mark: int) -> Callable[[int], bytes]:
+    def lead(first_row: int) -> bytes:
+        r = first_row - 1
+        cell = f'<c r="{col_letter(mark)}{r}" t="inlineStr"><is><t>{_TOKEN}</t></is></c>'
+        return f'<row r="{r}">{cell}</row>'.encode()
+
+    return lead
+
+
+def _read_pieces(
+    book: Book,
+    name: str,
+    load: Callable[[Any, int, int], _Loaded],
+    header: list[Any],
+    header_row: int,
+    indices: list[int],
+    mark: int,
+    workers: int,
+    piece_bytes: int | None,
+) -> tuple[dict[int, list[Any]], int] | None:
+    """The columns read in pieces, each checked to hold exactly its rows (below); None when
+    the sheet is not read in pieces (then it is read whole)."""
+    part = book.parts.get(name)
+    if part is None or book.archive is None or not book.archive.has(part):
+        return None
+    size = piece_bytes if piece_bytes is not None else splitread.PIECE_BYTES
+    if book.strings_part and book.archive.has(book.strings_part):
+        # Each piece reads the shared strings again: never more pieces than that repays.
+        size = max(size, 2 * book.archive.size(book.strings_part))
+    if book.archive.size(part) <= size:
+        return None
+    # Nothing reads the sheet with calamine meanwhile: its copy of the file is let go of.
+    book.release_reader()
+    # Scanned as the pieces are cut, unless it was scanned already.
+    scan = StreamScan(book.archive.size(part)) if book.scanned(name) is None else None
+    pieces = splitread.parse_pieces(
+        book,
+        name,
+        load,
+        _lead(mark),
+        after_row=header_row,
+        piece_bytes=size,
+        scan=scan,
+        workers=workers,
+    )
+    if pieces is None:
+        return None
+    if scan is not None:
+        book.record_scan(name, scan.facts)  # fed to the end, and clear
+    return _join_pieces(pieces, header, header_row, indices, mark)
+
+
+def _join_pieces(
+    pieces: list[splitread.Piece[_Loaded]],
+    header: list[Any],
+    header_row: int,
+    indices: list[int],
+    mark: int,
+) -> tuple[dict[int, list[Any]], int] | None:
+    """Each column's arrays, piece by piece, and the rows of all; None unless every piece
+    holds exactly the rows from its cut to the next: its first row is its marker (no cell of
+    the piece lies above it: a row out of order would be read elsewhere by the whole read),
+    and it begins right after the rows of the piece before (a gap is rows holding nothing,
+    which the whole read would see; an overlap, a cell placed below the next cut)."""
     import pyarrow as pa
 
-    second = halves.second
-    name_of = {c.absolute_index: c.name for c in second.selected_columns}
-    if not set(name_of) <= set(indices) or halves.second_row != next_row:
-        return None
-    table, errors = second.to_arrow_with_errors()
-    if errors is not None and errors.errors:
-        return None
-    out = {}
-    for j in indices:
-        a = first[j]
-        b = table.column(name_of[j]) if j in name_of else pa.nulls(table.num_rows, a.type)
-        if a.type != b.type:
-            # A column empty in one half is null there; text may come as string or large.
-            kinds = {a.type, b.type} - {pa.null()}
-            text = {pa.string(), pa.large_string()}
-            if not kinds <= text:
+    out: dict[int, list[Any]] = {j: [] for j in indices}
+    n_rows = 0
+    for k, piece in enumerate(pieces):
+        names, table, failed = piece.result
+        if failed:
+            return None
+        if k == 0:
+            if piece.first_row != 1 or not _header_ok(names, header, indices):
                 return None
-            a, b = a.cast(pa.string()), b.cast(pa.string())
-        out[j] = pa.concat_arrays([a, b])
-    return out, len(first[indices[0]]) + table.num_rows
+        else:
+            names = dict(names)
+            marker = names.pop(mark, None)
+            if marker is None or not _marker_row(table, marker, list(names.values())):
+                return None
+            table = table.slice(1)
+            if piece.first_row != header_row + 1 + n_rows:
+                return None
+        n_rows += table.num_rows
+        for j in indices:
+            out[j].append(table.column(names[j]) if j in names else pa.nulls(table.num_rows))
+    return out, n_rows
+
+
+def _marker_row(table: Any, marker: str, others: list[str]) -> bool:
+    """Whether a piece's first row is its marker row and nothing else, and the marker's
+    column holds nothing else."""
+    column = table.column(marker)
+    if table.num_rows == 0 or column[0].as_py() != _TOKEN or column.null_count != len(column) - 1:
+        return False
+    return all(not table.column(name)[0].is_valid for name in others)
+
+
+def _header_ok(names: dict[int, str], header: list[Any], indices: list[int]) -> bool:
+    """Whether fastexcel found the header the head shows, column by column."""
+    for j in indices:
+        shown = _as_text(header[j]) if j < len(header) else ""
+        name = names.get(j)
+        if name is None:
+            return False
+        if name != shown and not (shown == "" and name.startswith("__UNNAMED__")):
+            return False
+    return True
+
+
+def _whole(
+    loaded: _Loaded, header: list[Any], header_row: int, indices: list[int]
+) -> tuple[dict[int, list[Any]], int] | None:
+    """The columns of the sheet read whole, as one piece."""
+    names, table, failed = loaded
+    if failed or not _header_ok(names, header, indices):
+        return None
+    return {j: [table.column(names[j])] for j in indices}, table.num_rows
+
+
+def _checked(
+    arrays: dict[int, list[Any]], n_rows: int, header_row: int, numbers: set[int], text: set[int]
+) -> tuple[list[int], dict[int, Any]] | None:
+    """The rows and each column as one (chunked) array of one type, once the columns are as
+    merge writes them: text columns hold text, and no row is blank in all of them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns: dict[int, Any] = {}
+    texts = {pa.string(), pa.large_string()}
+    for j, chunks in arrays.items():
+        # A column empty in one piece (or the whole sheet) is null there; text may come as
+        # string or large string.
+        kinds = {c.type for c in chunks} - {pa.null()}
+        if j in text - numbers and not kinds <= texts:
+            return None
+        if len(kinds) > 1:
+            if not kinds <= texts:
+                return None
+            kind = pa.string()
+        else:
+            kind = kinds.pop() if kinds else pa.float64() if j in numbers else pa.string()
+        columns[j] = pa.chunked_array([c if c.type == kind else c.cast(kind) for c in chunks], kind)
+    blank = reduce(pc.and_, [_empty(c) for c in columns.values()])
+    if pc.any(blank).as_py():
+        return None
+    rows = list(range(header_row + 1, header_row + 1 + n_rows))
+    return rows, columns
 
 
 def _import(module: str) -> None:

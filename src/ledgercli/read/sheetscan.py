@@ -260,6 +260,41 @@ def _import_arrow() -> None:
         import pyarrow.compute  # noqa: F401
 
 
+class StreamScan:
+    """scan_sheet's fast pass, fed the part's bytes by a reader that inflates them itself
+    (splitread.py cuts a big sheet into pieces as it inflates it), so the part is inflated once.
+
+    The reader feeds every chunk in order and hands a piece to a parser only once `covered`
+    has passed the piece's last byte and the scan is still `clear`: whatever a piece holds (a
+    far cell, a DTD) was looked for before any parser allocates it. A scan that is not clear
+    decides nothing: scan_sheet (with its exact pass) then reads the part again and decides.
+    Fed to the end and clear, its `facts` are scan_sheet's."""
+
+    def __init__(self, size: int) -> None:
+        self._scan = _FastScan(size)
+        self.fed = 0
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        self._scan.feed(chunk, final)
+        self.fed += len(chunk)
+
+    @property
+    def covered(self) -> int:
+        """How many bytes from the part's start every pattern has been looked for in (the
+        last few of a chunk wait for the next one: a pattern may straddle them)."""
+        scan = self._scan
+        return self.fed - len(scan.tail) - len(scan.head)
+
+    @property
+    def clear(self) -> bool:
+        """Nothing seen so far needs more than the fast pass (a formula does not)."""
+        return not (self._scan.dtd or self._scan.unusual)
+
+    @property
+    def facts(self) -> SheetFacts:
+        return self._scan.facts
+
+
 def scan_sheet(archive: Archive, part: str, sheet: str, keep: bool = False) -> SheetFacts:
     """Check a worksheet part before any reader allocates it: sizes, CRC, no DTD, and a grid
     no larger than what the sheet holds justifies. Raises UnreadableFile otherwise.

@@ -11,6 +11,10 @@ shared string, the same date format), to a thread while the rest is inflated, th
 half (with the sheet's own ending: its merged ranges) is parsed beside it. Anything unusual (no
 row numbers to rely on, encryption, a size outside the range where it pays) returns None and
 the sheet is read whole; tests hold the two reads equal.
+
+A sheet too big to lay out whole (a million-row city workbook summarized) is read the same way
+in many pieces (`parse_pieces`): inflated once, scanned as it comes (sheetscan.StreamScan), cut
+at a <row> every few MB, each piece parsed (one or two at a time) and freed before the next.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import struct
 import threading
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -76,6 +82,8 @@ def idle_core() -> bool:
 
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
 _ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?worksheet)[\s>]")
+_ROW = re.compile(rb"<row[\s>][^>]*>")
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
 T = TypeVar("T")
 
@@ -225,6 +233,233 @@ def _halves(
         for t in threads:
             t.join()
         view.release()
+
+
+# A sheet larger than this is read in pieces of about this size (parse_pieces); each piece
+# costs a reading of the shared strings, so pieces are never much smaller than those.
+PIECE_BYTES = 16 * 1024 * 1024
+
+
+class Scan(Protocol):
+    """What the pieces' reader needs of the safety scan fed beside it (sheetscan.StreamScan)."""
+
+    @property
+    def covered(self) -> int: ...
+
+    @property
+    def clear(self) -> bool: ...
+
+    def feed(self, chunk: bytes, final: bool = False) -> None: ...
+
+
+@dataclass
+class Piece(Generic[T]):
+    """What `parse` made of one piece, and the Excel row its XML begins with (the first
+    piece: row 1, as the sheet)."""
+
+    first_row: int
+    result: T
+
+
+def parse_pieces(
+    book: Book,
+    name: str,
+    parse: Callable[[bytes, int, int], T],
+    lead: Callable[[int], bytes],
+    *,
+    after_row: int = 0,
+    piece_bytes: int = PIECE_BYTES,
+    scan: Scan | None = None,
+    workers: int = 1,
+) -> list[Piece[T]] | None:
+    """`parse(workbook, k, first_row)` of each piece of the sheet `name`, in order.
+
+    The part is inflated once, as a stream, and cut at a <row> every `piece_bytes`; each piece
+    becomes a small stored workbook (the other parts' bytes copied, as for the halves above)
+    whose sheet holds the rows of the piece only, after `lead(first_row)` (XML of the caller's,
+    such as a marker row telling where the piece begins; not for the first piece, which keeps
+    the rows above the data). `workers` threads parse at most that many pieces at a time, each
+    freed before the next is made, so memory holds a few pieces, never the sheet.
+
+    With `scan`, every byte is fed to it, and a piece goes to `parse` only once the scan has
+    covered it and is clear. The first cut is at a row past `after_row` (the header's).
+
+    None (what was parsed so far dropped, nothing more handed to `parse`) when the sheet is not
+    worth cutting, cannot be cut safely (rows without numbers, or out of order; a namespace
+    prefix), or the scan is not clear: the caller then reads it whole, after scanning it. What
+    `parse`, or inflating, raises is raised.
+    """
+    part = book.parts.get(name)
+    archive = book.archive
+    if not part or archive is None or not archive.has(part):
+        return None
+    if archive.infos[part].file_size <= piece_bytes:
+        return None
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        cutter = _Pieces(book, part, parse, lead, after_row, piece_bytes, scan)
+        return cutter.run(pool, max(1, workers))
+
+
+class _Whole(Exception):
+    """The sheet cannot be cut safely: it is read whole."""
+
+
+class _Pieces(Generic[T]):
+    """One read in pieces (parse_pieces): the part inflated, scanned and cut as it comes."""
+
+    def __init__(
+        self,
+        book: Book,
+        part: str,
+        parse: Callable[[bytes, int, int], T],
+        lead: Callable[[int], bytes],
+        after_row: int,
+        piece_bytes: int,
+        scan: Scan | None,
+    ) -> None:
+        archive = book.archive
+        assert archive is not None
+        # The archive's directory and every part's limits were checked when it was opened.
+        self.keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
+        self.raw = {i.filename: archive._raw(i) for i in self.keep}
+        self.archive, self.part = archive, part
+        self.parse, self.lead, self.scan = parse, lead, scan
+        self.piece_bytes = piece_bytes
+        self.last_row = after_row  # each cut is at a later row than the one before
+        self.head = b""  # the sheet's XML before its rows: every piece begins with it
+        self.close = b""  # how a piece's rows end: as the sheet would if they stopped there
+        self.pieces: list[Piece[T]] = []
+        self.submitted = 0
+        self.flight: deque[tuple[int, Future[T]]] = deque()
+        # The inflated bytes not yet in a piece: buf[pos:] and then `more`.
+        self.buf = b""
+        self.pos = 0
+        self.more: list[bytes] = []
+        self.offset = 0  # where buf begins in the part
+        self.checked = 0  # where the bytes not yet searched for comments begin, in the part
+        self.first = 1  # the row the next piece begins with
+
+    def run(self, pool: ThreadPoolExecutor, workers: int) -> list[Piece[T]] | None:
+        chunks = self.archive.chunks(self.part)  # inflated with its sizes and CRC-32 checked
+        scan = self.scan
+        size = 0  # bytes inflated and not yet in a piece
+        want = self.piece_bytes  # bytes to gather before looking for a cut
+        try:
+            for chunk in chunks:
+                if scan is not None:
+                    scan.feed(chunk)
+                    if not scan.clear:
+                        return None
+                self.more.append(chunk)
+                size += len(chunk)
+                while size >= want:
+                    cut = self._cut()
+                    if cut is None:
+                        # The next row is not inflated (or scanned) yet: look again a little
+                        # later (not at every chunk, which would copy what is gathered).
+                        want = size + max(1, self.piece_bytes // 8)
+                        break
+                    at, row = cut
+                    self._submit(pool, workers, memoryview(self.buf)[self.pos : at], self.close)
+                    self.pos, self.first = at, row
+                    size = len(self.buf) - at
+                    want = self.piece_bytes
+            if scan is not None:
+                scan.feed(b"", final=True)
+                if not scan.clear:
+                    return None
+            if not self.submitted:
+                return None  # never cut (one long row, or the sheet is smaller than declared)
+            # The last piece keeps the sheet's own ending (its merged ranges, say).
+            rest = b"".join([memoryview(self.buf)[self.pos :], *self.more])
+            self.buf, self.more = b"", []
+            self._submit(pool, workers, memoryview(rest), b"")
+            del rest
+            while self.flight:
+                self._land()
+            return self.pieces
+        except _Whole:
+            return None
+        finally:
+            for _, future in self.flight:
+                future.cancel()
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # stops the inflating thread of a read given up
+
+    def _gather(self) -> None:
+        """buf as all the bytes not yet in a piece (pos 0), the head found once."""
+        if self.more:
+            self.buf = b"".join([memoryview(self.buf)[self.pos :], *self.more])
+            self.offset += self.pos
+            self.pos = 0
+            self.more = []
+        if not self.head:
+            found = _SHEET_DATA.search(self.buf, 0, 1 << 16)
+            root = _ROOT.search(self.buf, 0, 1 << 16)
+            if found is None or root is None or found.group(1):
+                raise _Whole  # no rows where expected, or a namespace prefix (<x:row>)
+            self.head = self.buf[: found.end()]
+            self.close = b"</sheetData></" + root.group(1) + b">"
+            self.pos = self.checked = found.end()
+        # Text a <row> tag could stand in, where a cut would break the XML or worse: no writer
+        # of spreadsheets puts comments, CDATA or instructions among the rows.
+        if _markup(self.buf, max(self.checked - self.offset, 0)):
+            raise _Whole
+        self.checked = self.offset + len(self.buf)
+
+    def _cut(self) -> tuple[int, int] | None:
+        """The first <row> at least `piece_bytes` into what is not yet in a piece (where its
+        tag starts in buf; the first piece: past the header), and its number; None when it
+        is not inflated, or not scanned, yet."""
+        self._gather()
+        covered = len(self.buf) if self.scan is None else self.scan.covered - self.offset
+        start = self.pos + self.piece_bytes
+        while True:
+            at = _ROW.search(self.buf, start)
+            if at is None or at.start() > covered:
+                return None
+            number = _ROW_NUMBER.search(at.group(0))
+            if number is None:
+                raise _Whole  # a row numbered by its place: a piece would restart at row 1
+            row = int(number.group(1))
+            if row > self.last_row:
+                self.last_row = row
+                return at.start(), row
+            if self.submitted:
+                raise _Whole  # rows out of order: a piece would not hold all of its rows
+            start = at.end()  # the first piece ends past the header
+
+    def _submit(self, pool: ThreadPoolExecutor, workers: int, rows: memoryview, end: bytes) -> None:
+        """One piece to parse, made at once, handed over once fewer than `workers` are being
+        parsed (a worker done with one piece is given the next without waiting for it)."""
+        first = self.first
+        k = self.submitted
+        pieces = (self.head, rows, end) if k == 0 else (self.head, self.lead(first), rows, end)
+        workbook = _zip(self.keep, self.raw, self.part, pieces)
+        rows.release()
+        while len(self.flight) >= workers:
+            self._land()
+        self.flight.append((first, pool.submit(self.parse, workbook, k, first)))
+        self.submitted += 1
+
+    def _land(self) -> None:
+        """The oldest piece in flight, once parsed."""
+        first, future = self.flight.popleft()
+        self.pieces.append(Piece(first, future.result()))
+
+
+def _markup(xml: bytes, begin: int) -> bool:
+    """Whether a `<!` or `<?` (comment, CDATA, DTD, instruction) ends at or after `begin`
+    (its `<` may be the byte before). Sought as the rare `!` and `?` alone: `<` is in every
+    tag, and a search for the pair took a fifth of the time of reading the sheet in pieces."""
+    for mark in (b"!", b"?"):
+        at = xml.find(mark, max(begin, 1))
+        while at >= 0:
+            if xml[at - 1] == 0x3C:  # <
+                return True
+            at = xml.find(mark, at + 1)
+    return False
 
 
 def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] | None:

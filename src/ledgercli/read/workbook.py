@@ -85,6 +85,7 @@ class Book:
     original: bytes | None = None  # the file's own bytes, when `data` was decrypted from them
     _facts: dict[str, SheetFacts] = field(default_factory=dict)
     _sha256: str | None = None
+    _release: Any = None  # release_reader
 
     def sheet(self, name: str) -> Sheet:
         if name not in self._cache:
@@ -103,6 +104,22 @@ class Book:
         if self._sha256 is None and raw is not None:
             self._sha256 = hashlib.sha256(raw).hexdigest()
         return self._sha256
+
+    def release_reader(self) -> None:
+        """Let go of what the sheet reader keeps of the file (calamine holds a copy of its
+        bytes: 200 MB of a million-row workbook), for a caller that reads it otherwise
+        (columnar.py); a sheet read after opens it again."""
+        if self._release is not None:
+            self._release()
+
+    def scanned(self, name: str) -> SheetFacts | None:
+        """What the scan of a worksheet found, if it was scanned already."""
+        return self._facts.get(name)
+
+    def record_scan(self, name: str, facts: SheetFacts) -> None:
+        """What a reader that scanned a sheet's whole part as it read it (sheetscan.StreamScan)
+        found: check_sheet then does not scan it again."""
+        self._facts[name] = facts
 
     def check_sheet(self, name: str, keep: bool = False) -> SheetFacts:
         """Scan a worksheet's part before a reader allocates it (sheetscan.py); cached.
@@ -483,23 +500,22 @@ def _blank_controls(xml: bytes) -> bytes:
 
 
 def _calamine_book(path: Path, data: bytes, fmt: str) -> Book:
-    from python_calamine import CalamineError, CalamineWorkbook
-
     p = str(path)
+    wb = _calamine(p, data)
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or list(
             wb.sheet_names
         )
-    except BaseException as exc:  # calamine raises its own and plain errors (and panics)
+    except BaseException as exc:
         _reraise_interrupts(exc)
-        if isinstance(exc, CalamineError) and "password" in str(exc).lower():
-            raise UnreadableFile("encrypted", path=p) from exc
         raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
+    held = [wb]  # calamine keeps a copy of the file: let go of by Book.release_reader
 
     def load(name: str) -> Sheet:
+        if not held:
+            held.append(_calamine(p, data))
         try:
-            ws = wb.get_sheet_by_name(name)
+            ws = held[0].get_sheet_by_name(name)
             # The whole grid from A1 in one call (faster than iterating); calamine already
             # leaves out styled-but-empty cells, so phantom rows never reach Python. Its size
             # was measured before (Book.check_sheet).
@@ -510,7 +526,21 @@ def _calamine_book(path: Path, data: bytes, fmt: str) -> Book:
             raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
         return Sheet(name=name, rows=splitread.nonblank_rows(grid), merged=merged)
 
-    return Book(path=path, format=fmt, sheet_names=names, typed=True, _loader=load, data=data)
+    book = Book(path=path, format=fmt, sheet_names=names, typed=True, _loader=load, data=data)
+    book._release = held.clear
+    return book
+
+
+def _calamine(p: str, data: bytes) -> Any:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except BaseException as exc:  # calamine raises its own and plain errors (and panics)
+        _reraise_interrupts(exc)
+        if isinstance(exc, CalamineError) and "password" in str(exc).lower():
+            raise UnreadableFile("encrypted", path=p) from exc
+        raise UnreadableFile("corrupt", path=p, detail=_short(exc)) from exc
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
