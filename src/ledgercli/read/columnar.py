@@ -116,14 +116,22 @@ def _locate_merged(
     }
     if form.unit_column in loc.columns:
         repeating.add(loc.columns[form.unit_column])
-    # Each column's Arrow buffers are let go of as soon as it is converted, and given back
-    # every few columns: else the lists grow while the columns' memory is still held.
-    loc.column_cells = {}
+    loc.column_cells = _lists(arrays, sorted(wanted), repeating, big)
+    return loc
+
+
+def _lists(
+    arrays: dict[int, Any], wanted: list[int], repeating: set[int], big: bool
+) -> dict[int, list[Any]]:
+    """The `wanted` columns as lists (_python), `arrays` emptied as they are made: each
+    column's Arrow buffers are let go of as soon as it is converted and, after a `big` read,
+    given back every few columns (else the lists grow while the columns' memory is held)."""
+    cells = {}
     freed = 0
-    for j in sorted(wanted):
+    for j in wanted:
         column = arrays.pop(j)
         freed += column.nbytes
-        loc.column_cells[j] = _python(column, j in repeating)
+        cells[j] = _python(column, j in repeating)
         del column
         if big and freed >= _GIVE_BACK_BYTES:
             _give_back()
@@ -131,7 +139,7 @@ def _locate_merged(
     arrays.clear()
     if big:
         _give_back()
-    return loc
+    return cells
 
 
 _BIG_ROWS = 100_000
