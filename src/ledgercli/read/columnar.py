@@ -467,7 +467,7 @@ def read_columns(
             facts = book.check_sheet(sheet.name)
             if scanned is not None:
                 scanned(facts)
-            columns = _whole(load(book.data, 0, 1), header, header_row, indices)
+            columns = _whole(load(book.data, 0, 1), header, indices)
         elif scanned is not None:
             scanned(book.check_sheet(sheet.name))  # the pieces' scan (cached)
     except Exception:  # the columns are not where the head says, or mix kinds of cells
@@ -648,7 +648,7 @@ def _header_ok(names: dict[int, str], header: list[Any], indices: list[int]) -> 
 
 
 def _whole(
-    loaded: _Loaded, header: list[Any], header_row: int, indices: list[int]
+    loaded: _Loaded, header: list[Any], indices: list[int]
 ) -> tuple[dict[int, list[Any]], int] | None:
     """The columns of the sheet read whole, as one piece."""
     names, table, failed = loaded
