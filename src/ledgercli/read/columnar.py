@@ -116,14 +116,22 @@ def _locate_merged(
     }
     if form.unit_column in loc.columns:
         repeating.add(loc.columns[form.unit_column])
-    # Each column's Arrow buffers are let go of as soon as it is converted, and given back
-    # every few columns: else the lists grow while the columns' memory is still held.
-    loc.column_cells = {}
+    loc.column_cells = _lists(arrays, sorted(wanted), repeating, big)
+    return loc
+
+
+def _lists(
+    arrays: dict[int, Any], wanted: list[int], repeating: set[int], big: bool
+) -> dict[int, list[Any]]:
+    """The `wanted` columns as lists (_python), `arrays` emptied as they are made: each
+    column's Arrow buffers are let go of as soon as it is converted and, after a `big` read,
+    given back every few columns (else the lists grow while the columns' memory is held)."""
+    cells = {}
     freed = 0
-    for j in sorted(wanted):
+    for j in wanted:
         column = arrays.pop(j)
         freed += column.nbytes
-        loc.column_cells[j] = _python(column, j in repeating)
+        cells[j] = _python(column, j in repeating)
         del column
         if big and freed >= _GIVE_BACK_BYTES:
             _give_back()
@@ -131,7 +139,7 @@ def _locate_merged(
     arrays.clear()
     if big:
         _give_back()
-    return loc
+    return cells
 
 
 _BIG_ROWS = 100_000
@@ -459,7 +467,7 @@ def read_columns(
             facts = book.check_sheet(sheet.name)
             if scanned is not None:
                 scanned(facts)
-            columns = _whole(load(book.data, 0, 1), header, header_row, indices)
+            columns = _whole(load(book.data, 0, 1), header, indices)
         elif scanned is not None:
             scanned(book.check_sheet(sheet.name))  # the pieces' scan (cached)
     except Exception:  # the columns are not where the head says, or mix kinds of cells
@@ -640,7 +648,7 @@ def _header_ok(names: dict[int, str], header: list[Any], indices: list[int]) -> 
 
 
 def _whole(
-    loaded: _Loaded, header: list[Any], header_row: int, indices: list[int]
+    loaded: _Loaded, header: list[Any], indices: list[int]
 ) -> tuple[dict[int, list[Any]], int] | None:
     """The columns of the sheet read whole, as one piece."""
     names, table, failed = loaded
