@@ -248,9 +248,26 @@ def test_a_busy_machine_reads_whole(monkeypatch: Any) -> None:
     import os
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(splitread, "running_now", lambda: 2)  # this process and another
     monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 2.0, 1.0))
     assert splitread.idle_core() is False
     monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 2.0, 1.0))
     assert splitread.idle_core() is True
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    # The minute's average still high from the run before, but only this process runs now.
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.8, 1.2, 1.0))
+    monkeypatch.setattr(splitread, "running_now", lambda: 1)
+    assert splitread.idle_core() is True
+    monkeypatch.setattr(splitread, "running_now", lambda: None)  # no /proc/loadavg
     assert splitread.idle_core() is False
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(splitread, "running_now", lambda: 1)
+    assert splitread.idle_core() is False
+
+
+def test_running_now_reads_this_machine() -> None:
+    """On Linux the count of runnable tasks includes this very test."""
+    import sys
+
+    now = splitread.running_now()
+    assert (now is None) == (not sys.platform.startswith("linux"))
+    assert now is None or now >= 1

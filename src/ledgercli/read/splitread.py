@@ -67,17 +67,31 @@ def alone(n_files: int, jobs: int | None) -> bool:
 
 
 def idle_core() -> bool:
-    """Whether a second core is free to parse a half: two or more, and the load average
-    (this process included) leaves one idle. On a machine others keep busy, a second thread
-    only competes with them and costs the copies' memory."""
+    """Whether a second core is free to parse a half: two or more, and either the tasks
+    runnable right now (this one included) or the last minute's load average leave one idle.
+    On a machine others keep busy, a second thread only competes with them and costs the
+    copies' memory. The average alone lags a minute behind: a command run right after
+    another (a clerk's next file, a benchmark's next step) found an idle machine busy."""
     cores = os.cpu_count() or 1
     if cores < 2:
         return False
+    now = running_now()
+    if now is not None and now < cores:
+        return True
     try:
         load = os.getloadavg()[0]
     except (OSError, AttributeError):  # no load average here (Windows): assume idle
         return True
     return load < cores - 0.5
+
+
+def running_now() -> int | None:
+    """The tasks runnable this instant (Linux: /proc/loadavg's fourth field), None elsewhere."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            return int(fh.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
