@@ -21,6 +21,7 @@ from ledgercli.read.archive import Archive
 from ledgercli.read.cells import ColumnParser, _cn_metadata, _cn_valid
 from ledgercli.read.sheetscan import scan_sheet
 from ledgercli.read.workbook import open_book
+from test_fast_paths import cells, one_by_one
 
 ANNEX2 = get_form("cq-annex2")
 
@@ -130,21 +131,11 @@ def test_the_loader_keeps_nothing_after_a_read(
     assert book.archive is not None and not book.archive._kept
 
 
-def _one_by_one(parser: ColumnParser, column: list[Any]) -> tuple[list[Any], list[Any], list[int]]:
-    results = [parser.parse(c) for c in column]
-    values = [v for v, _ in results]
-    issues = [(i, iss) for i, (_, iss) in enumerate(results) if iss]
-    blanks = [i for i, (v, iss) in enumerate(results) if v is None and not iss]
-    return values, issues, blanks
-
-
 @pytest.mark.parametrize("form_id", ["cq-annex2", "wh-ledger"])
 @pytest.mark.parametrize("bools", [False, True])
 def test_a_column_of_few_values_parses_as_each_cell(form_id: str, bools: bool) -> None:
     """Few distinct values, many times over: each cell stands for the first equal to it
     (1 and 1.0 and True among them), and every row still reads as parsing it alone."""
-    from test_fast_paths import cells
-
     form = get_form(form_id)
     rng = random.Random(3)
     pool = [c for c in cells(5, 400) if bools or type(c) is not bool]
@@ -153,8 +144,8 @@ def test_a_column_of_few_values_parses_as_each_cell(form_id: str, bools: bool) -
         column = [copy_of(rng.choice(few)) for _ in range(2500)]
         parser = ColumnParser(spec, form, dt.date(2022, 6, 1))
         got = parser.parse_column(column)
-        assert (got.values, got.issues, got.blanks) == _one_by_one(parser, column), spec.key
-        assert [type(v) for v in got.values] == [type(v) for v in _one_by_one(parser, column)[0]]
+        assert (got.values, got.issues, got.blanks) == one_by_one(parser, column), spec.key
+        assert [type(v) for v in got.values] == [type(v) for v in one_by_one(parser, column)[0]]
 
 
 def copy_of(cell: Any) -> Any:
@@ -176,8 +167,8 @@ def test_a_clean_column_parses_as_each_cell(key: str) -> None:
     else:
         column = [copy_of(rng.choice(spec.all_values)) for _ in range(3000)]
     got = parser.parse_column(column)
-    assert (got.values, got.issues, got.blanks) == _one_by_one(parser, column)
-    assert [type(v) for v in got.values] == [type(v) for v in _one_by_one(parser, column)[0]]
+    assert (got.values, got.issues, got.blanks) == one_by_one(parser, column)
+    assert [type(v) for v in got.values] == [type(v) for v in one_by_one(parser, column)[0]]
     assert not got.issues
 
 
@@ -209,7 +200,7 @@ def test_true_after_an_equal_number_is_read_as_true() -> None:
     column: list[Any] = [1.0, True, "自行排查", 0.0, False]
     got = parser.parse_column(column)
     assert [iss[0][2]["value"] for _, iss in got.issues] == ["1", "True", "0", "False"]
-    assert (got.values, got.issues, got.blanks) == _one_by_one(parser, column)
+    assert (got.values, got.issues, got.blanks) == one_by_one(parser, column)
 
 
 def _plain_rules(values: dict[str, list[Any]]) -> dict[str, list[tuple[int, dict[str, Any]]]]:

@@ -214,10 +214,14 @@ class Report:
             "skipped": {
                 "merged": self.skipped_merged,
                 "summaries": self.skipped_summaries,
-                "files": [{"path": p, "reason": r} for p, r in self.skipped_files],
+                "files": self.skipped_files_json(),
             },
             "not_reported": self.not_reported,
         }
+
+    def skipped_files_json(self) -> list[dict[str, str]]:
+        """`skipped_files` as every command's JSON gives them (validate's, summarize's)."""
+        return [{"path": p, "reason": r} for p, r in self.skipped_files]
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Findings as short lists of the named attributes, for compact test assertions."""

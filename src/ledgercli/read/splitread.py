@@ -192,8 +192,7 @@ def _halves(
     info = archive.infos[part]
     if not min_bytes <= info.file_size <= MAX_BYTES:
         return None
-    keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
-    raw = {i.filename: archive._raw(i) for i in keep}
+    keep, raw = _others(archive, part)
     chunks = iter(archive.chunks(part))  # inflated with its sizes and CRC-32 checked
     # The first half: inflated up to a <row> past the middle of the declared size.
     parts: list[bytes] = []
@@ -334,8 +333,7 @@ class _Pieces(Generic[T]):
         archive = book.archive
         assert archive is not None
         # The archive's directory and every part's limits were checked when it was opened.
-        self.keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
-        self.raw = {i.filename: archive._raw(i) for i in self.keep}
+        self.keep, self.raw = _others(archive, part)
         self.archive, self.part = archive, part
         self.parse, self.lead, self.scan = parse, lead, scan
         self.piece_bytes = piece_bytes
@@ -490,11 +488,18 @@ def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] |
     at = row.search(xml, max(start, middle))
     if at is None:
         return None
-    number = re.search(rb'\sr="(\d+)"', at.group(0))
+    number = _ROW_NUMBER.search(at.group(0))
     # The first half must hold rows too (the header is in it).
     if number is None or row.search(xml, start, at.start()) is None:
         return None
     return start, at.start(), int(number.group(1)), (prefix, root.group(1))
+
+
+def _others(archive: Archive, part: str) -> tuple[list[zipfile.ZipInfo], dict[str, Any]]:
+    """Every member of the workbook but the sheet `part`, and their bytes as stored: what each
+    half's or piece's workbook (`_zip`) copies as it is."""
+    keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
+    return keep, {i.filename: archive._raw(i) for i in keep}
 
 
 def _zip(

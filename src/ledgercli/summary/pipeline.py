@@ -65,7 +65,7 @@ class SummaryRun:
             "summaries": report.skipped_summaries,
             "contact_forms": self.contacts,
             "copies": [] if self.keep_copies else [p for g in report.identical for p in g[1:]],
-            "files": [{"path": p, "reason": r} for p, r in report.skipped_files],
+            "files": report.skipped_files_json(),
         }
         if self.differences is not None:
             data["check"] = {
