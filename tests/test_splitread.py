@@ -1,4 +1,5 @@
-"""One big file read in two halves on two cores gives exactly what reading it whole gives."""
+"""One big file read in pieces on two cores, checked a piece at a time, gives exactly what
+reading it whole gives."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from helpers import annex2_row, write_annex2
@@ -22,35 +24,45 @@ from ledgercli.read.workbook import open_book
 
 
 @contextmanager
-def split_everything() -> Iterator[None]:
-    """The loader's split read, for sheets of any size."""
-    before = splitread.MIN_BYTES
-    splitread.MIN_BYTES = 0
+def split_everything(pieces: int = 6) -> Iterator[None]:
+    """The loader's read in pieces, for sheets of any size, cut into about `pieces`."""
+    saved = splitread.MIN_BYTES, splitread.STREAM_FLOOR, splitread.STREAM_PIECES
+    splitread.MIN_BYTES, splitread.STREAM_FLOOR, splitread.STREAM_PIECES = 0, 256, pieces
     try:
         with splitread.enabled(True):
             yield
     finally:
-        splitread.MIN_BYTES = before
+        splitread.MIN_BYTES, splitread.STREAM_FLOOR, splitread.STREAM_PIECES = saved
 
 
-def whole_and_halves(path: Path) -> list[tuple[Any, Any]]:
-    """(whole read, split read) of every sheet of the workbook; each was really split."""
-    out = []
+def read_in_pieces(path: Path, name: str, pieces: int = 6) -> tuple[Any, int]:
+    """The sheet read in pieces, every piece taken as it comes (no whole read to fall back
+    on: a piece that cannot be placed fails the test), and how many pieces it came in."""
+    with split_everything(pieces):
+        book = open_book(path)
+        sheet = book.sheet(name, partial=True)
+        assert sheet.rest is not None, name  # really read in pieces
+        n = 1
+        while book.more_rows(sheet) is not None:
+            n += 1
+    assert sheet.rest is None
+    return sheet, n
+
+
+def assert_same(path: Path, pieces: int = 6, must: bool = True) -> None:
+    """Every sheet read in pieces (or, `must=False`, however the loader reads it with pieces
+    allowed) equals the whole read: rows, merged ranges, bad cells (error cells, formulas)."""
     for name in open_book(path).sheet_names:
         whole = open_book(path).sheet(name)
-        assert splitread.read_in_halves(open_book(path), name, min_bytes=0) is not None, name
-        with split_everything():
-            halves = open_book(path).sheet(name)  # bad cells included, as the loader finds them
-        out.append((whole, halves))
-    return out
-
-
-def assert_same(path: Path) -> None:
-    pairs = whole_and_halves(path)
-    for whole, halves in pairs:
-        assert halves.rows == whole.rows, whole.name
-        assert halves.merged == whole.merged, whole.name
-        assert halves.bad_cells == whole.bad_cells, whole.name
+        if must:
+            split, n = read_in_pieces(path, name, pieces)
+            assert n >= 2, name
+        else:
+            with split_everything(pieces):
+                split = open_book(path).sheet(name)
+        assert split.rows == whole.rows, name
+        assert split.merged == whole.merged, name
+        assert split.bad_cells == whole.bad_cells, name
 
 
 def awkward_book(path: Path, n: int = 400) -> Path:
@@ -85,8 +97,11 @@ def awkward_book(path: Path, n: int = 400) -> Path:
     return path
 
 
-def test_awkward_workbook_reads_the_same(tmp_path: Path) -> None:
-    assert_same(awkward_book(tmp_path / "a.xlsx"))
+@pytest.mark.parametrize("pieces", [2, 5, 40])
+def test_awkward_workbook_reads_the_same(tmp_path: Path, pieces: int) -> None:
+    """Cuts in many places: through the merged range, the blank stretch, the rows that start
+    two columns in, before the wider last row."""
+    assert_same(awkward_book(tmp_path / "a.xlsx"), pieces)
 
 
 def test_samples_and_test_data_read_the_same() -> None:
@@ -96,7 +111,7 @@ def test_samples_and_test_data_read_the_same() -> None:
     paths += sorted((root / "tests" / "data").glob("*.xlsx"))
     assert len(paths) >= 8
     for path in paths:
-        assert_same(path)
+        assert_same(path, 4, must=False)
 
 
 def _rewrite_sheet(src: Path, dst: Path, change: Any) -> Path:
@@ -120,7 +135,9 @@ def test_prefixed_xml_reads_the_same(tmp_path: Path) -> None:
 
     path = _rewrite_sheet(src, tmp_path / "x.xlsx", prefix)
     assert b"<x:row " in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
-    assert_same(path)
+    with split_everything():
+        assert open_book(path).sheet("附件2", partial=True).rest is None  # read whole
+    assert_same(path, must=False)
 
 
 def test_rows_without_numbers_are_read_whole(tmp_path: Path) -> None:
@@ -130,16 +147,40 @@ def test_rows_without_numbers_are_read_whole(tmp_path: Path) -> None:
     path = _rewrite_sheet(
         src, tmp_path / "n.xlsx", lambda xml: re.sub(rb'(<row[^>]*?) r="\d+"', rb"\1", xml)
     )
-    assert splitread.read_in_halves(open_book(path), "附件2", min_bytes=0) is None
+    with split_everything():
+        assert open_book(path).sheet("附件2", partial=True).rest is None
+    assert_same(path, must=False)
 
 
 def test_small_sheets_are_read_whole(tmp_path: Path) -> None:
     path = awkward_book(tmp_path / "a.xlsx")
-    assert splitread.read_in_halves(open_book(path), "附件2") is None  # below MIN_BYTES
+    with splitread.enabled(True):  # below MIN_BYTES
+        assert open_book(path).sheet("附件2", partial=True).rest is None
 
 
-def big_ledger(path: Path, n: int = 3000) -> Path:
-    """A ledger with clean rows, broken rows on both sides of the middle, and duplicates."""
+def test_a_row_out_of_place_is_read_whole(tmp_path: Path) -> None:
+    """A row written after later ones (row 3 at the very end): the whole read places it third,
+    a piece could not, so the sheet that began in pieces is read whole after all."""
+    src = awkward_book(tmp_path / "a.xlsx")
+
+    def move(xml: bytes) -> bytes:
+        row = re.search(rb'<row r="3"[^>]*>.*?</row>', xml, re.S)
+        assert row is not None
+        xml = xml.replace(row.group(0), b"", 1)
+        return xml.replace(b"</sheetData>", row.group(0) + b"</sheetData>", 1)
+
+    path = _rewrite_sheet(src, tmp_path / "m.xlsx", move)
+    with pytest.raises(splitread.Broken):
+        read_in_pieces(path, "附件2")
+    assert_same(path, must=False)
+    whole = open_book(path).sheet("附件2")
+    assert whole.rows[2][0] == 3
+
+
+def big_ledger(path: Path, n: int = 3000, end: bool = False, merged: bool = False) -> Path:
+    """A ledger with clean rows, broken rows all along (so in every piece), duplicates far
+    apart, a 合计 row and, with `end`, the 填写说明 under the table; with `merged`, a unit
+    merged down a few rows near the end."""
     rows = []
     for i in range(n):
         row = annex2_row(序号=i + 1, 合同名称=f"合同{i}", 债权人联系电话=f"139{i:08d}")
@@ -147,51 +188,138 @@ def big_ledger(path: Path, n: int = 3000) -> Path:
             row["欠款类型"] = "劳务"
         if i % 211 == 0:
             row["债权人联系电话"] = "12345"
-        if i in (n // 2 - 1, n // 2 + 1):
+        if i % 389 == 0:
+            row["拖欠金额（万元）"] = -1
+        if i in (3, n // 2 + 1, n - 5):
             row["合同名称"] = "合同同名"
         rows.append(row)
-    return write_annex2(path, rows)
+    below: list[list[Any]] = [["合计", None, None, None, None]]
+    if end:
+        below += [["填写说明：金额单位为万元。"], ["1", "这一行不是数据"]]
+    path = write_annex2(path, rows, below=below)
+    if merged:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path)
+        ws = wb.active
+        col = 1 + next(j for j, c in enumerate(ws[2]) if c.value == "街镇部门")
+        for r in range(n - 10, n - 5):
+            ws.cell(row=r, column=col).value = None
+        ws.merge_cells(start_row=n - 11, start_column=col, end_row=n - 5, end_column=col)
+        wb.save(path)
+    return path
 
 
-def test_validate_one_big_file_equals_serial(tmp_path: Path, monkeypatch: Any) -> None:
-    """The report and the ledger of a file read in halves equal those of the whole read."""
-    path = big_ledger(tmp_path / "big.xlsx")
+def spy_streams(monkeypatch: Any) -> list[bool]:
+    """Whether each sheet the loader was asked for began in pieces."""
+    seen: list[bool] = []
+    real = splitread.stream_rows
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        stream = real(*args, **kwargs)
+        seen.append(stream is not None)
+        return stream
+
+    monkeypatch.setattr(splitread, "stream_rows", spy)
+    return seen
+
+
+def assert_equal_checks(a: Any, b: Any) -> None:
+    (ra, la), (rb, lb) = a, b
+    assert ra.to_json("en") == rb.to_json("en")
+    assert la is not None and lb is not None
+    assert (la.values, la.raw, la.rows, la.errors, la.warnings, la.extras) == (
+        lb.values,
+        lb.raw,
+        lb.rows,
+        lb.errors,
+        lb.warnings,
+        lb.extras,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pieces", "end", "merged"), [(2, False, False), (7, True, False), (30, True, True)]
+)
+def test_validate_one_big_file_equals_serial(
+    tmp_path: Path, monkeypatch: Any, pieces: int, end: bool, merged: bool
+) -> None:
+    """The report and the ledger of a file checked a piece at a time as it is read equal
+    those of the whole read: findings in every piece, duplicates across pieces, the total
+    row and the end of the table in a later piece, a merged unit (filled, then parsed whole)."""
+    path = big_ledger(tmp_path / "big.xlsx", end=end, merged=merged)
     options = Options(today=dt.date(2022, 6, 1))
-    serial_report, serial_ledger = validate_file(path, options)
-    calls: list[Any] = []
-    real = splitread.read_in_halves
+    serial = validate_file(path, options)
+    seen = spy_streams(monkeypatch)
+    with split_everything(pieces):
+        split = validate_file(path, options)
+    assert seen == [True]
+    assert_equal_checks(split, serial)
+    report = split[0]
+    assert sum(f.rule == "duplicate-case" for f in report.findings) == 2
+    assert any(f.rule == "total-row-skipped" for f in report.findings)
+    assert any(f.rule == "data-end" for f in report.findings) == end
+    assert any(f.rule == "merged-filled" for f in report.findings) == merged
+    # The first data row is Excel row 3: broken phones from the first piece to the last.
+    assert {f.row for f in report.findings if f.rule == "bad-phone"} >= {3, 2954 + 3}
 
-    def spy(book: Any, name: str, min_bytes: int | None = None) -> Any:
-        sheet = real(book, name, min_bytes=0)
-        calls.append(sheet)
-        return sheet
 
-    monkeypatch.setattr(splitread, "read_in_halves", spy)
-    with splitread.enabled(True):
-        split_report, split_ledger = validate_file(path, options)
-    assert calls and calls[0] is not None  # the file was read in halves
-    assert split_report.to_json("en") == serial_report.to_json("en")
-    assert serial_ledger is not None and split_ledger is not None
-    assert split_ledger.values == serial_ledger.values
-    assert split_ledger.raw == serial_ledger.raw
-    assert split_ledger.rows == serial_ledger.rows
-    assert any(f.rule == "duplicate-case" for f in split_report.findings)
+def test_a_piece_that_breaks_late_is_checked_again_whole(tmp_path: Path, monkeypatch: Any) -> None:
+    """A piece that cannot be placed after the first rows were checked: the file is checked
+    again from its whole read, and says exactly what the whole read says."""
+    path = big_ledger(tmp_path / "big.xlsx", end=True)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    real = splitread.RowStream._rows
+    given: list[int] = []
+
+    def third_breaks(self: Any, piece: Any) -> Any:
+        given.append(piece.first_row)
+        if len(given) == 3:
+            raise splitread.Broken("planted")
+        return real(self, piece)
+
+    monkeypatch.setattr(splitread.RowStream, "_rows", third_breaks)
+    seen = spy_streams(monkeypatch)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert len(given) >= 3 and seen[0] is True  # began in pieces, broke on the third
+    assert_equal_checks(split, serial)
+
+
+def test_a_big_sheet_that_is_not_the_ledger(tmp_path: Path) -> None:
+    """A big sheet of notes before the ledger's sheet: begun in pieces, then read to its end
+    (no form there) while the ledger is found on the next sheet; the same report."""
+    import openpyxl
+
+    path = big_ledger(tmp_path / "big.xlsx", n=300)
+    wb = openpyxl.load_workbook(path)
+    notes = wb.create_sheet("说明", 0)
+    for i in range(2000):
+        notes.append([f"第{i}条说明", i, "备注"])
+    wb.save(path)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    with split_everything(5):
+        split = validate_file(path, options)
+    assert_equal_checks(split, serial)
+    none = tmp_path / "none.xlsx"
+    del wb["附件2"]
+    wb.save(none)
+    serial = validate_file(none, options)
+    with split_everything(5):
+        split = validate_file(none, options)
+    assert split[0].to_json("en") == serial[0].to_json("en")
+    assert [f.rule for f in split[0].findings] == ["no-header"]
 
 
 def test_cli_one_file_alone_is_split_and_equals_jobs_1(tmp_path: Path, monkeypatch: Any) -> None:
-    """`ledger validate big.xlsx` reads the one file in halves; its JSON equals --jobs 1's,
+    """`ledger validate big.xlsx` reads the one file in pieces; its JSON equals --jobs 1's,
     which reads it whole in one process."""
     path = big_ledger(tmp_path / "big.xlsx")
     monkeypatch.setattr(splitread, "MIN_BYTES", 0)
-    seen: list[bool] = []
-    real = splitread.read_in_halves
-
-    def spy(book: Any, name: str, min_bytes: int | None = None) -> Any:
-        sheet = real(book, name, min_bytes)
-        seen.append(sheet is not None)
-        return sheet
-
-    monkeypatch.setattr(splitread, "read_in_halves", spy)
+    monkeypatch.setattr(splitread, "STREAM_FLOOR", 1024)
+    seen = spy_streams(monkeypatch)
     monkeypatch.setattr(splitread, "idle_core", lambda: True)  # whatever the machine's load
     split = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
     assert seen == [True]

@@ -17,9 +17,7 @@ from ledgercli.check.validate import _transpose, validate_file
 from ledgercli.model.forms import get_form
 from ledgercli.model.options import Options
 from ledgercli.read import splitread, workbook
-from ledgercli.read.archive import Archive
 from ledgercli.read.cells import ColumnParser, _cn_metadata, _cn_valid
-from ledgercli.read.sheetscan import scan_sheet
 from ledgercli.read.workbook import open_book
 from test_fast_paths import cells, one_by_one
 
@@ -83,52 +81,38 @@ def test_csv_rows_stopping_short_of_the_header(tmp_path: Path) -> None:
     assert "欠款类型" in {f.header for f in fr.findings if f.rule == "required"}
 
 
-def test_a_kept_part_is_handed_out_once_as_inflated(tmp_path: Path) -> None:
-    path = write_annex2(tmp_path / "a.xlsx", [annex2_row()])
-    archive = Archive(path.read_bytes(), str(path), 100)
-    part = "xl/worksheets/sheet1.xml"
-    whole = b"".join(archive.chunks(part))
-    scan_sheet(archive, part, "附件2", keep=True)
-    assert archive._kept[part]
-    assert b"".join(archive.chunks(part)) == whole
-    assert part not in archive._kept  # taken once; the next reader inflates again
-    assert b"".join(archive.chunks(part)) == whole
-    scan_sheet(archive, part, "附件2", keep=True)
-    archive.drop(part)
-    assert part not in archive._kept
-
-
 @pytest.mark.parametrize("min_bytes", [0, None])
 def test_the_loader_keeps_nothing_after_a_read(
     tmp_path: Path, monkeypatch: Any, min_bytes: int | None
 ) -> None:
-    """Read in halves from the scan's inflated part (0), or whole after all (None: too small
-    to cut): either way the part is not held after the read, and the rows are the same."""
+    """Read in pieces as it is scanned (0), or whole after its scan (None: too small to cut):
+    either way the part is inflated once, not held after the read, and the rows are the
+    same."""
     path = write_annex2(
         tmp_path / "a.xlsx", [annex2_row(序号=i, 合同名称=f"合同{i}") for i in range(1, 300)]
     )
     whole = open_book(path).sheet("附件2")
     book = open_book(path)
-    seen: list[tuple[bool, bool]] = []
-    real = splitread.read_in_halves
+    assert book.archive is not None
+    part = book.parts["附件2"]
+    inflated: list[str] = []
+    real = book.archive.chunks
 
-    def spy(book: Any, name: str, min_bytes: int | None = None) -> Any:
-        kept = bool(book.archive._kept)
-        halves = real(book, name, min_bytes)
-        seen.append((kept, halves is not None))
-        return halves
+    def counted(name: str) -> Any:
+        inflated.append(name)
+        return real(name)
 
-    monkeypatch.setattr(splitread, "read_in_halves", spy)
-    before = splitread.MIN_BYTES
-    splitread.MIN_BYTES = before if min_bytes is None else min_bytes
-    try:
-        with splitread.enabled(True):
-            sheet = book.sheet("附件2")
-    finally:
-        splitread.MIN_BYTES = before
-    assert seen == [(True, min_bytes == 0)]  # the scan's part was there for the halves
+    monkeypatch.setattr(book.archive, "chunks", counted)
+    if min_bytes is not None:
+        monkeypatch.setattr(splitread, "MIN_BYTES", min_bytes)
+        monkeypatch.setattr(splitread, "STREAM_FLOOR", 1024)
+    with splitread.enabled(True):
+        sheet = book.sheet("附件2", partial=True)
+        assert (sheet.rest is not None) == (min_bytes == 0)
+        sheet = book.sheet("附件2")
+    assert inflated.count(part) == 1
     assert sheet.rows == whole.rows
-    assert book.archive is not None and not book.archive._kept
+    assert book.scanned("附件2") is not None  # what the scan found is kept
 
 
 @pytest.mark.parametrize("form_id", ["cq-annex2", "wh-ledger"])

@@ -24,8 +24,9 @@ from ledgercli.model.options import Options as Options  # the engine's options, 
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.report import col_letter as letter
 from ledgercli.model.units import count_spellings, declared_unit
-from ledgercli.read.cells import ColumnParser, check_phone, int_text, number_text
-from ledgercli.read.table import HEADER_SCAN_ROWS, Located, locate
+from ledgercli.read import splitread
+from ledgercli.read.cells import ColumnParser, ParsedColumn, check_phone, int_text, number_text
+from ledgercli.read.table import HEADER_SCAN_ROWS, Located, collect_rows, collected, locate
 from ledgercli.read.workbook import (
     Book,
     Sheet,
@@ -83,6 +84,17 @@ def validate_grid(
 def _validate(
     path: Path, options: Options, forms: list[FormSpec] | None, opener: Any
 ) -> tuple[FileReport, Ledger | None]:
+    try:
+        return _validate_book(path, options, forms, opener, partial=True)
+    except splitread.Broken:
+        # A big sheet read in pieces (its first rows checked while the rest were parsed)
+        # could not be read so after all: the file is checked again, its sheets read whole.
+        return _validate_book(path, options, forms, opener, partial=False)
+
+
+def _validate_book(
+    path: Path, options: Options, forms: list[FormSpec] | None, opener: Any, partial: bool
+) -> tuple[FileReport, Ledger | None]:
     forms = forms if forms is not None else forms_for(options)
     fr = FileReport(path=str(path))
     try:
@@ -94,7 +106,7 @@ def _validate(
 
             loc = locate_merged(book, forms, options.sheet, options.summary_columns)
         if loc is None:
-            loc = locate(book, forms, options.sheet)
+            loc = locate(book, forms, options.sheet, partial=partial)
     except UnreadableFile as exc:
         fr.readable = False
         fr.sha256 = fr.sha256 or exc.sha256
@@ -112,7 +124,7 @@ def _validate(
         ledger = _keyvalue(loc, fr, path)
     else:
         typed = book.typed and loc.column_rows is None  # columns are read as text
-        ledger = check_table(loc, fr, str(path), options, typed=typed, whole=not others)
+        ledger = check_table(loc, fr, str(path), options, typed=typed, whole=not others, book=book)
         if others:
             ledger = _join_sheets(ledger, loc, others, fr, str(path), options, book.typed)
     fr.sheets = list(ledger.sheet_names)
@@ -274,17 +286,26 @@ def check_table(
     options: Options,
     typed: bool = True,
     whole: bool = True,
+    book: Book | None = None,
 ) -> Ledger:
     """Check the rows of one located table. `whole=False`: the table is one sheet of several
     in the file, so what spans rows (repeated values and cases) is left to the whole file.
+    A sheet still being read in pieces (locate's `partial`) has its columns parsed a piece
+    at a time as `book` gives them, while the later pieces are parsed on other threads.
 
     The steps, in order: each column on its own (kind, allowed values, signs), the unit of
     amount, what the schema says of each column (check/columns.py), the cross-field rules
     (check/rules/), the ledger, the same case twice.
     """
+    pieces = None
+    if loc.sheet.rest is not None:
+        assert book is not None  # a sheet is read in pieces only for a caller with its book
+        pieces = _Pieces(loc, options)
+        pieces.read(book, fr)
     if loc.sheet.merged and loc.column_rows is None:
         _fill_merged(loc, fr.findings)
-    t = _TableCheck(loc, fr, options, typed)
+        pieces = None  # filled cells change the columns: parsed again, whole
+    t = _TableCheck(loc, fr, options, typed, pieces)
     t.parse_columns()
     _unit_from_metadata(loc, t.values, t.blanks, fr.findings, t.rows)
     # Cells that could not be read correctly; cross-field rules say nothing about them, so a
@@ -311,8 +332,16 @@ class _TableCheck:
     """One table being checked: its columns as read and parsed, and the findings and error
     and warning counts of its rows as each step adds them."""
 
-    def __init__(self, loc: Located, fr: FileReport, options: Options, typed: bool) -> None:
+    def __init__(
+        self,
+        loc: Located,
+        fr: FileReport,
+        options: Options,
+        typed: bool,
+        pieces: _Pieces | None = None,
+    ) -> None:
         self.loc = loc
+        self.pieces = pieces
         self.form = loc.form
         self.fr = fr
         self.options = options
@@ -354,6 +383,8 @@ class _TableCheck:
     def _columns(self) -> list[Any]:
         """The table's cells column by column (only the wanted columns filled)."""
         loc = self.loc
+        if self.pieces is not None:  # parsed a piece at a time as the sheet was read
+            return self.pieces.columns()
         if loc.column_rows is not None:  # read by columns already (a merged workbook)
             columns: list[Any] = [()] * (max(loc.column_cells, default=-1) + 1)
             for j, cells in loc.column_cells.items():
@@ -386,9 +417,12 @@ class _TableCheck:
         spec = form.by_key[key]
         columns = self.columns
         col_raw: Any = columns[j] if j < len(columns) else ("",) * len(self.rows)
-        column = ColumnParser(spec, form, self.options.today).parse_column(
-            col_raw, blanks=bool(spec.required or spec.required_when)
-        )
+        if self.pieces is not None:
+            column = self.pieces.parsed[key]
+        else:
+            column = ColumnParser(spec, form, self.options.today).parse_column(
+                col_raw, blanks=bool(spec.required or spec.required_when)
+            )
         parsed = column.values
         for i, issues in column.issues:
             for sev, code, params in issues:
@@ -497,6 +531,64 @@ class _TableCheck:
                 continue  # a provenance column the columnar read left out (columnar.py)
             ledger.extras[key] = list(columns[j]) if j < len(columns) else [""] * n
         return ledger
+
+
+class _Pieces:
+    """The columns of a table whose sheet is read in pieces (read/splitread.py), each parsed
+    a piece at a time as the pieces come, while the later ones are still parsed on other
+    threads. A cell's parse is its own (ColumnParser.parse_column: each value, its issues),
+    so a column parsed in pieces and joined is the column parsed whole; tests hold them so."""
+
+    def __init__(self, loc: Located, options: Options) -> None:
+        self.loc = loc
+        only = options.summary_columns if "status" in loc.extras else None
+        form = loc.form
+        self.keys = [(k, j) for k, j in loc.columns.items() if only is None or k in only]
+        self.wanted = sorted({j for _, j in self.keys} | set(loc.extras.values()))
+        self.parsers = {k: ColumnParser(form.by_key[k], form, options.today) for k, _ in self.keys}
+        self.raw: dict[int, list[Any]] = {j: [] for j in self.wanted}
+        self.parsed: dict[str, ParsedColumn] = {
+            k: ParsedColumn(values=[], issues=[], blanks=[]) for k, _ in self.keys
+        }
+        self.n = 0
+
+    def read(self, book: Book, fr: FileReport) -> None:
+        """Every piece of the sheet, the first's rows (loc.data so far) first; the data rows of
+        each later one collected as locate would have (a total row, the table's end)."""
+        loc = self.loc
+        said = len(loc.findings)  # those of the first piece reached the report already
+        self.add(loc.data)
+        while (rows := book.more_rows(loc.sheet)) is not None:
+            self.add(collect_rows(rows, loc))
+        collected(loc)
+        fr.findings.extend(loc.findings[said:])
+
+    def add(self, block: list[tuple[int, list[Any]]]) -> None:
+        if not block:
+            return
+        form, offset = self.loc.form, self.n
+        width = len(block[0][1])  # a piece's rows are all as wide (splitread.RowStream)
+        columns = _transpose([c for _, c in block], [j for j in self.wanted if j < width], width)
+        blank = [""] * len(block)
+        for j in self.wanted:
+            self.raw[j].extend(columns[j] if j < width else blank)
+        for key, j in self.keys:
+            spec = form.by_key[key]
+            part = self.parsers[key].parse_column(
+                columns[j] if j < width else blank, blanks=bool(spec.required or spec.required_when)
+            )
+            whole = self.parsed[key]
+            whole.values.extend(part.values)
+            whole.issues.extend((i + offset, issues) for i, issues in part.issues)
+            whole.blanks.extend(i + offset for i in part.blanks)
+        self.n += len(block)
+
+    def columns(self) -> list[Any]:
+        """The table's cells column by column, as _TableCheck._columns lays them out."""
+        columns: list[Any] = [()] * (max(self.wanted, default=-1) + 1)
+        for j, cells in self.raw.items():
+            columns[j] = cells
+        return columns
 
 
 def _amount_unit(

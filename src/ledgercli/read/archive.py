@@ -17,7 +17,6 @@ changing a phone number.
 
 from __future__ import annotations
 
-import collections
 import io
 import queue
 import struct
@@ -54,9 +53,6 @@ class Archive:
             # A directory so damaged zipfile trips over it.
             raise UnreadableFile("corrupt", path=path, detail=type(exc).__name__) from exc
         self.zf = zf
-        # Parts inflated and checked once already, handed to the next reader of each (a sheet
-        # scanned before it is read in halves: see `keep`).
-        self._kept: dict[str, collections.deque[bytes]] = {}
         self.infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if info.filename in self.infos:
@@ -133,11 +129,7 @@ class Archive:
 
     def chunks(self, name: str) -> Iterator[bytes]:
         """A part's bytes, inflated a chunk at a time, checked as they come: never past the
-        declared size, the full declared size, and the CRC-32 at the end. Chunks kept for
-        this part (`keep`) are handed out instead, once, each let go as it is taken."""
-        kept = self._kept.pop(name, None)
-        if kept is not None:
-            return _drain(kept)
+        declared size, the full declared size, and the CRC-32 at the end."""
         info = self.infos[name]
         if info.file_size > THREADED_ABOVE:
             return _ahead(self._chunks(info))
@@ -199,15 +191,6 @@ class Archive:
             "part-size-lie", path=self.path, part=info.filename, size=_kb(info.file_size)
         )
 
-    def keep(self, name: str, chunks: list[bytes]) -> None:
-        """Hold a part's chunks, as `chunks` gave them whole (every check passed), for its
-        next reader: a sheet read in halves right after its scan is not inflated twice."""
-        self._kept[name] = collections.deque(chunks)
-
-    def drop(self, name: str) -> None:
-        """Let go of the chunks kept for a part that its next reader did not take."""
-        self._kept.pop(name, None)
-
     def read(self, name: str) -> bytes:
         """A whole (small) part, checked. Callers keep this to parts bounded by the limits."""
         return b"".join(self.chunks(name))
@@ -250,11 +233,6 @@ class DtdScan:
         if any(n in window for n in self._needles):
             self.found = True
         self._tail = window[-24:]
-
-
-def _drain(kept: collections.deque[bytes]) -> Iterator[bytes]:
-    while kept:
-        yield kept.popleft()
 
 
 def _ahead(chunks: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:

@@ -295,29 +295,21 @@ class StreamScan:
         return self._scan.facts
 
 
-def scan_sheet(archive: Archive, part: str, sheet: str, keep: bool = False) -> SheetFacts:
+def scan_sheet(archive: Archive, part: str, sheet: str) -> SheetFacts:
     """Check a worksheet part before any reader allocates it: sizes, CRC, no DTD, and a grid
-    no larger than what the sheet holds justifies. Raises UnreadableFile otherwise.
-
-    `keep`: the inflated part, once it passed, is kept in the archive for its next reader
-    (Archive.keep), which then does not inflate it again."""
+    no larger than what the sheet holds justifies. Raises UnreadableFile otherwise."""
     size = archive.size(part)
     scan = _FastScan(size)
     pending: bytes | None = None
-    kept: list[bytes] | None = [] if keep else None
     for chunk in archive.chunks(part):
         if pending is not None:
             scan.feed(pending)
         pending = chunk
-        if kept is not None:
-            kept.append(chunk)
     scan.feed(pending or b"", final=True)
     if scan.dtd:
         raise UnreadableFile("unsafe-xml", path=archive.path, part=part)
     if scan.unusual:
         check_extents(archive, part, sheet)
-    if kept is not None:
-        archive.keep(part, kept)
     return scan.facts
 
 

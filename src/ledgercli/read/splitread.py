@@ -1,26 +1,27 @@
-"""Reading one big sheet on two cores: its rows cut in two, each half parsed by calamine (or
-fastexcel) while the other is parsed, or still inflated, beside it.
+"""Reading one big sheet on two cores, in pieces parsed on threads while the rest is inflated.
 
 A 100k-row ledger sent alone, or a city workbook summarized, is one file read by one process;
-parsing its sheet is most of the time, on one core, while the other waits. The readers let go
-of the interpreter while they parse, so two workbooks parse side by side. The sheet's XML is
-inflated as a stream and cut at a <row> past the middle of its declared size; the first half
-goes, in a small uncompressed workbook with the same styles, shared strings and relationships
-(their bytes copied as they are, so each cell reads exactly as in the whole sheet: the same
-shared string, the same date format), to a thread while the rest is inflated, then the second
-half (with the sheet's own ending: its merged ranges) is parsed beside it. Anything unusual (no
-row numbers to rely on, encryption, a size outside the range where it pays) returns None and
-the sheet is read whole; tests hold the two reads equal.
+parsing its sheet is most of the time, on one core, while the other waits. The readers
+(calamine, fastexcel) let go of the interpreter while they parse, so two pieces of one sheet
+parse side by side. The sheet's XML is inflated once, as a stream, scanned as it comes
+(sheetscan.StreamScan: a piece reaches a reader only once the scan has covered it) and cut at
+a <row> every few MB. Each piece goes, in a small uncompressed workbook with the same styles,
+shared strings and relationships (their bytes copied as they are, so each cell reads exactly
+as in the whole sheet: the same shared string, the same date format), to a thread; the last
+keeps the sheet's own ending (its merged ranges).
 
-A sheet too big to lay out whole (a million-row city workbook summarized) is read the same way
-in many pieces (`parse_pieces`): inflated once, scanned as it comes (sheetscan.StreamScan), cut
-at a <row> every few MB, each piece parsed (one or two at a time) and freed before the next.
+`RowStream` gives a validated sheet's rows a piece at a time, so the checks of the first rows
+run while the later ones are parsed (check/validate.py); `parse_pieces` serves the column
+reader of a million-row city workbook, which frees each piece before the next. Anything unusual
+(rows without numbers or out of order, a namespace prefix, a scan that needs its exact pass, a
+size outside the range where it pays) reads the sheet whole; tests hold the two reads equal.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import queue
 import re
 import struct
 import threading
@@ -37,7 +38,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from ledgercli.read.archive import Archive
 
 # Below this much XML a second thread costs more than it saves; above the ceiling the copies
-# (the XML, two halves, the reader's own) would cost too much memory: the sheet is read whole.
+# (the XML, its pieces, the reader's own) would cost too much memory: the sheet is read whole.
 MIN_BYTES = 16 * 1024 * 1024
 MAX_BYTES = 384 * 1024 * 1024
 
@@ -110,6 +111,7 @@ class Book(Protocol):
 
     archive: Archive | None
     parts: dict[str, str]
+    strings_part: str | None
 
 
 def nonblank_rows(grid: list[list[Any]], first: int = 1) -> Rows:
@@ -118,134 +120,6 @@ def nonblank_rows(grid: list[list[Any]], first: int = 1) -> Rows:
     width = len(grid[0]) if grid else 0
     filled = map(width.__ne__, map(list.count, grid, repeat("")))
     return list(compress(enumerate(grid, start=first), filled))
-
-
-@dataclass
-class Halves(Generic[T]):
-    """What was made of each half, and where the second half begins."""
-
-    first: T
-    second: T
-    second_row: int  # the Excel row the second half begins with
-
-
-def read_in_halves(
-    book: Book, name: str, min_bytes: int | None = None
-) -> tuple[Rows, Merged] | None:
-    """The rows and merged ranges of the sheet `name` as `workbook` reads them, parsed in two
-    halves; None to read it whole."""
-
-    def parse(data: bytes, k: int) -> Any:
-        from python_calamine import CalamineWorkbook
-
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
-
-    def finish(sheet: Any, k: int) -> Any:
-        # The first half from A1, as the whole read; the second from its first cell.
-        grid = sheet.to_python(skip_empty_area=k == 1)
-        return grid, sheet.start, sheet.end, list(sheet.merged_cell_ranges or [])
-
-    halves = parse_halves(book, name, parse, min_bytes, finish)
-    if halves is None:
-        return None
-    try:
-        rows = _rows(halves.first, halves.second)
-    except Exception:  # only ever a shortcut
-        return None
-    if rows is None:
-        return None
-    return rows, halves.second[3]
-
-
-def parse_halves(
-    book: Book,
-    name: str,
-    parse: Callable[[bytes, int], Any],
-    min_bytes: int | None = None,
-    finish: Callable[[Any, int], T] | None = None,
-) -> Halves[T] | None:
-    """`parse(workbook, k)` of each half of the sheet `name` (k = 0: the first, which holds
-    the rows above the data, the header among them), each in a thread; then, in this thread,
-    `finish` of each result (that of the first while the second is still parsed). None when
-    the sheet is not worth cutting or cannot be cut safely, or either half fails."""
-    part = book.parts.get(name)
-    if not part or book.archive is None or not book.archive.has(part):
-        return None
-    try:
-        size = MIN_BYTES if min_bytes is None else min_bytes
-        return _halves(book, part, parse, size, finish or (lambda result, k: result))
-    except Exception:  # only ever a shortcut: the ordinary read says what is wrong, if anything
-        return None
-
-
-def _halves(
-    book: Book,
-    part: str,
-    parse: Callable[[bytes, int], Any],
-    min_bytes: int,
-    finish: Callable[[Any, int], T],
-) -> Halves[T] | None:
-    # The archive's directory and every part's limits were checked when it was opened, and the
-    # sheet measured (Book.check_sheet) before anything reads it: its parts are read from it.
-    archive = book.archive
-    assert archive is not None
-    info = archive.infos[part]
-    if not min_bytes <= info.file_size <= MAX_BYTES:
-        return None
-    keep, raw = _others(archive, part)
-    chunks = iter(archive.chunks(part))  # inflated with its sizes and CRC-32 checked
-    # The first half: inflated up to a <row> past the middle of the declared size.
-    parts: list[bytes] = []
-    size = 0
-    cut = None
-    for chunk in chunks:
-        parts.append(chunk)
-        size += len(chunk)
-        if size > info.file_size // 2:
-            data = b"".join(parts)
-            parts = [data]
-            cut = _cut(data, info.file_size // 2)
-            if cut is not None:
-                break
-    if cut is None:
-        return None
-    start, middle, row, (prefix, root) = cut
-    head = data[:start]
-    # The first half ends as the sheet would if its rows stopped there.
-    tail = b"</" + prefix + b"sheetData></" + root + b">"
-    results: list[tuple[Any] | None] = [None, None]
-
-    def run(k: int, pieces: tuple[Any, ...]) -> None:
-        try:
-            results[k] = (parse(_zip(keep, raw, part, pieces), k),)
-        except Exception:
-            results[k] = None
-
-    view = memoryview(data)
-    threads = [threading.Thread(target=run, args=(0, (head, view[start:middle], tail)))]
-    threads[0].start()
-    try:
-        # Meanwhile the rest is inflated (zlib lets go of the interpreter too).
-        rest = view[middle:].tobytes() + b"".join(chunks)
-        if middle + len(rest) != info.file_size:
-            return None  # not the size the archive declares: the whole read will say why
-        end = rest.rfind(b"</" + prefix + b"sheetData>")
-        if end < 0:
-            return None
-        second = memoryview(rest)
-        threads.append(threading.Thread(target=run, args=(1, (head, second[:end], second[end:]))))
-        threads[1].start()
-        # The first half is finished here while the second is parsed.
-        threads[0].join()
-        first = None if results[0] is None else finish(results[0][0], 0)
-        threads[1].join()
-        if first is None or results[1] is None:
-            return None
-        return Halves(first, finish(results[1][0], 1), row)
-    finally:
-        for t in threads:
-            t.join()
-        view.release()
 
 
 # A sheet larger than this is read in pieces of about this size (parse_pieces); each piece
@@ -263,6 +137,9 @@ class Scan(Protocol):
     def clear(self) -> bool: ...
 
     def feed(self, chunk: bytes, final: bool = False) -> None: ...
+
+    @property
+    def facts(self) -> Any: ...  # what it found, once fed to the end and clear
 
 
 @dataclass
@@ -284,11 +161,12 @@ def parse_pieces(
     piece_bytes: int = PIECE_BYTES,
     scan: Scan | None = None,
     workers: int = 1,
+    deliver: Callable[[Piece[T]], None] | None = None,
 ) -> list[Piece[T]] | None:
     """`parse(workbook, k, first_row)` of each piece of the sheet `name`, in order.
 
     The part is inflated once, as a stream, and cut at a <row> every `piece_bytes`; each piece
-    becomes a small stored workbook (the other parts' bytes copied, as for the halves above)
+    becomes a small stored workbook (the other parts' bytes copied as they are)
     whose sheet holds the rows of the piece only, after `lead(first_row)` (XML of the caller's,
     such as a marker row telling where the piece begins; not for the first piece, which keeps
     the rows above the data). `workers` threads parse at most that many pieces at a time, each
@@ -301,6 +179,10 @@ def parse_pieces(
     worth cutting, cannot be cut safely (rows without numbers, or out of order; a namespace
     prefix), or the scan is not clear: the caller then reads it whole, after scanning it. What
     `parse`, or inflating, raises is raised.
+
+    With `deliver`, each piece is handed to it in order as soon as it is parsed (and none is
+    returned): a reader that uses the first rows while the later ones are parsed. A failure
+    after a piece was delivered is then the caller's to undo.
     """
     part = book.parts.get(name)
     archive = book.archive
@@ -309,7 +191,7 @@ def parse_pieces(
     if archive.infos[part].file_size <= piece_bytes:
         return None
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        cutter = _Pieces(book, part, parse, lead, after_row, piece_bytes, scan)
+        cutter = _Pieces(book, part, parse, lead, after_row, piece_bytes, scan, deliver)
         return cutter.run(pool, max(1, workers))
 
 
@@ -329,6 +211,7 @@ class _Pieces(Generic[T]):
         after_row: int,
         piece_bytes: int,
         scan: Scan | None,
+        deliver: Callable[[Piece[T]], None] | None = None,
     ) -> None:
         archive = book.archive
         assert archive is not None
@@ -341,6 +224,7 @@ class _Pieces(Generic[T]):
         self.head = b""  # the sheet's XML before its rows: every piece begins with it
         self.close = b""  # how a piece's rows end: as the sheet would if they stopped there
         self.pieces: list[Piece[T]] = []
+        self.deliver = deliver
         self.submitted = 0
         self.flight: deque[tuple[int, Future[T]]] = deque()
         # The inflated bytes not yet in a piece: buf[pos:] and then `more`.
@@ -458,7 +342,11 @@ class _Pieces(Generic[T]):
     def _land(self) -> None:
         """The oldest piece in flight, once parsed."""
         first, future = self.flight.popleft()
-        self.pieces.append(Piece(first, future.result()))
+        piece = Piece(first, future.result())
+        if self.deliver is not None:
+            self.deliver(piece)
+        else:
+            self.pieces.append(piece)
 
 
 def _markup(xml: bytes, begin: int) -> bool:
@@ -472,27 +360,6 @@ def _markup(xml: bytes, begin: int) -> bool:
                 return True
             at = xml.find(mark, at + 1)
     return False
-
-
-def _cut(xml: bytes, middle: int) -> tuple[int, int, int, tuple[bytes, bytes]] | None:
-    """Where the rows begin, a <row> from `middle` on (where its tag starts), its row number,
-    and the tags' prefix and root element; None when no such row is in `xml` yet, or the rows
-    cannot be cut there safely (no number on the row: the second half would restart at 1)."""
-    found = _SHEET_DATA.search(xml, 0, 1 << 16)
-    root = _ROOT.search(xml, 0, 1 << 16)
-    if found is None or root is None:
-        return None
-    prefix = found.group(1)
-    start = found.end()
-    row = re.compile(rb"<" + re.escape(prefix) + rb"row[\s>][^>]*>")
-    at = row.search(xml, max(start, middle))
-    if at is None:
-        return None
-    number = _ROW_NUMBER.search(at.group(0))
-    # The first half must hold rows too (the header is in it).
-    if number is None or row.search(xml, start, at.start()) is None:
-        return None
-    return start, at.start(), int(number.group(1)), (prefix, root.group(1))
 
 
 def _others(archive: Archive, part: str) -> tuple[list[zipfile.ZipInfo], dict[str, Any]]:
@@ -551,30 +418,147 @@ def _zip(
     return b"".join([*out, directory, end])
 
 
-def _rows(first: Any, second: Any) -> Rows | None:
-    """The two halves' rows as the whole sheet's read gives them: each numbered from row 1,
-    as wide as the widest row of the sheet, blank rows left out (workbook._calamine_book).
-    Each half is (grid, start, end, merged) as `read_in_halves` finished it."""
-    top, _, first_end, _ = first
-    bottom, second_start, second_end, _ = second
-    if second_start is None or first_end is None or not top:
-        return None
-    width = max(first_end[1], second_end[1]) + 1
-    r0, c0 = second_start
-    if r0 < len(top):
-        return None  # the halves overlap: not two runs of rows
-    w1 = len(top[0])
-    rows = nonblank_rows(top)
-    if w1 < width:
-        pad = [""] * (width - w1)
-        for _, row in rows:
-            row.extend(pad)
-    if not bottom:
+# --- the rows of one big sheet, piece by piece ---------------------------------------------
+
+# A validated sheet is cut into about this many pieces: the first one's rows reach the checks
+# early, while the later ones are parsed; smaller pieces than the floor cost more than they
+# overlap (each is a workbook of its own, opened and converted on its own).
+STREAM_PIECES = 8
+STREAM_FLOOR = 4 * 1024 * 1024
+
+
+class Broken(Exception):
+    """A sheet read in pieces could not be read so: a cell out of its piece's rows, a scan
+    that needs the exact pass, a damaged part, a piece calamine refused. Whoever used its first
+    rows reads the sheet again, whole; that read says what is wrong, if anything."""
+
+
+class _Closed(Exception):
+    """The reader of the rows went away: no more pieces are parsed."""
+
+
+class RowStream:
+    """The rows of one sheet as threads parse its pieces (`stream_rows`): those of the first
+    piece (row 1 on, the header among them) first, then each later piece's in order, while
+    the pieces after it are parsed. Each piece's rows are numbered and laid out as the whole
+    read lays them out (workbook._calamine_book): blank rows left out, every row from column
+    A; only the width is each piece's own until the last (`width`, the widest piece's)."""
+
+    def __init__(self, book: Book, name: str, piece_bytes: int, scan: Scan | None) -> None:
+        self.name = name
+        self.scan = scan
+        self.merged: Merged = []
+        self.width = 0
+        self._end = 0  # the last row the pieces given so far may hold cells in
+        self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._closed = False
+        self._done = False
+        self._thread = threading.Thread(
+            target=self._produce, args=(book, piece_bytes), daemon=True, name="rows"
+        )
+        self._thread.start()
+
+    def _produce(self, book: Book, piece_bytes: int) -> None:
+        try:
+            got = parse_pieces(
+                book,
+                self.name,
+                self._parse,
+                lambda first_row: b"",
+                piece_bytes=piece_bytes,
+                scan=self.scan,
+                workers=2,
+                deliver=self._deliver,
+            )
+        except BaseException as exc:  # handed to the reader, never a thread's traceback
+            self._queue.put(("broken", exc))
+            return
+        self._queue.put(("broken", None) if got is None else ("end", None))
+
+    def _parse(self, data: bytes, k: int, first_row: int) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(self.name)
+
+    def _deliver(self, piece: Piece[Any]) -> None:
+        if self._closed:
+            raise _Closed
+        self._queue.put(("piece", piece))
+
+    def next_rows(self) -> Rows | None:
+        """The rows of the next piece; None once every piece was given and the sheet's end
+        (its merged ranges) read. Raises Broken when the sheet cannot be read in pieces."""
+        if self._closed:
+            raise Broken("the rest of the sheet was given up")
+        if self._done:
+            return None
+        kind, value = self._queue.get()
+        if kind == "piece":
+            try:
+                return self._rows(value)
+            except Broken:
+                self.close()
+                raise
+            except Exception as exc:  # calamine's conversion: the whole read says what
+                self.close()
+                raise Broken(str(exc)) from exc
+        self._done = True
+        if kind == "end":
+            return None
+        raise Broken("the sheet could not be read in pieces") from value
+
+    def _rows(self, piece: Piece[Any]) -> Rows:
+        """One piece's rows, checked to lie from its first row on and after every cell of
+        the pieces before (else the whole read would place them elsewhere: Broken)."""
+        sheet = piece.result
+        self.merged.extend(sheet.merged_cell_ranges or [])
+        start, end = sheet.start, sheet.end
+        if piece.first_row == 1:
+            grid = sheet.to_python(skip_empty_area=False)
+            rows = nonblank_rows(grid)
+            if start is None:
+                return rows
+        else:
+            if start is None:
+                return []  # no cell at all: nothing to place
+            r0, c0 = start
+            if r0 + 1 < piece.first_row or r0 + 1 <= self._end:
+                raise Broken(f"a cell of row {r0 + 1} lies in a later piece")
+            rows = nonblank_rows(sheet.to_python(skip_empty_area=True), first=r0 + 1)
+            if c0:
+                left = [""] * c0
+                rows = [(i, left + row) for i, row in rows]
+        if end[0] + 1 <= self._end:
+            raise Broken(f"a cell of row {end[0] + 1} lies in a later piece")
+        self._end = end[0] + 1
+        self.width = max(self.width, end[1] + 1)
         return rows
-    w2 = len(bottom[0])
-    left, right = [""] * c0, [""] * (width - c0 - w2)
-    lower = nonblank_rows(bottom, first=r0 + 1)
-    if c0 or right:
-        lower = [(i, left + row + right) for i, row in lower]
-    rows.extend(lower)
-    return rows
+
+    def close(self) -> None:
+        """No more rows are wanted: the pieces not yet parsed are not (and the rows given so
+        far are not the sheet's)."""
+        self._closed = True
+
+
+def stream_rows(
+    book: Book, name: str, scan: Scan | None, piece_bytes: int | None = None
+) -> RowStream | None:
+    """The rows of the sheet `name` read in pieces on two threads (`scan` fed every byte on
+    the way, unless None: scanned already), or None when it is not worth cutting (below
+    MIN_BYTES, or above MAX_BYTES, where the copies would cost too much memory)."""
+    part = book.parts.get(name)
+    archive = book.archive
+    if not part or archive is None or not archive.has(part):
+        return None
+    size = archive.infos[part].file_size
+    if not MIN_BYTES <= size <= MAX_BYTES:
+        return None
+    if piece_bytes is None:
+        piece_bytes = max(size // STREAM_PIECES, STREAM_FLOOR)
+        strings = book.strings_part
+        if strings and archive.has(strings):
+            # Each piece reads the shared strings again: never more pieces than that repays.
+            piece_bytes = max(piece_bytes, 2 * archive.size(strings))
+    if size <= piece_bytes:
+        return None
+    return RowStream(book, name, piece_bytes, scan)

@@ -66,6 +66,7 @@ class Located:
     fields: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # key-value forms
     # Cells declaring the unit of amount (金额单位：元, 拖欠金额（元）), above the header first.
     units: list[Declaration] = field(default_factory=list)
+    ended: bool = False  # a row below the table was met (填写说明): no later row is data
 
 
 def _text(value: Any) -> str | None:
@@ -201,11 +202,18 @@ def _threshold(form: FormSpec) -> int:
 
 
 def locate(
-    book: Book, forms: list[FormSpec], sheet_name: str | None = None, collect: bool = True
+    book: Book,
+    forms: list[FormSpec],
+    sheet_name: str | None = None,
+    collect: bool = True,
+    partial: bool = False,
 ) -> Located:
     """Find the best (sheet, header row, form) in a workbook, or say why there is none.
 
     `collect=False` leaves the data rows to the caller (a book of head rows only).
+    `partial`: the table's sheet may be one read in pieces (Book.sheet): loc.data then holds
+    the data rows of its first piece, and the caller collects the rest (`collect_rows`) as
+    `book.more_rows(loc.sheet)` gives them. Every other sheet is whole.
     """
     names = book.sheet_names
     if sheet_name is not None:
@@ -216,8 +224,14 @@ def locate(
         names = [sheet_name]
     best: tuple[float, Sheet, int, FormSpec, _Match] | None = None
     kv_best: tuple[int, Sheet, FormSpec, dict[str, tuple[str, int, int]]] | None = None
+    begun: list[Sheet] = []
     for name in names:
-        sheet = book.sheet(name)
+        sheet = book.sheet(name, partial=partial)
+        if sheet.rest is not None:
+            if len(sheet.rows) < HEADER_SCAN_ROWS:
+                book.finish(sheet)  # a first piece of a few very long rows
+            else:
+                begun.append(sheet)
         head = sheet.rows[:HEADER_SCAN_ROWS]
         tables = [f for f in forms if f.kind == "table"]
         for candidate in forms:
@@ -248,11 +262,12 @@ def locate(
         if best is not None and best[1] is sheet and _complete(best[3], best[4]):
             break
     if best is None and kv_best is None:
-        summary = summary_title(book, names)
-        if summary is not None:
-            raise UnreadableFile("summary-table", path=str(book.path), title=summary)
-        raise UnreadableFile("no-header", path=str(book.path), sheets="、".join(names))
-    if best is None or (kv_best is not None and kv_best[0] > len(best[4].columns)):
+        raise _no_table(book, names, begun)
+    keyvalue = best is None or (kv_best is not None and kv_best[0] > len(best[4].columns))
+    for sheet in begun:  # only the table's sheet may stay partial, for the caller to read on
+        if keyvalue or not collect or best is None or sheet is not best[1]:
+            book.finish(sheet)
+    if keyvalue:
         assert kv_best is not None
         _, sheet, form, found = kv_best
         loc = Located(form=form, sheet=sheet, header_row=0, columns={}, headers={}, fields=found)
@@ -262,8 +277,19 @@ def locate(
                     Finding("error", "missing-field", sheet=sheet.name, header=f.named)
                 )
         return loc
+    assert best is not None
     _, sheet, i, form, m = best
     return _build(form, sheet, i, m, collect)
+
+
+def _no_table(book: Book, names: list[str], begun: list[Sheet]) -> UnreadableFile:
+    """Why no sheet holds a form: a summary sent instead of a ledger, or no header at all."""
+    for sheet in begun:
+        book.reread(sheet.name)  # its later pieces are not parsed for nothing
+    summary = summary_title(book, names)
+    if summary is not None:
+        return UnreadableFile("summary-table", path=str(book.path), title=summary)
+    return UnreadableFile("no-header", path=str(book.path), sheets="、".join(names))
 
 
 def _build(form: FormSpec, sheet: Sheet, i: int, m: _Match, collect: bool = True) -> Located:
@@ -432,8 +458,18 @@ def data_end(loc: Located, excel_row: int, kind: str) -> None:
 
 
 def _collect_data(sheet: Sheet, start: int, loc: Located) -> None:
-    rows = sheet.rows[start:]
-    data = loc.data
+    collect_rows(sheet.rows[start:], loc)
+    if sheet.rest is None:
+        collected(loc)
+
+
+def collect_rows(rows: list[tuple[int, list[Any]]], loc: Located) -> list[tuple[int, list[Any]]]:
+    """The data rows among `rows`, the next rows below the header (a sheet read in pieces
+    gives them a piece at a time), added to loc.data: the rows before the table's end, but
+    a total row."""
+    if loc.ended:
+        return []
+    new: list[tuple[int, list[Any]]] = []
     # Header rows of a two-level header after the matched row (rare but seen) are not data.
     # Only a row whose first cell is text (or empty) passes the gate of `row_kind`; a
     # ledger's 序号 are numbers, so a C-level pass leaves only a few rows to look at.
@@ -448,15 +484,22 @@ def _collect_data(sheet: Sheet, start: int, loc: Located) -> None:
         kind = row_kind(cells)
         if kind is None:
             continue
-        data.extend(rows[done:k])
+        new.extend(rows[done:k])
         done = k + 1
         data_end(loc, excel_row, kind)
         if kind == "end":
+            loc.ended = True
             break
     else:
-        data.extend(rows[done:])
-    if not data and loc.form.kind == "table":
-        loc.findings.append(Finding("warning", "no-rows", sheet.name, loc.header_row))
+        new.extend(rows[done:])
+    loc.data.extend(new)
+    return new
+
+
+def collected(loc: Located) -> None:
+    """Every row of the sheet was looked at: say so if none was data."""
+    if not loc.data and loc.form.kind == "table":
+        loc.findings.append(Finding("warning", "no-rows", loc.sheet.name, loc.header_row))
 
 
 def _find_fields(

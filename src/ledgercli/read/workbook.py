@@ -34,6 +34,7 @@ from ledgercli.read.archive import Archive
 from ledgercli.read.sheetscan import (
     BadCell,
     SheetFacts,
+    StreamScan,
     check_ods,
     check_xls,
     find_bad_cells,
@@ -66,6 +67,9 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]  # (Excel row number, values from column A), blank rows out
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     bad_cells: dict[tuple[int, int], BadCell] = field(default_factory=dict)  # (row, col0)
+    # A big sheet read in pieces (Book.sheet(partial=True)): the rows not yet given. `rows`
+    # holds the first piece's until Book.more_rows has given them all.
+    rest: splitread.RowStream | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -86,11 +90,59 @@ class Book:
     _facts: dict[str, SheetFacts] = field(default_factory=dict)
     _sha256: str | None = None
     _release: Any = None  # release_reader
+    _whole: Any = None  # the loader that never reads in pieces (an .xlsx's; else _loader)
 
-    def sheet(self, name: str) -> Sheet:
+    def sheet(self, name: str, partial: bool = False) -> Sheet:
+        """A sheet, read once. `partial`: a big sheet may come with only its first piece's
+        rows, the rest to be taken with `more_rows` (whoever asks for it whole later waits
+        for them)."""
         if name not in self._cache:
             self._cache[name] = self._loader(name)
-        return self._cache[name]
+        sheet = self._cache[name]
+        if sheet.rest is not None and not partial:
+            self.finish(sheet)
+        return sheet
+
+    def more_rows(self, sheet: Sheet) -> splitread.Rows | None:
+        """The next piece's rows of a sheet read in pieces, added to its `rows`; None once it
+        is whole (its merged ranges and bad cells then found too). Raises splitread.Broken
+        when it cannot be read in pieces: its rows so far are not the sheet's, and whoever
+        used them reads it again (`finish` does, in place)."""
+        stream = sheet.rest
+        if stream is None:
+            return None
+        rows = stream.next_rows()
+        if rows is not None:
+            sheet.rows.extend(rows)
+            return rows
+        sheet.rest = None
+        width = stream.width
+        for _, cells in sheet.rows:  # every row as wide as the widest piece's, as read whole
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+        sheet.merged = stream.merged
+        if stream.scan is not None:
+            self.record_scan(sheet.name, stream.scan.facts)  # fed to the end, and clear
+        if self.check_sheet(sheet.name).formulas and self.archive is not None:
+            sheet.bad_cells = find_bad_cells(self.archive, self.parts[sheet.name])
+        return None
+
+    def finish(self, sheet: Sheet) -> None:
+        """Every row of a sheet begun in pieces; read whole instead if it cannot be read so."""
+        try:
+            while self.more_rows(sheet) is not None:
+                pass
+        except splitread.Broken:
+            whole = (self._whole or self._loader)(sheet.name)
+            sheet.rows, sheet.merged, sheet.bad_cells = whole.rows, whole.merged, whole.bad_cells
+            sheet.rest = None
+
+    def reread(self, name: str) -> None:
+        """Forget a sheet begun in pieces that could not be read so: the next read is whole."""
+        sheet = self._cache.pop(name, None)
+        if sheet is not None and sheet.rest is not None:
+            sheet.rest.close()
+        self._loader = self._whole or self._loader
 
     @property
     def source(self) -> Any:
@@ -121,16 +173,15 @@ class Book:
         found: check_sheet then does not scan it again."""
         self._facts[name] = facts
 
-    def check_sheet(self, name: str, keep: bool = False) -> SheetFacts:
-        """Scan a worksheet's part before a reader allocates it (sheetscan.py); cached.
-        `keep`: its inflated part is kept for the next reader (Archive.keep)."""
+    def check_sheet(self, name: str) -> SheetFacts:
+        """Scan a worksheet's part before a reader allocates it (sheetscan.py); cached."""
         facts = self._facts.get(name)
         if facts is not None:
             return facts
         if self.archive is None or self.format != "xlsx":
             facts = SheetFacts()
         elif name in self.parts and self.archive.has(self.parts[name]):
-            facts = scan_sheet(self.archive, self.parts[name], name, keep)
+            facts = scan_sheet(self.archive, self.parts[name], name)
         else:
             # A sheet calamine knows by a name the workbook's XML does not give: every part a
             # sheet may be read from is checked instead, so none is read unchecked.
@@ -355,34 +406,31 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
     if fmt != "xlsx":
         return book
     book.parts, book.strings_part = sheet_xml, strings
-    inner = book._loader
-    # The loader reaches its book by a weak reference: a closure over the book itself would
-    # make a cycle, and the book with every row it read would then wait for the cycle
-    # collector (which validating a file pauses) instead of going with its last reference.
-    book_ref = weakref.ref(book)
+    loaders = _Loaders(book)
+    book._loader, book._whole = loaders.load, loaders.whole
+    return book
 
-    def load(name: str) -> Sheet:
-        book = book_ref()
+
+class _Loaders:
+    """An .xlsx's sheet loaders, over calamine's (`inner`). They reach their book by a weak
+    reference: holding the book itself would make a cycle, and the book with every row it
+    read would then wait for the cycle collector (which validating a file pauses) instead of
+    going with its last reference."""
+
+    def __init__(self, book: Book) -> None:
+        self.inner = book._loader
+        self.book_ref = weakref.ref(book)
+
+    def whole(self, name: str) -> Sheet:
+        """The sheet read whole, after its scan."""
+        book = self.book_ref()
         assert book is not None  # the book calls its own loader
-        split = splitread.is_enabled()  # one big file alone: both cores parse its rows
-        # The part the scan inflates is what the halves are cut from: inflated once.
-        facts = book.check_sheet(name, keep=split)
-        if split:
-            try:
-                halves = splitread.read_in_halves(book, name)
-            finally:
-                if name in book.parts:
-                    archive.drop(book.parts[name])  # not taken (read whole after all)
-            if halves is not None:
-                halved = Sheet(name=name, rows=halves[0], merged=halves[1])
-                if facts.formulas:
-                    halved.bad_cells = find_bad_cells(archive, book.parts[name])
-                return halved
+        facts = book.check_sheet(name)
         # calamine lets go of the interpreter while it parses, so the search for error
         # cells and formulas runs beside it on the second core instead of after it.
         scan = BadCellScan(book, name) if facts.formulas else None
         try:
-            sheet: Sheet = inner(name)
+            sheet: Sheet = self.inner(name)
         except BaseException:
             if scan is not None:
                 scan.join()
@@ -391,8 +439,26 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
             sheet.bad_cells = scan.result()
         return sheet
 
-    book._loader = load
-    return book
+    def load(self, name: str) -> Sheet:
+        """The sheet; while one big file is read alone, a big sheet begun in pieces (its
+        first piece's rows, the rest parsed meanwhile on both cores: Book.more_rows)."""
+        book = self.book_ref()
+        assert book is not None
+        archive = book.archive
+        if splitread.is_enabled() and archive is not None:
+            # Scanned as it is cut into pieces, unless it was scanned already: inflated once.
+            part = book.parts.get(name)
+            size = archive.size(part) if part and archive.has(part) else 0
+            scan = StreamScan(size) if book.scanned(name) is None else None
+            stream = splitread.stream_rows(book, name, scan)
+            if stream is not None:
+                sheet = Sheet(name=name, rows=[], rest=stream)
+                try:
+                    book.more_rows(sheet)  # the first piece's rows: the header is there
+                except splitread.Broken:
+                    return self.whole(name)
+                return sheet
+        return self.whole(name)
 
 
 class BadCellScan:
