@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -295,3 +296,24 @@ def test_collect_data_equals_looking_at_every_row() -> None:
         by_every_row(sheet, start, want)
         assert got.data == want.data
         assert got.findings[: len(want.findings)] == want.findings
+
+
+def test_credit_codes_checked_at_once_equal_one_at_a_time(monkeypatch: Any) -> None:
+    """The check characters of a column of codes computed as one matrix (a city ledger's
+    creditors, mostly distinct) say of each code what uscc_check_char says."""
+    from ledgercli.read import cells
+
+    codes = [c for c in credit_codes(11, 6000) if isinstance(c, str)]
+    rng = random.Random(2)
+    for _ in range(3000):  # right codes, and each with every wrong check character
+        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(2))
+        body += "".join(rng.choice("0123456789") for _ in range(6))
+        body += "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+        codes.append(body + uscc_check_char(body))
+        codes.append(body + rng.choice(USCC_ALPHABET))
+    monkeypatch.setattr(cells, "_ARRAY_CODES", 10**9)
+    one_at_a_time = cells._clean_codes(codes)
+    monkeypatch.setattr(cells, "_ARRAY_CODES", 0)
+    at_once = cells._clean_codes(codes)
+    assert at_once == one_at_a_time
+    assert 3000 <= len(at_once) < len(codes) - 2500

@@ -162,6 +162,7 @@ def parse_pieces(
     scan: Scan | None = None,
     workers: int = 1,
     deliver: Callable[[Piece[T]], None] | None = None,
+    first_bytes: int | None = None,
 ) -> list[Piece[T]] | None:
     """`parse(workbook, k, first_row)` of each piece of the sheet `name`, in order.
 
@@ -182,7 +183,8 @@ def parse_pieces(
 
     With `deliver`, each piece is handed to it in order as soon as it is parsed (and none is
     returned): a reader that uses the first rows while the later ones are parsed. A failure
-    after a piece was delivered is then the caller's to undo.
+    after a piece was delivered is then the caller's to undo. `first_bytes`: the first piece's
+    size, when it should come sooner than the others.
     """
     part = book.parts.get(name)
     archive = book.archive
@@ -192,6 +194,7 @@ def parse_pieces(
         return None
     with ThreadPoolExecutor(max(1, workers)) as pool:
         cutter = _Pieces(book, part, parse, lead, after_row, piece_bytes, scan, deliver)
+        cutter.first_bytes = piece_bytes if first_bytes is None else first_bytes
         return cutter.run(pool, max(1, workers))
 
 
@@ -220,6 +223,7 @@ class _Pieces(Generic[T]):
         self.archive, self.part = archive, part
         self.parse, self.lead, self.scan = parse, lead, scan
         self.piece_bytes = piece_bytes
+        self.first_bytes = piece_bytes
         self.last_row = after_row  # each cut is at a later row than the one before
         self.head = b""  # the sheet's XML before its rows: every piece begins with it
         self.close = b""  # how a piece's rows end: as the sheet would if they stopped there
@@ -239,9 +243,12 @@ class _Pieces(Generic[T]):
         chunks = self.archive.chunks(self.part)  # inflated with its sizes and CRC-32 checked
         scan = self.scan
         size = 0  # bytes inflated and not yet in a piece
-        want = self.piece_bytes  # bytes to gather before looking for a cut
+        want = self.first_bytes  # bytes to gather before looking for a cut
         try:
             for chunk in chunks:
+                # A piece parsed is delivered now, not once the next ones are cut.
+                while self.deliver is not None and self.flight and self.flight[0][1].done():
+                    self._land()
                 if scan is not None:
                     scan.feed(chunk)
                     if not scan.clear:
@@ -253,7 +260,7 @@ class _Pieces(Generic[T]):
                     if cut is None:
                         # The next row is not inflated (or scanned) yet: look again a little
                         # later (not at every chunk, which would copy what is gathered).
-                        want = size + max(1, self.piece_bytes // 8)
+                        want = size + max(1, self._size() // 8)
                         break
                     at, row = cut
                     self._submit(pool, workers, memoryview(self.buf)[self.pos : at], self.close)
@@ -310,7 +317,7 @@ class _Pieces(Generic[T]):
         is not inflated, or not scanned, yet."""
         self._gather()
         covered = len(self.buf) if self.scan is None else self.scan.covered - self.offset
-        start = self.pos + self.piece_bytes
+        start = self.pos + self._size()
         while True:
             at = _ROW.search(self.buf, start)
             if at is None or at.start() > covered:
@@ -325,6 +332,10 @@ class _Pieces(Generic[T]):
             if self.submitted:
                 raise _Whole  # rows out of order: a piece would not hold all of its rows
             start = at.end()  # the first piece ends past the header
+
+    def _size(self) -> int:
+        """The size of the next piece."""
+        return self.first_bytes if self.submitted == 0 else self.piece_bytes
 
     def _submit(self, pool: ThreadPoolExecutor, workers: int, rows: memoryview, end: bytes) -> None:
         """One piece to parse, made at once, handed over once fewer than `workers` are being
@@ -469,6 +480,9 @@ class RowStream:
                 scan=self.scan,
                 workers=2,
                 deliver=self._deliver,
+                # The first piece small: the checks begin with its rows while the next are
+                # parsed (the header is in its first few rows).
+                first_bytes=max(piece_bytes // 4, min(piece_bytes, 1 << 20)),
             )
         except BaseException as exc:  # handed to the reader, never a thread's traceback
             self._queue.put(("broken", exc))
