@@ -399,3 +399,31 @@ def test_running_now_reads_this_machine() -> None:
     now = splitread.running_now()
     assert (now is None) == (not sys.platform.startswith("linux"))
     assert now is None or now >= 1
+
+
+def test_a_check_that_ends_early_stops_the_pieces(tmp_path: Path, monkeypatch: Any) -> None:
+    """A check that fails half-way leaves no thread parsing the rest of the sheet."""
+    from ledgercli.check import validate as validate_mod
+
+    path = big_ledger(tmp_path / "big.xlsx")
+    streams: list[Any] = []
+    real = splitread.stream_rows
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        streams.append(real(*args, **kwargs))
+        return streams[-1]
+
+    monkeypatch.setattr(splitread, "stream_rows", keep)
+    added: list[int] = []
+
+    def fails_on_the_second(self: Any, block: Any) -> None:
+        added.append(len(block))
+        if len(added) == 2:
+            raise RuntimeError("planted")
+
+    monkeypatch.setattr(validate_mod._Pieces, "add", fails_on_the_second)
+    with split_everything(40), pytest.raises(RuntimeError, match="planted"):
+        validate_file(path, Options(today=dt.date(2022, 6, 1)))
+    assert len(streams) == 1 and streams[0]._closed
+    streams[0]._thread.join(timeout=30)
+    assert not streams[0]._thread.is_alive()

@@ -84,12 +84,22 @@ def validate_grid(
 def _validate(
     path: Path, options: Options, forms: list[FormSpec] | None, opener: Any
 ) -> tuple[FileReport, Ledger | None]:
+    books: list[Book] = []
+
+    def opened() -> Book:
+        books.append(opener())
+        return books[-1]
+
     try:
-        return _validate_book(path, options, forms, opener, partial=True)
-    except splitread.Broken:
-        # A big sheet read in pieces (its first rows checked while the rest were parsed)
-        # could not be read so after all: the file is checked again, its sheets read whole.
-        return _validate_book(path, options, forms, opener, partial=False)
+        try:
+            return _validate_book(path, options, forms, opened, partial=True)
+        except splitread.Broken:
+            # A big sheet read in pieces (its first rows checked while the rest were parsed)
+            # could not be read so after all: the file is checked again, its sheets read whole.
+            return _validate_book(path, options, forms, opened, partial=False)
+    finally:
+        for book in books:
+            book.stop_reading()  # a check that ended early leaves no piece being parsed
 
 
 def _validate_book(

@@ -137,6 +137,12 @@ class Book:
             sheet.rows, sheet.merged, sheet.bad_cells = whole.rows, whole.merged, whole.bad_cells
             sheet.rest = None
 
+    def stop_reading(self) -> None:
+        """Parse no more pieces of any sheet begun in pieces (its reader gave up on it)."""
+        for sheet in self._cache.values():
+            if sheet.rest is not None:
+                sheet.rest.close()
+
     def reread(self, name: str) -> None:
         """Forget a sheet begun in pieces that could not be read so: the next read is whole."""
         sheet = self._cache.pop(name, None)
