@@ -106,8 +106,9 @@ class Book:
     def more_rows(self, sheet: Sheet) -> splitread.Rows | None:
         """The next piece's rows of a sheet read in pieces, added to its `rows`; None once it
         is whole (its merged ranges and bad cells then found too). Raises splitread.Broken
-        when it cannot be read in pieces: its rows so far are not the sheet's, and whoever
-        used them reads it again (`finish` does, in place)."""
+        when it cannot be read in pieces, or its search for bad cells fails: its rows so far
+        are not the sheet's, and whoever used them reads it again (`finish` does, in place),
+        which says what is wrong, if anything."""
         stream = sheet.rest
         if stream is None:
             return None
@@ -115,16 +116,23 @@ class Book:
         if rows is not None:
             sheet.rows.extend(rows)
             return rows
+        if stream.scan is not None:
+            self.record_scan(sheet.name, stream.scan.facts)  # fed to the end, and clear
+        bad: dict[tuple[int, int], BadCell] = {}
+        if self.check_sheet(sheet.name).formulas and self.archive is not None:
+            try:
+                bad = find_bad_cells(self.archive, self.parts[sheet.name])
+            except UnreadableFile as exc:
+                # Its rows were given already (and checked, maybe): the whole read, which
+                # searches the same part, says the file is unreadable where a reader says so.
+                raise splitread.Broken(f"the search for bad cells failed: {exc}") from exc
         sheet.rest = None
         width = stream.width
         for _, cells in sheet.rows:  # every row as wide as the widest piece's, as read whole
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
         sheet.merged = stream.merged
-        if stream.scan is not None:
-            self.record_scan(sheet.name, stream.scan.facts)  # fed to the end, and clear
-        if self.check_sheet(sheet.name).formulas and self.archive is not None:
-            sheet.bad_cells = find_bad_cells(self.archive, self.parts[sheet.name])
+        sheet.bad_cells = bad
         return None
 
     def finish(self, sheet: Sheet) -> None:
