@@ -457,3 +457,59 @@ def test_bad_cells_unreadable_after_the_pieces_is_the_files_finding(tmp_path: Pa
     with split_everything(6):
         split = validate_file(path, options)
     assert split[0].to_json("en") == serial[0].to_json("en")
+
+
+def test_the_check_begun_again_reads_the_same_book_whole(tmp_path: Path, monkeypatch: Any) -> None:
+    """A piece that breaks late: the file is checked again from the book already open (not
+    read from disk, nor decrypted, again), its sheet read whole (not in pieces a second
+    time), and what the first check made of its pieces is let go of before that read."""
+    import weakref
+
+    from ledgercli.check import validate as validate_mod
+    from ledgercli.read import workbook
+
+    path = big_ledger(tmp_path / "big.xlsx", end=True)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    real_rows = splitread.RowStream._rows
+    given: list[int] = []
+
+    def third_breaks(self: Any, piece: Any) -> Any:
+        given.append(piece.first_row)
+        if len(given) == 3:
+            raise splitread.Broken("planted")
+        return real_rows(self, piece)
+
+    monkeypatch.setattr(splitread.RowStream, "_rows", third_breaks)
+    opened: list[Path] = []
+    real_open = validate_mod.open_book
+
+    def counted(*args: Any) -> Any:
+        opened.append(args[0])
+        return real_open(*args)
+
+    monkeypatch.setattr(validate_mod, "open_book", counted)
+    begun: list[Any] = []
+    real_more = workbook.Book.more_rows
+
+    def more(self: Any, sheet: Any) -> Any:
+        if not begun:
+            begun.append(weakref.ref(sheet))
+        return real_more(self, sheet)
+
+    monkeypatch.setattr(workbook.Book, "more_rows", more)
+    alive: list[bool] = []
+    real_whole = workbook._Loaders.whole
+
+    def whole(self: Any, name: str) -> Any:
+        alive.append(begun[0]() is not None)
+        return real_whole(self, name)
+
+    monkeypatch.setattr(workbook._Loaders, "whole", whole)
+    seen = spy_streams(monkeypatch)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert len(given) == 3 and seen == [True]  # begun in pieces once, then read whole
+    assert opened == [path]
+    assert alive == [False]
+    assert_equal_checks(split, serial)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate, chain
 from operator import itemgetter
 from pathlib import Path
@@ -82,28 +83,37 @@ def validate_grid(
 
 
 def _validate(
-    path: Path, options: Options, forms: list[FormSpec] | None, opener: Any
+    path: Path, options: Options, forms: list[FormSpec] | None, opener: Callable[[], Book]
 ) -> tuple[FileReport, Ledger | None]:
+    # The file is opened (read, decrypted) once: a check begun again reads the same bytes.
     books: list[Book] = []
 
     def opened() -> Book:
-        books.append(opener())
-        return books[-1]
+        if not books:
+            books.append(opener())
+        return books[0]
 
     try:
         try:
             return _validate_book(path, options, forms, opened, partial=True)
         except splitread.Broken:
-            # A big sheet read in pieces (its first rows checked while the rest were parsed)
-            # could not be read so after all: the file is checked again, its sheets read whole.
-            return _validate_book(path, options, forms, opened, partial=False)
+            pass
+        # A big sheet read in pieces (its first rows checked while the rest were parsed) could
+        # not be read so after all: the file is checked again, its sheets read whole. Not in
+        # the handler, where the exception's frames would hold all that was made of the pieces.
+        books[0].read_whole()
+        return _validate_book(path, options, forms, opened, partial=False)
     finally:
         for book in books:
             book.stop_reading()  # a check that ended early leaves no piece being parsed
 
 
 def _validate_book(
-    path: Path, options: Options, forms: list[FormSpec] | None, opener: Any, partial: bool
+    path: Path,
+    options: Options,
+    forms: list[FormSpec] | None,
+    opener: Callable[[], Book],
+    partial: bool,
 ) -> tuple[FileReport, Ledger | None]:
     forms = forms if forms is not None else forms_for(options)
     fr = FileReport(path=str(path))

@@ -145,6 +145,14 @@ class Book:
             sheet.rows, sheet.merged, sheet.bad_cells = whole.rows, whole.merged, whole.bad_cells
             sheet.rest = None
 
+    def read_whole(self) -> None:
+        """Forget every sheet read so far, and read each whole from now on: a sheet begun in
+        pieces that could not be read so gave rows that are not the sheet's, and whatever was
+        made of them is checked again (the scans' facts stand: each was recorded whole)."""
+        self.stop_reading()
+        self._cache.clear()
+        self._loader = self._whole or self._loader
+
     def stop_reading(self) -> None:
         """Parse no more pieces of any sheet begun in pieces (its reader gave up on it)."""
         for sheet in self._cache.values():
