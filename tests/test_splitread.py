@@ -513,3 +513,48 @@ def test_the_check_begun_again_reads_the_same_book_whole(tmp_path: Path, monkeyp
     assert opened == [path]
     assert alive == [False]
     assert_equal_checks(split, serial)
+
+
+def _header_last(xml: bytes) -> bytes:
+    """The sheet's title and header rows (1 and 2) written after all the others: every
+    reader places them first by their numbers, but the first piece does not hold them."""
+    moved = []
+    for r in (1, 2):
+        row = re.search(rb'<row r="%d"[^>]*>.*?</row>' % r, xml, re.S)
+        assert row is not None
+        moved.append(row.group(0))
+        xml = xml.replace(row.group(0), b"", 1)
+    return xml.replace(b"</sheetData>", b"".join(moved) + b"</sheetData>", 1)
+
+
+def test_a_header_written_last_is_found_as_the_whole_read_finds_it(tmp_path: Path) -> None:
+    """The first piece's rows decide nothing on their own: a sheet whose header comes last
+    in its XML is no 'no-header' file, since the whole read finds its header first."""
+    path = _rewrite_sheet(big_ledger(tmp_path / "big.xlsx"), tmp_path / "h.xlsx", _header_last)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    assert serial[0].readable and serial[0].rows > 2000
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert_equal_checks(split, serial)
+
+
+def test_a_sheet_passed_over_on_its_first_piece_is_chosen_as_whole(tmp_path: Path) -> None:
+    """A big first sheet whose header comes last in its XML, and a small ledger after it: the
+    whole read takes the first sheet's ledger (its header complete), and so does the read in
+    pieces, though the first piece showed no header."""
+    import openpyxl
+
+    src = big_ledger(tmp_path / "big.xlsx")
+    wb = openpyxl.load_workbook(src)
+    small = wb.create_sheet("另表")
+    for row in wb.active.iter_rows(min_row=2, max_row=3, values_only=True):
+        small.append(row)  # the header and one case
+    wb.save(src)
+    path = _rewrite_sheet(src, tmp_path / "h.xlsx", _header_last)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    assert serial[0].readable and serial[0].rows > 2000
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert_equal_checks(split, serial)

@@ -135,11 +135,17 @@ class Book:
         sheet.bad_cells = bad
         return None
 
+    def read_rest(self, sheet: Sheet) -> None:
+        """Every row of a sheet begun in pieces whose first rows were used already (a header
+        looked for there): raises splitread.Broken when it cannot be read so, since the whole
+        read may place other rows among those, and what was decided must be decided again."""
+        while self.more_rows(sheet) is not None:
+            pass
+
     def finish(self, sheet: Sheet) -> None:
         """Every row of a sheet begun in pieces; read whole instead if it cannot be read so."""
         try:
-            while self.more_rows(sheet) is not None:
-                pass
+            self.read_rest(sheet)
         except splitread.Broken:
             whole = (self._whole or self._loader)(sheet.name)
             sheet.rows, sheet.merged, sheet.bad_cells = whole.rows, whole.merged, whole.bad_cells
@@ -158,13 +164,6 @@ class Book:
         for sheet in self._cache.values():
             if sheet.rest is not None:
                 sheet.rest.close()
-
-    def reread(self, name: str) -> None:
-        """Forget a sheet begun in pieces that could not be read so: the next read is whole."""
-        sheet = self._cache.pop(name, None)
-        if sheet is not None and sheet.rest is not None:
-            sheet.rest.close()
-        self._loader = self._whole or self._loader
 
     @property
     def source(self) -> Any:
