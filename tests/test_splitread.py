@@ -558,3 +558,31 @@ def test_a_sheet_passed_over_on_its_first_piece_is_chosen_as_whole(tmp_path: Pat
     with split_everything(6):
         split = validate_file(path, options)
     assert_equal_checks(split, serial)
+
+
+def test_a_stream_given_up_holds_no_cycle(tmp_path: Path) -> None:
+    """A stream closed before its end (a check that failed, a sheet that broke) lets its book
+    go with the last reference once its thread is done: the cycle collector is paused while
+    a file is checked (run/collector.py), and a cycle kept every row until the pause ended."""
+    import gc
+    import weakref
+
+    path = big_ledger(tmp_path / "big.xlsx")
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with split_everything(40):
+            book = open_book(path)
+            sheet = book.sheet("附件2", partial=True)
+            stream = sheet.rest
+            assert stream is not None
+            book.more_rows(sheet)
+            book.stop_reading()
+            stream._thread.join(timeout=30)
+            assert not stream._thread.is_alive()
+            gone, left = weakref.ref(book), weakref.ref(stream)
+            del book, sheet, stream
+            assert gone() is None and left() is None
+    finally:
+        if was:
+            gc.enable()

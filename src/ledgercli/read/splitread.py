@@ -30,7 +30,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import Any, Generic, Protocol, TypeVar
@@ -484,10 +484,12 @@ class RowStream:
                 # parsed (the header is in its first few rows).
                 first_bytes=max(piece_bytes // 4, min(piece_bytes, 1 << 20)),
             )
+        except _Closed:
+            return  # the reader went away: nobody would take what is said here
         except BaseException as exc:  # handed to the reader, never a thread's traceback
-            self._queue.put(("broken", exc))
+            self._put(("broken", exc))
             return
-        self._queue.put(("broken", None) if got is None else ("end", None))
+        self._put(("broken", None) if got is None else ("end", None))
 
     def _parse(self, data: bytes, k: int, first_row: int) -> Any:
         from python_calamine import CalamineWorkbook
@@ -497,7 +499,17 @@ class RowStream:
     def _deliver(self, piece: Piece[Any]) -> None:
         if self._closed:
             raise _Closed
-        self._queue.put(("piece", piece))
+        self._put(("piece", piece))
+
+    def _put(self, item: tuple[str, Any]) -> None:
+        self._queue.put(item)
+        if self._closed:  # closed meanwhile: nobody takes it (see close)
+            self._drain()
+
+    def _drain(self) -> None:
+        with suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
 
     def next_rows(self) -> Rows | None:
         """The rows of the next piece; None once every piece was given and the sheet's end
@@ -550,8 +562,11 @@ class RowStream:
 
     def close(self) -> None:
         """No more rows are wanted: the pieces not yet parsed are not (and the rows given so
-        far are not the sheet's)."""
+        far are not the sheet's). What was parsed and not taken goes now: a failure put
+        there would hold, by its traceback, the producer's frame, and through it this stream
+        and its book, in a cycle that waits for the collector (paused while a file is read)."""
         self._closed = True
+        self._drain()
 
 
 def stream_rows(
