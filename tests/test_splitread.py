@@ -586,3 +586,27 @@ def test_a_stream_given_up_holds_no_cycle(tmp_path: Path) -> None:
     finally:
         if was:
             gc.enable()
+
+
+def _far_cell_late(xml: bytes) -> bytes:
+    """A cell beyond the stated dimension near the end (within the grid the sheet's size
+    allows): the scan fed beside the pieces is no longer clear there."""
+    return _add_cells(xml, 2990, b'<c r="AZ2990"><v>1</v></c>')
+
+
+def test_a_stream_that_broke_stays_broken(tmp_path: Path) -> None:
+    """Asked again after it broke, a stream says so again: it never ends as if whole, which
+    would record the scan it broke on (not clear) as the sheet's, so that a later whole read
+    skipped the exact pass."""
+    path = _rewrite_sheet(big_ledger(tmp_path / "big.xlsx"), tmp_path / "f.xlsx", _far_cell_late)
+    with split_everything(6):
+        book = open_book(path)
+        sheet = book.sheet("附件2", partial=True)
+        assert sheet.rest is not None
+        with pytest.raises(splitread.Broken):
+            while book.more_rows(sheet) is not None:
+                pass
+        with pytest.raises(splitread.Broken):
+            book.more_rows(sheet)
+        assert book.scanned("附件2") is None
+    assert_same(path, must=False)

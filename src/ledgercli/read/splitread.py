@@ -531,6 +531,7 @@ class RowStream:
         self._done = True
         if kind == "end":
             return None
+        self.close()  # asked again, it says so again: it never ends as if whole
         raise Broken("the sheet could not be read in pieces") from value
 
     def _rows(self, piece: Piece[Any]) -> Rows:
