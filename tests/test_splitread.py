@@ -610,3 +610,26 @@ def test_a_stream_that_broke_stays_broken(tmp_path: Path) -> None:
             book.more_rows(sheet)
         assert book.scanned("附件2") is None
     assert_same(path, must=False)
+
+
+def test_an_interrupt_on_the_first_piece_stops_the_stream(tmp_path: Path, monkeypatch: Any) -> None:
+    """Ctrl-C while the first piece's rows are taken: the stream (in no book's cache yet,
+    so stop_reading cannot reach it) is closed, and its thread ends."""
+    path = big_ledger(tmp_path / "big.xlsx")
+    streams: list[Any] = []
+    real = splitread.stream_rows
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        streams.append(real(*args, **kwargs))
+        return streams[-1]
+
+    def interrupted(self: Any, piece: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(splitread, "stream_rows", keep)
+    monkeypatch.setattr(splitread.RowStream, "_rows", interrupted)
+    with split_everything(40), pytest.raises(KeyboardInterrupt):
+        open_book(path).sheet("附件2", partial=True)
+    assert len(streams) == 1 and streams[0]._closed
+    streams[0]._thread.join(timeout=30)
+    assert not streams[0]._thread.is_alive()

@@ -478,6 +478,9 @@ class _Loaders:
                     book.more_rows(sheet)  # the first piece's rows: the header is there
                 except splitread.Broken:
                     return self.whole(name)
+                except BaseException:  # Ctrl-C: in no cache yet, stop_reading cannot reach it
+                    stream.close()
+                    raise
                 return sheet
         return self.whole(name)
 
