@@ -633,3 +633,37 @@ def test_an_interrupt_on_the_first_piece_stops_the_stream(tmp_path: Path, monkey
     assert len(streams) == 1 and streams[0]._closed
     streams[0]._thread.join(timeout=30)
     assert not streams[0]._thread.is_alive()
+
+
+def test_a_merged_title_keeps_the_columns_parsed_in_pieces(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A title merged across the top (nearly every district's ledger has one) fills no cell:
+    the columns parsed a piece at a time as the sheet was read stand, and only a column a
+    merged range did fill (a unit merged down a town's cases) is parsed again, whole. The
+    report and the ledger are the whole read's."""
+    import openpyxl
+
+    from ledgercli.read.cells import ColumnParser
+
+    path = big_ledger(tmp_path / "big.xlsx", merged=True)
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("A1:AB1")
+    wb.save(path)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    n = serial[0].rows
+    whole: list[str] = []
+    real = ColumnParser.parse_column
+
+    def spy(self: Any, column: Any, blanks: bool = False) -> Any:
+        if len(column) == n:
+            whole.append(self.spec.key)
+        return real(self, column, blanks=blanks)
+
+    monkeypatch.setattr(ColumnParser, "parse_column", spy)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert whole == ["unit"]
+    assert_equal_checks(split, serial)
+    assert any(f.rule == "merged-filled" for f in split[0].findings)
