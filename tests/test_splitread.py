@@ -67,7 +67,7 @@ def assert_same(path: Path, pieces: int = 6, must: bool = True) -> None:
 
 def awkward_book(path: Path, n: int = 400) -> Path:
     """Shared strings, dates, booleans, merged cells (one across the middle), formulas with no
-    result and error cells, a blank stretch, a second half starting two columns in and a last
+    result and error cells, a blank stretch, a lower part starting two columns in and a last
     row wider than the rest, and a second sheet."""
     import openpyxl
 
@@ -141,7 +141,7 @@ def test_prefixed_xml_reads_the_same(tmp_path: Path) -> None:
 
 
 def test_rows_without_numbers_are_read_whole(tmp_path: Path) -> None:
-    """Rows with no r= attribute are numbered by their order: a second half would restart at
+    """Rows with no r= attribute are numbered by their order: a later piece would restart at
     row 1, so such a sheet is never cut."""
     src = awkward_book(tmp_path / "a.xlsx")
     path = _rewrite_sheet(

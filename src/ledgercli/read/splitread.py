@@ -68,7 +68,7 @@ def alone(n_files: int, jobs: int | None) -> bool:
 
 
 def idle_core() -> bool:
-    """Whether a second core is free to parse a half: two or more, and either the tasks
+    """Whether a second core is free to parse a piece: two or more, and either the tasks
     runnable right now (this one included) or the last minute's load average leave one idle.
     On a machine others keep busy, a second thread only competes with them and costs the
     copies' memory. The average alone lags a minute behind: a command run right after
@@ -375,7 +375,7 @@ def _markup(xml: bytes, begin: int) -> bool:
 
 def _others(archive: Archive, part: str) -> tuple[list[zipfile.ZipInfo], dict[str, Any]]:
     """Every member of the workbook but the sheet `part`, and their bytes as stored: what each
-    half's or piece's workbook (`_zip`) copies as it is."""
+    piece's workbook (`_zip`) copies as it is."""
     keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
     return keep, {i.filename: archive._raw(i) for i in keep}
 
