@@ -667,3 +667,32 @@ def test_a_merged_title_keeps_the_columns_parsed_in_pieces(
     assert whole == ["unit"]
     assert_equal_checks(split, serial)
     assert any(f.rule == "merged-filled" for f in split[0].findings)
+
+
+class _Panic(BaseException):
+    """As pyo3's PanicException, which a Rust panic in calamine arrives as: no Exception."""
+
+
+def test_a_panic_converting_a_piece_is_a_piece_that_cannot_be_read_so(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """calamine panicking while it converts a later piece's cells: the file is checked again
+    whole, as any piece that cannot be read in pieces (the whole read turns a panic of its
+    own into the file's finding), never an exception out of validate_file."""
+    path = big_ledger(tmp_path / "big.xlsx")
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    real = splitread.RowStream._rows
+    given: list[int] = []
+
+    def second_panics(self: Any, piece: Any) -> Any:
+        given.append(piece.first_row)
+        if len(given) == 2:
+            raise _Panic("called `Option::unwrap()` on a `None` value")
+        return real(self, piece)
+
+    monkeypatch.setattr(splitread.RowStream, "_rows", second_panics)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert len(given) == 2
+    assert_equal_checks(split, serial)

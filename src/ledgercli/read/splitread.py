@@ -525,8 +525,12 @@ class RowStream:
             except Broken:
                 self.close()
                 raise
-            except Exception as exc:  # calamine's conversion: the whole read says what
+            except BaseException as exc:  # calamine's conversion: the whole read says what
                 self.close()
+                if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                    raise
+                # A Rust panic arrives as pyo3's PanicException, no Exception: a damaged
+                # piece too (workbook._reraise_interrupts).
                 raise Broken(str(exc)) from exc
         self._done = True
         if kind == "end":
