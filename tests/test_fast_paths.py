@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from typing import Any
 
 import pytest
@@ -311,9 +312,23 @@ def test_credit_codes_checked_at_once_equal_one_at_a_time(monkeypatch: Any) -> N
         body += "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
         codes.append(body + uscc_check_char(body))
         codes.append(body + rng.choice(USCC_ALPHABET))
-    monkeypatch.setattr(cells, "_ARRAY_CODES", 10**9)
-    one_at_a_time = cells._clean_codes(codes)
+    with monkeypatch.context() as m:
+        # One at a time whatever is loaded: numpy (imported by any test that read Arrow
+        # columns before this one) would otherwise send this reference through the matrix.
+        m.delitem(sys.modules, "numpy", raising=False)
+        m.setattr(cells, "_ARRAY_CODES", 10**9)
+        m.setattr(cells, "_checks_right", None)  # never called here
+        one_at_a_time = cells._clean_codes(codes)
+    matrices: list[int] = []
+    real = cells._checks_right
+
+    def counted(shaped: list[str]) -> list[bool]:
+        matrices.append(len(shaped))
+        return real(shaped)
+
+    monkeypatch.setattr(cells, "_checks_right", counted)
     monkeypatch.setattr(cells, "_ARRAY_CODES", 0)
     at_once = cells._clean_codes(codes)
+    assert len(matrices) == 1  # really computed as one matrix
     assert at_once == one_at_a_time
     assert 3000 <= len(at_once) < len(codes) - 2500

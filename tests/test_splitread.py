@@ -67,7 +67,7 @@ def assert_same(path: Path, pieces: int = 6, must: bool = True) -> None:
 
 def awkward_book(path: Path, n: int = 400) -> Path:
     """Shared strings, dates, booleans, merged cells (one across the middle), formulas with no
-    result and error cells, a blank stretch, a second half starting two columns in and a last
+    result and error cells, a blank stretch, a lower part starting two columns in and a last
     row wider than the rest, and a second sheet."""
     import openpyxl
 
@@ -141,7 +141,7 @@ def test_prefixed_xml_reads_the_same(tmp_path: Path) -> None:
 
 
 def test_rows_without_numbers_are_read_whole(tmp_path: Path) -> None:
-    """Rows with no r= attribute are numbered by their order: a second half would restart at
+    """Rows with no r= attribute are numbered by their order: a later piece would restart at
     row 1, so such a sheet is never cut."""
     src = awkward_book(tmp_path / "a.xlsx")
     path = _rewrite_sheet(
@@ -427,3 +427,272 @@ def test_a_check_that_ends_early_stops_the_pieces(tmp_path: Path, monkeypatch: A
     assert len(streams) == 1 and streams[0]._closed
     streams[0]._thread.join(timeout=30)
     assert not streams[0]._thread.is_alive()
+
+
+# --- what review found (each held by a test that failed before its fix) -------------------
+
+
+def _add_cells(xml: bytes, row: int, cells: bytes) -> bytes:
+    """`cells` added at the end of the sheet's row `row`."""
+    m = re.search(rb'<row r="%d"[^>]*>' % row, xml)
+    assert m is not None
+    end = xml.index(b"</row>", m.end())
+    return xml[:end] + cells + xml[end:]
+
+
+def test_bad_cells_unreadable_after_the_pieces_is_the_files_finding(tmp_path: Path) -> None:
+    """A formula (so the sheet is searched for bad cells) and a tag calamine reads but expat
+    calls mismatched, far down: the whole read reports the file damaged, and so does the read
+    in pieces (the search runs once the last piece is in), never an exception."""
+    src = big_ledger(tmp_path / "big.xlsx")
+
+    def damage(xml: bytes) -> bytes:
+        xml = _add_cells(xml, 5, b'<c r="C5"><f>1+1</f><v>2</v></c>')
+        return _add_cells(xml, 2900, b'<c r="C2900" t="inlineStr"><is><t>ab</T></is></c>')
+
+    path = _rewrite_sheet(src, tmp_path / "d.xlsx", damage)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    assert not serial[0].readable and [f.rule for f in serial[0].findings] == ["corrupt"]
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert split[0].to_json("en") == serial[0].to_json("en")
+
+
+def test_the_check_begun_again_reads_the_same_book_whole(tmp_path: Path, monkeypatch: Any) -> None:
+    """A piece that breaks late: the file is checked again from the book already open (not
+    read from disk, nor decrypted, again), its sheet read whole (not in pieces a second
+    time), and what the first check made of its pieces is let go of before that read."""
+    import weakref
+
+    from ledgercli.check import validate as validate_mod
+    from ledgercli.read import workbook
+
+    path = big_ledger(tmp_path / "big.xlsx", end=True)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    real_rows = splitread.RowStream._rows
+    given: list[int] = []
+
+    def third_breaks(self: Any, piece: Any) -> Any:
+        given.append(piece.first_row)
+        if len(given) == 3:
+            raise splitread.Broken("planted")
+        return real_rows(self, piece)
+
+    monkeypatch.setattr(splitread.RowStream, "_rows", third_breaks)
+    opened: list[Path] = []
+    real_open = validate_mod.open_book
+
+    def counted(*args: Any) -> Any:
+        opened.append(args[0])
+        return real_open(*args)
+
+    monkeypatch.setattr(validate_mod, "open_book", counted)
+    begun: list[Any] = []
+    real_more = workbook.Book.more_rows
+
+    def more(self: Any, sheet: Any) -> Any:
+        if not begun:
+            begun.append(weakref.ref(sheet))
+        return real_more(self, sheet)
+
+    monkeypatch.setattr(workbook.Book, "more_rows", more)
+    alive: list[bool] = []
+    real_whole = workbook._Loaders.whole
+
+    def whole(self: Any, name: str) -> Any:
+        alive.append(begun[0]() is not None)
+        return real_whole(self, name)
+
+    monkeypatch.setattr(workbook._Loaders, "whole", whole)
+    seen = spy_streams(monkeypatch)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert len(given) == 3 and seen == [True]  # begun in pieces once, then read whole
+    assert opened == [path]
+    assert alive == [False]
+    assert_equal_checks(split, serial)
+
+
+def _header_last(xml: bytes) -> bytes:
+    """The sheet's title and header rows (1 and 2) written after all the others: every
+    reader places them first by their numbers, but the first piece does not hold them."""
+    moved = []
+    for r in (1, 2):
+        row = re.search(rb'<row r="%d"[^>]*>.*?</row>' % r, xml, re.S)
+        assert row is not None
+        moved.append(row.group(0))
+        xml = xml.replace(row.group(0), b"", 1)
+    return xml.replace(b"</sheetData>", b"".join(moved) + b"</sheetData>", 1)
+
+
+def test_a_header_written_last_is_found_as_the_whole_read_finds_it(tmp_path: Path) -> None:
+    """The first piece's rows decide nothing on their own: a sheet whose header comes last
+    in its XML is no 'no-header' file, since the whole read finds its header first."""
+    path = _rewrite_sheet(big_ledger(tmp_path / "big.xlsx"), tmp_path / "h.xlsx", _header_last)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    assert serial[0].readable and serial[0].rows > 2000
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert_equal_checks(split, serial)
+
+
+def test_a_sheet_passed_over_on_its_first_piece_is_chosen_as_whole(tmp_path: Path) -> None:
+    """A big first sheet whose header comes last in its XML, and a small ledger after it: the
+    whole read takes the first sheet's ledger (its header complete), and so does the read in
+    pieces, though the first piece showed no header."""
+    import openpyxl
+
+    src = big_ledger(tmp_path / "big.xlsx")
+    wb = openpyxl.load_workbook(src)
+    small = wb.create_sheet("另表")
+    for row in wb.active.iter_rows(min_row=2, max_row=3, values_only=True):
+        small.append(row)  # the header and one case
+    wb.save(src)
+    path = _rewrite_sheet(src, tmp_path / "h.xlsx", _header_last)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    assert serial[0].readable and serial[0].rows > 2000
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert_equal_checks(split, serial)
+
+
+def test_a_stream_given_up_holds_no_cycle(tmp_path: Path) -> None:
+    """A stream closed before its end (a check that failed, a sheet that broke) lets its book
+    go with the last reference once its thread is done: the cycle collector is paused while
+    a file is checked (run/collector.py), and a cycle kept every row until the pause ended."""
+    import gc
+    import weakref
+
+    path = big_ledger(tmp_path / "big.xlsx")
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with split_everything(40):
+            book = open_book(path)
+            sheet = book.sheet("附件2", partial=True)
+            stream = sheet.rest
+            assert stream is not None
+            book.more_rows(sheet)
+            book.stop_reading()
+            stream._thread.join(timeout=30)
+            assert not stream._thread.is_alive()
+            gone, left = weakref.ref(book), weakref.ref(stream)
+            del book, sheet, stream
+            assert gone() is None and left() is None
+    finally:
+        if was:
+            gc.enable()
+
+
+def _far_cell_late(xml: bytes) -> bytes:
+    """A cell beyond the stated dimension near the end (within the grid the sheet's size
+    allows): the scan fed beside the pieces is no longer clear there."""
+    return _add_cells(xml, 2990, b'<c r="AZ2990"><v>1</v></c>')
+
+
+def test_a_stream_that_broke_stays_broken(tmp_path: Path) -> None:
+    """Asked again after it broke, a stream says so again: it never ends as if whole, which
+    would record the scan it broke on (not clear) as the sheet's, so that a later whole read
+    skipped the exact pass."""
+    path = _rewrite_sheet(big_ledger(tmp_path / "big.xlsx"), tmp_path / "f.xlsx", _far_cell_late)
+    with split_everything(6):
+        book = open_book(path)
+        sheet = book.sheet("附件2", partial=True)
+        assert sheet.rest is not None
+        with pytest.raises(splitread.Broken):
+            while book.more_rows(sheet) is not None:
+                pass
+        with pytest.raises(splitread.Broken):
+            book.more_rows(sheet)
+        assert book.scanned("附件2") is None
+    assert_same(path, must=False)
+
+
+def test_an_interrupt_on_the_first_piece_stops_the_stream(tmp_path: Path, monkeypatch: Any) -> None:
+    """Ctrl-C while the first piece's rows are taken: the stream (in no book's cache yet,
+    so stop_reading cannot reach it) is closed, and its thread ends."""
+    path = big_ledger(tmp_path / "big.xlsx")
+    streams: list[Any] = []
+    real = splitread.stream_rows
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        streams.append(real(*args, **kwargs))
+        return streams[-1]
+
+    def interrupted(self: Any, piece: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(splitread, "stream_rows", keep)
+    monkeypatch.setattr(splitread.RowStream, "_rows", interrupted)
+    with split_everything(40), pytest.raises(KeyboardInterrupt):
+        open_book(path).sheet("附件2", partial=True)
+    assert len(streams) == 1 and streams[0]._closed
+    streams[0]._thread.join(timeout=30)
+    assert not streams[0]._thread.is_alive()
+
+
+def test_a_merged_title_keeps_the_columns_parsed_in_pieces(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A title merged across the top (nearly every district's ledger has one) fills no cell:
+    the columns parsed a piece at a time as the sheet was read stand, and only a column a
+    merged range did fill (a unit merged down a town's cases) is parsed again, whole. The
+    report and the ledger are the whole read's."""
+    import openpyxl
+
+    from ledgercli.read.cells import ColumnParser
+
+    path = big_ledger(tmp_path / "big.xlsx", merged=True)
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("A1:AB1")
+    wb.save(path)
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    n = serial[0].rows
+    whole: list[str] = []
+    real = ColumnParser.parse_column
+
+    def spy(self: Any, column: Any, blanks: bool = False) -> Any:
+        if len(column) == n:
+            whole.append(self.spec.key)
+        return real(self, column, blanks=blanks)
+
+    monkeypatch.setattr(ColumnParser, "parse_column", spy)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert whole == ["unit"]
+    assert_equal_checks(split, serial)
+    assert any(f.rule == "merged-filled" for f in split[0].findings)
+
+
+class _Panic(BaseException):
+    """As pyo3's PanicException, which a Rust panic in calamine arrives as: no Exception."""
+
+
+def test_a_panic_converting_a_piece_is_a_piece_that_cannot_be_read_so(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """calamine panicking while it converts a later piece's cells: the file is checked again
+    whole, as any piece that cannot be read in pieces (the whole read turns a panic of its
+    own into the file's finding), never an exception out of validate_file."""
+    path = big_ledger(tmp_path / "big.xlsx")
+    options = Options(today=dt.date(2022, 6, 1))
+    serial = validate_file(path, options)
+    real = splitread.RowStream._rows
+    given: list[int] = []
+
+    def second_panics(self: Any, piece: Any) -> Any:
+        given.append(piece.first_row)
+        if len(given) == 2:
+            raise _Panic("called `Option::unwrap()` on a `None` value")
+        return real(self, piece)
+
+    monkeypatch.setattr(splitread.RowStream, "_rows", second_panics)
+    with split_everything(6):
+        split = validate_file(path, options)
+    assert len(given) == 2
+    assert_equal_checks(split, serial)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate, chain
 from operator import itemgetter
 from pathlib import Path
@@ -82,28 +83,37 @@ def validate_grid(
 
 
 def _validate(
-    path: Path, options: Options, forms: list[FormSpec] | None, opener: Any
+    path: Path, options: Options, forms: list[FormSpec] | None, opener: Callable[[], Book]
 ) -> tuple[FileReport, Ledger | None]:
+    # The file is opened (read, decrypted) once: a check begun again reads the same bytes.
     books: list[Book] = []
 
     def opened() -> Book:
-        books.append(opener())
-        return books[-1]
+        if not books:
+            books.append(opener())
+        return books[0]
 
     try:
         try:
             return _validate_book(path, options, forms, opened, partial=True)
         except splitread.Broken:
-            # A big sheet read in pieces (its first rows checked while the rest were parsed)
-            # could not be read so after all: the file is checked again, its sheets read whole.
-            return _validate_book(path, options, forms, opened, partial=False)
+            pass
+        # A big sheet read in pieces (its first rows checked while the rest were parsed) could
+        # not be read so after all: the file is checked again, its sheets read whole. Not in
+        # the handler, where the exception's frames would hold all that was made of the pieces.
+        books[0].read_whole()
+        return _validate_book(path, options, forms, opened, partial=False)
     finally:
         for book in books:
             book.stop_reading()  # a check that ended early leaves no piece being parsed
 
 
 def _validate_book(
-    path: Path, options: Options, forms: list[FormSpec] | None, opener: Any, partial: bool
+    path: Path,
+    options: Options,
+    forms: list[FormSpec] | None,
+    opener: Callable[[], Book],
+    partial: bool,
 ) -> tuple[FileReport, Ledger | None]:
     forms = forms if forms is not None else forms_for(options)
     fr = FileReport(path=str(path))
@@ -203,11 +213,14 @@ def _join_sheets(
 _FILL_DOWN = {"text", "enum", "credit_code", "phone", "month", "date"}
 
 
-def _fill_merged(loc: Located, findings: list[Finding]) -> None:
+def _fill_merged(loc: Located, findings: list[Finding]) -> set[int]:
     """A cell merged down the data rows (街镇部门 over a town's six cases, very common) holds
-    its value in the top cell only; each row it covers takes that value, with a notice."""
+    its value in the top cell only; each row it covers takes that value, with a notice.
+    Returns the columns filled (a title merged across the top, as most ledgers have, fills
+    none)."""
     by_row = {excel_row: cells for excel_row, cells in loc.data}
     keys = {j: key for key, j in loc.columns.items()}
+    changed: set[int] = set()
     for (r0, c0), (r1, c1) in loc.sheet.merged:
         key = keys.get(c0)
         top = by_row.get(r0 + 1)
@@ -224,6 +237,7 @@ def _fill_merged(loc: Located, findings: list[Finding]) -> None:
                 cells[c0] = value
                 filled = True
         if filled:
+            changed.add(c0)
             span = f"{letter(c0)}{r0 + 1}:{letter(c0)}{r1 + 1}"
             findings.append(
                 Finding(
@@ -237,6 +251,7 @@ def _fill_merged(loc: Located, findings: list[Finding]) -> None:
                     {"range": span},
                 )
             )
+    return changed
 
 
 def _other_ledger_sheets(book: Book, loc: Located, findings: list[Finding]) -> list[Located]:
@@ -313,8 +328,9 @@ def check_table(
         pieces = _Pieces(loc, options)
         pieces.read(book, fr)
     if loc.sheet.merged and loc.column_rows is None:
-        _fill_merged(loc, fr.findings)
-        pieces = None  # filled cells change the columns: parsed again, whole
+        filled = _fill_merged(loc, fr.findings)
+        if pieces is not None and filled:
+            pieces.refill(filled)  # their cells changed: taken again, and parsed whole
     t = _TableCheck(loc, fr, options, typed, pieces)
     t.parse_columns()
     _unit_from_metadata(loc, t.values, t.blanks, fr.findings, t.rows)
@@ -592,6 +608,20 @@ class _Pieces:
             whole.issues.extend((i + offset, issues) for i, issues in part.issues)
             whole.blanks.extend(i + offset for i in part.blanks)
         self.n += len(block)
+
+    def refill(self, filled: set[int]) -> None:
+        """The columns whose cells a merged range filled in the rows (_fill_merged, once the
+        sheet's end said where its merged ranges are): taken again from the rows, and parsed
+        whole. The other columns' parse, a piece at a time, stands."""
+        form = self.loc.form
+        for j in filled & self.raw.keys():
+            self.raw[j] = [cells[j] if j < len(cells) else "" for _, cells in self.loc.data]
+        for key, j in self.keys:
+            if j in filled:
+                spec = form.by_key[key]
+                self.parsed[key] = self.parsers[key].parse_column(
+                    self.raw[j], blanks=bool(spec.required or spec.required_when)
+                )
 
     def columns(self) -> list[Any]:
         """The table's cells column by column, as _TableCheck._columns lays them out."""

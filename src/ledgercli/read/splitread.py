@@ -30,7 +30,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import Any, Generic, Protocol, TypeVar
@@ -68,7 +68,7 @@ def alone(n_files: int, jobs: int | None) -> bool:
 
 
 def idle_core() -> bool:
-    """Whether a second core is free to parse a half: two or more, and either the tasks
+    """Whether a second core is free to parse a piece: two or more, and either the tasks
     runnable right now (this one included) or the last minute's load average leave one idle.
     On a machine others keep busy, a second thread only competes with them and costs the
     copies' memory. The average alone lags a minute behind: a command run right after
@@ -375,7 +375,7 @@ def _markup(xml: bytes, begin: int) -> bool:
 
 def _others(archive: Archive, part: str) -> tuple[list[zipfile.ZipInfo], dict[str, Any]]:
     """Every member of the workbook but the sheet `part`, and their bytes as stored: what each
-    half's or piece's workbook (`_zip`) copies as it is."""
+    piece's workbook (`_zip`) copies as it is."""
     keep = [i for n, i in archive.infos.items() if n != part and not i.is_dir()]
     return keep, {i.filename: archive._raw(i) for i in keep}
 
@@ -484,10 +484,12 @@ class RowStream:
                 # parsed (the header is in its first few rows).
                 first_bytes=max(piece_bytes // 4, min(piece_bytes, 1 << 20)),
             )
+        except _Closed:
+            return  # the reader went away: nobody would take what is said here
         except BaseException as exc:  # handed to the reader, never a thread's traceback
-            self._queue.put(("broken", exc))
+            self._put(("broken", exc))
             return
-        self._queue.put(("broken", None) if got is None else ("end", None))
+        self._put(("broken", None) if got is None else ("end", None))
 
     def _parse(self, data: bytes, k: int, first_row: int) -> Any:
         from python_calamine import CalamineWorkbook
@@ -497,7 +499,17 @@ class RowStream:
     def _deliver(self, piece: Piece[Any]) -> None:
         if self._closed:
             raise _Closed
-        self._queue.put(("piece", piece))
+        self._put(("piece", piece))
+
+    def _put(self, item: tuple[str, Any]) -> None:
+        self._queue.put(item)
+        if self._closed:  # closed meanwhile: nobody takes it (see close)
+            self._drain()
+
+    def _drain(self) -> None:
+        with suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
 
     def next_rows(self) -> Rows | None:
         """The rows of the next piece; None once every piece was given and the sheet's end
@@ -513,12 +525,17 @@ class RowStream:
             except Broken:
                 self.close()
                 raise
-            except Exception as exc:  # calamine's conversion: the whole read says what
+            except BaseException as exc:  # calamine's conversion: the whole read says what
                 self.close()
+                if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                    raise
+                # A Rust panic arrives as pyo3's PanicException, no Exception: a damaged
+                # piece too (workbook._reraise_interrupts).
                 raise Broken(str(exc)) from exc
         self._done = True
         if kind == "end":
             return None
+        self.close()  # asked again, it says so again: it never ends as if whole
         raise Broken("the sheet could not be read in pieces") from value
 
     def _rows(self, piece: Piece[Any]) -> Rows:
@@ -550,8 +567,11 @@ class RowStream:
 
     def close(self) -> None:
         """No more rows are wanted: the pieces not yet parsed are not (and the rows given so
-        far are not the sheet's)."""
+        far are not the sheet's). What was parsed and not taken goes now: a failure put
+        there would hold, by its traceback, the producer's frame, and through it this stream
+        and its book, in a cycle that waits for the collector (paused while a file is read)."""
         self._closed = True
+        self._drain()
 
 
 def stream_rows(

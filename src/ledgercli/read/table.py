@@ -213,7 +213,8 @@ def locate(
     `collect=False` leaves the data rows to the caller (a book of head rows only).
     `partial`: the table's sheet may be one read in pieces (Book.sheet): loc.data then holds
     the data rows of its first piece, and the caller collects the rest (`collect_rows`) as
-    `book.more_rows(loc.sheet)` gives them. Every other sheet is whole.
+    `book.more_rows(loc.sheet)` gives them. Every other sheet is read to its end: if that
+    breaks (splitread.Broken), the caller begins again with the book read whole.
     """
     names = book.sheet_names
     if sheet_name is not None:
@@ -266,7 +267,7 @@ def locate(
     keyvalue = best is None or (kv_best is not None and kv_best[0] > len(best[4].columns))
     for sheet in begun:  # only the table's sheet may stay partial, for the caller to read on
         if keyvalue or not collect or best is None or sheet is not best[1]:
-            book.finish(sheet)
+            book.read_rest(sheet)
     if keyvalue:
         assert kv_best is not None
         _, sheet, form, found = kv_best
@@ -285,7 +286,10 @@ def locate(
 def _no_table(book: Book, names: list[str], begun: list[Sheet]) -> UnreadableFile:
     """Why no sheet holds a form: a summary sent instead of a ledger, or no header at all."""
     for sheet in begun:
-        book.reread(sheet.name)  # its later pieces are not parsed for nothing
+        # No header in its first piece, so none in the sheet, unless its rest cannot be read in
+        # pieces (Broken: the file is checked again whole). summary_title looks at the sheet
+        # anyway: it is read on, not read again.
+        book.read_rest(sheet)
     summary = summary_title(book, names)
     if summary is not None:
         return UnreadableFile("summary-table", path=str(book.path), title=summary)

@@ -106,8 +106,9 @@ class Book:
     def more_rows(self, sheet: Sheet) -> splitread.Rows | None:
         """The next piece's rows of a sheet read in pieces, added to its `rows`; None once it
         is whole (its merged ranges and bad cells then found too). Raises splitread.Broken
-        when it cannot be read in pieces: its rows so far are not the sheet's, and whoever
-        used them reads it again (`finish` does, in place)."""
+        when it cannot be read in pieces, or its search for bad cells fails: its rows so far
+        are not the sheet's, and whoever used them reads it again (`finish` does, in place),
+        which says what is wrong, if anything."""
         stream = sheet.rest
         if stream is None:
             return None
@@ -115,40 +116,54 @@ class Book:
         if rows is not None:
             sheet.rows.extend(rows)
             return rows
+        if stream.scan is not None:
+            self.record_scan(sheet.name, stream.scan.facts)  # fed to the end, and clear
+        bad: dict[tuple[int, int], BadCell] = {}
+        if self.check_sheet(sheet.name).formulas and self.archive is not None:
+            try:
+                bad = find_bad_cells(self.archive, self.parts[sheet.name])
+            except UnreadableFile as exc:
+                # Its rows were given already (and checked, maybe): the whole read, which
+                # searches the same part, says the file is unreadable where a reader says so.
+                raise splitread.Broken(f"the search for bad cells failed: {exc}") from exc
         sheet.rest = None
         width = stream.width
         for _, cells in sheet.rows:  # every row as wide as the widest piece's, as read whole
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
         sheet.merged = stream.merged
-        if stream.scan is not None:
-            self.record_scan(sheet.name, stream.scan.facts)  # fed to the end, and clear
-        if self.check_sheet(sheet.name).formulas and self.archive is not None:
-            sheet.bad_cells = find_bad_cells(self.archive, self.parts[sheet.name])
+        sheet.bad_cells = bad
         return None
+
+    def read_rest(self, sheet: Sheet) -> None:
+        """Every row of a sheet begun in pieces whose first rows were used already (a header
+        looked for there): raises splitread.Broken when it cannot be read so, since the whole
+        read may place other rows among those, and what was decided must be decided again."""
+        while self.more_rows(sheet) is not None:
+            pass
 
     def finish(self, sheet: Sheet) -> None:
         """Every row of a sheet begun in pieces; read whole instead if it cannot be read so."""
         try:
-            while self.more_rows(sheet) is not None:
-                pass
+            self.read_rest(sheet)
         except splitread.Broken:
             whole = (self._whole or self._loader)(sheet.name)
             sheet.rows, sheet.merged, sheet.bad_cells = whole.rows, whole.merged, whole.bad_cells
             sheet.rest = None
+
+    def read_whole(self) -> None:
+        """Forget every sheet read so far, and read each whole from now on: a sheet begun in
+        pieces that could not be read so gave rows that are not the sheet's, and whatever was
+        made of them is checked again (the scans' facts stand: each was recorded whole)."""
+        self.stop_reading()
+        self._cache.clear()
+        self._loader = self._whole or self._loader
 
     def stop_reading(self) -> None:
         """Parse no more pieces of any sheet begun in pieces (its reader gave up on it)."""
         for sheet in self._cache.values():
             if sheet.rest is not None:
                 sheet.rest.close()
-
-    def reread(self, name: str) -> None:
-        """Forget a sheet begun in pieces that could not be read so: the next read is whole."""
-        sheet = self._cache.pop(name, None)
-        if sheet is not None and sheet.rest is not None:
-            sheet.rest.close()
-        self._loader = self._whole or self._loader
 
     @property
     def source(self) -> Any:
@@ -463,6 +478,9 @@ class _Loaders:
                     book.more_rows(sheet)  # the first piece's rows: the header is there
                 except splitread.Broken:
                     return self.whole(name)
+                except BaseException:  # Ctrl-C: in no cache yet, stop_reading cannot reach it
+                    stream.close()
+                    raise
                 return sheet
         return self.whole(name)
 
