@@ -641,6 +641,85 @@ def test_a_hostile_sheet_reads_as_the_whole_read(
         assert (given >= 4) == (name in IN_PIECES), given
 
 
+def _rewritten(src: Path, dst: Path, change: Any) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, change(data) if info.filename == SHEET else data)
+    return dst
+
+
+def _empty_rows_after(xml: bytes) -> bytes:
+    """2,000 styled rows without a cell after the last row: pieces with nothing to place."""
+    last = max(map(int, re.findall(rb'<row r="(\d+)"', xml)))
+    rows = b"".join(
+        b'<row r="%d" ht="20" customHeight="1"/>' % n for n in range(last + 1, last + 2001)
+    )
+    return xml.replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+def _no_rows_big_head(xml: bytes) -> bytes:
+    """No row at all, after a head of 3,000 column widths."""
+    cols = b"".join(
+        b'<col min="%d" max="%d" width="12" customWidth="1"/>' % (i, i) for i in range(1, 3000)
+    )
+    head = xml[: xml.index(b"<sheetData>")]
+    return head + b"<cols>" + cols + b"</cols><sheetData></sheetData></worksheet>"
+
+
+def _edge(name: str, folder: Path) -> tuple[Path, int, int | None, bool]:
+    """(the workbook, pieces, rows of the first piece, whether the check reads on in pieces)."""
+    path = folder / f"{name}.xlsx"
+    notes = [[f"第{i}行说明"] for i in range(40)]
+    if name == "long-first-rows":  # a first piece of fewer than HEADER_SCAN_ROWS rows
+        return plain(path, 300, [(i, "long") for i in range(12)]), 10, None, False
+    if name == "header-at-row-40":  # the last row the header is sought in
+        return plain(path, 300, [(200, "phone")], above=notes[:38]), 5, 45, True
+    if name == "header-at-row-41":  # one row too far: no header, as read whole
+        return plain(path, 300, [(200, "phone")], above=notes[:39]), 5, 45, False
+    if name == "header-only-then-empty-rows":
+        return _rewritten(plain(folder / "h.xlsx", 0, []), path, _empty_rows_after), 6, 45, False
+    if name == "no-rows-big-head":
+        return _rewritten(plain(folder / "h.xlsx", 0, []), path, _no_rows_big_head), 6, 45, False
+    if name == "end-of-table-in-the-first-piece":  # every later piece is junk after 填写说明
+        grid_rows = [(30, "end"), *((i, "phone") for i in range(31, 300, 20))]
+        return plain(path, 300, grid_rows), 6, 60, True
+    assert name == "data-rows-then-empty-rows"
+    empty_after = _rewritten(plain(folder / "d.xlsx", 60, [(50, "phone")]), path, _empty_rows_after)
+    return empty_after, 6, 1200, True  # (about 1,200 rows' share of the bytes: the data rows)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "long-first-rows",
+        "header-at-row-40",
+        "header-at-row-41",
+        "header-only-then-empty-rows",
+        "no-rows-big-head",
+        "end-of-table-in-the-first-piece",
+        "data-rows-then-empty-rows",
+    ],
+)
+def test_an_edge_of_the_stream_reads_as_the_whole_read(tmp_path: Path, name: str) -> None:
+    """Where the stream's own choices lie: a first piece too short to hold the header's rows,
+    the header at the last row it is sought in and one past it, a sheet of the header alone
+    then thousands of empty rows, one of no row at all, the end of the table in the first
+    piece, pieces holding nothing to place."""
+    path, pieces, first_rows, in_pieces = _edge(name, tmp_path)
+    blocks: list[int] = []
+    real = validate._Pieces.add
+
+    def add(self: Any, block: list[Any]) -> None:
+        blocks.append(len(block))
+        real(self, block)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validate._Pieces, "add", add)
+        assert_same_check(path, pieces, first_rows)
+    assert (len(blocks) >= 2) == in_pieces, blocks
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _say_how_they_were_read() -> Any:
     yield
