@@ -720,6 +720,26 @@ def test_an_edge_of_the_stream_reads_as_the_whole_read(tmp_path: Path, name: str
     assert (len(blocks) >= 2) == in_pieces, blocks
 
 
+def test_a_sheet_that_broke_is_not_read_in_pieces_again(tmp_path: Path, monkeypatch: Any) -> None:
+    """A piece that cannot be placed sends the file to be checked again, whole: its sheet is
+    then read whole at once, not begun in pieces again to break at the same piece."""
+    base = plain(tmp_path / "base.xlsx", 300, [(5, "phone")])
+    path = _rewritten(base, tmp_path / "moved.xlsx", HOSTILE["row-moved-to-the-end"])
+    streams: list[bool] = []
+    real = splitread.stream_rows
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        stream = real(*args, **kwargs)
+        streams.append(stream is not None)
+        return stream
+
+    whole = checked(path, None)
+    monkeypatch.setattr(splitread, "stream_rows", spy)
+    split = checked(path, 6)
+    assert split[0].to_json("en") == whole[0].to_json("en")
+    assert streams == [True], streams
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _say_how_they_were_read() -> Any:
     yield

@@ -95,8 +95,10 @@ def _validate(
             return _validate_book(path, options, forms, opened, partial=True)
         except splitread.Broken:
             # A big sheet read in pieces (its first rows checked while the rest were parsed)
-            # could not be read so after all: the file is checked again, its sheets read whole.
-            return _validate_book(path, options, forms, opened, partial=False)
+            # could not be read so after all: the file is checked again, its sheets read whole
+            # at once (begun in pieces again, the same piece would break again).
+            with splitread.enabled(False):
+                return _validate_book(path, options, forms, opened, partial=False)
     finally:
         for book in books:
             book.stop_reading()  # a check that ended early leaves no piece being parsed
