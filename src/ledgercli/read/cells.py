@@ -37,7 +37,11 @@ def _issue(severity: str, rule: str, **params: Any) -> Issue:
 
 
 def number_text(value: float) -> str:
-    """A float as Excel shows it: at most 15 significant digits, no trailing '.0'."""
+    """A float as Excel shows it: at most 15 significant digits, no trailing '.0', and a zero
+    without a sign. (-0.0, from `<v>-0</v>`, equals 0.0 as a key: a column parses whichever
+    it meets first for both, so the two must read alike, wherever a column is cut.)"""
+    if value == 0:
+        return "0"
     text = f"{value:.15g}"
     if "e" in text or "E" in text:
         text = f"{Decimal(text):f}"
@@ -51,7 +55,8 @@ def int_text(raw: Any) -> str | None:
         return str(raw)
     if isinstance(raw, float) and raw.is_integer():
         # Past 15 digits a double's exact value shows digits nobody typed; Excel shows 15.
-        return f"{raw:.0f}" if abs(raw) < 1e15 else number_text(raw)
+        # A zero has no sign (number_text).
+        return number_text(raw) if not raw or abs(raw) >= 1e15 else f"{raw:.0f}"
     return None
 
 

@@ -13,8 +13,10 @@ keeps the sheet's own ending (its merged ranges).
 `RowStream` gives a validated sheet's rows a piece at a time, so the checks of the first rows
 run while the later ones are parsed (check/validate.py); `parse_pieces` serves the column
 reader of a million-row city workbook, which frees each piece before the next. Anything unusual
-(rows without numbers or out of order, a namespace prefix, a scan that needs its exact pass, a
-size outside the range where it pays) reads the sheet whole; tests hold the two reads equal.
+(rows without numbers or out of order, a namespace prefix, merged ranges before or among the
+rows, a second block of rows, a scan that needs its exact pass, a size outside the range where
+it pays) reads the sheet whole; tests hold the two reads equal (tests/test_stream_fuzz.py
+among them, with hostile sheets by hand).
 """
 
 from __future__ import annotations
@@ -178,7 +180,8 @@ def parse_pieces(
 
     None (what was parsed so far dropped, nothing more handed to `parse`) when the sheet is not
     worth cutting, cannot be cut safely (rows without numbers, or out of order; a namespace
-    prefix), or the scan is not clear: the caller then reads it whole, after scanning it. What
+    prefix; what calamine takes once, anywhere but its place: `_once_only`), or the scan is
+    not clear: the caller then reads it whole, after scanning it. What
     `parse`, or inflating, raises is raised.
 
     With `deliver`, each piece is handed to it in order as soon as it is parsed (and none is
@@ -303,6 +306,8 @@ class _Pieces(Generic[T]):
             if found is None or root is None or found.group(1):
                 raise _Whole  # no rows where expected, or a namespace prefix (<x:row>)
             self.head = self.buf[: found.end()]
+            if b"mergeCells" in self.head:
+                raise _Whole  # merged ranges before the rows: every piece would hold them
             self.close = b"</sheetData></" + root.group(1) + b">"
             self.pos = self.checked = found.end()
         # Text a <row> tag could stand in, where a cut would break the XML or worse: no writer
@@ -327,6 +332,8 @@ class _Pieces(Generic[T]):
                 raise _Whole  # a row numbered by its place: a piece would restart at row 1
             row = int(number.group(1))
             if row > self.last_row:
+                if _once_only(self.buf, self.pos, at.start()):
+                    raise _Whole  # a second block of rows, or merged ranges, in this piece
                 self.last_row = row
                 return at.start(), row
             if self.submitted:
@@ -371,6 +378,20 @@ def _markup(xml: bytes, begin: int) -> bool:
                 return True
             at = xml.find(mark, at + 1)
     return False
+
+
+# What calamine takes once from a sheet, the first it meets: its rows (the first <sheetData>)
+# and its merged ranges (the first <mergeCells>, even an empty one). Their place is the head
+# (once) and after the rows, in the last piece. Anywhere else (merged ranges before or among
+# the rows, a second block of rows) each piece would take its own: rows the whole read leaves
+# out, merged ranges once a piece. No writer puts them there; such a sheet is read whole.
+_ONCE = (b"sheetData", b"mergeCells")
+
+
+def _once_only(xml: bytes, begin: int, end: int) -> bool:
+    """Whether xml[begin:end] (a piece's rows, other than the last's) names one of them.
+    Searched for as two words (about 3 GB/s each): no rarer byte marks both."""
+    return any(xml.find(word, begin, end) >= 0 for word in _ONCE)
 
 
 def _others(archive: Archive, part: str) -> tuple[list[zipfile.ZipInfo], dict[str, Any]]:
