@@ -752,6 +752,25 @@ def test_a_sheet_that_broke_is_not_read_in_pieces_again(tmp_path: Path, monkeypa
     assert streams == [True], streams
 
 
+@pytest.mark.parametrize(("merges", "kept"), [([], True), ([(200, 4, UNIT)], False)])
+def test_merged_ranges_that_fill_nothing_keep_the_pieces_parse(
+    tmp_path: Path, monkeypatch: Any, merges: list[tuple[int, int, int]], kept: bool
+) -> None:
+    """A merged title (nearly every district's) fills no data cell: the columns parsed a piece
+    at a time are kept. A unit merged down the data rows fills cells: parsed again, whole."""
+    path = plain(tmp_path / "t.xlsx", 300, [(5, "phone")], title_merged=True, merges=merges)
+    used: list[bool] = []
+    real = validate._Pieces.columns
+
+    def columns(self: Any) -> Any:
+        used.append(True)
+        return real(self)
+
+    monkeypatch.setattr(validate._Pieces, "columns", columns)
+    assert assert_same_check(path, 6, first_rows=60) >= 4
+    assert bool(used) == kept
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _say_how_they_were_read() -> Any:
     yield

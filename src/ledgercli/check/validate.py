@@ -205,9 +205,11 @@ def _join_sheets(
 _FILL_DOWN = {"text", "enum", "credit_code", "phone", "month", "date"}
 
 
-def _fill_merged(loc: Located, findings: list[Finding]) -> None:
+def _fill_merged(loc: Located, findings: list[Finding]) -> bool:
     """A cell merged down the data rows (街镇部门 over a town's six cases, very common) holds
-    its value in the top cell only; each row it covers takes that value, with a notice."""
+    its value in the top cell only; each row it covers takes that value, with a notice.
+    Whether any cell was filled (a merged title or 填写说明 fills none)."""
+    any_filled = False
     by_row = {excel_row: cells for excel_row, cells in loc.data}
     keys = {j: key for key, j in loc.columns.items()}
     for (r0, c0), (r1, c1) in loc.sheet.merged:
@@ -226,6 +228,7 @@ def _fill_merged(loc: Located, findings: list[Finding]) -> None:
                 cells[c0] = value
                 filled = True
         if filled:
+            any_filled = True
             span = f"{letter(c0)}{r0 + 1}:{letter(c0)}{r1 + 1}"
             findings.append(
                 Finding(
@@ -239,6 +242,7 @@ def _fill_merged(loc: Located, findings: list[Finding]) -> None:
                     {"range": span},
                 )
             )
+    return any_filled
 
 
 def _other_ledger_sheets(book: Book, loc: Located, findings: list[Finding]) -> list[Located]:
@@ -314,8 +318,7 @@ def check_table(
         assert book is not None  # a sheet is read in pieces only for a caller with its book
         pieces = _Pieces(loc, options)
         pieces.read(book, fr)
-    if loc.sheet.merged and loc.column_rows is None:
-        _fill_merged(loc, fr.findings)
+    if loc.sheet.merged and loc.column_rows is None and _fill_merged(loc, fr.findings):
         pieces = None  # filled cells change the columns: parsed again, whole
     t = _TableCheck(loc, fr, options, typed, pieces)
     t.parse_columns()
