@@ -103,7 +103,7 @@ FAULTS: dict[str, Any] = {
     "placeholder": lambda r: r.update(合同名称="/", 债务人联系人="无"),
     "duplicate": lambda r: r.update(合同名称="合同同名"),
     "numbered-text": lambda r: r.update(序号=f"{r['序号']}"),
-    "long": lambda r: r.update(合同名称=scattered(3000, r["序号"])),
+    "long": lambda r: r.update(合同名称=scattered(3000, int(r["序号"]))),
     "repaid": lambda r: r.update(清偿完毕金额=r["拖欠金额"], 剩余金额=0),
     "mismatch": lambda r: r.update(剩余金额=7),
     "zero": lambda r: r.update(已偿还金额=0.0, 债权人联系电话=0.0),
