@@ -3,14 +3,16 @@ validate._Pieces) gives exactly what the whole read gives: a differential, prope
 
 Hypothesis draws annex-2 ledgers of 50-600 rows with broken cells of every kind in random rows
 (bad phones and credit codes, negative amounts, unknown values, numbers stored as text, blank
-required cells, amounts in 元, booleans, dates, formulas without a result, error cells), the
-same case far apart, a 合计 row, the 填写说明 and junk under the table, blank rows, rows
-starting at column C, a wider last row, the unit merged down a few rows, the unit of amount
-declared above the header or in it, a merged city workbook's provenance columns, other sheets
-before the ledger's, written by xlsxwriter (shared strings) or by openpyxl and xlsxwriter's
-constant_memory mode (inline strings), and cut into 2-60 pieces, the first one mostly holding
-the header (else the sheet is read to its end before it is sought). The report, the ledger
-(values with their types) and every sheet as read must equal the whole read's.
+required cells, amounts in 元, zeros written -0, booleans, dates, formulas without a result,
+error cells), the same case far apart, a 合计 row, the 填写说明 and junk under the table, blank
+rows, rows starting at column C, a wider last row, the title and a few cells merged (the unit,
+the debtor, the kind of debt, an amount), the unit of amount declared above the header or in
+it, a merged city workbook's provenance columns, other sheets before and after the ledger's
+(notes, another town's ledger), written by xlsxwriter (shared strings) or by openpyxl and
+xlsxwriter's constant_memory mode (inline strings), and cut into 2-60 pieces, the first one
+mostly holding the header (else the sheet is read to its end before it is sought). The report,
+the ledger (values with their types) and every sheet as read must equal the whole read's.
+Hostile sheets by hand and the stream's own edges follow.
 
 `make test` runs a few dozen examples, the same ones every time; a longer, random run:
 
@@ -101,7 +103,7 @@ FAULTS: dict[str, Any] = {
     "placeholder": lambda r: r.update(合同名称="/", 债务人联系人="无"),
     "duplicate": lambda r: r.update(合同名称="合同同名"),
     "numbered-text": lambda r: r.update(序号=f"{r['序号']}"),
-    "long": lambda r: r.update(合同名称=scattered(3000, r["序号"])),
+    "long": lambda r: r.update(合同名称=scattered(3000, int(r["序号"]))),
     "repaid": lambda r: r.update(清偿完毕金额=r["拖欠金额"], 剩余金额=0),
     "mismatch": lambda r: r.update(剩余金额=7),
     "zero": lambda r: r.update(已偿还金额=0.0, 债权人联系电话=0.0),
@@ -130,6 +132,7 @@ class Spec:
     header_unit: str | None  # 元 or 万元 in every amount header
     all_yuan: bool
     before: list[str]  # sheets before the ledger's
+    after: list[str]  # and after it (a town's sheet of the same form is joined to it)
     merges: list[tuple[int, int, int]]  # (first data row index, rows, column) merged down
     tail: list[str]  # what ends the sheet: total, end, junk, wide
     provenance: bool  # a merged city workbook's columns after the form's (来源文件…)
@@ -170,6 +173,7 @@ def specs(draw: Any) -> Spec:
         header_unit=draw(st.sampled_from([None, None, "元", "万元"])),
         all_yuan=draw(st.integers(0, 5)) == 0,
         before=draw(st.lists(st.sampled_from(["notes", "empty", "ledger", "long"]), max_size=2)),
+        after=draw(st.lists(st.sampled_from(["notes", "ledger"]), max_size=1)),
         merges=draw(
             st.lists(
                 st.tuples(index, st.integers(2, 8), st.sampled_from(MERGED_COLUMNS)), max_size=3
@@ -295,6 +299,7 @@ def other_sheet(kind: str) -> tuple[list[list[Any]], list[tuple[int, int, int, i
 def write(spec: Spec, path: Path) -> Path:
     sheets = [(f"其他{n}", *other_sheet(kind)) for n, kind in enumerate(spec.before)]
     sheets.append(("附件2", spec.grid, spec.merged))
+    sheets += [(f"其后{n}", *other_sheet(kind)) for n, kind in enumerate(spec.after)]
     if spec.writer == "openpyxl":
         _write_openpyxl(path, sheets)
     else:
@@ -509,6 +514,7 @@ def plain(path: Path, rows: int, faults: list[tuple[int, str]], **changes: Any) 
         header_unit=None,
         all_yuan=False,
         before=[],
+        after=[],
         merges=[],
         tail=[],
         provenance=False,
@@ -750,6 +756,33 @@ def test_a_sheet_that_broke_is_not_read_in_pieces_again(tmp_path: Path, monkeypa
     split = checked(path, 6)
     assert split[0].to_json("en") == whole[0].to_json("en")
     assert streams == [True], streams
+
+
+@pytest.mark.parametrize(("merges", "refilled"), [([], False), ([(200, 4, UNIT)], True)])
+def test_merged_ranges_that_fill_nothing_keep_the_pieces_parse(
+    tmp_path: Path, monkeypatch: Any, merges: list[tuple[int, int, int]], refilled: bool
+) -> None:
+    """A merged title (nearly every district's) fills no data cell: the columns parsed a piece
+    at a time are kept. A unit merged down the data rows fills cells of its column only: that
+    column is taken again and parsed whole, the others' parse in pieces stands."""
+    path = plain(tmp_path / "t.xlsx", 300, [(5, "phone")], title_merged=True, merges=merges)
+    used: list[bool] = []
+    again: list[set[int]] = []
+    real_columns, real_refill = validate._Pieces.columns, validate._Pieces.refill
+
+    def columns(self: Any) -> Any:
+        used.append(True)
+        return real_columns(self)
+
+    def refill(self: Any, filled: set[int]) -> None:
+        again.append(set(filled))
+        real_refill(self, filled)
+
+    monkeypatch.setattr(validate._Pieces, "columns", columns)
+    monkeypatch.setattr(validate._Pieces, "refill", refill)
+    assert assert_same_check(path, 6, first_rows=60) >= 4
+    assert used  # the pieces' parse was used either way
+    assert again == ([{UNIT}] if refilled else [])
 
 
 @pytest.fixture(autouse=True, scope="module")
