@@ -421,7 +421,7 @@ def test_a_check_that_ends_early_stops_the_pieces(tmp_path: Path, monkeypatch: A
         if len(added) == 2:
             raise RuntimeError("planted")
 
-    monkeypatch.setattr(validate_mod._Pieces, "add", fails_on_the_second)
+    monkeypatch.setattr(validate_mod._ColumnsInPieces, "add", fails_on_the_second)
     with split_everything(40), pytest.raises(RuntimeError, match="planted"):
         validate_file(path, Options(today=dt.date(2022, 6, 1)))
     assert len(streams) == 1 and streams[0]._closed

@@ -1,5 +1,5 @@
 """A ledger checked a piece at a time as its sheet is read in pieces (splitread.RowStream,
-validate._Pieces) gives exactly what the whole read gives: a differential, property-based test.
+validate._ColumnsInPieces) gives exactly what the whole read gives: a differential, property-based test.
 
 Hypothesis draws annex-2 ledgers of 50-600 rows with broken cells of every kind in random rows
 (bad phones and credit codes, negative amounts, unknown values, numbers stored as text, blank
@@ -395,7 +395,7 @@ def assert_same_check(path: Path, pieces: int, first_rows: int | None = None) ->
     given: list[int] = []
     real_stream, real_pieces = splitread.stream_rows, splitread.parse_pieces
     real_next = splitread.RowStream.next_rows
-    real_add = validate._Pieces.add
+    real_add = validate._ColumnsInPieces.add
     blocks: list[int] = []  # the blocks of rows the check parsed a piece at a time
 
     def add(self: Any, block: list[Any]) -> None:
@@ -433,7 +433,7 @@ def assert_same_check(path: Path, pieces: int, first_rows: int | None = None) ->
         mp.setattr(splitread, "stream_rows", stream_rows)
         mp.setattr(splitread, "parse_pieces", parse_pieces)
         mp.setattr(splitread.RowStream, "next_rows", next_rows)
-        mp.setattr(validate._Pieces, "add", add)
+        mp.setattr(validate._ColumnsInPieces, "add", add)
         split_report, split = checked(path, pieces)
     SEEN[f"checked in {min(sum(map(bool, blocks)), 5)} blocks"] += 1
     SEEN[f"pieces given {min(sum(given), 9)}"] += 1
@@ -726,14 +726,14 @@ def test_an_edge_of_the_stream_reads_as_the_whole_read(tmp_path: Path, name: str
     piece, pieces holding nothing to place."""
     path, pieces, first_rows, in_pieces = _edge(name, tmp_path)
     blocks: list[int] = []
-    real = validate._Pieces.add
+    real = validate._ColumnsInPieces.add
 
     def add(self: Any, block: list[Any]) -> None:
         blocks.append(len(block))
         real(self, block)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(validate._Pieces, "add", add)
+        mp.setattr(validate._ColumnsInPieces, "add", add)
         assert_same_check(path, pieces, first_rows)
     assert (len(blocks) >= 2) == in_pieces, blocks
 
@@ -768,7 +768,7 @@ def test_merged_ranges_that_fill_nothing_keep_the_pieces_parse(
     path = plain(tmp_path / "t.xlsx", 300, [(5, "phone")], title_merged=True, merges=merges)
     used: list[bool] = []
     again: list[set[int]] = []
-    real_columns, real_refill = validate._Pieces.columns, validate._Pieces.refill
+    real_columns, real_refill = validate._ColumnsInPieces.columns, validate._ColumnsInPieces.refill
 
     def columns(self: Any) -> Any:
         used.append(True)
@@ -778,8 +778,8 @@ def test_merged_ranges_that_fill_nothing_keep_the_pieces_parse(
         again.append(set(filled))
         real_refill(self, filled)
 
-    monkeypatch.setattr(validate._Pieces, "columns", columns)
-    monkeypatch.setattr(validate._Pieces, "refill", refill)
+    monkeypatch.setattr(validate._ColumnsInPieces, "columns", columns)
+    monkeypatch.setattr(validate._ColumnsInPieces, "refill", refill)
     assert assert_same_check(path, 6, first_rows=60) >= 4
     assert used  # the pieces' parse was used either way
     assert again == ([{UNIT}] if refilled else [])

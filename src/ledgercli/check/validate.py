@@ -325,7 +325,7 @@ def check_table(
     pieces = None
     if loc.sheet.rest is not None:
         assert book is not None  # a sheet is read in pieces only for a caller with its book
-        pieces = _Pieces(loc, options)
+        pieces = _ColumnsInPieces(loc, options)
         pieces.read(book, fr)
     if loc.sheet.merged and loc.column_rows is None:
         filled = _fill_merged(loc, fr.findings)
@@ -364,7 +364,7 @@ class _TableCheck:
         fr: FileReport,
         options: Options,
         typed: bool,
-        pieces: _Pieces | None = None,
+        pieces: _ColumnsInPieces | None = None,
     ) -> None:
         self.loc = loc
         self.pieces = pieces
@@ -559,7 +559,7 @@ class _TableCheck:
         return ledger
 
 
-class _Pieces:
+class _ColumnsInPieces:
     """The columns of a table whose sheet is read in pieces (read/splitread.py), each parsed
     a piece at a time as the pieces come, while the later ones are still parsed on other
     threads. A cell's parse is its own (ColumnParser.parse_column: each value, its issues),
@@ -590,6 +590,8 @@ class _Pieces:
         fr.findings.extend(loc.findings[said:])
 
     def add(self, block: list[tuple[int, list[Any]]]) -> None:
+        """One piece's data rows: their cells appended to each column, and each column's
+        part parsed, its row indexes moved to where the piece's rows sit in the table."""
         if not block:
             return
         form, offset = self.loc.form, self.n

@@ -651,6 +651,11 @@ def _unclean_texts(strs: list[str]) -> set[str]:
 _NUL_SPACE = re.compile(r"\0\s")
 
 
+# From this many codes on, numpy is worth importing to check them (it takes a tenth of a
+# second; a 100k-row ledger's scan has usually imported it with pyarrow already).
+_ARRAY_CODES = 30_000
+
+
 def _clean_codes(strs: list[str]) -> list[str]:
     """The credit codes written as they should be, with a right check character (the fast
     path of `parse_credit_code`, over a column)."""
@@ -663,11 +668,6 @@ def _clean_codes(strs: list[str]) -> list[str]:
         return list(compress(shaped, _checks_right(shaped)))
     checks = map(uscc_check_char, map(itemgetter(slice(0, 17)), shaped))
     return list(compress(shaped, map(eq, map(itemgetter(17), shaped), checks)))
-
-
-# From this many codes on, numpy is worth importing to check them (it takes a tenth of a
-# second; a 100k-row ledger's scan has usually imported it with pyarrow already).
-_ARRAY_CODES = 30_000
 
 
 def _checks_right(shaped: list[str]) -> list[bool]:

@@ -196,8 +196,8 @@ def parse_pieces(
     if archive.infos[part].file_size <= piece_bytes:
         return None
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        cutter = _Pieces(book, part, parse, lead, after_row, piece_bytes, scan, deliver)
-        cutter.first_bytes = piece_bytes if first_bytes is None else first_bytes
+        first = piece_bytes if first_bytes is None else first_bytes
+        cutter = _Pieces(book, part, parse, lead, after_row, (first, piece_bytes), scan, deliver)
         return cutter.run(pool, max(1, workers))
 
 
@@ -215,7 +215,7 @@ class _Pieces(Generic[T]):
         parse: Callable[[bytes, int, int], T],
         lead: Callable[[int], bytes],
         after_row: int,
-        piece_bytes: int,
+        sizes: tuple[int, int],  # the first piece's, and every other's
         scan: Scan | None,
         deliver: Callable[[Piece[T]], None] | None = None,
     ) -> None:
@@ -225,8 +225,7 @@ class _Pieces(Generic[T]):
         self.keep, self.raw = _others(archive, part)
         self.archive, self.part = archive, part
         self.parse, self.lead, self.scan = parse, lead, scan
-        self.piece_bytes = piece_bytes
-        self.first_bytes = piece_bytes
+        self.first_bytes, self.piece_bytes = sizes
         self.last_row = after_row  # each cut is at a later row than the one before
         self.head = b""  # the sheet's XML before its rows: every piece begins with it
         self.close = b""  # how a piece's rows end: as the sheet would if they stopped there
