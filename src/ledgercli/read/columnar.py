@@ -186,6 +186,8 @@ def _not_data(loc: Located, rows: list[int], first: list[Any]) -> list[int] | No
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not rows:
+        return None  # (pyarrow 15's indices_nonzero crashes the process on no chunks at all)
     # The gate of `row_kind`, on whole columns: the row's first non-empty cell is text that
     # starts like a total or a note; only those rows are looked at one by one.
     starts = "^(?:" + "|".join(re.escape(t) for t in sorted(TRIGGERS)) + ")"
