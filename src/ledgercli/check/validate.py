@@ -19,7 +19,7 @@ from ledgercli.check.rules import Context, get_rules, load_schema
 from ledgercli.model import amountunit
 from ledgercli.model.cityformat import is_merged, recorded_errors
 from ledgercli.model.errors import UnreadableFile
-from ledgercli.model.forms import FormSpec, get_form, input_forms
+from ledgercli.model.forms import ColumnSpec, FormSpec, get_form, input_forms
 from ledgercli.model.ledger import Ledger, join
 from ledgercli.model.options import Options as Options  # the engine's options, re-exported
 from ledgercli.model.report import FileReport, Finding
@@ -95,14 +95,14 @@ def _validate(
 
     try:
         try:
-            return _validate_book(path, options, forms, opened, partial=True)
+            return _validate_book(path, options, forms, opened)
         except splitread.Broken:
             pass
         # A big sheet read in pieces (its first rows checked while the rest were parsed) could
         # not be read so after all: the file is checked again, its sheets read whole. Not in
         # the handler, where the exception's frames would hold all that was made of the pieces.
-        books[0].read_whole()
-        return _validate_book(path, options, forms, opened, partial=False)
+        books[0].read_whole()  # its sheets are never begun in pieces again
+        return _validate_book(path, options, forms, opened)
     finally:
         for book in books:
             book.stop_reading()  # a check that ended early leaves no piece being parsed
@@ -113,7 +113,6 @@ def _validate_book(
     options: Options,
     forms: list[FormSpec] | None,
     opener: Callable[[], Book],
-    partial: bool,
 ) -> tuple[FileReport, Ledger | None]:
     forms = forms if forms is not None else forms_for(options)
     fr = FileReport(path=str(path))
@@ -126,7 +125,7 @@ def _validate_book(
 
             loc = locate_merged(book, forms, options.sheet, options.summary_columns)
         if loc is None:
-            loc = locate(book, forms, options.sheet, partial=partial)
+            loc = locate(book, forms, options.sheet, partial=True)
     except UnreadableFile as exc:
         fr.readable = False
         fr.sha256 = fr.sha256 or exc.sha256
@@ -447,7 +446,7 @@ class _TableCheck:
             column = self.pieces.parsed[key]
         else:
             column = ColumnParser(spec, form, self.options.today).parse_column(
-                col_raw, blanks=bool(spec.required or spec.required_when)
+                col_raw, blanks=_lists_blanks(spec)
             )
         parsed = column.values
         for i, issues in column.issues:
@@ -559,6 +558,12 @@ class _TableCheck:
         return ledger
 
 
+def _lists_blanks(spec: ColumnSpec) -> bool:
+    """Whether a column's parse lists its blank rows: only a column that may be required
+    needs them (the required checks of check/columns.py; a unit filled from 填报单位)."""
+    return bool(spec.required or spec.required_when)
+
+
 class _ColumnsInPieces:
     """The columns of a table whose sheet is read in pieces (read/splitread.py), each parsed
     a piece at a time as the pieces come, while the later ones are still parsed on other
@@ -603,7 +608,7 @@ class _ColumnsInPieces:
         for key, j in self.keys:
             spec = form.by_key[key]
             part = self.parsers[key].parse_column(
-                columns[j] if j < width else blank, blanks=bool(spec.required or spec.required_when)
+                columns[j] if j < width else blank, blanks=_lists_blanks(spec)
             )
             whole = self.parsed[key]
             whole.values.extend(part.values)
@@ -622,7 +627,7 @@ class _ColumnsInPieces:
             if j in filled:
                 spec = form.by_key[key]
                 self.parsed[key] = self.parsers[key].parse_column(
-                    self.raw[j], blanks=bool(spec.required or spec.required_when)
+                    self.raw[j], blanks=_lists_blanks(spec)
                 )
 
     def columns(self) -> list[Any]:
