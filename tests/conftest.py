@@ -34,3 +34,18 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     realinbox.build(base / "inbox")
     (base / "out").mkdir()
     return base
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample submissions merged: a city workbook as merge writes it (xlsxwriter's inline
+    strings), for the tests of reading one by columns and in pieces."""
+    from click.testing import CliRunner
+
+    from ledgercli.cli import cli
+
+    subs = Path(__file__).parent.parent / "sample_data" / "submissions"
+    path = tmp_path_factory.mktemp("city") / "city.xlsx"
+    r = CliRunner().invoke(cli, ["merge", str(subs), "--form", "cq-annex2", "-o", str(path)])
+    assert r.exit_code == 0, r.output
+    return path

@@ -9,24 +9,14 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from ledgercli.check import validate as validate_mod
 from ledgercli.check.validate import forms_for, validate_file
-from ledgercli.cli import cli
 from ledgercli.model.options import Options
 from ledgercli.read import columnar
 from ledgercli.summary.figures import input_columns
 
 SUBS = Path(__file__).parent.parent / "sample_data" / "submissions"
-
-
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("city") / "city.xlsx"
-    r = CliRunner().invoke(cli, ["merge", str(SUBS), "--form", "cq-annex2", "-o", str(path)])
-    assert r.exit_code == 0, r.output
-    return path
 
 
 def _read(path: Path, monkeypatch: pytest.MonkeyPatch, by_columns: bool) -> Any:

@@ -14,11 +14,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from ledgercli.check import validate as validate_mod
 from ledgercli.check.validate import forms_for, validate_file
-from ledgercli.cli import cli
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.options import Options
 from ledgercli.read import columnar, sheetscan, splitread
@@ -26,20 +24,10 @@ from ledgercli.read.table import HEADER_SCAN_ROWS, locate
 from ledgercli.read.workbook import open_book
 from ledgercli.summary.figures import input_columns
 
-SUBS = Path(__file__).parent.parent / "sample_data" / "submissions"
 SHEET = "xl/worksheets/sheet1.xml"
 WHOLE = 1 << 40  # a piece size no sheet reaches: read whole
 # Small pieces, so that a sheet of 140 rows (214 KB of XML) is cut many times, and anywhere.
 SIZES = (7_000, 23_456, 60_000)
-
-
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The samples merged: xlsxwriter's inline strings, as merge writes a city workbook."""
-    path = tmp_path_factory.mktemp("city") / "city.xlsx"
-    r = CliRunner().invoke(cli, ["merge", str(SUBS), "--form", "cq-annex2", "-o", str(path)])
-    assert r.exit_code == 0, r.output
-    return path
 
 
 def _rewrite(src: Path, dst: Path, change: Callable[[str], str]) -> Path:

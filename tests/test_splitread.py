@@ -224,6 +224,22 @@ def spy_streams(monkeypatch: Any) -> list[bool]:
     return seen
 
 
+def break_on_the_third_piece(monkeypatch: Any) -> list[int]:
+    """The third piece of every stream cannot be placed (Broken); the first row of each
+    piece taken, in order."""
+    real = splitread.RowStream._rows
+    given: list[int] = []
+
+    def third_breaks(self: Any, piece: Any) -> Any:
+        given.append(piece.first_row)
+        if len(given) == 3:
+            raise splitread.Broken("planted")
+        return real(self, piece)
+
+    monkeypatch.setattr(splitread.RowStream, "_rows", third_breaks)
+    return given
+
+
 def assert_equal_checks(a: Any, b: Any) -> None:
     (ra, la), (rb, lb) = a, b
     assert ra.to_json("en") == rb.to_json("en")
@@ -270,16 +286,7 @@ def test_a_piece_that_breaks_late_is_checked_again_whole(tmp_path: Path, monkeyp
     path = big_ledger(tmp_path / "big.xlsx", end=True)
     options = Options(today=dt.date(2022, 6, 1))
     serial = validate_file(path, options)
-    real = splitread.RowStream._rows
-    given: list[int] = []
-
-    def third_breaks(self: Any, piece: Any) -> Any:
-        given.append(piece.first_row)
-        if len(given) == 3:
-            raise splitread.Broken("planted")
-        return real(self, piece)
-
-    monkeypatch.setattr(splitread.RowStream, "_rows", third_breaks)
+    given = break_on_the_third_piece(monkeypatch)
     seen = spy_streams(monkeypatch)
     with split_everything(6):
         split = validate_file(path, options)
@@ -471,16 +478,7 @@ def test_the_check_begun_again_reads_the_same_book_whole(tmp_path: Path, monkeyp
     path = big_ledger(tmp_path / "big.xlsx", end=True)
     options = Options(today=dt.date(2022, 6, 1))
     serial = validate_file(path, options)
-    real_rows = splitread.RowStream._rows
-    given: list[int] = []
-
-    def third_breaks(self: Any, piece: Any) -> Any:
-        given.append(piece.first_row)
-        if len(given) == 3:
-            raise splitread.Broken("planted")
-        return real_rows(self, piece)
-
-    monkeypatch.setattr(splitread.RowStream, "_rows", third_breaks)
+    given = break_on_the_third_piece(monkeypatch)
     opened: list[Path] = []
     real_open = validate_mod.open_book
 

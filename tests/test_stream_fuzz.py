@@ -46,7 +46,7 @@ from ledgercli.model.report import FileReport
 from ledgercli.read import splitread
 from ledgercli.read.workbook import open_book
 from realinbox import AMOUNTS
-from test_splitread import split_everything
+from test_splitread import split_everything, spy_streams
 
 EXAMPLES = int(os.environ.get("LEDGER_STREAM_FUZZ_EXAMPLES", "0") or 0)
 LONG = EXAMPLES > 0
@@ -743,16 +743,8 @@ def test_a_sheet_that_broke_is_not_read_in_pieces_again(tmp_path: Path, monkeypa
     then read whole at once, not begun in pieces again to break at the same piece."""
     base = plain(tmp_path / "base.xlsx", 300, [(5, "phone")])
     path = _rewritten(base, tmp_path / "moved.xlsx", HOSTILE["row-moved-to-the-end"])
-    streams: list[bool] = []
-    real = splitread.stream_rows
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        stream = real(*args, **kwargs)
-        streams.append(stream is not None)
-        return stream
-
     whole = checked(path, None)
-    monkeypatch.setattr(splitread, "stream_rows", spy)
+    streams = spy_streams(monkeypatch)
     split = checked(path, 6)
     assert split[0].to_json("en") == whole[0].to_json("en")
     assert streams == [True], streams
