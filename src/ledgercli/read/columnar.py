@@ -564,10 +564,9 @@ def _read_pieces(
     part = book.parts.get(name)
     if part is None or book.archive is None or not book.archive.has(part):
         return None
-    size = piece_bytes if piece_bytes is not None else splitread.PIECE_BYTES
-    if book.strings_part and book.archive.has(book.strings_part):
-        # Each piece reads the shared strings again: never more pieces than that repays.
-        size = max(size, 2 * book.archive.size(book.strings_part))
+    size = splitread.worth_its_strings(
+        book, piece_bytes if piece_bytes is not None else splitread.PIECE_BYTES
+    )
     if book.archive.size(part) <= size:
         return None
     # Nothing reads the sheet with calamine meanwhile: its copy of the file is let go of.

@@ -129,6 +129,15 @@ def nonblank_rows(grid: list[list[Any]], first: int = 1) -> Rows:
 PIECE_BYTES = 16 * 1024 * 1024
 
 
+def worth_its_strings(book: Book, piece_bytes: int) -> int:
+    """A piece size no smaller than twice the shared strings: each piece reads them again,
+    and never more pieces than that repays."""
+    archive, strings = book.archive, book.strings_part
+    if archive is not None and strings and archive.has(strings):
+        return max(piece_bytes, 2 * archive.size(strings))
+    return piece_bytes
+
+
 class Scan(Protocol):
     """What the pieces' reader needs of the safety scan fed beside it (sheetscan.StreamScan)."""
 
@@ -608,11 +617,7 @@ def stream_rows(
     if not MIN_BYTES <= size <= MAX_BYTES:
         return None
     if piece_bytes is None:
-        piece_bytes = max(size // STREAM_PIECES, STREAM_FLOOR)
-        strings = book.strings_part
-        if strings and archive.has(strings):
-            # Each piece reads the shared strings again: never more pieces than that repays.
-            piece_bytes = max(piece_bytes, 2 * archive.size(strings))
+        piece_bytes = worth_its_strings(book, max(size // STREAM_PIECES, STREAM_FLOOR))
     if size <= piece_bytes:
         return None
     return RowStream(book, name, piece_bytes, scan)
