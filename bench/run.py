@@ -723,15 +723,16 @@ def run_once(
     step("read floor: submissions", [*py, READ_FLOOR, "附件2", *inputs], "read-floor.txt")
     step("validate", [*ledger, "validate", str(folder), "--format", "json"], "validate.json")
     merge = [*ledger, "merge", str(folder), "-o", str(city), "--force", "--format", "json"]
-    if "merge" not in steps and not city.exists():
+    needs_city = any(s.startswith(("summarize", "read floor: city")) for s in steps)
+    if needs_city and "merge" not in steps and not city.exists():
         # summarize without merge reads the city workbook of an earlier run, or makes one.
         measure(merge, work / "merge.json", work / "merge.json.stderr")
     step("merge", merge, "merge.json")
     step("read floor: city.xlsx", [*py, READ_FLOOR, "明细", str(city)], "read-floor-city.txt")
     try:
         rows, width = map(int, (work / "read-floor-city.txt").read_text().split())
-    except ValueError:
-        rows, width = manifest["total_rows"] + 1, 28  # merge failed: the generated rows
+    except (OSError, ValueError):
+        rows, width = manifest["total_rows"] + 1, 28  # no merge, or it failed: the generated rows
     pool = root / "pool.pickle"
     floor = [*py, WRITE_FLOOR, str(pool), str(rows - 1), str(width), str(work / "floor.xlsx")]
     step("write floor", floor, "write-floor.txt")

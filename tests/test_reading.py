@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import ANNEX2_HEADERS, TITLE2, annex2_row, write_annex2
 from ledgercli.check.validate import validate_file
@@ -148,7 +150,7 @@ def test_formula_found_however_the_part_is_packed(
 
 def test_scan_finds_text_cut_between_chunks() -> None:
     """A formula, an error value or a far cell straddling two chunks is still found, at every
-    chunk size, by both engines (Python's re for small parts, Arrow's RE2 for large ones)."""
+    chunk size."""
     import random
 
     from ledgercli.read.sheetscan import _FastScan
@@ -166,18 +168,50 @@ def test_scan_finds_text_cut_between_chunks() -> None:
         b'<c r="A31"><v>1</v></c>': "unusual",
         b'<c r="B3"><v>1</v></c>': None,
     }
-    for arrow in (False, True):
-        for planted, kind in cases.items():
-            xml = head + noise + planted + noise + b"</sheetData></worksheet>"
-            for size in (1, 7, 13, 64, len(xml)):
-                scan = _FastScan(len(xml))
-                scan.arrow = arrow
-                chunks = [xml[i : i + size] for i in range(0, len(xml), size)]
-                for chunk in chunks[:-1]:
-                    scan.feed(chunk)
-                scan.feed(chunks[-1], final=True)
-                got = "formula" if scan.facts.formulas else "unusual" if scan.unusual else None
-                assert got == kind, (arrow, planted, size)
+    for planted, kind in cases.items():
+        xml = head + noise + planted + noise + b"</sheetData></worksheet>"
+        for size in (1, 7, 13, 64, len(xml)):
+            scan = _FastScan(len(xml))
+            chunks = [xml[i : i + size] for i in range(0, len(xml), size)]
+            for chunk in chunks[:-1]:
+                scan.feed(chunk)
+            scan.feed(chunks[-1], final=True)
+            got = "formula" if scan.facts.formulas else "unusual" if scan.unusual else None
+            assert got == kind, (planted, size)
+
+
+# Pieces of a worksheet's XML, ordinary and hostile, for the scan's engine to be held to re.
+_XML_BITS = [
+    b'<c r="B3">', b'<c r="AB2002">', b'<c r="AC1">', b'<c r="B2003">', b'<c r="b12">',
+    b'<c r="A00000000000000000001">', b"<c>", b"<c/>", b'<c\tr="A1">', b"<c s=\"1\">",
+    b'<c r=A1>', b"<v>1</v>", b"<v>#N/A</v>", b'<v t="x">#REF!</v>', b"<f>A1</f>", b"<f/>",
+    b"<x:c ", b"<x:f>", b":row>", b"<!DOCTYPE", b"<!ENTITY", b"<cols>", b"<col ", b"<row r=\"3\">",
+    b"\xe4\xb8\xad", b"\xff", b"<", b"c", b" ", b'"', b"r", b"=", b"0", b"9", b"#", b">",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_XML_BITS), max_size=40), st.integers(0, 40))
+def test_scan_engine_finds_what_python_re_finds(bits: list[bytes], start: int) -> None:
+    """The scan's one-pass engine (RE2) stops at the first place any of its patterns matches,
+    where Python's re, trying each pattern, finds the first: the same place and kind."""
+    import re
+
+    from ledgercli.read.sheetscan import _KINDS, _beyond, _Searcher
+
+    alts = [(k, p) for k, ps in _KINDS.items() for p in ps] + [("beyond", _beyond(2002, 28))]
+    buf = b"".join(bits)
+    start = min(start, len(buf))
+    hits = [
+        (m.start(), kind)
+        for kind, p in alts
+        if (m := re.compile(p.encode()).search(buf, start)) is not None
+    ]
+    at, kind = _Searcher(alts).search(buf, start)
+    first = min((h for h, _ in hits), default=-1)
+    assert at == first
+    if at >= 0:
+        assert kind == next(k for h, k in hits if h == at)
 
 
 def test_a_part_inflating_past_its_declared_size_is_refused(tmp_path: Path) -> None:

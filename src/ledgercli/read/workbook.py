@@ -38,7 +38,6 @@ from ledgercli.read.sheetscan import (
     check_ods,
     check_xls,
     find_bad_cells,
-    prefetch_arrow,
     scan_sheet,
 )
 
@@ -414,7 +413,6 @@ def _open_zip(path: Path, data: bytes, max_unpacked_mb: int) -> Book:
     # Every part that is no worksheet is checked now (calamine reads the shared strings and
     # styles when it opens the file); worksheets when they are read.
     sheets = set(sheet_xml.values()) | _worksheet_parts(archive) if fmt == "xlsx" else set()
-    prefetch_arrow(archive, sheets)
     for name in archive.names():
         if name not in sheets:
             archive.verify(name)
