@@ -259,3 +259,20 @@ def test_a_schema_naming_an_unknown_check_is_refused(tmp_path: Path) -> None:
         assert res.exit_code == 2, (args, res.output)
         assert "mine.toml" in res.output and "debtor-is-creditr" in res.output
         assert "checks" in res.output and not out.exists()
+
+
+def test_city_workbook_shows_a_bad_minus_zero_as_zero() -> None:
+    """A cell the city workbook keeps as its text because it could not be read (-0 in
+    有无分歧) shows what Excel showed the clerk: 0, not -0."""
+    from ledgercli.model.cityformat import detail_columns, form_columns, row_cells
+
+    grid = [ANNEX2_HEADERS, list(annex2_row(有无分歧=-0.0).values())]
+    fr, ledger = validate_grid(grid)
+    assert ledger is not None
+    assert ["error", "value-not-allowed", 2, "U"] in [
+        [f.severity, f.rule, f.row, f.column] for f in fr.findings
+    ]
+    cols, _ = detail_columns(ledger.form)
+    keys = [c.key for c in form_columns(cols, ledger.form)]
+    (row,) = row_cells(ledger, cols)
+    assert row[keys.index("disputed")] == "0"

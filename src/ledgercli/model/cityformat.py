@@ -165,6 +165,7 @@ def _raw_text(raw: Any) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, float):
+        raw += 0.0  # -0.0 is 0, as Excel shows it
         return f"{raw:.0f}" if raw.is_integer() else f"{raw:.15g}"
     if isinstance(raw, dt.datetime | dt.date):
         return raw.isoformat()[:10]
