@@ -694,3 +694,27 @@ def test_a_panic_converting_a_piece_is_a_piece_that_cannot_be_read_so(
         split = validate_file(path, options)
     assert len(given) == 2
     assert_equal_checks(split, serial)
+
+
+def test_a_sheet_read_in_pieces_has_numpy_loaded_for_its_codes(tmp_path: Path) -> None:
+    """A sheet big enough to be read in pieces has thousands of credit codes a piece: numpy
+    (which checks them as one matrix, read/cells.py) is imported while the pieces are parsed.
+    In a process of its own: this one has imported numpy long ago."""
+    import subprocess
+    import sys
+
+    path = big_ledger(tmp_path / "big.xlsx", n=1500)
+    code = f"""
+import sys
+from pathlib import Path
+from ledgercli.check.validate import validate_file
+from ledgercli.model.options import Options
+from ledgercli.read import splitread
+assert "numpy" not in sys.modules
+splitread.MIN_BYTES, splitread.STREAM_FLOOR, splitread.STREAM_PIECES = 0, 256, 4
+with splitread.enabled(True):
+    validate_file(Path({str(path)!r}), Options())
+print("numpy" in sys.modules)
+"""
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "True"

@@ -652,7 +652,7 @@ _NUL_SPACE = re.compile(r"\0\s")
 
 
 # From this many codes on, numpy is worth importing to check them (it takes a tenth of a
-# second; a 100k-row ledger's scan has usually imported it with pyarrow already).
+# second; a sheet big enough to be read in pieces has it imported while they are parsed).
 _ARRAY_CODES = 30_000
 
 

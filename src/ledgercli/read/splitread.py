@@ -477,6 +477,10 @@ class _Closed(Exception):
     """The reader of the rows went away: no more pieces are parsed."""
 
 
+def _import_numpy() -> None:
+    import numpy  # noqa: F401
+
+
 class RowStream:
     """The rows of one sheet as threads parse its pieces (`stream_rows`): those of the first
     piece (row 1 on, the header among them) first, then each later piece's in order, while
@@ -497,6 +501,9 @@ class RowStream:
             target=self._produce, args=(book, piece_bytes), daemon=True, name="rows"
         )
         self._thread.start()
+        # A sheet this big has thousands of credit codes a piece, which read/cells.py checks
+        # as one matrix once numpy is loaded: imported now, while the first piece is parsed.
+        threading.Thread(target=_import_numpy, daemon=True, name="numpy").start()
 
     def _produce(self, book: Book, piece_bytes: int) -> None:
         try:
