@@ -561,6 +561,17 @@ def _compare(where: str, got: dict[str, Any], want: dict[str, Figure | None]) ->
     return out
 
 
+# What `check` compares with the ground truth, for each step whose output it reads.
+_CHECKED = {
+    "validate": "validate's files, rows and no error",
+    "merge": "merge's rows and totals",
+    "summarize --annex 3": "every annex 3 figure, 合计 and per unit",
+    "summarize --annex 4": "every annex 4 figure, 合计 and per unit",
+    "week": "week's headline and rows",
+    "week --last": "week --last's headline, rows and no vanished case",
+}
+
+
 def check(manifest: dict[str, Any], work: Path, steps: Sequence[str] = ()) -> list[str]:
     """Every mismatch between the commands' JSON output in `work` and the ground truth (of
     the `steps` run, all when none are named)."""
@@ -904,9 +915,11 @@ def markdown(r: dict[str, Any]) -> str:
             ok = "pass" if p["pass"] else "**fail**"
             cells = [r["scale"], f"{key}, memory", "", "", f"{p['value']:.0f}", ""]
             lines.append("| " + " | ".join([*cells, f"≤ {p['target']} MB peak RSS", ok]) + " |")
+    checked = [what for step, what in _CHECKED.items() if step in r["steps"]]
     verdict = (
-        "\nCorrectness: PASS (merged rows and every annex 3/4 figure, 合计 and per unit, equal "
-        "the generator's ground truth)\n"
+        f"\nCorrectness: PASS ({'; '.join(checked)}: equal to the generator's ground truth)\n"
+        if r["correct"] and checked
+        else "\nCorrectness: nothing checked (no step with an output to check ran)\n"
         if r["correct"]
         else "\nCorrectness: FAIL\n" + "".join(f"- {p}\n" for p in r["problems"])
     )

@@ -127,6 +127,18 @@ def test_steps_runs_only_those_and_checks_only_theirs(tiny: tuple[dict[str, Any]
     assert problems and all(p.startswith(("annex3", "annex4")) for p in problems)
 
 
+def test_validate_alone_on_a_fresh_folder(tmp_path: Path) -> None:
+    """--steps validate on data never merged runs no merge and reads no city workbook (it
+    used to stop there: no floor of a city workbook to read), and its verdict names what it
+    checked, not annex figures it never computed."""
+    results = run.bench(TINY, tmp_path, runs=1, quiet=True, groups=["validate"])
+    assert list(results["steps"]) == list(run.GROUPS["validate"])
+    assert results["correct"] is True
+    assert not (tmp_path / "tiny" / "work" / "city.xlsx").exists()
+    verdict = run.markdown(results).rsplit("Correctness:", 1)[1]
+    assert "validate's files, rows and no error" in verdict and "annex" not in verdict
+
+
 def test_missing_output_is_a_failure(tiny: tuple[dict[str, Any], Path], tmp_path: Path) -> None:
     """A command that wrote no JSON fails the check instead of passing silently."""
     _, root = tiny
