@@ -261,18 +261,24 @@ def test_a_schema_naming_an_unknown_check_is_refused(tmp_path: Path) -> None:
         assert "checks" in res.output and not out.exists()
 
 
-def test_city_workbook_shows_a_bad_minus_zero_as_zero() -> None:
-    """A cell the city workbook keeps as its text because it could not be read (-0 in
-    有无分歧) shows what Excel showed the clerk: 0, not -0."""
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [(-0.0, "0"), (1e-07, "0.0000001"), (1.2345678901234567e17, "123456789012346000")],
+)
+def test_city_workbook_shows_a_bad_number_as_its_finding_does(cell: float, shown: str) -> None:
+    """A cell the city workbook keeps as its text because it could not be read (a number in
+    有无分歧) shows what Excel showed the clerk, as the finding on it does: -0 as 0, no
+    exponent, 15 significant digits."""
     from ledgercli.model.cityformat import detail_columns, form_columns, row_cells
 
-    grid = [ANNEX2_HEADERS, list(annex2_row(有无分歧=-0.0).values())]
+    grid = [ANNEX2_HEADERS, list(annex2_row(有无分歧=cell).values())]
     fr, ledger = validate_grid(grid)
     assert ledger is not None
-    assert ["error", "value-not-allowed", 2, "U"] in [
-        [f.severity, f.rule, f.row, f.column] for f in fr.findings
+    (finding,) = [
+        f for f in fr.findings if [f.rule, f.row, f.column] == ["value-not-allowed", 2, "U"]
     ]
+    assert finding.value == shown
     cols, _ = detail_columns(ledger.form)
     keys = [c.key for c in form_columns(cols, ledger.form)]
     (row,) = row_cells(ledger, cols)
-    assert row[keys.index("disputed")] == "0"
+    assert row[keys.index("disputed")] == shown

@@ -21,12 +21,13 @@ from ledgercli.model.cityformat import is_merged, recorded_errors
 from ledgercli.model.errors import UnreadableFile
 from ledgercli.model.forms import ColumnSpec, FormSpec, get_form, input_forms
 from ledgercli.model.ledger import Ledger, join
+from ledgercli.model.numbers import int_text, number_text
 from ledgercli.model.options import Options as Options  # the engine's options, re-exported
 from ledgercli.model.report import FileReport, Finding
 from ledgercli.model.report import col_letter as letter
 from ledgercli.model.units import count_spellings, declared_unit
 from ledgercli.read import splitread
-from ledgercli.read.cells import ColumnParser, ParsedColumn, check_phone, int_text, number_text
+from ledgercli.read.cells import ColumnParser, ParsedColumn, check_phone
 from ledgercli.read.table import HEADER_SCAN_ROWS, Located, collect_rows, collected, locate
 from ledgercli.read.workbook import (
     Book,

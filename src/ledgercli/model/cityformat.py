@@ -16,6 +16,7 @@ from typing import Any
 from ledgercli.model.amountunit import MARK_HEADER
 from ledgercli.model.forms import FormSpec
 from ledgercli.model.ledger import Ledger
+from ledgercli.model.numbers import int_text, number_text
 
 DETAIL_SHEET = "明细"
 FINDINGS_SHEET = "问题"
@@ -165,8 +166,7 @@ def _raw_text(raw: Any) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, float):
-        raw += 0.0  # -0.0 is 0, as Excel shows it
-        return f"{raw:.0f}" if raw.is_integer() else f"{raw:.15g}"
+        return int_text(raw) or number_text(raw)  # as the finding on the cell shows it
     if isinstance(raw, dt.datetime | dt.date):
         return raw.isoformat()[:10]
     text = str(raw)

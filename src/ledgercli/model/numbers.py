@@ -7,6 +7,7 @@ half up, to two decimals of a percent.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 # Excel number formats of the workbooks written.
 AMOUNT_FORMAT = "0.0000"
@@ -61,3 +62,30 @@ def signed(value: str | int | Decimal | None, amount: bool = False) -> str:
         return "±0"
     text = grouped(abs(d)) if amount else f"{abs(d)}"
     return ("+" if d > 0 else "−") + text
+
+
+# A cell's number as Excel showed it to the clerk (in a finding, or kept as a cell's text).
+
+
+def number_text(value: float) -> str:
+    """A float as Excel shows it: at most 15 significant digits, no trailing '.0', and a zero
+    without a sign. (-0.0, from `<v>-0</v>`, equals 0.0 as a key: a column parses whichever
+    it meets first for both, so the two must read alike, wherever a column is cut.)"""
+    if value == 0:
+        return "0"
+    text = f"{value:.15g}"
+    if "e" in text or "E" in text:
+        text = f"{Decimal(text):f}"
+    return text
+
+
+def int_text(raw: Any) -> str | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        # Past 15 digits a double's exact value shows digits nobody typed; Excel shows 15.
+        # A zero has no sign (number_text).
+        return number_text(raw) if not raw or abs(raw) >= 1e15 else f"{raw:.0f}"
+    return None

@@ -20,6 +20,7 @@ from operator import contains, eq, is_, itemgetter, ne, not_
 from typing import Any
 
 from ledgercli.model.forms import ColumnSpec, FormSpec
+from ledgercli.model.numbers import int_text, number_text
 from ledgercli.model.text import clean_text, nfkc, norm_key
 
 Issue = tuple[str, str, dict[str, Any]]
@@ -34,30 +35,6 @@ PLACEHOLDERS = {"-", "—", "–", "/", "\\", "无", "－", "——", "／"}
 
 def _issue(severity: str, rule: str, **params: Any) -> Issue:
     return (severity, rule, params)
-
-
-def number_text(value: float) -> str:
-    """A float as Excel shows it: at most 15 significant digits, no trailing '.0', and a zero
-    without a sign. (-0.0, from `<v>-0</v>`, equals 0.0 as a key: a column parses whichever
-    it meets first for both, so the two must read alike, wherever a column is cut.)"""
-    if value == 0:
-        return "0"
-    text = f"{value:.15g}"
-    if "e" in text or "E" in text:
-        text = f"{Decimal(text):f}"
-    return text
-
-
-def int_text(raw: Any) -> str | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return str(raw)
-    if isinstance(raw, float) and raw.is_integer():
-        # Past 15 digits a double's exact value shows digits nobody typed; Excel shows 15.
-        # A zero has no sign (number_text).
-        return number_text(raw) if not raw or abs(raw) >= 1e15 else f"{raw:.0f}"
-    return None
 
 
 # --- text --------------------------------------------------------------------------------
