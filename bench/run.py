@@ -916,13 +916,14 @@ def markdown(r: dict[str, Any]) -> str:
             cells = [r["scale"], f"{key}, memory", "", "", f"{p['value']:.0f}", ""]
             lines.append("| " + " | ".join([*cells, f"≤ {p['target']} MB peak RSS", ok]) + " |")
     checked = [what for step, what in _CHECKED.items() if step in r["steps"]]
-    verdict = (
-        f"\nCorrectness: PASS ({'; '.join(checked)}: equal to the generator's ground truth)\n"
-        if r["correct"] and checked
-        else "\nCorrectness: nothing checked (no step with an output to check ran)\n"
-        if r["correct"]
-        else "\nCorrectness: FAIL\n" + "".join(f"- {p}\n" for p in r["problems"])
-    )
+    if not r["correct"]:
+        verdict = "\nCorrectness: FAIL\n" + "".join(f"- {p}\n" for p in r["problems"])
+    elif checked:
+        verdict = (
+            f"\nCorrectness: PASS ({'; '.join(checked)}: equal to the generator's ground truth)\n"
+        )
+    else:
+        verdict = "\nCorrectness: nothing checked (no step with an output to check ran)\n"
     return head + "\n".join(lines) + "\n" + verdict
 
 
